@@ -1,0 +1,66 @@
+/** npm run build-index -- [--corpus <dir|file>] [--out <dir>] [--embedder <id>] [--force] */
+import { Command, InvalidArgumentError } from 'commander';
+import { buildIndex, type BuildReport } from '../src/index/build-index.js';
+import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
+import { embeddingProgressBar } from '../src/index/progress.js';
+import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd } from '../src/paths.js';
+import type { ChunkContext } from '../src/corpus/chunker.js';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
+  return n;
+}
+
+function summary(report: BuildReport): string {
+  const d = report.documents;
+  const lines = [
+    `${report.status === 'unchanged' ? 'unchanged' : 'built'} ${report.out}: ${report.manifest.counts.documents} documents, ${report.chunks.total} chunks, embedder ${report.manifest.embedder.id}`,
+    `documents: ${d.added.length} added, ${d.changed.length} changed, ${d.removed.length} removed, ${d.unchanged.length} unchanged`,
+    `chunks: ${report.chunks.embedded} embedded, ${report.chunks.reused} reused; ${report.seconds.toFixed(2)} s`,
+  ];
+  for (const [label, ids] of [['added', d.added], ['changed', d.changed], ['removed', d.removed]] as const) {
+    for (const id of ids) lines.push(`  ${label}: ${id}`);
+  }
+  if (report.skipped.length > 0) lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${s.path}: ${s.reason}`));
+  return lines.join('\n');
+}
+
+const program = new Command('build-index')
+  .description('Chunk, embed and index a corpus into an index directory')
+  .option('--corpus <path>', 'directory or file to index', DEFAULT_CORPUS_DIR)
+  .option('--out <dir>', 'index directory to write', DEFAULT_INDEX_DIR)
+  .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--max-tokens <n>', 'chunk window in tokens (at most what the embedder reads)', positiveInt)
+  .option('--overlap <n>', 'sentences repeated between split chunks', (v) => Number(v))
+  .option('--context <kind>', 'context embedded before each passage: none | title | title+section')
+  .option('--force', 'rebuild even if the corpus and settings are unchanged')
+  .option('--json', 'print the build report as JSON')
+  .action(async (opts) => {
+    const embedder = await loadEmbedder(opts.embedder);
+    const bar = embeddingProgressBar();
+    try {
+      const report = await buildIndex({
+        corpus: resolveFromCwd(opts.corpus),
+        out: resolveFromCwd(opts.out),
+        embedder,
+        settings: {
+          ...(opts.maxTokens ? { maxTokens: opts.maxTokens } : {}),
+          ...(opts.overlap !== undefined ? { overlapSentences: opts.overlap } : {}),
+          ...(opts.context ? { context: opts.context as ChunkContext } : {}),
+        },
+        force: Boolean(opts.force),
+        log: (line) => process.stderr.write(`${line}\n`),
+        onProgress: bar.onProgress,
+      });
+      bar.stop();
+      console.log(opts.json ? JSON.stringify(report) : summary(report));
+    } finally {
+      await embedder.dispose();
+    }
+  });
+
+program.parseAsync().catch((err: Error) => {
+  console.error(`build-index: ${err.message}`);
+  process.exit(1);
+});

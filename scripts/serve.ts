@@ -1,0 +1,60 @@
+/**
+ * npm start: brings the default index up to date (a no-op when nothing changed), then serves the
+ * search API on loopback. PORT picks the port (default 3000).
+ */
+import { Command } from 'commander';
+import { buildIndex } from '../src/index/build-index.js';
+import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
+import { embeddingProgressBar } from '../src/index/progress.js';
+import { configFromEnv } from '../src/config.js';
+import { createService } from '../src/service.js';
+import { startServer } from '../src/adapters/node-server.js';
+import { DEFAULT_CORPUS_DIR, resolveFromCwd } from '../src/paths.js';
+import type { Embedder } from '../src/embed/embedder.js';
+
+const program = new Command('serve')
+  .description('Build the index if it is missing or stale, then serve the search API')
+  .option('--corpus <path>', 'corpus to index before serving (env CORPUS_DIR)', process.env.CORPUS_DIR ?? DEFAULT_CORPUS_DIR)
+  .option('--no-build', 'serve the index as it is')
+  .option('--port <n>', 'port (env PORT)', process.env.PORT ?? '3000')
+  .option('--host <address>', 'address to listen on (env HOST)', process.env.HOST ?? '127.0.0.1')
+  .action(async (opts) => {
+    const config = configFromEnv();
+    const loaded = new Map<string, Promise<Embedder>>();
+    const sharedLoader = (id: string) => {
+      if (!loaded.has(id)) loaded.set(id, loadEmbedder(id));
+      return loaded.get(id)!;
+    };
+    if (opts.build) {
+      const bar = embeddingProgressBar();
+      const report = await buildIndex({
+        corpus: resolveFromCwd(opts.corpus),
+        out: config.indexDir,
+        embedder: await sharedLoader(process.env.EMBEDDER ?? DEFAULT_EMBEDDER),
+        log: (line) => process.stderr.write(`${line}\n`),
+        onProgress: bar.onProgress,
+      });
+      bar.stop();
+      process.stderr.write(`index ${report.status}: ${report.manifest.counts.chunks} chunks from ${report.manifest.counts.documents} documents\n`);
+    }
+    const service = createService({ config, loadEmbedder: sharedLoader });
+    await service.ready;
+    const server = await startServer(service, Number(opts.port), opts.host);
+    process.stderr.write(
+      `serving on ${server.url}\n` +
+        `  curl -s ${server.url}/search -H 'content-type: application/json' -d '{"query": "Which country recognized the Taliban first?", "top_k": 3}'\n` +
+        `  curl -s '${server.url}/search?q=Who+is+the+new+Afghan+ambassador'\n`,
+    );
+    const stop = async () => {
+      await server.close();
+      await service.collections.dispose();
+      process.exit(0);
+    };
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+
+program.parseAsync().catch((err: Error) => {
+  console.error(`serve: ${err.message}`);
+  process.exit(1);
+});

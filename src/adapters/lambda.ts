@@ -1,0 +1,45 @@
+/**
+ * AWS Lambda entry point. HTTP events (API Gateway REST v1 and HTTP API v2, Function URLs, ALB)
+ * go through Hono's Lambda adapter; a direct invoke with a plain {"query": ...} payload is
+ * answered with the same JSON the HTTP API returns. The model and index load during the init
+ * phase, once per container.
+ */
+import type { Context as LambdaContext } from 'aws-lambda';
+import { handle } from 'hono/aws-lambda';
+import type { Service } from '../service.js';
+import { ApiError } from '../api/errors.js';
+
+type Event = Record<string, unknown>;
+
+function isHttpEvent(event: Event): boolean {
+  return typeof event.httpMethod === 'string' || (typeof event.requestContext === 'object' && event.requestContext !== null && 'http' in event.requestContext);
+}
+
+function isDirectInvoke(event: Event): boolean {
+  return !('requestContext' in event) && 'query' in event;
+}
+
+export function createLambdaHandler(service: Service) {
+  const http = handle(service.app);
+  return async (event: unknown, context: LambdaContext): Promise<unknown> => {
+    await service.ready;
+    if (typeof event !== 'object' || event === null || Array.isArray(event)) {
+      return new ApiError(400, 'invalid_request', 'the event must be an HTTP event or a JSON object such as {"query": "..."}').toJSON();
+    }
+    const e = event as Event;
+    if (isHttpEvent(e)) return http(e as never, context as never);
+    if (isDirectInvoke(e)) {
+      const response = await service.app.fetch(
+        new Request('https://lambda.invoke/search', {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(e),
+        }),
+        // IAM already authorised a direct invoke: the HTTP API key does not apply to it.
+        { lambdaContext: context, trustedInvoke: true },
+      );
+      return response.json();
+    }
+    return new ApiError(400, 'invalid_request', 'unrecognised event: send an API Gateway/Function URL HTTP event, or {"query": "..."} to invoke directly').toJSON();
+  };
+}

@@ -1,0 +1,160 @@
+/**
+ * The transport-neutral front door: a Hono app speaking web-standard Request/Response. The
+ * Lambda handler, the local server and tests all call `app.fetch(request)`.
+ */
+import { randomUUID } from 'node:crypto';
+import { OpenAPIHono } from '@hono/zod-openapi';
+import { cors } from 'hono/cors';
+import type { Context } from 'hono';
+import { ApiError } from './errors.js';
+import { LIMITS } from './limits.js';
+import type { Logger } from './logger.js';
+import { presentSearch } from './present.js';
+import { readJsonBody } from './read-body.js';
+import { parseSearchBody, parseSearchParams } from './validate.js';
+import { registerOpenApi } from './openapi.js';
+import type { SearchRequest } from './schemas.js';
+import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
+import { IndexLoadError } from '../index/read-index.js';
+import { checkApiKey, type ApiKeySource } from './auth.js';
+
+export interface AppOptions {
+  collections: Collections;
+  logger: Logger;
+  /** When set, /search needs this key in `x-api-key` or `Authorization: Bearer`. */
+  apiKey?: ApiKeySource;
+  /** Allowed CORS origins; ["*"] allows any. */
+  corsOrigins?: string[];
+}
+
+interface RequestInfo {
+  id: string;
+  results?: number;
+  collection?: string;
+  mode?: string;
+}
+
+type Env = { Variables: { info: RequestInfo } };
+
+/** Routes and the methods they answer, for 405 responses with an Allow header. */
+export const ROUTES: Record<string, string[]> = {
+  '/search': ['GET', 'POST'],
+  '/health': ['GET'],
+  '/openapi.json': ['GET'],
+};
+
+export function createApp(options: AppOptions): OpenAPIHono<Env> {
+  const { collections, logger } = options;
+  const app = new OpenAPIHono<Env>();
+
+  app.use('*', async (c, next) => {
+    const started = performance.now();
+    const lambdaId = (c.env as { lambdaContext?: { awsRequestId?: string } } | undefined)?.lambdaContext?.awsRequestId;
+    const headerId = c.req.header('x-request-id');
+    const info: RequestInfo = { id: lambdaId ?? (headerId && /^[\w-]{1,64}$/.test(headerId) ? headerId : randomUUID()) };
+    c.set('info', info);
+    await next();
+    c.header('x-request-id', info.id);
+    logger.info({
+      msg: 'request',
+      id: info.id,
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      latency_ms: Math.round((performance.now() - started) * 100) / 100,
+      ...(info.results !== undefined ? { results: info.results } : {}),
+      ...(info.collection ? { collection: info.collection } : {}),
+      ...(info.mode ? { mode: info.mode } : {}),
+    });
+  });
+
+  const origins = options.corsOrigins ?? ['*'];
+  app.use(
+    '*',
+    cors({
+      origin: origins.includes('*') ? '*' : origins,
+      allowMethods: ['GET', 'POST', 'OPTIONS'],
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id'],
+      exposeHeaders: ['X-Request-Id'],
+      maxAge: 600,
+    }),
+  );
+
+  if (options.apiKey) {
+    const source = options.apiKey;
+    app.use('/search', async (c, next) => {
+      const trusted = (c.env as { trustedInvoke?: boolean } | undefined)?.trustedInvoke === true;
+      if (!trusted) await checkApiKey(c.req.raw.headers, source);
+      await next();
+    });
+  }
+
+  const search = async (c: Context<Env>, request: SearchRequest) => {
+    const started = performance.now();
+    const name = request.collection ?? DEFAULT_COLLECTION;
+    const info = c.get('info');
+    info.collection = name;
+    info.mode = request.mode;
+    const searcher = await collections.get(name);
+    const outcome = await searcher.search({
+      query: request.query,
+      topK: request.top_k,
+      mode: request.mode,
+      ...(request.min_score !== undefined ? { minScore: request.min_score } : {}),
+      ...(request.filter ? { filter: request.filter } : {}),
+    });
+    info.results = outcome.results.length;
+    return c.json(presentSearch(outcome, name, performance.now() - started));
+  };
+
+  app.post('/search', async (c) => search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes))));
+  app.get('/search', async (c) => search(c, parseSearchParams(new URL(c.req.url).searchParams)));
+
+  app.get('/health', async (c) => {
+    const loaded = await collections.warm();
+    const summary: Record<string, { documents: number; chunks: number; built_at: string; model: string }> = {};
+    const failures: string[] = [];
+    collections.names().forEach((name, i) => {
+      const r = loaded[i]!;
+      if (r.status === 'fulfilled') {
+        const m = r.value.manifest;
+        summary[name] = { documents: m.counts.documents, chunks: m.counts.chunks, built_at: m.built_at, model: m.embedder.id };
+      } else {
+        failures.push(`${name}: ${(r.reason as Error).message}`);
+      }
+    });
+    const ok = failures.length === 0;
+    return c.json(
+      { status: ok ? 'ok' : 'unavailable', model: summary[DEFAULT_COLLECTION]?.model, collections: summary, ...(ok ? {} : { message: failures.join('; ') }) },
+      ok ? 200 : 503,
+    );
+  });
+
+  registerOpenApi(app);
+
+  app.notFound((c) => {
+    const allowed = ROUTES[c.req.path];
+    if (allowed) {
+      c.header('Allow', allowed.join(', '));
+      return c.json(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(), 405);
+    }
+    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /health or GET /openapi.json`).toJSON(), 404);
+  });
+
+  app.onError((err, c) => {
+    const info = c.get('info');
+    const error = toApiError(err);
+    if (error.status >= 500) logger.error({ msg: 'request failed', id: info?.id, err: { name: err.name, message: err.message, stack: err.stack } });
+    if (error.status === 401) c.header('WWW-Authenticate', 'Bearer');
+    return c.json(error.toJSON(), error.status);
+  });
+
+  return app;
+}
+
+function toApiError(err: unknown): ApiError {
+  if (err instanceof ApiError) return err;
+  if (err instanceof UnknownCollectionError) return new ApiError(404, 'unknown_collection', err.message);
+  if (err instanceof IndexLoadError) return new ApiError(503, 'index_unavailable', err.message);
+  return new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged');
+}

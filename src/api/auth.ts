@@ -1,0 +1,29 @@
+/**
+ * Optional API-key authentication. The key is compared in constant time (over SHA-256 digests,
+ * so length differences leak nothing either); a missing or wrong key is refused before any
+ * engine work.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { ApiError } from './errors.js';
+
+/** Resolves the expected key (from the environment, or fetched once from SSM). */
+export type ApiKeySource = () => Promise<string>;
+
+function digest(value: string): Buffer {
+  return createHash('sha256').update(value, 'utf8').digest();
+}
+
+export function presentedKey(headers: Headers): string | undefined {
+  const direct = headers.get('x-api-key');
+  if (direct) return direct;
+  const auth = headers.get('authorization');
+  const bearer = auth ? /^Bearer\s+(.+)$/i.exec(auth) : null;
+  return bearer?.[1]?.trim();
+}
+
+export async function checkApiKey(headers: Headers, source: ApiKeySource): Promise<void> {
+  const given = presentedKey(headers);
+  if (!given) throw new ApiError(401, 'unauthorized', 'this endpoint needs an API key: send it in the "x-api-key" header or as "Authorization: Bearer <key>"');
+  const expected = await source();
+  if (!timingSafeEqual(digest(given), digest(expected))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
+}

@@ -1,0 +1,27 @@
+/** Engine results to the wire format (snake_case, documented in the OpenAPI document). */
+import type { SearchOutcome } from '../search/searcher.js';
+import type { SearchResponse } from './schemas.js';
+
+export function presentSearch(outcome: SearchOutcome, collection: string, tookMs: number): SearchResponse {
+  return {
+    query: outcome.query,
+    mode: outcome.mode,
+    model: outcome.model,
+    collection,
+    took_ms: Math.round(tookMs * 100) / 100,
+    results: outcome.results.map((h) => ({
+      rank: h.rank,
+      id: h.id,
+      doc_id: h.docId,
+      title: h.title,
+      section: h.section,
+      text: h.text,
+      score: h.score,
+      scores: h.scores,
+      snippet: h.snippet.text,
+      snippet_start: h.snippet.start,
+      source: { path: h.source.path, ...(h.source.url ? { url: h.source.url } : {}), char_start: h.source.charStart, char_end: h.source.charEnd },
+      metadata: h.metadata,
+    })),
+  };
+}

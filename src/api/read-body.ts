@@ -1,0 +1,61 @@
+/**
+ * Reads a JSON request body defensively: content type, size (checked while streaming, not only
+ * from Content-Length), strict UTF-8 and JSON syntax each get their own 4xx.
+ */
+import { ApiError } from './errors.js';
+
+const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
+
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const type = req.headers.get('content-type');
+  if (type !== null && !JSON_TYPE.test(type)) {
+    throw new ApiError(415, 'unsupported_media_type', `send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 100)}")`);
+  }
+  const charset = type ? /charset\s*=\s*"?([\w-]+)/i.exec(type)?.[1] : undefined;
+  if (charset && !/^utf-?8$/i.test(charset)) {
+    throw new ApiError(415, 'unsupported_media_type', `the body must be UTF-8 (got charset "${charset}")`);
+  }
+  const declared = Number(req.headers.get('content-length') ?? 'NaN');
+  if (declared > maxBytes) throw tooLarge(maxBytes);
+  const bytes = await readCapped(req, maxBytes);
+  if (bytes.length === 0) throw new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object such as {"query": "..."}');
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    throw new ApiError(400, 'invalid_encoding', 'the request body is not valid UTF-8');
+  }
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    throw new ApiError(400, 'invalid_json', `the request body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+function tooLarge(maxBytes: number): ApiError {
+  return new ApiError(413, 'payload_too_large', `the request body is larger than ${maxBytes} bytes`);
+}
+
+async function readCapped(req: Request, maxBytes: number): Promise<Uint8Array> {
+  if (!req.body) return new Uint8Array();
+  const reader = req.body.getReader();
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > maxBytes) {
+      await reader.cancel();
+      throw tooLarge(maxBytes);
+    }
+    parts.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const p of parts) {
+    out.set(p, offset);
+    offset += p.length;
+  }
+  return out;
+}

@@ -1,0 +1,124 @@
+/**
+ * The wire contract. These zod schemas validate every request and generate the OpenAPI document,
+ * the MCP tool input schema and the function-calling tool definition: one source of truth.
+ */
+import { z } from '@hono/zod-openapi';
+import { LIMITS } from './limits.js';
+
+const Scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
+
+export const FilterSchema = z
+  .record(
+    z.string().min(1).max(100),
+    z.union([Scalar, z.object({ in: z.array(Scalar).min(1).max(LIMITS.maxFilterValues) }).strict()]),
+  )
+  .refine((f) => Object.keys(f).length <= LIMITS.maxFilterFields, { message: `at most ${LIMITS.maxFilterFields} filter fields` })
+  .openapi('Filter', {
+    description:
+      'Metadata conditions, all of which must hold. A value means equality, {"in": [...]} means any of these. ' +
+      'Fields: doc_id, title, path, url, format, or any metadata field of the documents.',
+    example: { doc_id: 'article.txt' },
+  });
+
+export const SearchModeSchema = z.enum(['hybrid', 'dense', 'lexical']).openapi({
+  description: 'hybrid (default) fuses semantic and keyword ranking; dense is semantic only; lexical is BM25 only.',
+});
+
+export const CollectionSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "_" and "-", at most 64')
+  .openapi({ description: 'Which index to search, when the deployment serves several. Omit for the default.' });
+
+export const SearchRequestSchema = z
+  .object({
+    query: z
+      .string()
+      .trim()
+      .min(1, 'query must not be empty')
+      .max(LIMITS.maxQueryChars, `query must be at most ${LIMITS.maxQueryChars} characters`)
+      .openapi({ description: 'A natural-language question or keywords.', example: 'Which country first recognized the Taliban government?' }),
+    top_k: z.number().int().min(1).max(LIMITS.maxTopK).default(LIMITS.defaultTopK).openapi({ description: 'How many passages to return.' }),
+    mode: SearchModeSchema.default('hybrid'),
+    min_score: z.number().finite().optional().openapi({ description: "Drop results scoring below this (on the mode's scale, see SearchResult.score)." }),
+    filter: FilterSchema.optional(),
+    collection: CollectionSchema.optional(),
+  })
+  .strict()
+  .openapi('SearchRequest');
+
+export type SearchRequest = z.infer<typeof SearchRequestSchema>;
+
+export const SearchResultSchema = z
+  .object({
+    rank: z.number().int(),
+    id: z.string().openapi({ description: 'Stable passage id: document id, "#p", passage number.' }),
+    doc_id: z.string(),
+    title: z.string(),
+    section: z.array(z.string()).openapi({ description: 'Headings above the passage, outermost first.' }),
+    text: z.string(),
+    score: z.number().openapi({
+      description:
+        'Higher is better. hybrid: fused score in [0, 1]; dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.',
+    }),
+    scores: z.object({ dense: z.number().optional(), lexical: z.number().optional() }).openapi({
+      description: 'The evidence behind the score: cosine similarity and BM25, where computed.',
+    }),
+    snippet: z.string().openapi({ description: 'The sentence of the passage that best matches the query.' }),
+    snippet_start: z.number().int().openapi({ description: 'Offset of the snippet within text.' }),
+    source: z.object({
+      path: z.string(),
+      url: z.string().optional(),
+      char_start: z.number().int(),
+      char_end: z.number().int(),
+    }),
+    metadata: z.record(z.string(), z.unknown()),
+  })
+  .openapi('SearchResult');
+
+export const SearchResponseSchema = z
+  .object({
+    query: z.string(),
+    mode: SearchModeSchema,
+    model: z.string().openapi({ description: 'Embedder the index was built with.' }),
+    collection: z.string(),
+    took_ms: z.number(),
+    results: z.array(SearchResultSchema),
+  })
+  .openapi('SearchResponse');
+
+export type SearchResponse = z.infer<typeof SearchResponseSchema>;
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: 'invalid_request' }),
+      message: z.string(),
+      details: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+    }),
+  })
+  .openapi('Error');
+
+export const HealthSchema = z
+  .object({
+    status: z.enum(['ok', 'unavailable']),
+    model: z.string().optional(),
+    collections: z.record(
+      z.string(),
+      z.object({ documents: z.number().int(), chunks: z.number().int(), built_at: z.string(), model: z.string() }),
+    ),
+    message: z.string().optional(),
+  })
+  .openapi('Health');
+
+/** GET /search takes the same request as query parameters; q is the question. */
+export const SearchQueryParamsSchema = z
+  .object({
+    q: z.string().openapi({ description: 'The question.' }),
+    top_k: z.string().regex(/^\d+$/, 'top_k must be a whole number').optional(),
+    mode: SearchModeSchema.optional(),
+    min_score: z.string().optional(),
+    doc_id: z.string().optional().openapi({ description: 'Shorthand for filter {"doc_id": ...}.' }),
+    filter: z.string().optional().openapi({ description: 'A Filter as JSON.' }),
+    collection: CollectionSchema.optional(),
+  })
+  .strict();

@@ -1,0 +1,38 @@
+/** Service configuration from environment variables (Lambda, serverless-offline, npm start). */
+import { DEFAULT_INDEX_DIR, resolveFromRoot } from './paths.js';
+import type { ApiKeySource } from './api/auth.js';
+
+export interface ServiceConfig {
+  /** The default collection's index directory. */
+  indexDir: string;
+  /** Optional directory whose subdirectories are further collections (one index each). */
+  collectionsDir?: string;
+  apiKey?: ApiKeySource;
+  corsOrigins: string[];
+}
+
+/** Fetches the key from SSM Parameter Store once per container, decrypted. */
+function ssmKey(name: string): ApiKeySource {
+  let cached: Promise<string> | undefined;
+  return () => {
+    cached ??= (async () => {
+      const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+      const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+      const value = out.Parameter?.Value;
+      if (!value) throw new Error(`SSM parameter ${name} is empty`);
+      return value;
+    })();
+    cached.catch(() => (cached = undefined)); // retry on the next request after a failure
+    return cached;
+  };
+}
+
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const apiKey = env.API_KEY ? async () => env.API_KEY! : env.API_KEY_SSM_PARAMETER ? ssmKey(env.API_KEY_SSM_PARAMETER) : undefined;
+  return {
+    indexDir: env.INDEX_DIR ? resolveFromRoot(env.INDEX_DIR) : DEFAULT_INDEX_DIR,
+    ...(env.COLLECTIONS_DIR ? { collectionsDir: resolveFromRoot(env.COLLECTIONS_DIR) } : {}),
+    ...(apiKey ? { apiKey } : {}),
+    corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
+  };
+}

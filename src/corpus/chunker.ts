@@ -1,0 +1,156 @@
+/**
+ * Splits documents into passages that follow the text's own structure: one chunk per block
+ * (paragraph) when it fits the embedder's window, otherwise sentences packed greedily, and a
+ * sentence longer than the window cut at word boundaries. Nothing past the window is ever
+ * handed to the embedder, which would silently drop it.
+ */
+import type { SourceDocument } from './document.js';
+import { sentenceSpans, wordSpans, type Span } from './segment.js';
+
+export type ChunkContext = 'none' | 'title' | 'title+section';
+
+export interface ChunkingSettings {
+  /** Token window of one embedded passage, including the context line and any prefix. */
+  maxTokens: number;
+  /** Sentences repeated at the start of the next chunk when a block is split. */
+  overlapSentences: number;
+  /** What is put before the passage text when it is embedded. */
+  context: ChunkContext;
+}
+
+export interface Chunk {
+  id: string;
+  docId: string;
+  ordinal: number;
+  text: string;
+  start: number;
+  end: number;
+  section: string[];
+  /** Exactly what the embedder is given: the (capped) context line, then the passage. */
+  embedInput: string;
+}
+
+export type TokenCounter = (text: string) => number;
+
+export function chunkId(docId: string, ordinal: number): string {
+  return `${docId}#p${ordinal}`;
+}
+
+/** The line of context embedded in front of a passage (not part of the returned text). */
+export function contextLine(title: string, section: string[], context: ChunkContext): string {
+  if (context === 'none') return '';
+  const parts = context === 'title' ? [title] : [title, ...section];
+  return parts.filter((p) => p.length > 0).join(' — ');
+}
+
+export function embeddingText(contextText: string, passage: string): string {
+  return contextText ? `${contextText}\n${passage}` : passage;
+}
+
+/** Keeps the context to at most a quarter of the window so the passage itself always has room. */
+function capContext(contextText: string, maxTokens: number, count: TokenCounter): string {
+  const cap = Math.floor(maxTokens / 4);
+  if (contextText === '' || count(contextText) <= cap) return contextText;
+  const words = wordSpans(contextText);
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (count(contextText.slice(0, words[mid - 1]!.end)) <= cap) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? '' : contextText.slice(0, words[lo - 1]!.end);
+}
+
+type Fits = (span: Span) => boolean;
+
+/** Cuts a span that is too long into the longest pieces that fit, at word boundaries. */
+function splitAtWords(text: string, span: Span, fits: Fits): Span[] {
+  const pieces: Span[] = [];
+  let current: Span | undefined;
+  for (const word of wordSpans(text, span.start, span.end)) {
+    if (!fits(word)) {
+      if (current) pieces.push(current);
+      current = undefined;
+      pieces.push(...splitAtCharacters(word, fits));
+      continue;
+    }
+    const candidate: Span = current ? { start: current.start, end: word.end } : { ...word };
+    if (fits(candidate)) {
+      current = candidate;
+    } else {
+      pieces.push(current!);
+      current = { ...word };
+    }
+  }
+  if (current) pieces.push(current);
+  return pieces;
+}
+
+/** Last resort for a "word" longer than the window (a URL, a base64 blob): binary search. */
+function splitAtCharacters(span: Span, fits: Fits): Span[] {
+  const pieces: Span[] = [];
+  let start = span.start;
+  while (start < span.end) {
+    let lo = start + 1;
+    let hi = span.end;
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (fits({ start, end: mid })) lo = mid;
+      else hi = mid - 1;
+    }
+    pieces.push({ start, end: lo });
+    start = lo;
+  }
+  return pieces;
+}
+
+/** Groups consecutive units into the longest spans that fit, repeating `overlap` units. */
+function pack(units: Span[], overlap: number, fits: Fits): Span[] {
+  const spans: Span[] = [];
+  let first = 0;
+  while (first < units.length) {
+    let last = first;
+    while (last + 1 < units.length && fits({ start: units[first]!.start, end: units[last + 1]!.end })) last++;
+    spans.push({ start: units[first]!.start, end: units[last]!.end });
+    if (last + 1 >= units.length) break;
+    first = Math.max(first + 1, last + 1 - overlap);
+  }
+  return spans;
+}
+
+/**
+ * `count` measures what the embedder would actually read for a passage (its prefix and special
+ * tokens included); every chunk's embedding input is checked against the window as a whole.
+ */
+export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, count: TokenCounter): Chunk[] {
+  const chunks: Chunk[] = [];
+  for (const block of doc.blocks) {
+    const context = capContext(contextLine(doc.title, block.section, settings.context), settings.maxTokens, count);
+    const fits: Fits = (s) => count(embeddingText(context, doc.text.slice(s.start, s.end))) <= settings.maxTokens;
+    const whole: Span = { start: block.start, end: block.end };
+    let spans: Span[];
+    if (fits(whole)) {
+      spans = [whole];
+    } else {
+      const units = sentenceSpans(doc.text, block.start, block.end).flatMap((s) =>
+        fits(s) ? [s] : splitAtWords(doc.text, s, fits),
+      );
+      spans = pack(units, settings.overlapSentences, fits);
+    }
+    for (const span of spans) {
+      const ordinal = chunks.length;
+      chunks.push({
+        id: chunkId(doc.id, ordinal),
+        docId: doc.id,
+        ordinal,
+        text: doc.text.slice(span.start, span.end),
+        start: span.start,
+        end: span.end,
+        section: block.section,
+        embedInput: embeddingText(context, doc.text.slice(span.start, span.end)),
+      });
+    }
+  }
+  return chunks;
+}

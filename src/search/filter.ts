@@ -1,0 +1,49 @@
+/**
+ * Metadata filters, applied before ranking so that top_k counts only matching passages.
+ * A condition is equality (`"lang": "en"`) or membership (`"lang": {"in": ["en", "fr"]}`); an
+ * array-valued field matches when any of its values does. All conditions must hold.
+ */
+import type { MetadataScalar } from '../corpus/document.js';
+import type { ChunkStore, DocumentRecord } from '../index/store.js';
+
+export type FilterCondition = MetadataScalar | { in: MetadataScalar[] };
+export type Filter = Record<string, FilterCondition>;
+
+/** Fields every document has; anything else is looked up in its metadata. */
+const BUILT_IN: Record<string, (d: DocumentRecord) => unknown> = {
+  doc_id: (d) => d.id,
+  title: (d) => d.title,
+  path: (d) => d.path,
+  url: (d) => d.url,
+  format: (d) => d.format,
+};
+
+function fieldValue(doc: DocumentRecord, field: string): unknown {
+  const builtIn = BUILT_IN[field];
+  return builtIn ? builtIn(doc) : doc.metadata[field];
+}
+
+function matches(value: unknown, condition: FilterCondition): boolean {
+  const wanted = typeof condition === 'object' ? condition.in : [condition];
+  const have = Array.isArray(value) ? value : [value];
+  return have.some((v) => wanted.some((w) => w === v));
+}
+
+export interface ChunkMask {
+  allowed: Uint8Array;
+  count: number;
+}
+
+/** Which chunks pass the filter; undefined when there is nothing to filter. */
+export function compileFilter(filter: Filter | undefined, store: ChunkStore): ChunkMask | undefined {
+  if (!filter || Object.keys(filter).length === 0) return undefined;
+  const conditions = Object.entries(filter);
+  const allowed = new Uint8Array(store.chunks.length);
+  let count = 0;
+  for (const doc of store.documents) {
+    if (!conditions.every(([field, condition]) => matches(fieldValue(doc, field), condition))) continue;
+    allowed.fill(1, doc.first, doc.first + doc.count);
+    count += doc.count;
+  }
+  return { allowed, count };
+}

@@ -1,0 +1,215 @@
+/**
+ * The search engine: embed the question, rank chunks densely (HNSW), lexically (BM25F) or both
+ * (fusion), filter, cut to top_k and attach snippets and sources. No HTTP or AWS in here.
+ */
+import type { Embedder } from '../embed/embedder.js';
+import { IndexLoadError, readIndexFiles, rebuildCommand, type IndexFiles } from '../index/read-index.js';
+import { readManifest } from '../index/read-index.js';
+import type { Manifest } from '../index/manifest.js';
+import type { ChunkStore } from '../index/store.js';
+import type { Metadata } from '../corpus/document.js';
+import { LexicalIndex, type SparseScores } from './bm25.js';
+import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
+import { compileFilter, type ChunkMask, type Filter } from './filter.js';
+import { fuse, type Candidate } from './fusion.js';
+import { HnswIndex } from './hnsw.js';
+import { bestSentence, type Snippet } from './snippet.js';
+import type { VectorStore } from './vectors.js';
+
+export type SearchMode = 'hybrid' | 'dense' | 'lexical';
+
+export interface SearchQuery {
+  query: string;
+  topK: number;
+  mode: SearchMode;
+  /** Results scoring below this are dropped (scores are on the mode's own scale). */
+  minScore?: number;
+  filter?: Filter;
+}
+
+export interface SearchHit {
+  rank: number;
+  id: string;
+  docId: string;
+  title: string;
+  text: string;
+  section: string[];
+  score: number;
+  /** The evidence behind the score: cosine similarity and BM25, where computed. */
+  scores: { dense?: number; lexical?: number };
+  snippet: Snippet;
+  source: { path: string; url?: string; charStart: number; charEnd: number };
+  metadata: Metadata;
+}
+
+export interface SearchOutcome {
+  query: string;
+  mode: SearchMode;
+  model: string;
+  results: SearchHit[];
+  timings: { embedMs: number; searchMs: number; totalMs: number };
+}
+
+export interface OpenOptions {
+  /** Loads the embedder a manifest names (the registry by default). */
+  loadEmbedder: (id: string) => Promise<Embedder>;
+  /** An already loaded embedder; must be the one the index was built with. */
+  embedder?: Embedder;
+  ranking?: RankingSettings;
+}
+
+function topN(scores: SparseScores, n: number): SparseScores {
+  const order = scores.ids.map((_, j) => j).sort((a, b) => scores.scores[b]! - scores.scores[a]! || scores.ids[a]! - scores.ids[b]!);
+  const keep = order.slice(0, n);
+  return { ids: keep.map((j) => scores.ids[j]!), scores: keep.map((j) => scores.scores[j]!) };
+}
+
+export class Searcher {
+  readonly lexical: LexicalIndex;
+  readonly store: ChunkStore;
+  readonly manifest: Manifest;
+  private readonly vectors: VectorStore;
+
+  constructor(
+    files: IndexFiles,
+    private readonly hnsw: HnswIndex,
+    readonly embedder: Embedder,
+    readonly ranking: RankingSettings = DEFAULT_RANKING,
+  ) {
+    this.manifest = files.manifest;
+    this.store = files.store;
+    this.vectors = files.vectors;
+    this.lexical = new LexicalIndex(files.lexical);
+  }
+
+  /** Loads the index and its embedder in parallel; refuses an embedder the index was not built with. */
+  static async open(dir: string, options: OpenOptions): Promise<Searcher> {
+    const manifest = readManifest(dir);
+    const wanted = manifest.embedder.id;
+    const embedderPromise = options.embedder ? Promise.resolve(options.embedder) : options.loadEmbedder(wanted);
+    embedderPromise.catch(() => {}); // reported below, after the index checks
+    const files = readIndexFiles(dir);
+    const hnsw = HnswIndex.read(files.hnswFile, manifest.embedder.dimension, {
+      m: manifest.hnsw.m,
+      efConstruction: manifest.hnsw.ef_construction,
+      efSearch: manifest.hnsw.ef_search,
+      seed: manifest.hnsw.seed,
+    });
+    if (hnsw.count !== manifest.counts.chunks) {
+      throw new IndexLoadError('index_corrupt', `HNSW graph in ${dir} holds ${hnsw.count} vectors, not ${manifest.counts.chunks}`, `rebuild it with \`${rebuildCommand(dir, ' --force')}\``);
+    }
+    const embedder = await embedderPromise;
+    const info = embedder.info;
+    if (info.id !== wanted || info.dimension !== manifest.embedder.dimension) {
+      throw new IndexLoadError(
+        'embedder_mismatch',
+        `index at ${dir} was built with embedder "${wanted}" (${manifest.embedder.dimension}-d) but the server runs "${info.id}" (${info.dimension}-d)`,
+        `serve it with embedder "${wanted}", or rebuild it with \`${rebuildCommand(dir, ` --embedder ${info.id}`)}\``,
+      );
+    }
+    const searcher = new Searcher(files, hnsw, embedder, options.ranking);
+    // The first inference compiles the model's kernels (~100 ms): pay it at load, not in a request.
+    await searcher.search({ query: 'warm up', topK: 1, mode: 'hybrid' });
+    return searcher;
+  }
+
+  get model(): string {
+    return this.manifest.embedder.id;
+  }
+
+  async search(q: SearchQuery): Promise<SearchOutcome> {
+    const [outcome] = await this.searchMany([q]);
+    return outcome!;
+  }
+
+  /** Answers several queries, embedding their questions in one batch. */
+  async searchMany(queries: SearchQuery[]): Promise<SearchOutcome[]> {
+    const t0 = performance.now();
+    const needsVector = queries.map((q) => q.mode !== 'lexical');
+    const texts = queries.filter((_, i) => needsVector[i]).map((q) => q.query);
+    const embedded = texts.length > 0 ? await this.embedder.embedQueries(texts) : [];
+    const t1 = performance.now();
+    const embedMs = (t1 - t0) / queries.length;
+    let next = 0;
+    return queries.map((q, i) => {
+      const started = performance.now();
+      const vector = needsVector[i] ? embedded[next++]! : undefined;
+      const results = this.rank(q, vector);
+      const searchMs = performance.now() - started;
+      return { query: q.query, mode: q.mode, model: this.model, results, timings: { embedMs, searchMs, totalMs: embedMs + searchMs } };
+    });
+  }
+
+  /** Ranking with a precomputed question vector (undefined for lexical mode). */
+  rank(q: SearchQuery, vector: number[] | undefined): SearchHit[] {
+    const mask = compileFilter(q.filter, this.store);
+    if (mask && mask.count === 0) return [];
+    const terms = this.lexical.analyze(q.query);
+    let scored: { id: number; score: number; dense?: number; lexical?: number }[];
+    if (q.mode === 'lexical') {
+      const lex = topN(this.lexicalScores(terms, mask), q.topK);
+      scored = lex.ids.map((id, j) => ({ id, score: lex.scores[j]!, lexical: lex.scores[j]! }));
+    } else if (q.mode === 'dense') {
+      const dense = this.denseSearch(vector!, q.topK, mask);
+      scored = dense.ids.map((id, j) => ({ id, score: dense.scores[j]!, dense: dense.scores[j]! }));
+    } else {
+      scored = this.hybrid(terms, vector!, mask);
+    }
+    const minScore = q.minScore ?? -Infinity;
+    const queryTerms = new Set(terms);
+    return scored
+      .filter((s) => s.score >= minScore)
+      .slice(0, q.topK)
+      .map((s, r) => this.hit(s, r + 1, queryTerms));
+  }
+
+  private lexicalScores(terms: string[], mask: ChunkMask | undefined): SparseScores {
+    return this.lexical.score(terms, this.ranking.bm25, mask ? (i) => mask.allowed[i] === 1 : undefined);
+  }
+
+  private denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): SparseScores {
+    if (mask && mask.count <= this.ranking.exactScanLimit) {
+      const ids: number[] = [];
+      const scores: number[] = [];
+      mask.allowed.forEach((ok, i) => {
+        if (ok) {
+          ids.push(i);
+          scores.push(this.vectors.dot(i, vector));
+        }
+      });
+      return topN({ ids, scores }, k);
+    }
+    return this.hnsw.search(vector, k, mask ? (i) => mask.allowed[i] === 1 : undefined);
+  }
+
+  private hybrid(terms: string[], vector: number[], mask: ChunkMask | undefined) {
+    const n = this.ranking.candidates;
+    const lexAll = this.lexicalScores(terms, mask);
+    const lexScore = new Map<number, number>();
+    lexAll.ids.forEach((id, j) => lexScore.set(id, lexAll.scores[j]!));
+    const ids = new Set<number>([...this.denseSearch(vector, n, mask).ids, ...topN(lexAll, n).ids]);
+    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: this.vectors.dot(id, vector), lexical: lexScore.get(id) ?? 0 }));
+    const fused = fuse(candidates, this.ranking.fusion);
+    return candidates
+      .map((c) => ({ id: c.id, score: fused.get(c.id)!, dense: c.dense, lexical: c.lexical }))
+      .sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+
+  private hit(s: { id: number; score: number; dense?: number; lexical?: number }, rank: number, queryTerms: Set<string>): SearchHit {
+    const chunk = this.store.chunks[s.id]!;
+    const doc = this.store.documents[chunk.doc]!;
+    return {
+      rank,
+      id: chunk.id,
+      docId: doc.id,
+      title: doc.title,
+      text: chunk.text,
+      section: chunk.section,
+      score: s.score,
+      scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
+      snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer),
+      source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), charStart: chunk.start, charEnd: chunk.end },
+      metadata: doc.metadata,
+    };
+  }
+}

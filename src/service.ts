@@ -1,0 +1,43 @@
+/** Wires configuration, collections, logger and app together: the one place adapters start from. */
+import { createApp } from './api/app.js';
+import { createLogger, type Logger } from './api/logger.js';
+import { configFromEnv, type ServiceConfig } from './config.js';
+import { loadEmbedder } from './embed/load-embedder.js';
+import type { Embedder } from './embed/embedder.js';
+import { Collections, discoverCollections } from './search/collections.js';
+
+export interface Service {
+  app: ReturnType<typeof createApp>;
+  collections: Collections;
+  logger: Logger;
+  /** Settles when every collection has loaded or failed (failures are logged with their fix). */
+  ready: Promise<void>;
+}
+
+export interface ServiceOptions {
+  config?: ServiceConfig;
+  logger?: Logger;
+  /** Embedder loader (the registry by default); lets a caller hand over a model it already loaded. */
+  loadEmbedder?: (id: string) => Promise<Embedder>;
+}
+
+export function createService(options: ServiceOptions = {}): Service {
+  const config = options.config ?? configFromEnv();
+  const logger = options.logger ?? createLogger();
+  const collections = new Collections({
+    dirs: discoverCollections(config.indexDir, config.collectionsDir),
+    loadEmbedder: options.loadEmbedder ?? loadEmbedder,
+  });
+  const app = createApp({
+    collections,
+    logger,
+    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    corsOrigins: config.corsOrigins,
+  });
+  const ready = collections.warm().then((results) => {
+    results.forEach((r, i) => {
+      if (r.status === 'rejected') logger.error({ msg: 'index failed to load', collection: collections.names()[i], error: (r.reason as Error).message });
+    });
+  });
+  return { app, collections, logger, ready };
+}

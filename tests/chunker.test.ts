@@ -1,0 +1,98 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { chunkDocument, type ChunkingSettings, type TokenCounter } from '../src/corpus/chunker.js';
+import type { SourceDocument } from '../src/corpus/document.js';
+import { parseTextStructure } from '../src/corpus/formats/text-structure.js';
+import { sharedEmbedder } from './helpers/article-index.js';
+
+/** A whitespace word counter: simple and exact, so the window arithmetic can be checked by hand. */
+const words: TokenCounter = (t) => t.split(/\s+/).filter(Boolean).length;
+
+function docFrom(text: string): SourceDocument {
+  const s = parseTextStructure(text);
+  return { id: 'doc.txt', title: s.title ?? 'doc', text, blocks: s.blocks, source: { path: 'doc.txt', format: 'text' }, metadata: s.metadata };
+}
+
+const settings = (maxTokens: number, context: ChunkingSettings['context'] = 'none', overlapSentences = 0): ChunkingSettings => ({
+  maxTokens,
+  context,
+  overlapSentences,
+});
+
+describe('chunkDocument', () => {
+  it('keeps a paragraph that fits as one chunk, with offsets into the source', () => {
+    const text = 'Title line\n\nFirst paragraph here. It has two sentences.\n\nSecond one.\n';
+    const chunks = chunkDocument(docFrom(text), settings(50), words);
+    expect(chunks.map((c) => c.text)).toEqual(['First paragraph here. It has two sentences.', 'Second one.']);
+    for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
+    expect(chunks.map((c) => c.id)).toEqual(['doc.txt#p0', 'doc.txt#p1']);
+  });
+
+  it('splits a long paragraph at sentence boundaries, never past the window', () => {
+    const text = 'Heading\n\nOne two three four. Five six seven eight. Nine ten eleven twelve. Thirteen fourteen.\n';
+    const chunks = chunkDocument(docFrom(text), settings(9), words);
+    expect(chunks.map((c) => c.text)).toEqual(['One two three four. Five six seven eight.', 'Nine ten eleven twelve. Thirteen fourteen.']);
+    for (const c of chunks) expect(words(c.embedInput)).toBeLessThanOrEqual(9);
+  });
+
+  it('repeats sentences between split chunks when asked to overlap', () => {
+    const text = 'Heading\n\nA b c. D e f. G h i. J k l.\n';
+    const chunks = chunkDocument(docFrom(text), settings(6, 'none', 1), words);
+    expect(chunks.map((c) => c.text)).toEqual(['A b c. D e f.', 'D e f. G h i.', 'G h i. J k l.']);
+  });
+
+  it('cuts a sentence longer than the window at word boundaries', () => {
+    const long = Array.from({ length: 25 }, (_, i) => `w${i}`).join(' ');
+    const text = `Heading\n\n${long}.\n`;
+    const chunks = chunkDocument(docFrom(text), settings(10), words);
+    expect(chunks.length).toBe(3);
+    expect(chunks.map((c) => c.text).join(' ')).toBe(`${long}.`);
+    for (const c of chunks) expect(words(c.text)).toBeLessThanOrEqual(10);
+  });
+
+  it('counts the context line against the window and records it in the embedding input', () => {
+    const text = 'A Short Title\n\nSection Name\n\nAlpha beta gamma delta. Epsilon zeta eta theta.\n\nLast paragraph here.\n';
+    const chunks = chunkDocument(docFrom(text), settings(40, 'title+section'), words);
+    expect(chunks[0]!.section).toEqual(['Section Name']);
+    expect(chunks[0]!.embedInput).toBe('A Short Title — Section Name\nAlpha beta gamma delta. Epsilon zeta eta theta.');
+    // A small window caps the context at a quarter of it, so the passage keeps its room.
+    const small = chunkDocument(docFrom(text), settings(16, 'title+section'), words);
+    for (const c of small) {
+      expect(words(c.embedInput.split('\n')[0]!)).toBeLessThanOrEqual(4);
+      expect(words(c.embedInput)).toBeLessThanOrEqual(16);
+    }
+  });
+
+  it('property: chunks cover the blocks in order, map back to the source and fit the window', () => {
+    const word = fc.stringMatching(/^[a-z]{1,8}$/);
+    const sentence = fc.array(word, { minLength: 1, maxLength: 30 }).map((w) => `${w.join(' ')}.`);
+    const paragraph = fc.array(sentence, { minLength: 1, maxLength: 8 }).map((s) => s.join(' '));
+    fc.assert(
+      fc.property(fc.array(paragraph, { minLength: 1, maxLength: 6 }), fc.integer({ min: 3, max: 40 }), (paragraphs, window) => {
+        const text = `Title\n\n${paragraphs.join('\n\n')}\n`;
+        const doc = docFrom(text);
+        const chunks = chunkDocument(doc, settings(window), words);
+        let last = -1;
+        for (const c of chunks) {
+          expect(text.slice(c.start, c.end)).toBe(c.text);
+          expect(words(c.embedInput)).toBeLessThanOrEqual(window);
+          expect(c.start).toBeGreaterThan(last);
+          last = c.start;
+        }
+        // Without overlap, the chunks hold every word of every block exactly once.
+        const blockWords = doc.blocks.flatMap((b) => text.slice(b.start, b.end).split(/\s+/));
+        expect(chunks.flatMap((c) => c.text.split(/\s+/))).toEqual(blockWords);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('with the bundled encoder, every chunk of the article fits the 128 tokens it reads', async () => {
+    const embedder = await sharedEmbedder();
+    const fs = await import('node:fs');
+    const text = fs.readFileSync(new URL('../corpus/article.txt', import.meta.url), 'utf8');
+    const chunks = chunkDocument(docFrom(text), settings(128, 'title+section'), (t) => embedder.countPassageTokens(t));
+    expect(chunks.length).toBeGreaterThan(10);
+    for (const c of chunks) expect(embedder.countPassageTokens(c.embedInput)).toBeLessThanOrEqual(128);
+  });
+});

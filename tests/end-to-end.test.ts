@@ -1,0 +1,187 @@
+/**
+ * The product end to end: a real index built from the seed article, real questions asked through
+ * the real Lambda handler (every event shape) and the real local HTTP server.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { createService, type Service } from '../src/service.js';
+import { createLambdaHandler } from '../src/adapters/lambda.js';
+import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { createLogger } from '../src/api/logger.js';
+import type { SearchResponse } from '../src/api/schemas.js';
+
+/** Questions about the article, and words only the passage that answers each one contains. */
+const QUESTIONS: { q: string; answer: string; modes: ('hybrid' | 'dense' | 'lexical')[] }[] = [
+  { q: 'Which country was the first to formally recognize the Taliban government?', answer: 'Moscow received the credentials', modes: ['hybrid', 'dense', 'lexical'] },
+  { q: 'Who is the new Afghan ambassador to Russia?', answer: 'Moscow received the credentials', modes: ['hybrid', 'dense', 'lexical'] },
+  { q: 'What did the Russian Supreme Court do in April?', answer: 'Supreme Court removed', modes: ['hybrid', 'dense', 'lexical'] },
+  { q: 'What restrictions has the Taliban imposed on women?', answer: 'restrictions imposed by the Taliban on women', modes: ['hybrid', 'dense', 'lexical'] },
+  { q: 'Which countries recognized the previous Taliban regime?', answer: 'Saudi Arabia, Pakistan, and the UAE', modes: ['hybrid', 'lexical'] },
+  { q: 'In which sectors does Russia see prospects for economic cooperation?', answer: 'energy, transport, agriculture', modes: ['hybrid', 'dense', 'lexical'] },
+  { q: 'What did Putin call the Taliban in July 2024?', answer: 'anti-terrorism ally', modes: ['hybrid', 'dense', 'lexical'] },
+  { q: 'Who is the Afghan foreign minister?', answer: 'Amir Khan Muttaqi', modes: ['hybrid', 'lexical'] },
+  { q: 'Which flag was raised at the embassy in Moscow?', answer: 'flag of the Taliban-imposed Afghan state', modes: ['hybrid', 'dense', 'lexical'] },
+];
+
+let service: Service;
+let handler: ReturnType<typeof createLambdaHandler>;
+let server: RunningServer;
+
+beforeAll(async () => {
+  const report = await buildArticleIndex();
+  const embedder = await sharedEmbedder();
+  service = createService({
+    config: { indexDir: report.out, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
+  handler = createLambdaHandler(service);
+  server = await startServer(service, 0);
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+async function viaHttpApi(body: object): Promise<SearchResponse> {
+  const res = (await handler(
+    apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    lambdaContext as never,
+  )) as HttpResult;
+  expect(res.statusCode).toBe(200);
+  return JSON.parse(res.body) as SearchResponse;
+}
+
+describe('questions about the article through the Lambda handler (HTTP API v2)', () => {
+  for (const { q, answer, modes } of QUESTIONS) {
+    for (const mode of modes) {
+      it(`${mode}: ${q}`, async () => {
+        const out = await viaHttpApi({ query: q, top_k: 3, mode });
+        expect(out.mode).toBe(mode);
+        expect(out.results.length).toBeGreaterThan(0);
+        expect(out.results[0]!.text).toContain(answer);
+      });
+    }
+  }
+});
+
+describe('response shape', () => {
+  it('returns ranked passages with sources, offsets into the document and a snippet', async () => {
+    const out = await viaHttpApi({ query: 'Who recognized the Islamic Emirate first?', top_k: 5 });
+    expect(out).toMatchObject({ mode: 'hybrid', model: 'use-lite', collection: 'default' });
+    expect(out.results).toHaveLength(5);
+    const scores = out.results.map((r) => r.score);
+    expect([...scores].sort((a, b) => b - a)).toEqual(scores);
+    out.results.forEach((r, i) => {
+      expect(r.rank).toBe(i + 1);
+      expect(r.source.path).toBe('corpus/article.txt');
+      expect(r.source.url).toBe('https://www.toutiao.com/article/1836679694035980/');
+      expect(r.text.slice(r.snippet_start, r.snippet_start + r.snippet.length)).toBe(r.snippet);
+      expect(r.score).toBeGreaterThanOrEqual(0);
+      expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.metadata).toMatchObject({ source: 'rfi' });
+    });
+  });
+
+  it('keeps the trailing attribution out of the passages', async () => {
+    const out = await viaHttpApi({ query: 'Original Statement source views of the author', top_k: 50, mode: 'lexical' });
+    for (const r of out.results) {
+      expect(r.text).not.toMatch(/^(Source|Original|Statement):/m);
+    }
+  });
+
+  it('honours top_k, min_score and a document filter', async () => {
+    expect((await viaHttpApi({ query: 'Taliban', top_k: 2 })).results).toHaveLength(2);
+    const strict = await viaHttpApi({ query: 'Taliban recognition', top_k: 10, min_score: 0.5 });
+    expect(strict.results.every((r) => r.score >= 0.5)).toBe(true);
+    expect((await viaHttpApi({ query: 'Taliban', filter: { doc_id: 'article.txt' } })).results.length).toBeGreaterThan(0);
+    expect((await viaHttpApi({ query: 'Taliban', filter: { doc_id: 'other.txt' } })).results).toHaveLength(0);
+  });
+});
+
+describe('every way into the Lambda handler gives the same answer', () => {
+  const question = 'What did the Russian Supreme Court do in April?';
+  let expected: string;
+  beforeAll(async () => {
+    expected = (await viaHttpApi({ query: question, top_k: 1 })).results[0]!.id;
+  });
+
+  it('REST API (v1) event, GET with query parameters', async () => {
+    const res = (await handler(apiGatewayV1Event({ method: 'GET', path: '/search', query: { q: question, top_k: '1' } }), lambdaContext as never)) as HttpResult;
+    expect(res.statusCode).toBe(200);
+    expect((JSON.parse(res.body) as SearchResponse).results[0]!.id).toBe(expected);
+  });
+
+  it('REST API (v1) event, POST', async () => {
+    const res = (await handler(
+      apiGatewayV1Event({ method: 'POST', path: '/search', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: question, top_k: 1 }) }),
+      lambdaContext as never,
+    )) as HttpResult;
+    expect((JSON.parse(res.body) as SearchResponse).results[0]!.id).toBe(expected);
+  });
+
+  it('Function URL event with a base64 body', async () => {
+    const body = Buffer.from(JSON.stringify({ query: question, top_k: 1 })).toString('base64');
+    const res = (await handler(
+      apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body, base64: true }, 'function-url'),
+      lambdaContext as never,
+    )) as HttpResult;
+    expect(res.statusCode).toBe(200);
+    expect((JSON.parse(res.body) as SearchResponse).results[0]!.id).toBe(expected);
+  });
+
+  it('direct invoke with a plain payload', async () => {
+    const out = (await handler({ query: question, top_k: 1 }, lambdaContext as never)) as SearchResponse;
+    expect(out.results[0]!.id).toBe(expected);
+  });
+
+  it('direct invoke with bad input answers with the error body', async () => {
+    const out = (await handler({ query: 42 }, lambdaContext as never)) as { error: { code: string } };
+    expect(out.error.code).toBe('invalid_request');
+  });
+
+  it('GET /health reports the loaded index', async () => {
+    const res = (await handler(apiGatewayV2Event({ method: 'GET', path: '/health' }), lambdaContext as never)) as HttpResult;
+    expect(res.statusCode).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ status: 'ok', model: 'use-lite', collections: { default: { documents: 1, chunks: expect.any(Number) } } });
+  });
+});
+
+describe('the local HTTP server', () => {
+  it('answers POST /search and GET /search?q=', async () => {
+    const post = await fetch(`${server.url}/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'Which flag was raised at the embassy in Moscow?', top_k: 1 }),
+    });
+    expect(post.status).toBe(200);
+    const postBody = (await post.json()) as SearchResponse;
+    expect(postBody.results[0]!.text).toContain('flag of the Taliban-imposed Afghan state');
+    const get = await fetch(`${server.url}/search?q=${encodeURIComponent('Which flag was raised at the embassy in Moscow?')}&top_k=1`);
+    expect(((await get.json()) as SearchResponse).results[0]!.id).toBe(postBody.results[0]!.id);
+  });
+
+  it('serves /health and rejects bad input with a 4xx error body', async () => {
+    expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    const bad = await fetch(`${server.url}/search`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query":' });
+    expect(bad.status).toBe(400);
+    expect(await bad.json()).toMatchObject({ error: { code: 'invalid_json' } });
+  });
+});
+
+describe('a second build of an unchanged corpus', () => {
+  it('is skipped, and a forced rebuild reuses every vector', async () => {
+    const out = tempDir('rebuild');
+    const first = await buildArticleIndex(out);
+    expect(first.status).toBe('built');
+    expect(first.chunks.embedded).toBe(first.chunks.total);
+    const second = await buildArticleIndex(out);
+    expect(second.status).toBe('unchanged');
+    expect(second.manifest.corpus.fingerprint).toBe(first.manifest.corpus.fingerprint);
+    const forced = await buildArticleIndex(out, true);
+    expect(forced.status).toBe('built');
+    expect(forced.chunks).toEqual({ total: first.chunks.total, embedded: 0, reused: first.chunks.total });
+    expect(forced.manifest.files).toEqual(first.manifest.files);
+  });
+});

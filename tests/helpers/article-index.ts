@@ -1,0 +1,24 @@
+/** Builds a real index of the seed article into a temporary directory, once per test file. */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { buildIndex, type BuildReport } from '../../src/index/build-index.js';
+import { loadEmbedder } from '../../src/embed/load-embedder.js';
+import type { Embedder } from '../../src/embed/embedder.js';
+import { DEFAULT_CORPUS_DIR } from '../../src/paths.js';
+
+export function tempDir(prefix: string): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), `semsearch-${prefix}-`));
+}
+
+let embedder: Promise<Embedder> | undefined;
+
+/** One bundled embedder per test file (worker), shared by every build and searcher in it. */
+export function sharedEmbedder(): Promise<Embedder> {
+  embedder ??= loadEmbedder('use-lite');
+  return embedder;
+}
+
+export async function buildArticleIndex(out = tempDir('index'), force = false): Promise<BuildReport> {
+  return buildIndex({ corpus: DEFAULT_CORPUS_DIR, out, embedder: await sharedEmbedder(), force });
+}

@@ -1,0 +1,131 @@
+/**
+ * The manifest is the contract between build and query: every file is checked against it, and
+ * every kind of damage is refused at load with a message naming the problem and the fix.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { IndexLoadError, readIndexFiles } from '../src/index/read-index.js';
+import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
+import { Searcher } from '../src/search/searcher.js';
+import { createService } from '../src/service.js';
+import { createLogger } from '../src/api/logger.js';
+import type { Embedder } from '../src/embed/embedder.js';
+
+let pristine: string;
+let manifest: Manifest;
+
+beforeAll(async () => {
+  pristine = (await buildArticleIndex()).out;
+  manifest = JSON.parse(fs.readFileSync(path.join(pristine, MANIFEST_FILE), 'utf8')) as Manifest;
+});
+
+function copyIndex(): string {
+  const dir = tempDir('damaged');
+  fs.cpSync(pristine, dir, { recursive: true });
+  return dir;
+}
+
+function loadError(dir: string): IndexLoadError {
+  try {
+    readIndexFiles(dir);
+  } catch (err) {
+    expect(err).toBeInstanceOf(IndexLoadError);
+    return err as IndexLoadError;
+  }
+  throw new Error('the damaged index loaded');
+}
+
+describe('index integrity', () => {
+  it('loads the index as built', () => {
+    expect(readIndexFiles(pristine).manifest.counts.chunks).toBe(manifest.counts.chunks);
+  });
+
+  it('a missing index says how to build one', () => {
+    const err = loadError(path.join(tempDir('empty'), 'nothing-here'));
+    expect(err.problem).toBe('index_missing');
+    expect(err.message).toMatch(/npm run build-index/);
+  });
+
+  it('a manifest that is not JSON is refused', () => {
+    const dir = copyIndex();
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), '{"format": "semantic-search-index", ');
+    const err = loadError(dir);
+    expect(err.problem).toBe('index_corrupt');
+    expect(err.message).toMatch(/not valid JSON.*--force/);
+  });
+
+  it('a manifest of another format version is refused as incompatible', () => {
+    const dir = copyIndex();
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, format_version: 99 }));
+    const err = loadError(dir);
+    expect(err.problem).toBe('index_incompatible');
+    expect(err.message).toMatch(/format version 99/);
+  });
+
+  it('a manifest with a missing field names the field', () => {
+    const dir = copyIndex();
+    const { embedder: _dropped, ...rest } = manifest;
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(rest));
+    expect(loadError(dir).message).toMatch(/field "embedder"/);
+  });
+
+  it('a manifest claiming another dimension is caught by the vector file size', () => {
+    const dir = copyIndex();
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, embedder: { ...manifest.embedder, dimension: 384 } }));
+    expect(loadError(dir).message).toMatch(/does not hold \d+ vectors of dimension 384/);
+  });
+
+  for (const role of ['chunks', 'lexical', 'vectors', 'hnsw'] as const) {
+    describe(`the ${role} file`, () => {
+      it('missing', () => {
+        const dir = copyIndex();
+        fs.rmSync(path.join(dir, manifest.files[role].name));
+        const err = loadError(dir);
+        expect(err.problem).toBe('index_corrupt');
+        expect(err.message).toContain(`${manifest.files[role].name} is missing`);
+      });
+
+      it('truncated', () => {
+        const dir = copyIndex();
+        const file = path.join(dir, manifest.files[role].name);
+        fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
+        expect(loadError(dir).message).toMatch(/truncated or replaced/);
+      });
+
+      it('one byte flipped', () => {
+        const dir = copyIndex();
+        const file = path.join(dir, manifest.files[role].name);
+        const data = fs.readFileSync(file);
+        data[Math.floor(data.length / 2)]! ^= 0x01;
+        fs.writeFileSync(file, data);
+        expect(loadError(dir).message).toContain(`${manifest.files[role].name} does not match its checksum`);
+      });
+    });
+  }
+
+  it('a searcher refuses an embedder the index was not built with', async () => {
+    const real = await sharedEmbedder();
+    const other: Embedder = { ...real, info: { ...real.info, id: 'transformers:Xenova/all-MiniLM-L6-v2', dimension: 384 }, countPassageTokens: real.countPassageTokens, embedPassages: real.embedPassages, embedQueries: real.embedQueries, dispose: real.dispose };
+    const err = await Searcher.open(pristine, { loadEmbedder: async () => other }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(IndexLoadError);
+    expect((err as IndexLoadError).problem).toBe('embedder_mismatch');
+    expect((err as IndexLoadError).message).toMatch(/built with embedder "use-lite".*runs "transformers:Xenova\/all-MiniLM-L6-v2"/);
+  });
+
+  it('a damaged index makes the service answer 503 with the fix, never a crash', async () => {
+    const dir = copyIndex();
+    fs.rmSync(path.join(dir, manifest.files.vectors.name));
+    const embedder = await sharedEmbedder();
+    const service = createService({ config: { indexDir: dir, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+    await service.ready;
+    const health = await service.app.request('/health');
+    expect(health.status).toBe(503);
+    const search = await service.app.request('/search?q=Taliban');
+    expect(search.status).toBe(503);
+    const body = (await search.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('index_unavailable');
+    expect(body.error.message).toMatch(/vectors-[0-9a-f]+\.f32 is missing.*npm run build-index/);
+  });
+});
