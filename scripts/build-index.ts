@@ -34,6 +34,8 @@ const program = new Command('build-index')
   .option('--max-tokens <n>', 'chunk window in tokens (at most what the embedder reads)', positiveInt)
   .option('--overlap <n>', 'sentences repeated between split chunks', (v) => Number(v))
   .option('--context <kind>', 'context embedded before each passage: none | title | title+section')
+  .option('--workers <n>', 'embedding worker threads (default: one per core)', positiveInt)
+  .option('--max-file-mb <n>', 'skip files larger than this (JSON Lines is streamed and exempt)', positiveInt)
   .option('--force', 'rebuild even if the corpus and settings are unchanged')
   .option('--json', 'print the build report as JSON')
   .action(async (opts) => {
@@ -50,6 +52,8 @@ const program = new Command('build-index')
           ...(opts.context ? { context: opts.context as ChunkContext } : {}),
         },
         force: Boolean(opts.force),
+        ...(opts.workers ? { workers: opts.workers } : {}),
+        ...(opts.maxFileMb ? { load: { maxFileBytes: opts.maxFileMb * 1024 * 1024 } } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: bar.onProgress,
       });

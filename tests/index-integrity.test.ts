@@ -8,10 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { IndexLoadError, readIndexFiles } from '../src/index/read-index.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
-import { Searcher } from '../src/search/searcher.js';
 import { createService } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
-import type { Embedder } from '../src/embed/embedder.js';
 
 let pristine: string;
 let manifest: Manifest;
@@ -105,14 +103,7 @@ describe('index integrity', () => {
     });
   }
 
-  it('a searcher refuses an embedder the index was not built with', async () => {
-    const real = await sharedEmbedder();
-    const other: Embedder = { ...real, info: { ...real.info, id: 'transformers:Xenova/all-MiniLM-L6-v2', dimension: 384 }, countPassageTokens: real.countPassageTokens, embedPassages: real.embedPassages, embedQueries: real.embedQueries, dispose: real.dispose };
-    const err = await Searcher.open(pristine, { loadEmbedder: async () => other }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(IndexLoadError);
-    expect((err as IndexLoadError).problem).toBe('embedder_mismatch');
-    expect((err as IndexLoadError).message).toMatch(/built with embedder "use-lite".*runs "transformers:Xenova\/all-MiniLM-L6-v2"/);
-  });
+  // Serving with the wrong embedder is tested with a real second model in transformers-embedder.test.ts.
 
   it('a damaged index makes the service answer 503 with the fix, never a crash', async () => {
     const dir = copyIndex();

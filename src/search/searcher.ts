@@ -50,13 +50,10 @@ export interface SearchOutcome {
   timings: { embedMs: number; searchMs: number; totalMs: number };
 }
 
-export interface OpenOptions {
-  /** Loads the embedder a manifest names (the registry by default). */
-  loadEmbedder: (id: string) => Promise<Embedder>;
-  /** An already loaded embedder; must be the one the index was built with. */
-  embedder?: Embedder;
-  ranking?: RankingSettings;
-}
+export type OpenOptions = (
+  | { /** Loads the embedder the manifest names. */ loadEmbedder: (id: string) => Promise<Embedder>; embedder?: undefined }
+  | { /** An already loaded embedder; must be the one the index was built with. */ embedder: Embedder; loadEmbedder?: undefined }
+) & { ranking?: RankingSettings };
 
 function topN(scores: SparseScores, n: number): SparseScores {
   const order = scores.ids.map((_, j) => j).sort((a, b) => scores.scores[b]! - scores.scores[a]! || scores.ids[a]! - scores.ids[b]!);

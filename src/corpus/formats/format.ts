@@ -1,3 +1,4 @@
+import fs from 'node:fs/promises';
 import type { DocumentFormat, SourceDocument } from '../document.js';
 
 /** One file handed to a format reader. */
@@ -6,7 +7,20 @@ export interface CorpusFile {
   relPath: string;
   /** Path shown to users in results: the corpus directory's name, then relPath. */
   displayPath: string;
-  bytes: Buffer;
+  absPath: string;
+  size: number;
+  /** Largest file a reader may load whole (streaming readers are bound per record instead). */
+  maxBytes: number;
+  /** Reports a part of the file that was skipped (a bad JSON line, say); `where` is appended to the path. */
+  warn(where: string, reason: string): void;
+}
+
+/** Reads a whole file, refusing one over the size limit with a message that says so. */
+export async function readWhole(file: CorpusFile): Promise<Buffer> {
+  if (file.size > file.maxBytes) {
+    throw new UnreadableFileError(`${file.size} bytes is over the ${file.maxBytes}-byte limit for one file (raise it with --max-file-mb)`);
+  }
+  return fs.readFile(file.absPath);
 }
 
 /** Thrown for a file that cannot be read as its format; the build reports it and goes on. */

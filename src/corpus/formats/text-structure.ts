@@ -83,12 +83,17 @@ function takeAttribution(paragraphs: Paragraph[]): { metadata: Metadata; url?: s
   return url === undefined ? { metadata } : { metadata, url };
 }
 
-export function parseTextStructure(text: string, from = 0, to = text.length): TextStructure {
-  const paragraphs = splitParagraphs(text, from, to);
-  const { metadata, url } = takeAttribution(paragraphs);
+export interface StructureOptions {
+  /** Look for a title line and a trailing attribution block (off when the source gives them). */
+  documentFrame: boolean;
+}
+
+export function parseTextStructure(text: string, options: StructureOptions = { documentFrame: true }): TextStructure {
+  const paragraphs = splitParagraphs(text);
+  const { metadata, url } = options.documentFrame ? takeAttribution(paragraphs) : { metadata: {}, url: undefined };
   let title: string | undefined;
   const first = paragraphs[0];
-  if (first && first.lines.length === 1 && looksLikeHeading(first.lines[0]!) && paragraphs.length > 1) {
+  if (options.documentFrame && first && first.lines.length === 1 && looksLikeHeading(first.lines[0]!) && paragraphs.length > 1) {
     title = headingText(first.lines[0]!);
     paragraphs.shift();
   }

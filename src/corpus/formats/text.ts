@@ -1,13 +1,14 @@
 import { decodeText, looksBinary } from '../decode.js';
 import { parseTextStructure } from './text-structure.js';
-import { titleFromPath, UnreadableFileError, type FormatReader } from './format.js';
+import { readWhole, titleFromPath, UnreadableFileError, type FormatReader } from './format.js';
 
 export const textReader: FormatReader = {
   format: 'text',
   extensions: ['.txt', '.text'],
   async read(file) {
-    if (looksBinary(file.bytes)) throw new UnreadableFileError('binary content in a text file');
-    const { text } = decodeText(file.bytes);
+    const bytes = await readWhole(file);
+    if (looksBinary(bytes)) throw new UnreadableFileError('binary content in a text file');
+    const { text } = decodeText(bytes);
     const structure = parseTextStructure(text);
     return [
       {

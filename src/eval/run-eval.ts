@@ -1,0 +1,109 @@
+/**
+ * Evaluates the product on a BEIR dataset: the corpus is indexed by the product's own build
+ * (cached per dataset, embedder and settings; an unchanged corpus is not rebuilt), every judged
+ * query goes through the product's own Searcher, and chunk results collapse to documents.
+ */
+import path from 'node:path';
+import { buildIndex } from '../index/build-index.js';
+import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
+import type { Embedder } from '../embed/embedder.js';
+import { Searcher, type SearchMode } from '../search/searcher.js';
+import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
+import { PROJECT_ROOT } from '../paths.js';
+import { sha256 } from '../index/commit.js';
+import { readManifest } from '../index/read-index.js';
+import { loadBeir, type BeirDataset } from './beir.js';
+import { collapseToDocuments, evaluate, type Metrics, type Run } from './metrics.js';
+
+export const EVAL_CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'eval');
+
+export interface EvalOptions {
+  dataset: string;
+  embedder: Embedder;
+  mode: SearchMode;
+  /** Documents retrieved per query (recall@100 needs 100). */
+  topK?: number;
+  build?: Partial<BuildSettings>;
+  ranking?: RankingSettings;
+  log?: (line: string) => void;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface EvalResult {
+  dataset: string;
+  mode: SearchMode;
+  embedder: string;
+  metrics: Metrics;
+  queries: number;
+  run: Run;
+  indexDir: string;
+  searchSeconds: number;
+}
+
+/** Where the index for this dataset, embedder and build settings is cached. */
+export function evalIndexDir(dataset: string, embedderId: string, build: Partial<BuildSettings> = {}): string {
+  const slug = embedderId.replace(/[^A-Za-z0-9._-]+/g, '_');
+  const differs = Object.entries(build).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_BUILD_SETTINGS[k as keyof BuildSettings]));
+  const suffix = differs.length ? `-${sha256(JSON.stringify(Object.fromEntries(differs))).slice(0, 8)}` : '';
+  return path.join(EVAL_CACHE_DIR, path.basename(path.resolve(dataset)), `${slug}${suffix}`);
+}
+
+export async function prepareEvalIndex(data: BeirDataset, options: Pick<EvalOptions, 'embedder' | 'build' | 'log' | 'onProgress'>): Promise<string> {
+  const out = evalIndexDir(data.dir, options.embedder.info.id, options.build);
+  await buildIndex({
+    corpus: data.corpus,
+    out,
+    embedder: options.embedder,
+    ...(options.build ? { settings: options.build } : {}),
+    ...(options.log ? { log: options.log } : {}),
+    ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+  });
+  return out;
+}
+
+/** Chunks to retrieve so that `topK` distinct documents are (almost always) among them. */
+export function chunkDepth(topK: number, chunks: number, documents: number): number {
+  return Math.min(chunks, Math.ceil(topK * Math.max(1, chunks / documents) * 2));
+}
+
+/** Runs every judged query through `searcher` and collapses chunk hits to documents. */
+export async function runQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number): Promise<Run> {
+  const judged = [...data.qrels.keys()].filter((q) => data.queries.has(q));
+  const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
+  const run: Run = new Map();
+  const batch = 32;
+  for (let i = 0; i < judged.length; i += batch) {
+    const ids = judged.slice(i, i + batch);
+    const outcomes = await searcher.searchMany(ids.map((id) => ({ query: data.queries.get(id)!, topK: depth, mode })));
+    outcomes.forEach((o, j) => {
+      const docs = collapseToDocuments(o.results.map((h) => ({ docId: h.docId, score: h.score })));
+      run.set(ids[j]!, docs.sort((a, b) => b.score - a.score).slice(0, topK));
+    });
+  }
+  return run;
+}
+
+export async function runEval(options: EvalOptions): Promise<EvalResult> {
+  const data = await loadBeir(options.dataset);
+  const topK = options.topK ?? 100;
+  const indexDir = await prepareEvalIndex(data, options);
+  const base = options.ranking ?? DEFAULT_RANKING;
+  const { counts } = readManifest(indexDir);
+  const depth = chunkDepth(topK, counts.chunks, counts.documents);
+  // Hybrid fuses a candidate pool; it must be deep enough to hold `depth` chunks.
+  const ranking = { ...base, candidates: Math.max(base.candidates, depth) };
+  const searcher = await Searcher.open(indexDir, { embedder: options.embedder, ranking });
+  const started = performance.now();
+  const run = await runQueries(searcher, data, options.mode, topK);
+  const { metrics, queries } = evaluate(run, data.qrels);
+  return {
+    dataset: data.name,
+    mode: options.mode,
+    embedder: options.embedder.info.id,
+    metrics,
+    queries,
+    run,
+    indexDir,
+    searchSeconds: (performance.now() - started) / 1000,
+  };
+}
