@@ -13,10 +13,11 @@ function docFrom(text: string): SourceDocument {
   return { id: 'doc.txt', title: s.title ?? 'doc', text, blocks: s.blocks, source: { path: 'doc.txt', format: 'text' }, metadata: s.metadata };
 }
 
-const settings = (maxTokens: number, context: ChunkingSettings['context'] = 'none', overlapSentences = 0): ChunkingSettings => ({
+const settings = (maxTokens: number, context: ChunkingSettings['context'] = 'none', overlapSentences = 0, minTokens = 0): ChunkingSettings => ({
   maxTokens,
   context,
   overlapSentences,
+  minTokens,
 });
 
 describe('chunkDocument', () => {
@@ -61,6 +62,14 @@ describe('chunkDocument', () => {
       expect(words(c.embedInput.split('\n')[0]!)).toBeLessThanOrEqual(4);
       expect(words(c.embedInput)).toBeLessThanOrEqual(16);
     }
+  });
+
+  it('merges runs of short blocks under one heading while they fit, never across headings', () => {
+    const text = 'Title\n\nOne.\n\nTwo words.\n\nThree more words.\n\nSection\n\nAfter the heading here.\n';
+    const chunks = chunkDocument(docFrom(text), settings(6, 'none', 0, 4), words);
+    expect(chunks.map((c) => c.text)).toEqual(['One.\n\nTwo words.\n\nThree more words.', 'After the heading here.']);
+    const unmerged = chunkDocument(docFrom(text), settings(6, 'none', 0, 0), words);
+    expect(unmerged).toHaveLength(4);
   });
 
   it('property: chunks cover the blocks in order, map back to the source and fit the window', () => {

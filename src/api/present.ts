@@ -20,7 +20,7 @@ export function presentSearch(outcome: SearchOutcome, collection: string, tookMs
       scores: h.scores,
       snippet: h.snippet.text,
       snippet_start: h.snippet.start,
-      source: { path: h.source.path, ...(h.source.url ? { url: h.source.url } : {}), char_start: h.source.charStart, char_end: h.source.charEnd },
+      source: { path: h.source.path, ...(h.source.url ? { url: h.source.url } : {}), ...(h.source.page !== undefined ? { page: h.source.page } : {}), char_start: h.source.charStart, char_end: h.source.charEnd },
       metadata: h.metadata,
     })),
   };

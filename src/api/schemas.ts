@@ -68,6 +68,7 @@ export const SearchResultSchema = z
     source: z.object({
       path: z.string(),
       url: z.string().optional(),
+      page: z.number().int().optional().openapi({ description: 'Page number, for PDF sources.' }),
       char_start: z.number().int(),
       char_end: z.number().int(),
     }),

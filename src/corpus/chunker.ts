@@ -4,7 +4,7 @@
  * sentence longer than the window cut at word boundaries. Nothing past the window is ever
  * handed to the embedder, which would silently drop it.
  */
-import type { SourceDocument } from './document.js';
+import type { SourceDocument, TextBlock } from './document.js';
 import { sentenceSpans, wordSpans, type Span } from './segment.js';
 
 export type ChunkContext = 'none' | 'title' | 'title+section';
@@ -16,6 +16,8 @@ export interface ChunkingSettings {
   overlapSentences: number;
   /** What is put before the passage text when it is embedded. */
   context: ChunkContext;
+  /** Neighbouring blocks (list items, one-line paragraphs) shorter than this are merged while they fit. */
+  minTokens: number;
 }
 
 export interface Chunk {
@@ -26,6 +28,7 @@ export interface Chunk {
   start: number;
   end: number;
   section: string[];
+  page?: number;
   /** Exactly what the embedder is given: the (capped) context line, then the passage. */
   embedInput: string;
 }
@@ -133,13 +136,45 @@ function splitAtCharacters(span: Span, fits: Fits): Span[] {
 }
 
 /**
+ * Merges runs of short neighbouring blocks (list items, one-line paragraphs) under the same
+ * heading and page, as long as the merged passage still fits the window: a chunk per list item
+ * would be too small to embed well or to be worth returning.
+ */
+function mergeSmallBlocks(doc: SourceDocument, settings: ChunkingSettings, count: TokenCounter): TextBlock[] {
+  const merged: TextBlock[] = [];
+  const tokens = (b: TextBlock) => count(doc.text.slice(b.start, b.end));
+  let lastTokens = 0;
+  for (const block of doc.blocks) {
+    const previous = merged[merged.length - 1];
+    const own = tokens(block);
+    if (
+      previous &&
+      (own < settings.minTokens || lastTokens < settings.minTokens) &&
+      previous.page === block.page &&
+      previous.section.join('\u0000') === block.section.join('\u0000')
+    ) {
+      const candidate: TextBlock = { ...previous, end: block.end };
+      const context = capContext(contextLine(doc.title, block.section, settings.context), settings.maxTokens, count);
+      if (count(embeddingText(context, doc.text.slice(candidate.start, candidate.end))) <= settings.maxTokens) {
+        merged[merged.length - 1] = candidate;
+        lastTokens = tokens(candidate);
+        continue;
+      }
+    }
+    merged.push(block);
+    lastTokens = own;
+  }
+  return merged;
+}
+
+/**
  * `count` measures what the embedder would actually read for a passage (its prefix and special
  * tokens included); every chunk's embedding input is checked against the window as a whole.
  */
 export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, count: TokenCounter): Chunk[] {
   const chunks: Chunk[] = [];
   const max = settings.maxTokens;
-  for (const block of doc.blocks) {
+  for (const block of mergeSmallBlocks(doc, settings, count)) {
     const context = capContext(contextLine(doc.title, block.section, settings.context), max, count);
     const fits: Fits = (s) => count(embeddingText(context, doc.text.slice(s.start, s.end))) <= max;
     const whole: Span = { start: block.start, end: block.end };
@@ -163,6 +198,7 @@ export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, c
         start: span.start,
         end: span.end,
         section: block.section,
+        ...(block.page !== undefined ? { page: block.page } : {}),
         embedInput: embeddingText(context, doc.text.slice(span.start, span.end)),
       });
     }

@@ -12,6 +12,8 @@ export interface TextBlock {
   end: number;
   /** Headings enclosing the block, outermost first. */
   section: string[];
+  /** Page number (from 1), for paged formats such as PDF. */
+  page?: number;
 }
 
 export interface SourceDocument {

@@ -9,8 +9,11 @@ import type { SourceDocument } from './document.js';
 import { UnreadableFileError, type CorpusFile, type FormatReader } from './formats/format.js';
 import { textReader } from './formats/text.js';
 import { jsonlReader } from './formats/jsonl.js';
+import { markdownReader } from './formats/markdown.js';
+import { htmlReader } from './formats/html.js';
+import { pdfReader } from './formats/pdf.js';
 
-export const READERS: FormatReader[] = [textReader, jsonlReader];
+export const READERS: FormatReader[] = [textReader, markdownReader, htmlReader, jsonlReader, pdfReader];
 
 export interface SkippedFile {
   path: string;

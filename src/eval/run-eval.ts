@@ -7,7 +7,7 @@ import path from 'node:path';
 import { buildIndex } from '../index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
 import type { Embedder } from '../embed/embedder.js';
-import { Searcher, type SearchMode } from '../search/searcher.js';
+import { Searcher, type SearchHit, type SearchMode } from '../search/searcher.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { sha256 } from '../index/commit.js';
@@ -66,20 +66,38 @@ export function chunkDepth(topK: number, chunks: number, documents: number): num
   return Math.min(chunks, Math.ceil(topK * Math.max(1, chunks / documents) * 2));
 }
 
-/** Runs every judged query through `searcher` and collapses chunk hits to documents. */
+export function judgedQueries(data: BeirDataset): string[] {
+  return [...data.qrels.keys()].filter((q) => data.queries.has(q));
+}
+
+function toDocuments(hits: SearchHit[], topK: number) {
+  return collapseToDocuments(hits.map((h) => ({ docId: h.docId, score: h.score })))
+    .sort((a, b) => b.score - a.score)
+    .slice(0, topK);
+}
+
+/** Runs every judged query through `searcher` (questions embedded in batches) and collapses chunk hits to documents. */
 export async function runQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number): Promise<Run> {
-  const judged = [...data.qrels.keys()].filter((q) => data.queries.has(q));
+  const judged = judgedQueries(data);
   const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
   const run: Run = new Map();
   const batch = 32;
   for (let i = 0; i < judged.length; i += batch) {
     const ids = judged.slice(i, i + batch);
     const outcomes = await searcher.searchMany(ids.map((id) => ({ query: data.queries.get(id)!, topK: depth, mode })));
-    outcomes.forEach((o, j) => {
-      const docs = collapseToDocuments(o.results.map((h) => ({ docId: h.docId, score: h.score })));
-      run.set(ids[j]!, docs.sort((a, b) => b.score - a.score).slice(0, topK));
-    });
+    outcomes.forEach((o, j) => run.set(ids[j]!, toDocuments(o.results, topK)));
   }
+  return run;
+}
+
+/** The same with question vectors computed beforehand (in `judgedQueries` order): for tuning sweeps. */
+export function rankQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number, vectors: number[][]): Run {
+  const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
+  const run: Run = new Map();
+  judgedQueries(data).forEach((id, j) => {
+    const hits = searcher.rank({ query: data.queries.get(id)!, topK: depth, mode }, mode === 'lexical' ? undefined : vectors[j]);
+    run.set(id, toDocuments(hits, topK));
+  });
   return run;
 }
 

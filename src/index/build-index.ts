@@ -59,8 +59,12 @@ export function inputHash(input: string): string {
   return sha256(input).slice(0, 32);
 }
 
-/** Vectors of the previous build keyed by the hash of their exact embedding input. */
-function previousVectors(out: string, settingsHashValue: string): Map<string, number[]> {
+/**
+ * Vectors of the previous build keyed by the hash of their exact embedding input. Chunking
+ * settings may have changed: a passage whose input is the same still has the same vector, as long
+ * as the embedder is the same.
+ */
+function previousVectors(out: string, embedder: Manifest['embedder']): Map<string, number[]> {
   const reuse = new Map<string, number[]>();
   let previous;
   try {
@@ -68,7 +72,7 @@ function previousVectors(out: string, settingsHashValue: string): Map<string, nu
   } catch {
     return reuse; // nothing usable to reuse: embed everything
   }
-  if (previous.manifest.corpus.settings_hash !== settingsHashValue) return reuse;
+  if (JSON.stringify(previous.manifest.embedder) !== JSON.stringify(embedder)) return reuse;
   previous.store.chunks.forEach((chunk, i) => reuse.set(chunk.hash, previous.vectors.row(i)));
   return reuse;
 }
@@ -80,7 +84,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const { embedder } = options;
   const maxTokens = Math.min(settings.maxTokens ?? embedder.info.maxTokens, embedder.info.maxTokens);
   const manifestSettings = {
-    chunking: { max_tokens: maxTokens, overlap_sentences: settings.overlapSentences, context: settings.context },
+    chunking: { max_tokens: maxTokens, overlap_sentences: settings.overlapSentences, min_tokens: settings.minTokens, context: settings.context },
     lexical: settings.analyzer,
     hnsw: {
       space: 'cosine' as const,
@@ -91,6 +95,16 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     },
   };
   const settingsHashValue = settingsHash(embedder, manifestSettings);
+  const embedderRecord: Manifest['embedder'] = {
+    id: embedder.info.id,
+    dimension: embedder.info.dimension,
+    max_tokens: embedder.info.maxTokens,
+    pooling: embedder.info.pooling,
+    normalize: embedder.info.normalize,
+    query_prefix: embedder.info.queryPrefix,
+    passage_prefix: embedder.info.passagePrefix,
+    variant: embedder.info.variant,
+  };
 
   log(`build: reading corpus ${options.corpus}`);
   const corpus = await loadCorpus(options.corpus, options.load);
@@ -141,7 +155,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     log('build: chunking');
     const count = (t: string) => embedder.countPassageTokens(t);
-    const chunking = { maxTokens, overlapSentences: settings.overlapSentences, context: settings.context };
+    const chunking = { maxTokens, overlapSentences: settings.overlapSentences, context: settings.context, minTokens: settings.minTokens };
     const perDoc: Chunk[][] = corpus.documents.map((doc) => chunkDocument(doc, chunking, count));
     const store: ChunkStore = { documents: [], chunks: [] };
     const inputs: string[] = [];
@@ -160,13 +174,22 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       };
       store.documents.push(record);
       for (const c of chunks) {
-        store.chunks.push({ id: c.id, doc: d, text: c.text, start: c.start, end: c.end, section: c.section, hash: inputHash(c.embedInput) });
+        store.chunks.push({
+          id: c.id,
+          doc: d,
+          text: c.text,
+          start: c.start,
+          end: c.end,
+          section: c.section,
+          ...(c.page !== undefined ? { page: c.page } : {}),
+          hash: inputHash(c.embedInput),
+        });
         inputs.push(c.embedInput);
         lexicalInputs.push({ body: c.text, context: contextLine(doc.title, c.section, 'title+section') });
       }
     });
 
-    const reuse = previousVectors(options.out, settingsHashValue);
+    const reuse = previousVectors(options.out, embedderRecord);
     const rows: (number[] | undefined)[] = store.chunks.map((chunk) => reuse.get(chunk.hash));
     const missing = rows.flatMap((row, i) => (row ? [] : [i]));
     log(`build: embedding ${missing.length} of ${rows.length} chunks (${rows.length - missing.length} reused)`);
@@ -193,16 +216,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         format: INDEX_FORMAT,
         format_version: FORMAT_VERSION,
         built_at: new Date().toISOString(),
-        embedder: {
-          id: embedder.info.id,
-          dimension: embedder.info.dimension,
-          max_tokens: embedder.info.maxTokens,
-          pooling: embedder.info.pooling,
-          normalize: embedder.info.normalize,
-          query_prefix: embedder.info.queryPrefix,
-          passage_prefix: embedder.info.passagePrefix,
-          variant: embedder.info.variant,
-        },
+        embedder: embedderRecord,
         ...manifestSettings,
         counts: { documents: store.documents.length, chunks: store.chunks.length },
         corpus: {

@@ -34,6 +34,7 @@ export const ManifestSchema = z.object({
   chunking: z.object({
     max_tokens: z.number().int().positive(),
     overlap_sentences: z.number().int().nonnegative(),
+    min_tokens: z.number().int().nonnegative(),
     context: z.enum(['none', 'title', 'title+section']),
   }),
   lexical: z.object({ stem: z.boolean(), stopwords: z.boolean() }),

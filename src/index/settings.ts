@@ -8,6 +8,8 @@ export interface BuildSettings {
   maxTokens?: number;
   overlapSentences: number;
   context: ChunkContext;
+  /** Short neighbouring blocks are merged up to the window (see chunker). */
+  minTokens: number;
   analyzer: AnalyzerSettings;
   hnsw: HnswSettings;
 }
@@ -15,6 +17,7 @@ export interface BuildSettings {
 export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
   overlapSentences: 0,
   context: 'title+section',
+  minTokens: 24,
   analyzer: { stem: true, stopwords: true },
   hnsw: DEFAULT_HNSW,
 };

@@ -21,6 +21,7 @@ export interface ChunkRecord {
   start: number;
   end: number;
   section: string[];
+  page?: number;
   /** SHA-256 (hex, 32 chars) of the exact embedding input, for reuse by the next build. */
   hash: string;
 }

@@ -68,15 +68,34 @@ function mean(values: number[]): number {
   return values.length ? sum / values.length : 0;
 }
 
+/** Which document each chunk belongs to, for document-level scoring. */
+export interface ChunkDocuments {
+  docOf: Int32Array;
+  /** Index of each document's first chunk (its context line stands for the document's). */
+  firstChunk: Int32Array;
+}
+
 export class LexicalIndex {
   private readonly avgBody: number;
   private readonly avgContext: number;
   private readonly accumulator: Float64Array;
+  private readonly docBody: Float64Array;
+  private readonly avgDocBody: number;
+  private readonly docDf = new Map<string, number>();
 
-  constructor(readonly data: LexicalIndexData) {
+  constructor(
+    readonly data: LexicalIndexData,
+    private readonly docs: ChunkDocuments,
+  ) {
     this.avgBody = mean(data.bodyLengths) || 1;
     this.avgContext = mean(data.contextLengths) || 1;
     this.accumulator = new Float64Array(data.count);
+    this.docBody = new Float64Array(docs.firstChunk.length);
+    data.bodyLengths.forEach((len, i) => {
+      const d = docs.docOf[i]!;
+      this.docBody[d] = this.docBody[d]! + len;
+    });
+    this.avgDocBody = mean(Array.from(this.docBody)) || 1;
   }
 
   get size(): number {
@@ -91,6 +110,19 @@ export class LexicalIndex {
   idf(term: string): number {
     const df = this.data.terms[term]?.df ?? 0;
     return Math.log(1 + (this.data.count - df + 0.5) / (df + 0.5));
+  }
+
+  private documentIdf(term: string): number {
+    let df = this.docDf.get(term);
+    if (df === undefined) {
+      const entry = this.data.terms[term];
+      const seen = new Set<number>();
+      for (const list of [entry?.body ?? [], entry?.context ?? []]) for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
+      df = seen.size;
+      this.docDf.set(term, df);
+    }
+    const n = this.docs.firstChunk.length;
+    return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
   /**
@@ -130,5 +162,39 @@ export class LexicalIndex {
     const scores = touched.map((i) => acc[i]!);
     for (const i of touched) acc[i] = 0;
     return { ids: touched, scores };
+  }
+
+  /**
+   * BM25F of whole documents (all their chunks' text, and their context line once): evidence a
+   * single chunk of a long document does not hold on its own. Ids are document positions.
+   */
+  scoreDocuments(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): Map<number, number> {
+    const { k1, b, contextWeight } = params;
+    const out = new Map<number, number>();
+    const { docOf, firstChunk } = this.docs;
+    for (const [term, qtf] of termFrequencies(queryTerms)) {
+      const entry = this.data.terms[term];
+      if (!entry) continue;
+      const idf = this.documentIdf(term) * qtf;
+      const combined = new Map<number, number>();
+      const body = entry.body ?? [];
+      for (let j = 0; j < body.length; j += 2) {
+        const i = body[j]!;
+        if (allow && !allow(i)) continue;
+        const d = docOf[i]!;
+        combined.set(d, (combined.get(d) ?? 0) + body[j + 1]! / (1 - b + (b * this.docBody[d]!) / this.avgDocBody));
+      }
+      const context = entry.context ?? [];
+      if (contextWeight > 0) {
+        for (let j = 0; j < context.length; j += 2) {
+          const i = context[j]!;
+          const d = docOf[i]!;
+          if (firstChunk[d] !== i || (allow && !allow(i))) continue;
+          combined.set(d, (combined.get(d) ?? 0) + (contextWeight * context[j + 1]!) / (1 - b + (b * this.data.contextLengths[i]!) / this.avgContext));
+        }
+      }
+      for (const [d, tf] of combined) out.set(d, (out.get(d) ?? 0) + (idf * tf * (k1 + 1)) / (k1 + tf));
+    }
+    return out;
   }
 }

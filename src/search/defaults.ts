@@ -4,6 +4,10 @@ import type { FusionSettings } from './fusion.js';
 
 export interface RankingSettings {
   bm25: Bm25Params;
+  /** Share of a chunk's lexical score that comes from its whole document's BM25 (0 = chunk only). */
+  documentLexicalWeight: number;
+  /** Share of a chunk's dense score (in hybrid) that comes from its document's best chunk. */
+  documentDenseWeight: number;
   fusion: FusionSettings;
   /** How many candidates each side contributes to hybrid fusion. */
   candidates: number;
@@ -13,6 +17,8 @@ export interface RankingSettings {
 
 export const DEFAULT_RANKING: RankingSettings = {
   bm25: { k1: 1.2, b: 0.75, contextWeight: 1 },
+  documentLexicalWeight: 0,
+  documentDenseWeight: 0,
   fusion: { method: 'convex', denseWeight: 0.3, rrfK: 60 },
   candidates: 100,
   exactScanLimit: 4096,

@@ -38,7 +38,7 @@ export interface SearchHit {
   /** The evidence behind the score: cosine similarity and BM25, where computed. */
   scores: { dense?: number; lexical?: number };
   snippet: Snippet;
-  source: { path: string; url?: string; charStart: number; charEnd: number };
+  source: { path: string; url?: string; page?: number; charStart: number; charEnd: number };
   metadata: Metadata;
 }
 
@@ -61,22 +61,46 @@ function topN(scores: SparseScores, n: number): SparseScores {
   return { ids: keep.map((j) => scores.ids[j]!), scores: keep.map((j) => scores.scores[j]!) };
 }
 
+/** Everything read from an index directory, shared by searchers with different ranking settings. */
+interface LoadedIndex {
+  manifest: Manifest;
+  store: ChunkStore;
+  vectors: VectorStore;
+  hnsw: HnswIndex;
+  lexical: LexicalIndex;
+  docOf: Int32Array;
+}
+
+function loadIndex(files: IndexFiles, hnsw: HnswIndex): LoadedIndex {
+  const { store } = files;
+  const docOf = new Int32Array(store.chunks.length);
+  store.chunks.forEach((c, i) => (docOf[i] = c.doc));
+  const firstChunk = Int32Array.from(store.documents, (d) => d.first);
+  return { manifest: files.manifest, store, vectors: files.vectors, hnsw, lexical: new LexicalIndex(files.lexical, { docOf, firstChunk }), docOf };
+}
+
 export class Searcher {
   readonly lexical: LexicalIndex;
   readonly store: ChunkStore;
   readonly manifest: Manifest;
   private readonly vectors: VectorStore;
+  private readonly hnsw: HnswIndex;
 
-  constructor(
-    files: IndexFiles,
-    private readonly hnsw: HnswIndex,
+  private constructor(
+    private readonly index: LoadedIndex,
     readonly embedder: Embedder,
     readonly ranking: RankingSettings = DEFAULT_RANKING,
   ) {
-    this.manifest = files.manifest;
-    this.store = files.store;
-    this.vectors = files.vectors;
-    this.lexical = new LexicalIndex(files.lexical);
+    this.manifest = index.manifest;
+    this.store = index.store;
+    this.vectors = index.vectors;
+    this.hnsw = index.hnsw;
+    this.lexical = index.lexical;
+  }
+
+  /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
+  withRanking(ranking: RankingSettings): Searcher {
+    return new Searcher(this.index, this.embedder, ranking);
   }
 
   /** Loads the index and its embedder in parallel; refuses an embedder the index was not built with. */
@@ -104,7 +128,7 @@ export class Searcher {
         `serve it with embedder "${wanted}", or rebuild it with \`${rebuildCommand(dir, ` --embedder ${info.id}`)}\``,
       );
     }
-    const searcher = new Searcher(files, hnsw, embedder, options.ranking);
+    const searcher = new Searcher(loadIndex(files, hnsw), embedder, options.ranking);
     // The first inference compiles the model's kernels (~100 ms): pay it at load, not in a request.
     await searcher.search({ query: 'warm up', topK: 1, mode: 'hybrid' });
     return searcher;
@@ -161,7 +185,31 @@ export class Searcher {
   }
 
   private lexicalScores(terms: string[], mask: ChunkMask | undefined): SparseScores {
-    return this.lexical.score(terms, this.ranking.bm25, mask ? (i) => mask.allowed[i] === 1 : undefined);
+    const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
+    const chunks = this.lexical.score(terms, this.ranking.bm25, allow);
+    const share = this.ranking.documentLexicalWeight;
+    if (share === 0) return chunks;
+    const docs = this.lexical.scoreDocuments(terms, this.ranking.bm25, allow);
+    const { docOf } = this.index;
+    return { ids: chunks.ids, scores: chunks.ids.map((id, j) => (1 - share) * chunks.scores[j]! + share * (docs.get(docOf[id]!) ?? 0)) };
+  }
+
+  /** Exact dense similarity, blended with the best similarity of any chunk of the same document. */
+  private denseScorer(vector: number[]): (id: number) => number {
+    const share = this.ranking.documentDenseWeight;
+    if (share === 0) return (id) => this.vectors.dot(id, vector);
+    const docBest = new Map<number, number>();
+    return (id) => {
+      const d = this.index.docOf[id]!;
+      let best = docBest.get(d);
+      if (best === undefined) {
+        const doc = this.store.documents[d]!;
+        best = -Infinity;
+        for (let i = doc.first; i < doc.first + doc.count; i++) best = Math.max(best, this.vectors.dot(i, vector));
+        docBest.set(d, best);
+      }
+      return (1 - share) * this.vectors.dot(id, vector) + share * best;
+    };
   }
 
   private denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): SparseScores {
@@ -185,7 +233,8 @@ export class Searcher {
     const lexScore = new Map<number, number>();
     lexAll.ids.forEach((id, j) => lexScore.set(id, lexAll.scores[j]!));
     const ids = new Set<number>([...this.denseSearch(vector, n, mask).ids, ...topN(lexAll, n).ids]);
-    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: this.vectors.dot(id, vector), lexical: lexScore.get(id) ?? 0 }));
+    const dense = this.denseScorer(vector);
+    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: dense(id), lexical: lexScore.get(id) ?? 0 }));
     const fused = fuse(candidates, this.ranking.fusion);
     return candidates
       .map((c) => ({ id: c.id, score: fused.get(c.id)!, dense: c.dense, lexical: c.lexical }))
@@ -205,7 +254,7 @@ export class Searcher {
       score: s.score,
       scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
       snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer),
-      source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), charStart: chunk.start, charEnd: chunk.end },
+      source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },
       metadata: doc.metadata,
     };
   }

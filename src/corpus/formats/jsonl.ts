@@ -8,7 +8,8 @@
 import fs from 'node:fs';
 import readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
-import type { Metadata, MetadataScalar, MetadataValue, SourceDocument } from '../document.js';
+import type { Metadata, SourceDocument } from '../document.js';
+import { metadataValue } from './metadata.js';
 import { parseTextStructure } from './text-structure.js';
 import type { CorpusFile, FormatReader } from './format.js';
 
@@ -16,16 +17,6 @@ const ID_FIELDS = ['id', '_id', 'doc_id'];
 const TEXT_FIELDS = ['text', 'content', 'body'];
 const RESERVED = new Set([...ID_FIELDS, ...TEXT_FIELDS, 'title', 'url', 'metadata']);
 const MAX_LINE_CHARS = 32 * 1024 * 1024;
-
-function isScalar(v: unknown): v is MetadataScalar {
-  return typeof v === 'string' || (typeof v === 'number' && Number.isFinite(v)) || typeof v === 'boolean';
-}
-
-function metadataValue(v: unknown): MetadataValue | undefined {
-  if (isScalar(v)) return v;
-  if (Array.isArray(v) && v.every(isScalar)) return v;
-  return undefined;
-}
 
 function collectMetadata(record: Record<string, unknown>): Metadata {
   const metadata: Metadata = {};
@@ -44,7 +35,7 @@ function collectMetadata(record: Record<string, unknown>): Metadata {
 export function documentFromRecord(record: unknown, file: Pick<CorpusFile, 'displayPath'>, line: number): SourceDocument | string {
   if (typeof record !== 'object' || record === null || Array.isArray(record)) return 'not a JSON object';
   const r = record as Record<string, unknown>;
-  const idField = ID_FIELDS.find((f) => isScalar(r[f]) && String(r[f]).length > 0);
+  const idField = ID_FIELDS.find((f) => (typeof r[f] === 'string' || typeof r[f] === 'number') && String(r[f]).length > 0);
   const textField = TEXT_FIELDS.find((f) => typeof r[f] === 'string');
   if (!textField) return `no text field (one of ${TEXT_FIELDS.join(', ')})`;
   const text = r[textField] as string;

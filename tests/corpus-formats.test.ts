@@ -1,0 +1,189 @@
+/**
+ * Users' own documents: a generated corpus of Markdown, HTML, plain text (three encodings), JSON
+ * Lines and PDF, with broken, empty, binary and unsupported files among them. Read, indexed,
+ * filtered through the handler, rebuilt incrementally, and served as a second collection.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { writeMixedCorpus, MARKDOWN } from './helpers/mixed-corpus.js';
+import { loadCorpus, type LoadedCorpus } from '../src/corpus/load-corpus.js';
+import { buildIndex } from '../src/index/build-index.js';
+import { createService, type Service } from '../src/service.js';
+import { createLogger } from '../src/api/logger.js';
+import type { SearchResponse } from '../src/api/schemas.js';
+
+let corpusDir: string;
+let corpus: LoadedCorpus;
+
+beforeAll(async () => {
+  corpusDir = path.join(tempDir('mixed'), 'docs');
+  await writeMixedCorpus(corpusDir);
+  corpus = await loadCorpus(corpusDir);
+});
+
+const doc = (id: string) => corpus.documents.find((d) => d.id === id)!;
+const blockTexts = (id: string) => doc(id).blocks.map((b) => doc(id).text.slice(b.start, b.end));
+
+describe('reading a mixed corpus', () => {
+  it('reads every supported file, walking directories and skipping hidden ones', () => {
+    expect(corpus.documents.map((d) => d.id).sort()).toEqual(
+      ['faq-1', 'faq-2', 'faq-5', 'guide.md', 'legacy/latin1.txt', 'legacy/utf16.txt', 'news/tidal.html', 'notes.txt', 'reports/battery.pdf'].sort(),
+    );
+  });
+
+  it('reports each unreadable, empty, binary or unsupported file by name with the reason', () => {
+    const reasons = Object.fromEntries(corpus.skipped.map((s) => [s.path, s.reason]));
+    expect(reasons['docs/reports/broken.pdf']).toMatch(/not a readable PDF/);
+    expect(reasons['docs/empty.md']).toBe('no text found');
+    expect(reasons['docs/blank.txt']).toBe('no text found');
+    expect(reasons['docs/binary.txt']).toMatch(/binary content/);
+    expect(reasons['docs/picture.png']).toMatch(/unsupported file type ".png"/);
+    expect(reasons['docs/faq.jsonl:3']).toMatch(/not valid JSON/);
+    expect(reasons['docs/faq.jsonl:4']).toMatch(/no text field/);
+    expect(Object.keys(reasons).some((p) => p.includes('.hidden'))).toBe(false);
+  });
+
+  it('Markdown: front matter as title and metadata, headings as sections, list items merged, offsets into the file', () => {
+    const md = doc('guide.md');
+    expect(md.title).toBe('Greenhouse Operations Guide');
+    expect(md.source.url).toBe('https://example.com/guides/greenhouse');
+    expect(md.metadata).toEqual({ lang: 'en', tags: ['horticulture', 'operations'], year: 2025 });
+    expect(md.text).toBe(MARKDOWN);
+    const sections = md.blocks.map((b) => b.section.join('/'));
+    expect(sections).toContain('Irrigation');
+    expect(sections).toContain('Pest control');
+    expect(blockTexts('guide.md')).toContain('- Check emitters weekly for clogging.');
+  });
+
+  it('HTML: the article text only, no scripts, navigation, ads or footer', () => {
+    const html = doc('news/tidal.html');
+    expect(html.title).toBe('Tidal turbines power a fishing village');
+    expect(html.source.url).toBe('https://example.org/tidal');
+    expect(html.metadata).toMatchObject({ lang: 'fr', author: 'Marie Curie' });
+    const all = blockTexts('news/tidal.html').join('\n');
+    expect(all).toContain('tidal stream turbine');
+    expect(all).toContain('Divers inspect the turbine blades');
+    for (const noise of ['tracking', 'Subscribe', 'banner', 'Advertisement', 'Cookie']) expect(all).not.toContain(noise);
+    expect(html.blocks.find((b) => html.text.slice(b.start, b.end).startsWith('Divers'))!.section).toEqual(['Maintenance']);
+  });
+
+  it('JSON Lines: one document per line with its id, title, url and metadata', () => {
+    expect(doc('faq-1')).toMatchObject({ title: 'Returns policy', metadata: { lang: 'en', year: 2024 }, source: { url: 'https://shop.example/faq#returns', format: 'jsonl' } });
+    expect(doc('faq-5').metadata).toEqual({ lang: 'pt', tags: ['shipping', 'logistics'] });
+  });
+
+  it('PDF: text per page, headings as sections, title and author from the document info', () => {
+    const pdf = doc('reports/battery.pdf');
+    expect(pdf.title).toBe('Battery Storage Study');
+    expect(pdf.metadata).toMatchObject({ author: 'Research Desk', pages: 2 });
+    const costs = pdf.blocks.find((b) => pdf.text.slice(b.start, b.end).includes('two hundred dollars'))!;
+    expect(costs).toMatchObject({ page: 2, section: ['Costs'] });
+  });
+
+  it('decodes Windows-1252 and UTF-16 text', () => {
+    expect(blockTexts('legacy/latin1.txt')).toEqual(['The café serves crème brûlée on Sundays.']);
+    expect(doc('legacy/latin1.txt').title).toBe('Café menu');
+    expect(blockTexts('legacy/utf16.txt')).toEqual(['Green tea from Shizuoka is steamed, not roasted.']);
+  });
+});
+
+describe('an index of the mixed corpus, searched with filters', () => {
+  let service: Service;
+  let out: string;
+
+  beforeAll(async () => {
+    out = tempDir('mixed-index');
+    const embedder = await sharedEmbedder();
+    await buildIndex({ corpus: corpusDir, out, embedder });
+    service = createService({ config: { indexDir: out, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+    await service.ready;
+  });
+
+  async function search(body: object): Promise<SearchResponse> {
+    const res = await service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    return (await res.json()) as SearchResponse;
+  }
+
+  it('finds passages in every format, with their metadata and sources', async () => {
+    expect((await search({ query: 'How long do lithium iron phosphate batteries last?', top_k: 1 })).results[0]).toMatchObject({
+      doc_id: 'reports/battery.pdf',
+      source: { path: 'docs/reports/battery.pdf', page: 1 },
+    });
+    expect((await search({ query: 'how often should drip irrigation emitters be checked', top_k: 1 })).results[0]!.doc_id).toBe('guide.md');
+    expect((await search({ query: 'who inspects the tidal turbine blades', top_k: 1 })).results[0]!.section).toEqual(['Maintenance']);
+    expect((await search({ query: 'refund for unworn shoes', top_k: 1 })).results[0]).toMatchObject({ doc_id: 'faq-1', metadata: { lang: 'en', year: 2024 } });
+  });
+
+  it('filters on metadata with equality and "in", before ranking', async () => {
+    // The French FAQ line and the HTML page (lang="fr") are the French documents.
+    const fr = await search({ query: 'retournées sous trente jours', top_k: 10, filter: { lang: 'fr' } });
+    expect(fr.results[0]!.doc_id).toBe('faq-2');
+    expect(new Set(fr.results.map((r) => r.doc_id))).toEqual(new Set(['faq-2', 'news/tidal.html']));
+    const some = await search({ query: 'returns', top_k: 10, filter: { lang: { in: ['pt', 'fr'] } } });
+    expect(new Set(some.results.map((r) => r.doc_id))).toEqual(new Set(['faq-2', 'faq-5', 'news/tidal.html']));
+    const tagged = await search({ query: 'warehouse', filter: { tags: 'logistics' } });
+    expect(tagged.results.map((r) => r.doc_id)).toEqual(['faq-5']);
+    const pdfOnly = await search({ query: 'cost', top_k: 3, filter: { format: 'pdf' } });
+    expect(pdfOnly.results.length).toBeGreaterThan(0);
+    expect(pdfOnly.results.every((r) => r.doc_id === 'reports/battery.pdf')).toBe(true);
+  });
+
+  it('still returns top_k results when the filter excludes the best matches', async () => {
+    const out = await search({ query: 'turbine blades tidal energy', top_k: 3, filter: { format: { in: ['markdown', 'text'] } } });
+    expect(out.results).toHaveLength(3);
+    expect(out.results.every((r) => ['guide.md', 'notes.txt', 'legacy/latin1.txt', 'legacy/utf16.txt'].includes(r.doc_id))).toBe(true);
+  });
+});
+
+describe('incremental rebuilds', () => {
+  it('re-embeds only what changed, drops removed documents and reports it all', async () => {
+    const dir = path.join(tempDir('incremental'), 'docs');
+    await writeMixedCorpus(dir);
+    const out = tempDir('incremental-index');
+    const embedder = await sharedEmbedder();
+    const first = await buildIndex({ corpus: dir, out, embedder });
+    expect(first.chunks.embedded).toBe(first.chunks.total);
+
+    fs.appendFileSync(path.join(dir, 'notes.txt'), '\nA banneton gives the loaf its spiral pattern.\n');
+    fs.rmSync(path.join(dir, 'legacy', 'utf16.txt'));
+    fs.writeFileSync(path.join(dir, 'new.md'), '# Compost\n\nTurn the compost heap every two weeks.\n');
+    const second = await buildIndex({ corpus: dir, out, embedder });
+    expect(second.documents.changed).toEqual(['notes.txt']);
+    expect(second.documents.added).toEqual(['new.md']);
+    expect(second.documents.removed).toEqual(['legacy/utf16.txt']);
+    expect(second.documents.unchanged).toHaveLength(first.manifest.counts.documents - 2);
+    // notes.txt gained one paragraph (one new chunk); new.md has one chunk; nothing else is embedded.
+    expect(second.chunks.embedded).toBe(2);
+    expect(second.chunks.reused).toBe(second.chunks.total - 2);
+    expect(second.manifest.corpus.documents.map((d) => d.id)).not.toContain('legacy/utf16.txt');
+  });
+});
+
+describe('several collections from one deployment', () => {
+  it('selects the index by the collection named in the request', async () => {
+    const root = tempDir('collections');
+    const embedder = await sharedEmbedder();
+    await buildArticleIndex(path.join(root, 'default'));
+    await buildIndex({ corpus: corpusDir, out: path.join(root, 'collections', 'mixed'), embedder });
+    const service = createService({
+      config: { indexDir: path.join(root, 'default'), collectionsDir: path.join(root, 'collections'), corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
+    await service.ready;
+    const ask = async (body: object) => service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const mixed = (await (await ask({ query: 'sourdough starter feeding', collection: 'mixed', top_k: 1 })).json()) as SearchResponse;
+    expect(mixed).toMatchObject({ collection: 'mixed', results: [{ doc_id: 'notes.txt' }] });
+    const article = (await (await ask({ query: 'sourdough starter feeding', top_k: 1 })).json()) as SearchResponse;
+    expect(article.collection).toBe('default');
+    expect(article.results[0]!.doc_id).toBe('article.txt');
+    const unknown = await ask({ query: 'x', collection: 'nope' });
+    expect(unknown.status).toBe(404);
+    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_collection' } });
+    const health = (await (await service.app.request('/health')).json()) as { collections: Record<string, unknown> };
+    expect(Object.keys(health.collections).sort()).toEqual(['default', 'mixed']);
+  });
+});
