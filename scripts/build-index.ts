@@ -19,8 +19,10 @@ function summary(report: BuildReport): string {
     `documents: ${d.added.length} added, ${d.changed.length} changed, ${d.removed.length} removed, ${d.unchanged.length} unchanged`,
     `chunks: ${report.chunks.embedded} embedded, ${report.chunks.reused} reused; ${report.seconds.toFixed(2)} s`,
   ];
+  const shown = 20;
   for (const [label, ids] of [['added', d.added], ['changed', d.changed], ['removed', d.removed]] as const) {
-    for (const id of ids) lines.push(`  ${label}: ${id}`);
+    for (const id of ids.slice(0, shown)) lines.push(`  ${label}: ${id}`);
+    if (ids.length > shown) lines.push(`  ... and ${ids.length - shown} more ${label}`);
   }
   if (report.skipped.length > 0) lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${s.path}: ${s.reason}`));
   return lines.join('\n');
@@ -58,7 +60,7 @@ const program = new Command('build-index')
         onProgress: bar.onProgress,
       });
       bar.stop();
-      console.log(opts.json ? JSON.stringify(report) : summary(report));
+      console.log(opts.json ? JSON.stringify({ ...report, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) : summary(report));
     } finally {
       await embedder.dispose();
     }

@@ -16,6 +16,7 @@ import { create, insertMultiple, search as oramaSearch } from '@orama/orama';
 import bm25 from 'wink-bm25-text-search';
 import nlp from 'wink-nlp-utils';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
+import { embedInBatches } from '../src/embed/batches.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import { loadBeir } from '../src/eval/beir.js';
 import { chunkDepth, prepareEvalIndex } from '../src/eval/run-eval.js';
@@ -47,7 +48,7 @@ const program = new Command('peers')
     const embedder = await loadEmbedder(opts.embedder);
     const data = await loadBeir(resolveFromCwd(opts.dataset));
     const indexDir = await prepareEvalIndex(data, { embedder, log });
-    const files = readIndexFiles(indexDir);
+    const files = await readIndexFiles(indexDir);
     const { store, vectors, manifest } = files;
     const depth = chunkDepth(opts.topK, manifest.counts.chunks, manifest.counts.documents);
     const docOf = (i: number) => store.documents[store.chunks[i]!.doc]!;
@@ -55,7 +56,7 @@ const program = new Command('peers')
 
     const judged = [...data.qrels.keys()].filter((q) => data.queries.has(q));
     log(`embedding ${judged.length} questions`);
-    const questionVectors = await embedder.embedQueries(judged.map((q) => data.queries.get(q)!));
+    const questionVectors = await embedInBatches(embedder, judged.map((q) => data.queries.get(q)!), 64, undefined, 'query');
 
     const systems: System[] = [];
     const searcher = await Searcher.open(indexDir, { embedder, ranking: { ...DEFAULT_RANKING, candidates: Math.max(DEFAULT_RANKING.candidates, depth) } });

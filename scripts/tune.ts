@@ -5,6 +5,7 @@
  */
 import { Command } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
+import { embedInBatches } from '../src/embed/batches.js';
 import { loadBeir } from '../src/eval/beir.js';
 import { evaluate, METRIC_NAMES, type Metrics } from '../src/eval/metrics.js';
 import { chunkDepth, judgedQueries, prepareEvalIndex, rankQueries } from '../src/eval/run-eval.js';
@@ -19,6 +20,25 @@ function grid(base: RankingSettings, which: string): Variant[] {
   const out: Variant[] = [{ name: 'shipped hybrid', mode: 'hybrid', ranking: base }];
   const lexical = (name: string, r: Partial<RankingSettings>) => out.push({ name, mode: 'lexical', ranking: { ...base, ...r } });
   const hybrid = (name: string, r: Partial<RankingSettings>) => out.push({ name, mode: 'hybrid', ranking: { ...base, ...r } });
+  if (which === 'lexical-doc') {
+    for (const k1 of [0.9, 1.2, 1.5, 2])
+      for (const b of [0.5, 0.75, 0.9])
+        for (const contextWeight of [0.5, 1, 2])
+          for (const d of [0.5, 0.75, 0.9]) lexical(`bm25 k1=${k1} b=${b} ctx=${contextWeight} doc-share=${d}`, { bm25: { k1, b, contextWeight }, documentLexicalWeight: d });
+  }
+  if (which === 'hybrid') {
+    for (const denseWeight of [0.2, 0.25, 0.3, 0.35])
+      for (const documentDenseWeight of [0, 0.5])
+        for (const contextWeight of [1, 2, 3])
+          for (const documentLexicalWeight of [0.5, 0.75, 0.9])
+            for (const k1 of [1.2, 1.5])
+              hybrid(`dense=${denseWeight} dense-doc=${documentDenseWeight} ctx=${contextWeight} lex-doc=${documentLexicalWeight} k1=${k1}`, {
+                bm25: { ...base.bm25, k1, contextWeight },
+                documentLexicalWeight,
+                documentDenseWeight,
+                fusion: { ...base.fusion, method: 'convex', denseWeight },
+              });
+  }
   if (which === 'lexical' || which === 'all') {
     for (const k1 of [0.9, 1.2, 1.5])
       for (const b of [0.4, 0.6, 0.75, 0.9])
@@ -39,6 +59,7 @@ const program = new Command('tune')
   .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--grid <which>', 'lexical | fusion | all', 'all')
   .option('--top-k <n>', 'documents per query', (v) => Number(v), 100)
+  .option('--base <json>', 'ranking settings to sweep around, e.g. \'{"documentLexicalWeight":0.75}\'', '{}')
   .action(async (opts) => {
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const embedder = await loadEmbedder(opts.embedder);
@@ -46,11 +67,11 @@ const program = new Command('tune')
     const indexDir = await prepareEvalIndex(data, { embedder, log });
     const { counts } = readManifest(indexDir);
     const depth = chunkDepth(opts.topK, counts.chunks, counts.documents);
-    const base: RankingSettings = { ...DEFAULT_RANKING, candidates: Math.max(DEFAULT_RANKING.candidates, depth) };
+    const base: RankingSettings = { ...DEFAULT_RANKING, ...(JSON.parse(opts.base) as Partial<RankingSettings>), candidates: Math.max(DEFAULT_RANKING.candidates, depth) };
     const searcher = await Searcher.open(indexDir, { embedder, ranking: base });
     const judged = judgedQueries(data);
     log(`embedding ${judged.length} questions`);
-    const vectors = await embedder.embedQueries(judged.map((q) => data.queries.get(q)!));
+    const vectors = await embedInBatches(embedder, judged.map((q) => data.queries.get(q)!), 64, undefined, 'query');
     const rows: { name: string; metrics: Metrics }[] = [];
     for (const v of grid(base, opts.grid)) {
       const run = rankQueries(searcher.withRanking(v.ranking), data, v.mode, opts.topK, vectors);

@@ -36,7 +36,18 @@ export function createService(options: ServiceOptions = {}): Service {
   });
   const ready = collections.warm().then((results) => {
     results.forEach((r, i) => {
-      if (r.status === 'rejected') logger.error({ msg: 'index failed to load', collection: collections.names()[i], error: (r.reason as Error).message });
+      const collection = collections.names()[i];
+      if (r.status === 'rejected') logger.error({ msg: 'index failed to load', collection, error: (r.reason as Error).message });
+      else {
+        const t = r.value.loadTimings;
+        logger.info({
+          msg: 'index loaded',
+          collection,
+          model: r.value.model,
+          chunks: r.value.manifest.counts.chunks,
+          ...(t ? { load_ms: { index: Math.round(t.indexMs), embedder: Math.round(t.embedderMs), warm_up: Math.round(t.warmUpMs), total: Math.round(t.totalMs) } } : {}),
+        });
+      }
     });
   });
   return { app, collections, logger, ready };

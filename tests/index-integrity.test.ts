@@ -25,9 +25,9 @@ function copyIndex(): string {
   return dir;
 }
 
-function loadError(dir: string): IndexLoadError {
+async function loadError(dir: string): Promise<IndexLoadError> {
   try {
-    readIndexFiles(dir);
+    await readIndexFiles(dir);
   } catch (err) {
     expect(err).toBeInstanceOf(IndexLoadError);
     return err as IndexLoadError;
@@ -36,69 +36,69 @@ function loadError(dir: string): IndexLoadError {
 }
 
 describe('index integrity', () => {
-  it('loads the index as built', () => {
-    expect(readIndexFiles(pristine).manifest.counts.chunks).toBe(manifest.counts.chunks);
+  it('loads the index as built', async () => {
+    expect((await readIndexFiles(pristine)).manifest.counts.chunks).toBe(manifest.counts.chunks);
   });
 
-  it('a missing index says how to build one', () => {
-    const err = loadError(path.join(tempDir('empty'), 'nothing-here'));
+  it('a missing index says how to build one', async () => {
+    const err = await loadError(path.join(tempDir('empty'), 'nothing-here'));
     expect(err.problem).toBe('index_missing');
     expect(err.message).toMatch(/npm run build-index/);
   });
 
-  it('a manifest that is not JSON is refused', () => {
+  it('a manifest that is not JSON is refused', async () => {
     const dir = copyIndex();
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), '{"format": "semantic-search-index", ');
-    const err = loadError(dir);
+    const err = await loadError(dir);
     expect(err.problem).toBe('index_corrupt');
     expect(err.message).toMatch(/not valid JSON.*--force/);
   });
 
-  it('a manifest of another format version is refused as incompatible', () => {
+  it('a manifest of another format version is refused as incompatible', async () => {
     const dir = copyIndex();
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, format_version: 99 }));
-    const err = loadError(dir);
+    const err = await loadError(dir);
     expect(err.problem).toBe('index_incompatible');
     expect(err.message).toMatch(/format version 99/);
   });
 
-  it('a manifest with a missing field names the field', () => {
+  it('a manifest with a missing field names the field', async () => {
     const dir = copyIndex();
     const { embedder: _dropped, ...rest } = manifest;
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(rest));
-    expect(loadError(dir).message).toMatch(/field "embedder"/);
+    expect((await loadError(dir)).message).toMatch(/field "embedder"/);
   });
 
-  it('a manifest claiming another dimension is caught by the vector file size', () => {
+  it('a manifest claiming another dimension is caught by the vector file size', async () => {
     const dir = copyIndex();
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, embedder: { ...manifest.embedder, dimension: 384 } }));
-    expect(loadError(dir).message).toMatch(/does not hold \d+ vectors of dimension 384/);
+    expect((await loadError(dir)).message).toMatch(/does not hold \d+ vectors of dimension 384/);
   });
 
   for (const role of ['chunks', 'lexical', 'vectors', 'hnsw'] as const) {
     describe(`the ${role} file`, () => {
-      it('missing', () => {
+      it('missing', async () => {
         const dir = copyIndex();
         fs.rmSync(path.join(dir, manifest.files[role].name));
-        const err = loadError(dir);
+        const err = await loadError(dir);
         expect(err.problem).toBe('index_corrupt');
         expect(err.message).toContain(`${manifest.files[role].name} is missing`);
       });
 
-      it('truncated', () => {
+      it('truncated', async () => {
         const dir = copyIndex();
         const file = path.join(dir, manifest.files[role].name);
         fs.truncateSync(file, Math.floor(fs.statSync(file).size / 2));
-        expect(loadError(dir).message).toMatch(/truncated or replaced/);
+        expect((await loadError(dir)).message).toMatch(/truncated or replaced/);
       });
 
-      it('one byte flipped', () => {
+      it('one byte flipped', async () => {
         const dir = copyIndex();
         const file = path.join(dir, manifest.files[role].name);
         const data = fs.readFileSync(file);
         data[Math.floor(data.length / 2)]! ^= 0x01;
         fs.writeFileSync(file, data);
-        expect(loadError(dir).message).toContain(`${manifest.files[role].name} does not match its checksum`);
+        expect((await loadError(dir)).message).toContain(`${manifest.files[role].name} does not match its checksum`);
       });
     });
   }

@@ -143,8 +143,8 @@ describe('an index built and served with the tiny model', () => {
     handler = createLambdaHandler(service);
   });
 
-  it('records the embedder in the manifest and keeps every chunk inside its 64-token window', () => {
-    const { manifest, store } = readIndexFiles(indexDir);
+  it('records the embedder in the manifest and keeps every chunk inside its 64-token window', async () => {
+    const { manifest, store } = await readIndexFiles(indexDir);
     expect(manifest.embedder).toMatchObject({ id: TINY, dimension: 32, max_tokens: 64, query_prefix: 'query: ', passage_prefix: 'passage: ', variant: 'quantized' });
     expect(manifest.chunking.max_tokens).toBe(64);
     expect(store.chunks.length).toBeGreaterThan(13); // smaller window than the bundled encoder's 128

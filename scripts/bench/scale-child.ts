@@ -1,0 +1,68 @@
+/**
+ * Runs in a fresh process (for honest load time and RSS): opens the synthetic index with the real
+ * Searcher and measures search without the question embedding, dense recall@10 against an exact
+ * scan, load time and memory. Prints one JSON line.
+ */
+import { loadEmbedder } from '../../src/embed/load-embedder.js';
+import { readIndexFiles } from '../../src/index/read-index.js';
+import { Searcher } from '../../src/search/searcher.js';
+import { topN } from '../../src/search/top-n.js';
+import { embedInBatches } from '../../src/embed/batches.js';
+import { summarize } from './stats.js';
+
+const [indexDir, questionsFile] = process.argv.slice(2);
+const questions = (await import('node:fs')).readFileSync(questionsFile!, 'utf8').split('\n').filter(Boolean);
+const rssBefore = process.memoryUsage().rss;
+const started = performance.now();
+const searcher = await Searcher.open(indexDir!, { loadEmbedder });
+const loadMs = performance.now() - started;
+const rssAfterLoad = process.memoryUsage().rss;
+
+// Real questions, embedded up front in batches: what is timed below is the search alone.
+const questionVectors = await embedInBatches(searcher.embedder, questions, 64, undefined, 'query');
+const queries = questions.map((text, i) => ({ text, vector: questionVectors[i]! }));
+const { vectors } = await readIndexFiles(indexDir!);
+const time = (fn: () => unknown) => {
+  const t = performance.now();
+  fn();
+  return performance.now() - t;
+};
+
+const dense: number[] = [];
+const hybrid: number[] = [];
+const lexical: number[] = [];
+const full: number[] = [];
+let recall = 0;
+for (const [i, q] of queries.entries()) {
+  let got: number[] = [];
+  const d = time(() => (got = searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector).map((s) => s.id)));
+  const h = time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector));
+  const l = time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined));
+  const f = time(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector));
+  if (i >= 20) {
+    dense.push(d);
+    hybrid.push(h);
+    lexical.push(l);
+    full.push(f);
+  }
+  const ids = Array.from({ length: vectors.count }, (_, j) => j);
+  const exact = new Set(topN({ ids, scores: ids.map((j) => vectors.dot(j, q.vector)) }, 10).ids);
+  recall += got.filter((id) => exact.has(id)).length / 10;
+}
+
+console.log(
+  JSON.stringify({
+    chunks: searcher.manifest.counts.chunks,
+    load_ms: loadMs,
+    load_breakdown_ms: searcher.loadTimings,
+    rss_mb_after_load: rssAfterLoad / 1048576,
+    rss_mb_index: (rssAfterLoad - rssBefore) / 1048576,
+    dense_ms: summarize(dense),
+    hybrid_ms: summarize(hybrid),
+    lexical_ms: summarize(lexical),
+    hybrid_with_snippets_ms: summarize(full),
+    recall_at_10: recall / queries.length,
+    ef_search: searcher.manifest.hnsw.ef_search,
+  }),
+);
+await searcher.embedder.dispose();

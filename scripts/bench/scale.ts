@@ -1,0 +1,65 @@
+/** The scale run: a synthetic index of N chunks, written by the product's writer, measured in a fresh process. */
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PROJECT_ROOT } from '../../src/paths.js';
+import { writeScaledIndex } from './synthetic.js';
+import type { Summary } from './stats.js';
+
+export interface ScaleBench {
+  chunks: number;
+  buildSeconds: number;
+  diskMb: number;
+  loadMs: number;
+  rssMbAfterLoad: number;
+  rssMbIndex: number;
+  denseMs: Summary;
+  hybridMs: Summary;
+  lexicalMs: Summary;
+  hybridWithSnippetsMs: Summary;
+  recallAt10: number;
+}
+
+/** `baseDir`: a real index to grow from; `questions`: real questions, one per line in a file. */
+export async function measureScale(baseDir: string, chunks: number, questions: string[]): Promise<ScaleBench> {
+  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-scale-'));
+  const questionsFile = path.join(out, '..', `${path.basename(out)}-questions.txt`);
+  fs.writeFileSync(questionsFile, questions.join('\n'));
+  try {
+    const started = performance.now();
+    const manifest = await writeScaledIndex(out, baseDir, chunks);
+    const buildSeconds = (performance.now() - started) / 1000;
+    const diskMb = Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0) / 1048576;
+    const child = await new Promise<string>((resolve, reject) => {
+      const p = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench', 'scale-child.ts'), out, questionsFile], {
+        cwd: PROJECT_ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      p.on('exit', (code) => (code === 0 ? resolve(stdout.trim().split('\n').pop()!) : reject(new Error(`scale child failed: ${stderr}`))));
+    });
+    const r = JSON.parse(child) as Record<string, unknown>;
+    return {
+      chunks: r.chunks as number,
+      buildSeconds,
+      diskMb,
+      loadMs: r.load_ms as number,
+      rssMbAfterLoad: r.rss_mb_after_load as number,
+      rssMbIndex: r.rss_mb_index as number,
+      denseMs: r.dense_ms as Summary,
+      hybridMs: r.hybrid_ms as Summary,
+      lexicalMs: r.lexical_ms as Summary,
+      hybridWithSnippetsMs: r.hybrid_with_snippets_ms as Summary,
+      recallAt10: r.recall_at_10 as number,
+    };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+    fs.rmSync(questionsFile, { force: true });
+  }
+}
+
+

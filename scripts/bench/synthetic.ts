@@ -1,0 +1,73 @@
+/**
+ * A corpus at scale for the search path, grown from a real index: every chunk of the base index
+ * (real text, real embeddings) is kept, and further copies are added with a share of their words
+ * dropped and their vector perturbed (cosine about 0.93 to the original) until the target count is
+ * reached. The embeddings keep the structure of real ones (uniform random vectors in 512-d have no
+ * neighbourhood structure and make any ANN benchmark meaningless), and BM25 sees realistic
+ * posting lengths. Written with the product's own index writer.
+ */
+import type { Manifest } from '../../src/index/manifest.js';
+import type { ChunkStore } from '../../src/index/store.js';
+import { readIndexFiles } from '../../src/index/read-index.js';
+import { contextLine } from '../../src/corpus/chunker.js';
+import { VectorStore } from '../../src/search/vectors.js';
+import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
+
+export function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(random: () => number): number {
+  return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
+}
+
+/** Unit vector at cosine ≈ 1/sqrt(1 + noise²) from `base`. */
+function perturb(base: number[], noise: number, random: () => number): number[] {
+  const g = base.map(() => gaussian(random));
+  const gn = Math.hypot(...g);
+  const v = base.map((x, i) => x + (noise * g[i]!) / gn);
+  const n = Math.hypot(...v);
+  return v.map((x) => x / n);
+}
+
+export async function writeScaledIndex(out: string, baseDir: string, target: number, seed = 7): Promise<Manifest> {
+  const random = rng(seed);
+  const base = await readIndexFiles(baseDir);
+  const store: ChunkStore = { documents: [], chunks: [] };
+  const rows: number[][] = [];
+  const lexicalInputs: { body: string; context: string }[] = [];
+  for (let copy = 0; store.chunks.length < target; copy++) {
+    for (const doc of base.store.documents) {
+      if (store.chunks.length >= target) break;
+      const d = store.documents.length;
+      const id = copy === 0 ? doc.id : `${doc.id}~${copy}`;
+      const first = store.chunks.length;
+      for (let i = doc.first; i < doc.first + doc.count && store.chunks.length < target; i++) {
+        const chunk = base.store.chunks[i]!;
+        const text = copy === 0 ? chunk.text : chunk.text.split(' ').filter(() => random() > 0.2).join(' ');
+        store.chunks.push({ ...chunk, id: `${id}#p${i - doc.first}`, doc: d, text, end: chunk.start + text.length, hash: `${copy}-${chunk.hash}` });
+        lexicalInputs.push({ body: text, context: contextLine(doc.title, chunk.section, 'title+section') });
+        rows.push(copy === 0 ? base.vectors.row(i) : perturb(base.vectors.row(i), 0.4, random));
+      }
+      store.documents.push({ ...doc, id, first, count: store.chunks.length - first });
+    }
+  }
+  const m = base.manifest;
+  return withBuildLock(out, async () =>
+    writeIndex(out, {
+      store,
+      vectors: VectorStore.fromRows(rows, m.embedder.dimension),
+      lexicalInputs,
+      embedder: m.embedder,
+      settings: { chunking: m.chunking, lexical: m.lexical, hnsw: m.hnsw },
+      corpus: { settings_hash: m.corpus.settings_hash, fingerprint: `scaled-${target}`, documents: store.documents.map((d) => ({ id: d.id, hash: d.id, chunks: d.count })) },
+    }),
+  );
+}

@@ -1,0 +1,73 @@
+/**
+ * Warm latency in one process, question by question and interleaved so that drift hits every
+ * measurement alike: the bare question embedding, the search alone (given that vector), the whole
+ * Lambda handler (HTTP API event in, JSON out), and the LangChain.js HNSWLib peer with the same
+ * embedder and vectors (its similaritySearch embeds the question and searches).
+ */
+import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
+import { Document } from '@langchain/core/documents';
+import type { Embedder } from '../../src/embed/embedder.js';
+import { createService } from '../../src/service.js';
+import { createLambdaHandler } from '../../src/adapters/lambda.js';
+import { createLogger } from '../../src/api/logger.js';
+import { readIndexFiles } from '../../src/index/read-index.js';
+import { apiGatewayV2Event, lambdaContext, type HttpResult } from '../../tests/helpers/events.js';
+import { summarize, type Summary } from './stats.js';
+
+export interface Warm {
+  handlerMs: Summary;
+  embedMs: Summary;
+  searchMs: Summary;
+  peerMs: Summary;
+  indexLoadMs: number;
+}
+
+export async function langchainStore(indexDir: string, embedder: Embedder): Promise<HNSWLib> {
+  const { store, vectors } = await readIndexFiles(indexDir);
+  const lc = new HNSWLib(
+    { embedDocuments: (t: string[]) => embedder.embedPassages(t), embedQuery: async (t: string) => (await embedder.embedQueries([t]))[0]! },
+    { space: 'cosine', numDimensions: vectors.dimension },
+  );
+  const rows = Array.from({ length: vectors.count }, (_, i) => vectors.row(i));
+  await lc.addVectors(rows, store.chunks.map((c) => new Document({ pageContent: c.text, metadata: { id: c.id } })));
+  return lc;
+}
+
+export async function measureWarm(indexDir: string, embedder: Embedder, questions: string[], warmUp = 20): Promise<Warm> {
+  const service = createService({ config: { indexDir, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+  await service.ready;
+  const searcher = await service.collections.get();
+  const handler = createLambdaHandler(service);
+  const peer = await langchainStore(indexDir, embedder);
+  const samples = { handler: [] as number[], embed: [] as number[], search: [] as number[], peer: [] as number[] };
+  const all = [...questions.slice(0, warmUp), ...questions];
+  for (let i = 0; i < all.length; i++) {
+    const q = all[i]!;
+    let t = performance.now();
+    const [vector] = await embedder.embedQueries([q]);
+    const embed = performance.now() - t;
+    t = performance.now();
+    searcher.rank({ query: q, topK: 5, mode: 'hybrid' }, vector);
+    const search = performance.now() - t;
+    const event = apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, top_k: 5 }) });
+    t = performance.now();
+    const res = (await handler(event, lambdaContext as never)) as HttpResult;
+    const handlerMs = performance.now() - t;
+    if (res.statusCode !== 200) throw new Error(`handler answered ${res.statusCode}: ${res.body}`);
+    t = performance.now();
+    await peer.similaritySearchWithScore(q, 5);
+    const peerMs = performance.now() - t;
+    if (i < warmUp) continue;
+    samples.embed.push(embed);
+    samples.search.push(search);
+    samples.handler.push(handlerMs);
+    samples.peer.push(peerMs);
+  }
+  return {
+    handlerMs: summarize(samples.handler),
+    embedMs: summarize(samples.embed),
+    searchMs: summarize(samples.search),
+    peerMs: summarize(samples.peer),
+    indexLoadMs: searcher.loadTimings?.indexMs ?? NaN,
+  };
+}

@@ -1,0 +1,75 @@
+/**
+ * Turns chunks and their vectors into a published index directory: BM25 postings and the HNSW
+ * graph are built here, every file is staged, and the manifest swap commits them (see commit.ts).
+ */
+import fs from 'node:fs';
+import { buildLexicalIndex, type LexicalInput } from '../search/bm25.js';
+import { HnswIndex, type HnswSettings } from '../search/hnsw.js';
+import type { VectorStore } from '../search/vectors.js';
+import { acquireBuildLock } from './build-lock.js';
+import { removeStaleStaging, Staging } from './commit.js';
+import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from './manifest.js';
+import type { ChunkStore } from './store.js';
+
+export interface IndexParts {
+  store: ChunkStore;
+  vectors: VectorStore;
+  /** Per chunk: its text and its context line (title, headings), for BM25F. */
+  lexicalInputs: LexicalInput[];
+  embedder: Manifest['embedder'];
+  settings: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>;
+  corpus: Manifest['corpus'];
+}
+
+export function hnswSettings(manifestHnsw: Manifest['hnsw']): HnswSettings {
+  return { m: manifestHnsw.m, efConstruction: manifestHnsw.ef_construction, efSearch: manifestHnsw.ef_search, seed: manifestHnsw.seed };
+}
+
+/** Runs `work` holding the directory's build lock, after clearing what killed builds left behind. */
+export async function withBuildLock<T>(out: string, work: () => Promise<T>): Promise<T> {
+  fs.mkdirSync(out, { recursive: true });
+  const release = acquireBuildLock(out);
+  try {
+    removeStaleStaging(out);
+    return await work();
+  } finally {
+    release();
+  }
+}
+
+/** Builds the lexical and HNSW indexes and publishes everything. Call it holding the build lock. */
+export function writeIndex(out: string, parts: IndexParts, log: (line: string) => void = () => {}): Manifest {
+  log('build: indexing');
+  const lexical = buildLexicalIndex(parts.lexicalInputs, parts.settings.lexical);
+  const hnsw = HnswIndex.build(parts.vectors, hnswSettings(parts.settings.hnsw));
+  log(`build: writing ${out}`);
+  const staging = new Staging(out);
+  try {
+    const graphFile = staging.scratch('graph.hnsw');
+    hnsw.write(graphFile);
+    const graph = fs.readFileSync(graphFile);
+    fs.rmSync(graphFile);
+    const files = {
+      chunks: staging.add('chunks', 'json', JSON.stringify(parts.store)),
+      lexical: staging.add('lexical', 'json', JSON.stringify(lexical)),
+      vectors: staging.add('vectors', 'f32', parts.vectors.toBuffer()),
+      hnsw: staging.add('hnsw', 'hnsw', graph),
+    };
+    const manifest: Manifest = {
+      format: INDEX_FORMAT,
+      format_version: FORMAT_VERSION,
+      built_at: new Date().toISOString(),
+      embedder: parts.embedder,
+      ...parts.settings,
+      counts: { documents: parts.store.documents.length, chunks: parts.store.chunks.length },
+      corpus: parts.corpus,
+      files,
+    };
+    staging.commit(manifest);
+    log(`build: committed ${parts.store.chunks.length} chunks from ${parts.store.documents.length} documents`);
+    return manifest;
+  } catch (err) {
+    staging.discard();
+    throw err;
+  }
+}
