@@ -13,6 +13,7 @@ import { readManifest } from '../src/index/read-index.js';
 import { Searcher, type SearchMode } from '../src/search/searcher.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../src/search/defaults.js';
 import { resolveFromCwd } from '../src/paths.js';
+import type { BuildSettings } from '../src/index/settings.js';
 
 type Variant = { name: string; mode: SearchMode; ranking: RankingSettings };
 
@@ -27,11 +28,11 @@ function grid(base: RankingSettings, which: string): Variant[] {
           for (const d of [0.5, 0.75, 0.9]) lexical(`bm25 k1=${k1} b=${b} ctx=${contextWeight} doc-share=${d}`, { bm25: { k1, b, contextWeight }, documentLexicalWeight: d });
   }
   if (which === 'hybrid') {
-    for (const denseWeight of [0.2, 0.25, 0.3, 0.35])
+    for (const denseWeight of [0.25, 0.3, 0.35, 0.4])
       for (const documentDenseWeight of [0, 0.5])
-        for (const contextWeight of [1, 2, 3])
-          for (const documentLexicalWeight of [0.5, 0.75, 0.9])
-            for (const k1 of [1.2, 1.5])
+        for (const contextWeight of [1, 2])
+          for (const documentLexicalWeight of [0.75, 0.9])
+            for (const k1 of [1.2])
               hybrid(`dense=${denseWeight} dense-doc=${documentDenseWeight} ctx=${contextWeight} lex-doc=${documentLexicalWeight} k1=${k1}`, {
                 bm25: { ...base.bm25, k1, contextWeight },
                 documentLexicalWeight,
@@ -59,12 +60,13 @@ const program = new Command('tune')
   .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--grid <which>', 'lexical | fusion | all', 'all')
   .option('--top-k <n>', 'documents per query', (v) => Number(v), 100)
+  .option('--build <json>', 'build settings of the index to tune on, e.g. \'{"analyzer":{"stem":true,"stopwords":false}}\'', '{}')
   .option('--base <json>', 'ranking settings to sweep around, e.g. \'{"documentLexicalWeight":0.75}\'', '{}')
   .action(async (opts) => {
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const embedder = await loadEmbedder(opts.embedder);
     const data = await loadBeir(resolveFromCwd(opts.dataset));
-    const indexDir = await prepareEvalIndex(data, { embedder, log });
+    const indexDir = await prepareEvalIndex(data, { embedder, log, build: JSON.parse(opts.build) as Partial<BuildSettings> });
     const { counts } = readManifest(indexDir);
     const depth = chunkDepth(opts.topK, counts.chunks, counts.documents);
     const base: RankingSettings = { ...DEFAULT_RANKING, ...(JSON.parse(opts.base) as Partial<RankingSettings>), candidates: Math.max(DEFAULT_RANKING.candidates, depth) };

@@ -8,15 +8,17 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Service } from '../service.js';
 import { ApiError } from '../api/errors.js';
+import { httpEventProblem, isHttpEvent } from './lambda-events.js';
 
 type Event = Record<string, unknown>;
 
-function isHttpEvent(event: Event): boolean {
-  return typeof event.httpMethod === 'string' || (typeof event.requestContext === 'object' && event.requestContext !== null && 'http' in event.requestContext);
-}
-
 function isDirectInvoke(event: Event): boolean {
   return !('requestContext' in event) && 'query' in event;
+}
+
+/** An error as an API Gateway proxy result (what an HTTP event expects back). */
+function httpResult(error: ApiError) {
+  return { statusCode: error.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(error.toJSON()), isBase64Encoded: false };
 }
 
 export function createLambdaHandler(service: Service) {
@@ -27,7 +29,16 @@ export function createLambdaHandler(service: Service) {
       return new ApiError(400, 'invalid_request', 'the event must be an HTTP event or a JSON object such as {"query": "..."}').toJSON();
     }
     const e = event as Event;
-    if (isHttpEvent(e)) return http(e as never, context as never);
+    if (isHttpEvent(e)) {
+      const problem = httpEventProblem(e);
+      if (problem) return httpResult(new ApiError(400, 'invalid_request', problem));
+      try {
+        return await http(e as never, context as never);
+      } catch (err) {
+        service.logger.error({ msg: 'HTTP event failed', error: (err as Error).message });
+        return httpResult(new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged'));
+      }
+    }
     if (isDirectInvoke(e)) {
       const response = await service.app.fetch(
         new Request('https://lambda.invoke/search', {

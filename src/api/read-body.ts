@@ -17,7 +17,10 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   }
   const declared = Number(req.headers.get('content-length') ?? 'NaN');
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const bytes = await readCapped(req, maxBytes);
+  // With a declared length the body is read whole (and checked again); otherwise it is streamed
+  // and cut off at the limit.
+  const bytes = Number.isInteger(declared) && declared >= 0 ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req, maxBytes);
+  if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) throw new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object such as {"query": "..."}');
   let text: string;
   try {

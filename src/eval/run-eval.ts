@@ -3,6 +3,7 @@
  * (cached per dataset, embedder and settings; an unchanged corpus is not rebuilt), every judged
  * query goes through the product's own Searcher, and chunk results collapse to documents.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { buildIndex } from '../index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
@@ -51,6 +52,10 @@ export function evalIndexDir(dataset: string, embedderId: string, build: Partial
 
 export async function prepareEvalIndex(data: BeirDataset, options: Pick<EvalOptions, 'embedder' | 'build' | 'log' | 'onProgress'>): Promise<string> {
   const out = evalIndexDir(data.dir, options.embedder.info.id, options.build);
+  const defaults = evalIndexDir(data.dir, options.embedder.info.id);
+  // A variant starts from a copy of the default-settings index, so every passage whose embedding
+  // input is unchanged reuses its vector instead of being embedded again.
+  if (out !== defaults && !fs.existsSync(out) && fs.existsSync(defaults)) fs.cpSync(defaults, out, { recursive: true });
   await buildIndex({
     corpus: data.corpus,
     out,

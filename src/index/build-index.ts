@@ -5,6 +5,8 @@
  */
 import { loadCorpus, type LoadOptions, type SkippedFile } from '../corpus/load-corpus.js';
 import { chunkDocument, contextLine, type Chunk } from '../corpus/chunker.js';
+import { sentenceSpans } from '../corpus/segment.js';
+import { flattenSpans } from '../search/snippet.js';
 import type { SourceDocument } from '../corpus/document.js';
 import type { Embedder } from '../embed/embedder.js';
 import { VectorStore } from '../search/vectors.js';
@@ -158,6 +160,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           end: c.end,
           section: c.section,
           ...(c.page !== undefined ? { page: c.page } : {}),
+          sentences: flattenSpans(sentenceSpans(c.text)),
           hash: inputHash(c.embedInput),
         });
         inputs.push(c.embedInput);

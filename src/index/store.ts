@@ -22,6 +22,8 @@ export interface ChunkRecord {
   end: number;
   section: string[];
   page?: number;
+  /** Sentence boundaries within `text`, flat [start, end, ...]: snippets need no segmentation at request time. */
+  sentences?: number[];
   /** SHA-256 (hex, 32 chars) of the exact embedding input, for reuse by the next build. */
   hash: string;
 }

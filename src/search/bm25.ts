@@ -32,6 +32,13 @@ function termFrequencies(terms: string[]): Map<string, number> {
   return tf;
 }
 
+/** Query terms with their weights: repeated terms count once per occurrence. */
+export type QueryTerms = string[] | ReadonlyMap<string, number>;
+
+function weighted(query: QueryTerms): ReadonlyMap<string, number> {
+  return Array.isArray(query) ? termFrequencies(query) : (query as ReadonlyMap<string, number>);
+}
+
 export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSettings): LexicalIndexData {
   const terms = new Map<string, { df: number; body?: number[]; context?: number[] }>();
   const bodyLengths: number[] = [];
@@ -82,6 +89,7 @@ export class LexicalIndex {
   private readonly termScratch: Float64Array;
   private normCache?: { b: number; body: Float64Array; context: Float64Array };
   private readonly docBody: Float64Array;
+  private readonly docScratch: Float64Array;
   private readonly avgDocBody: number;
   private readonly docDf = new Map<string, number>();
 
@@ -94,6 +102,7 @@ export class LexicalIndex {
     this.accumulator = new Float64Array(data.count);
     this.termScratch = new Float64Array(data.count);
     this.docBody = new Float64Array(docs.firstChunk.length);
+    this.docScratch = new Float64Array(docs.firstChunk.length);
     data.bodyLengths.forEach((len, i) => {
       const d = docs.docOf[i]!;
       this.docBody[d] = this.docBody[d]! + len;
@@ -141,13 +150,13 @@ export class LexicalIndex {
    * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
    * by how often they occur in the query.
    */
-  score(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
+  score(queryTerms: QueryTerms, params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
     const acc = this.accumulator;
     const tf = this.termScratch;
     const touched: number[] = [];
     const { k1, b, contextWeight } = params;
     const norms = this.norms(b);
-    for (const [term, qtf] of termFrequencies(queryTerms)) {
+    for (const [term, qtf] of weighted(queryTerms)) {
       const entry = this.data.terms[term];
       if (!entry) continue;
       const idf = this.idf(term) * qtf;
@@ -182,23 +191,25 @@ export class LexicalIndex {
 
   /**
    * BM25F of whole documents (all their chunks' text, and their context line once): evidence a
-   * single chunk of a long document does not hold on its own. Ids are document positions.
+   * single chunk of a long document does not hold on its own. Indexed by document position.
    */
-  scoreDocuments(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): Map<number, number> {
+  scoreDocuments(queryTerms: QueryTerms, params: Bm25Params, allow?: (chunk: number) => boolean): Float64Array {
     const { k1, b, contextWeight } = params;
-    const out = new Map<number, number>();
     const { docOf, firstChunk } = this.docs;
-    for (const [term, qtf] of termFrequencies(queryTerms)) {
+    const out = new Float64Array(firstChunk.length);
+    const tf = this.docScratch;
+    for (const [term, qtf] of weighted(queryTerms)) {
       const entry = this.data.terms[term];
       if (!entry) continue;
       const idf = this.documentIdf(term) * qtf;
-      const combined = new Map<number, number>();
+      const hit: number[] = [];
       const body = entry.body ?? [];
       for (let j = 0; j < body.length; j += 2) {
         const i = body[j]!;
         if (allow && !allow(i)) continue;
         const d = docOf[i]!;
-        combined.set(d, (combined.get(d) ?? 0) + body[j + 1]! / (1 - b + (b * this.docBody[d]!) / this.avgDocBody));
+        if (tf[d] === 0) hit.push(d);
+        tf[d] = tf[d]! + body[j + 1]! / (1 - b + (b * this.docBody[d]!) / this.avgDocBody);
       }
       const context = entry.context ?? [];
       if (contextWeight > 0) {
@@ -206,11 +217,17 @@ export class LexicalIndex {
           const i = context[j]!;
           const d = docOf[i]!;
           if (firstChunk[d] !== i || (allow && !allow(i))) continue;
-          combined.set(d, (combined.get(d) ?? 0) + (contextWeight * context[j + 1]!) / (1 - b + (b * this.data.contextLengths[i]!) / this.avgContext));
+          if (tf[d] === 0) hit.push(d);
+          tf[d] = tf[d]! + (contextWeight * context[j + 1]!) / (1 - b + (b * this.data.contextLengths[i]!) / this.avgContext);
         }
       }
-      for (const [d, tf] of combined) out.set(d, (out.get(d) ?? 0) + (idf * tf * (k1 + 1)) / (k1 + tf));
+      for (const d of hit) {
+        const f = tf[d]!;
+        tf[d] = 0;
+        out[d] = out[d]! + (idf * f * (k1 + 1)) / (k1 + f);
+      }
     }
     return out;
   }
+
 }

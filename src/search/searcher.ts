@@ -9,7 +9,7 @@ import type { Manifest } from '../index/manifest.js';
 import { hnswSettings } from '../index/write-index.js';
 import type { ChunkStore, DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
-import { LexicalIndex, type SparseScores } from './bm25.js';
+import { LexicalIndex, type QueryTerms, type SparseScores } from './bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, type ChunkMask, type Filter } from './filter.js';
 import { fuse, type Candidate } from './fusion.js';
@@ -102,6 +102,7 @@ export class Searcher {
   readonly manifest: Manifest;
   private readonly vectors: VectorStore;
   private readonly hnsw: HnswIndex;
+  private readonly lexicalLookup: Float64Array;
 
   private constructor(
     private readonly index: LoadedIndex,
@@ -113,6 +114,7 @@ export class Searcher {
     this.vectors = index.vectors;
     this.hnsw = index.hnsw;
     this.lexical = index.lexical;
+    this.lexicalLookup = new Float64Array(index.store.chunks.length);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
@@ -198,7 +200,7 @@ export class Searcher {
    * The ranking alone: chunk positions and scores, best first, after min_score and top_k; no
    * snippets or sources (the evaluation asks for a thousand chunks per query and needs none).
    */
-  scoreChunks(q: SearchQuery, vector: number[] | undefined, terms = this.lexical.analyze(q.query)): ScoredChunk[] {
+  scoreChunks(q: SearchQuery, vector: number[] | undefined, terms: QueryTerms = this.lexical.analyze(q.query)): ScoredChunk[] {
     const mask = compileFilter(q.filter, this.store);
     if (mask && mask.count === 0) return [];
     let scored: ScoredChunk[];
@@ -220,14 +222,14 @@ export class Searcher {
     return this.store.documents[this.index.docOf[chunk]!]!;
   }
 
-  private lexicalScores(terms: string[], mask: ChunkMask | undefined): SparseScores {
+  private lexicalScores(terms: QueryTerms, mask: ChunkMask | undefined): SparseScores {
     const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
     const chunks = this.lexical.score(terms, this.ranking.bm25, allow);
     const share = this.ranking.documentLexicalWeight;
     if (share === 0) return chunks;
     const docs = this.lexical.scoreDocuments(terms, this.ranking.bm25, allow);
     const { docOf } = this.index;
-    return { ids: chunks.ids, scores: chunks.ids.map((id, j) => (1 - share) * chunks.scores[j]! + share * (docs.get(docOf[id]!) ?? 0)) };
+    return { ids: chunks.ids, scores: chunks.ids.map((id, j) => (1 - share) * chunks.scores[j]! + share * docs[docOf[id]!]!) };
   }
 
   /** Exact dense similarity, blended with the best similarity of any chunk of the same document. */
@@ -263,14 +265,16 @@ export class Searcher {
     return this.hnsw.search(vector, k, mask ? (i) => mask.allowed[i] === 1 : undefined);
   }
 
-  private hybrid(terms: string[], vector: number[], mask: ChunkMask | undefined) {
+  private hybrid(terms: QueryTerms, vector: number[], mask: ChunkMask | undefined) {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(terms, mask);
-    const lexScore = new Map<number, number>();
-    lexAll.ids.forEach((id, j) => lexScore.set(id, lexAll.scores[j]!));
+    // Every matching chunk's BM25, by position, for the candidates the dense side brings in.
+    const lexScore = this.lexicalLookup;
+    lexAll.ids.forEach((id, j) => (lexScore[id] = lexAll.scores[j]!));
     const ids = new Set<number>([...this.denseSearch(vector, n, mask).ids, ...topN(lexAll, n).ids]);
     const dense = this.denseScorer(vector);
-    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: dense(id), lexical: lexScore.get(id) ?? 0 }));
+    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: dense(id), lexical: lexScore[id]! }));
+    for (const id of lexAll.ids) lexScore[id] = 0;
     const fused = fuse(candidates, this.ranking.fusion);
     return candidates
       .map((c) => ({ id: c.id, score: fused.get(c.id)!, dense: c.dense, lexical: c.lexical }))
@@ -289,7 +293,7 @@ export class Searcher {
       section: chunk.section,
       score: s.score,
       scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
-      snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer),
+      snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer, chunk.sentences),
       source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },
       metadata: doc.metadata,
     };

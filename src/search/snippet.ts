@@ -1,6 +1,6 @@
 /** The sentence of a passage that best matches the question, by idf-weighted term overlap. */
-import { sentenceSpans } from '../corpus/segment.js';
-import { analyzeWithOffsets, type AnalyzerSettings } from './analyzer.js';
+import { sentenceSpans, type Span } from '../corpus/segment.js';
+import { analyzeQuick, type AnalyzerSettings } from './analyzer.js';
 
 export interface Snippet {
   text: string;
@@ -9,20 +9,34 @@ export interface Snippet {
   end: number;
 }
 
+/** Sentence boundaries as the chunk store keeps them: flat [start, end, start, end, ...]. */
+export function flattenSpans(spans: Span[]): number[] {
+  return spans.flatMap((s) => [s.start, s.end]);
+}
+
+function unflatten(flat: number[]): Span[] {
+  const spans: Span[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) spans.push({ start: flat[i]!, end: flat[i + 1]! });
+  return spans;
+}
+
+/** `sentences`: the passage's sentence boundaries computed at build time, when the index has them. */
 export function bestSentence(
   passage: string,
   queryTerms: ReadonlySet<string>,
   idf: (term: string) => number,
   analyzer: AnalyzerSettings,
+  sentences: Span[] | number[] = sentenceSpans(passage),
 ): Snippet {
-  const sentences = sentenceSpans(passage);
-  let best = sentences[0] ?? { start: 0, end: passage.length };
+  if (typeof sentences[0] === 'number') sentences = unflatten(sentences as number[]);
+  const spans = sentences as Span[];
+  let best = spans[0] ?? { start: 0, end: passage.length };
   let bestScore = 0;
-  if (queryTerms.size > 0) {
-    for (const s of sentences) {
+  if (queryTerms.size > 0 && spans.length > 1) {
+    for (const s of spans) {
       const matched = new Set<string>();
-      for (const t of analyzeWithOffsets(passage.slice(s.start, s.end), analyzer)) {
-        if (queryTerms.has(t.term)) matched.add(t.term);
+      for (const term of analyzeQuick(passage.slice(s.start, s.end), analyzer)) {
+        if (queryTerms.has(term)) matched.add(term);
       }
       let score = 0;
       for (const term of matched) score += idf(term);

@@ -1,0 +1,128 @@
+/**
+ * A build killed at any point leaves the previous index intact and loadable; the next build
+ * recovers (stale lock and staging cleaned up); two builds into one directory are refused.
+ * The builds run as real child processes of `scripts/build-index.ts` and are killed with SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { readIndexFiles } from '../src/index/read-index.js';
+import { Searcher } from '../src/search/searcher.js';
+import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';
+import { LOCK_FILE } from '../src/index/build-lock.js';
+import { STAGING_PREFIX } from '../src/index/commit.js';
+
+const article = fs.readFileSync(path.join(DEFAULT_CORPUS_DIR, 'article.txt'), 'utf8');
+
+/** A corpus big enough that a build takes several seconds: the article rewritten many times. */
+function largerCorpus(): string {
+  const dir = tempDir('crash-corpus');
+  const paragraphs = article.split(/\n\s*\n/).slice(1, -3);
+  for (let n = 0; n < 12; n++) {
+    const rotated = paragraphs.map((p, i) => paragraphs[(i + n) % paragraphs.length]!.split(' ').reverse().join(' ').concat(` Note ${n}.`));
+    fs.writeFileSync(path.join(dir, `variant-${n}.txt`), `Variant ${n} of the report\n\n${rotated.join('\n\n')}\n`);
+  }
+  return dir;
+}
+
+function startBuild(corpus: string, out: string): { child: ChildProcess; stderr: () => string; done: Promise<number | null> } {
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out], {
+    cwd: PROJECT_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  child.stdout!.resume();
+  const done = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  return { child, stderr: () => err, done };
+}
+
+async function killWhen(corpus: string, out: string, trigger: { stage?: string; afterMs?: number }): Promise<string> {
+  const build = startBuild(corpus, out);
+  await new Promise<void>((resolve) => {
+    const check = setInterval(() => {
+      if (trigger.stage && build.stderr().includes(trigger.stage)) {
+        clearInterval(check);
+        resolve();
+      }
+    }, 2);
+    if (trigger.afterMs !== undefined) {
+      setTimeout(() => {
+        clearInterval(check);
+        resolve();
+      }, trigger.afterMs);
+    }
+  });
+  build.child.kill('SIGKILL');
+  await build.done;
+  return build.stderr();
+}
+
+let out: string;
+let corpus: string;
+let original: string;
+
+beforeAll(async () => {
+  out = (await buildArticleIndex()).out;
+  original = fs.readFileSync(path.join(out, 'manifest.json'), 'utf8');
+  corpus = largerCorpus();
+});
+
+async function expectIntactOrNew(): Promise<'previous' | 'new'> {
+  const files = await readIndexFiles(out); // throws if anything is damaged
+  const searcher = await Searcher.open(out, { embedder: await sharedEmbedder() });
+  expect((await searcher.search({ query: 'Taliban recognition by Russia', topK: 1, mode: 'hybrid' })).results).toHaveLength(1);
+  return JSON.stringify(files.manifest, null, 2) + '\n' === original ? 'previous' : 'new';
+}
+
+describe('a build killed part way', () => {
+  const stages = ['build: reading corpus', 'build: chunking', 'build: embedding', 'build: indexing', 'build: writing'];
+  for (const stage of stages) {
+    it(`at "${stage}" leaves the previous index intact and loadable`, async () => {
+      await killWhen(corpus, out, { stage });
+      expect(await expectIntactOrNew()).toBe('previous');
+    });
+  }
+
+  it('at arbitrary moments (6 kills spread over a whole build) leaves a loadable index every time', { timeout: 300_000 }, async () => {
+    const probe = tempDir('timing');
+    const started = performance.now();
+    const full = startBuild(corpus, probe);
+    expect(await full.done).toBe(0);
+    const duration = performance.now() - started;
+    for (let k = 1; k <= 6; k++) {
+      await killWhen(corpus, out, { afterMs: (duration * k) / 7 });
+      await expectIntactOrNew(); // either the previous index or the new one, never damage
+    }
+  });
+
+  it('is recovered from by the next build: stale lock and staging cleared, new index published', { timeout: 300_000 }, async () => {
+    await killWhen(corpus, out, { stage: 'build: embedding' });
+    expect(fs.existsSync(path.join(out, LOCK_FILE))).toBe(true); // left behind by the killed build
+    const next = startBuild(corpus, out);
+    expect(await next.done).toBe(0);
+    expect(await expectIntactOrNew()).toBe('new');
+    expect(fs.existsSync(path.join(out, LOCK_FILE))).toBe(false);
+    expect(fs.readdirSync(out).filter((f) => f.startsWith(STAGING_PREFIX))).toEqual([]);
+    // Only the files the manifest names remain.
+    const manifest = JSON.parse(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')) as { files: Record<string, { name: string }> };
+    expect(fs.readdirSync(out).sort()).toEqual(['manifest.json', ...Object.values(manifest.files).map((f) => f.name)].sort());
+  });
+});
+
+describe('concurrent builds into one directory', () => {
+  it('are refused while one is running, naming the directory and the owner', { timeout: 300_000 }, async () => {
+    const dir = tempDir('concurrent');
+    const first = startBuild(corpus, dir);
+    await new Promise<void>((resolve) => {
+      const t = setInterval(() => first.stderr().includes('build: embedding') && (clearInterval(t), resolve()), 5);
+    });
+    const second = startBuild(corpus, dir);
+    expect(await second.done).toBe(1);
+    expect(second.stderr()).toMatch(/another build is writing .*concurrent.* \(.+:\d+\)/);
+    expect(await first.done).toBe(0);
+    await readIndexFiles(dir);
+  });
+});
