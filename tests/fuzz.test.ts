@@ -137,12 +137,25 @@ describe('fuzzing the handler', () => {
       fc.record({ rawPath: fc.anything(), requestContext: fc.anything(), headers: fc.anything(), body: fc.anything(), isBase64Encoded: fc.anything() }, { requiredKeys: [] }),
       fc.record({ httpMethod: fc.anything(), path: fc.anything(), headers: fc.anything(), multiValueHeaders: fc.anything(), body: fc.anything() }, { requiredKeys: [] }),
       fc.constant({ rawPath: '/search', requestContext: { http: { method: 'POST' } }, body: '%%%not base64', isBase64Encoded: true }),
+      fc.record({
+        messageVersion: fc.constant('1.0'),
+        actionGroup: fc.string(),
+        apiPath: fc.oneof(fc.constant('/search'), fc.string()),
+        httpMethod: fc.constantFrom('POST', 'GET'),
+        parameters: fc.oneof(fc.anything(), fc.array(fc.record({ name: fc.constantFrom('query', 'top_k', 'mode', 'filter'), type: fc.constantFrom('string', 'integer', 'object', 'array'), value: fc.string() }))),
+        requestBody: fc.anything(),
+        sessionAttributes: fc.anything(),
+      }),
     );
     await fc.assert(
       fc.asyncProperty(mangled, async (event) => {
         const res = (await handler(event, lambdaContext as never)) as Record<string, unknown>;
         expect(res).toBeTypeOf('object');
-        if ('statusCode' in res) checkHttp('POST', '/search', res as unknown as HttpResult);
+        if ('messageVersion' in res) {
+          const agent = res as { response: { httpStatusCode?: number; responseBody?: Record<string, { body: string }>; functionResponse?: object } };
+          if (agent.response.httpStatusCode !== undefined) expect(agent.response.httpStatusCode).toBeLessThan(500);
+          for (const part of Object.values(agent.response.responseBody ?? {})) expect(() => JSON.parse(part.body)).not.toThrow();
+        } else if ('statusCode' in res) checkHttp('POST', '/search', res as unknown as HttpResult);
         else if ('error' in res) expect(ErrorSchema.safeParse(res).success).toBe(true);
         else expect(SearchResponseSchema.safeParse(res).success).toBe(true);
       }),

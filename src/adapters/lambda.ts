@@ -9,6 +9,7 @@ import { handle } from 'hono/aws-lambda';
 import type { Service } from '../service.js';
 import { ApiError } from '../api/errors.js';
 import { httpEventProblem, isHttpEvent } from './lambda-events.js';
+import { answerBedrockAgent, isBedrockAgentEvent } from './bedrock-agent.js';
 
 type Event = Record<string, unknown>;
 
@@ -29,6 +30,11 @@ export function createLambdaHandler(service: Service) {
       return new ApiError(400, 'invalid_request', 'the event must be an HTTP event or a JSON object such as {"query": "..."}').toJSON();
     }
     const e = event as Event;
+    // Bedrock's events carry httpMethod too: recognise them before HTTP events.
+    if (isBedrockAgentEvent(e)) {
+      // The agent's own IAM role was allowed to invoke the function: no HTTP API key applies.
+      return answerBedrockAgent(e, async (request) => service.app.fetch(request, { lambdaContext: context, trustedInvoke: true }));
+    }
     if (isHttpEvent(e)) {
       const problem = httpEventProblem(e);
       if (problem) return httpResult(new ApiError(400, 'invalid_request', problem));

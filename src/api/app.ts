@@ -10,6 +10,9 @@ import { ApiError } from './errors.js';
 import { LIMITS } from './limits.js';
 import type { Logger } from './logger.js';
 import { presentSearch } from './present.js';
+import { packContext } from './context.js';
+import { functionToolDefinition } from './tool.js';
+import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { readJsonBody } from './read-body.js';
 import { parseSearchBody, parseSearchParams } from './validate.js';
 import { registerOpenApi } from './openapi.js';
@@ -38,9 +41,11 @@ type Env = { Variables: { info: RequestInfo } };
 
 /** Routes and the methods they answer, for 405 responses with an Allow header. */
 export const ROUTES: Record<string, string[]> = {
+  '/': ['GET'],
   '/search': ['GET', 'POST'],
   '/health': ['GET'],
   '/openapi.json': ['GET'],
+  '/tool.json': ['GET'],
 };
 
 export function createApp(options: AppOptions): OpenAPIHono<Env> {
@@ -104,7 +109,9 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       ...(request.filter ? { filter: request.filter } : {}),
     });
     info.results = outcome.results.length;
-    return c.json(presentSearch(outcome, name, performance.now() - started));
+    const response = presentSearch(outcome, name, performance.now() - started);
+    if (request.context) response.context = packContext(response.results, request.context);
+    return c.json(response);
   };
 
   app.post('/search', async (c) => search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes))));
@@ -132,13 +139,23 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   registerOpenApi(app);
 
+  app.get('/tool.json', (c) => c.json(functionToolDefinition()));
+
+  app.get('/', (c) => {
+    c.header('Content-Security-Policy', PAGE_CSP);
+    c.header('X-Content-Type-Options', 'nosniff');
+    c.header('Referrer-Policy', 'no-referrer');
+    c.header('Cache-Control', 'public, max-age=300');
+    return c.html(SEARCH_PAGE);
+  });
+
   app.notFound((c) => {
     const allowed = ROUTES[c.req.path];
     if (allowed) {
       c.header('Allow', allowed.join(', '));
       return c.json(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(), 405);
     }
-    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /health or GET /openapi.json`).toJSON(), 404);
+    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /health, GET /openapi.json, GET /tool.json or GET /`).toJSON(), 404);
   });
 
   app.onError((err, c) => {

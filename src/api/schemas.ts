@@ -13,21 +13,30 @@ export const FilterSchema = z
     z.union([Scalar, z.object({ in: z.array(Scalar).min(1).max(LIMITS.maxFilterValues) }).strict()]),
   )
   .refine((f) => Object.keys(f).length <= LIMITS.maxFilterFields, { message: `at most ${LIMITS.maxFilterFields} filter fields` })
-  .openapi('Filter', {
-    description:
-      'Metadata conditions, all of which must hold. A value means equality, {"in": [...]} means any of these. ' +
+  .describe(
+    'Metadata conditions, all of which must hold. A value means equality, {"in": [...]} means any of these. ' +
       'Fields: doc_id, title, path, url, format, or any metadata field of the documents.',
-    example: { doc_id: 'article.txt' },
-  });
+  )
+  .openapi('Filter', { example: { doc_id: 'article.txt' } });
 
-export const SearchModeSchema = z.enum(['hybrid', 'dense', 'lexical']).openapi({
-  description: 'hybrid (default) fuses semantic and keyword ranking; dense is semantic only; lexical is BM25 only.',
-});
+export const SearchModeSchema = z.enum(['hybrid', 'dense', 'lexical']).describe('hybrid (default) fuses semantic and keyword ranking; dense is semantic only; lexical is BM25 only.');
 
 export const CollectionSchema = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "_" and "-", at most 64')
-  .openapi({ description: 'Which index to search, when the deployment serves several. Omit for the default.' });
+  .describe('Which index to search, when the deployment serves several. Omit for the default.');
+
+export const ContextRequestSchema = z
+  .object({
+    max_chars: z.number().int().min(100).max(LIMITS.maxContextChars).optional(),
+    max_tokens: z.number().int().min(25).max(Math.floor(LIMITS.maxContextChars / 4)).optional(),
+  })
+  .strict()
+  .refine((c) => c.max_chars !== undefined || c.max_tokens !== undefined, { message: 'give max_chars or max_tokens' })
+  .describe(
+    'Also return `context`: the top passages packed into this budget as numbered citations ([1], [2], ...) matching the result ranks, ready to paste into a prompt. Tokens are estimated as 4 characters each.',
+  )
+  .openapi('ContextRequest', { example: { max_tokens: 800 } });
 
 export const SearchRequestSchema = z
   .object({
@@ -36,12 +45,14 @@ export const SearchRequestSchema = z
       .trim()
       .min(1, 'query must not be empty')
       .max(LIMITS.maxQueryChars, `query must be at most ${LIMITS.maxQueryChars} characters`)
-      .openapi({ description: 'A natural-language question or keywords.', example: 'Which country first recognized the Taliban government?' }),
-    top_k: z.number().int().min(1).max(LIMITS.maxTopK).default(LIMITS.defaultTopK).openapi({ description: 'How many passages to return.' }),
+      .openapi({ example: 'Which country first recognized the Taliban government?' })
+      .describe('A natural-language question or keywords.'),
+    top_k: z.number().int().min(1).max(LIMITS.maxTopK).default(LIMITS.defaultTopK).describe('How many passages to return.'),
     mode: SearchModeSchema.default('hybrid'),
-    min_score: z.number().finite().optional().openapi({ description: "Drop results scoring below this (on the mode's scale, see SearchResult.score)." }),
+    min_score: z.number().finite().optional().describe("Drop results scoring below this (on the mode's scale, see SearchResult.score)."),
     filter: FilterSchema.optional(),
     collection: CollectionSchema.optional(),
+    context: ContextRequestSchema.optional(),
   })
   .strict()
   .openapi('SearchRequest');
@@ -51,24 +62,19 @@ export type SearchRequest = z.infer<typeof SearchRequestSchema>;
 export const SearchResultSchema = z
   .object({
     rank: z.number().int(),
-    id: z.string().openapi({ description: 'Stable passage id: document id, "#p", passage number.' }),
+    id: z.string().describe('Stable passage id: document id, "#p", passage number.'),
     doc_id: z.string(),
     title: z.string(),
-    section: z.array(z.string()).openapi({ description: 'Headings above the passage, outermost first.' }),
+    section: z.array(z.string()).describe('Headings above the passage, outermost first.'),
     text: z.string(),
-    score: z.number().openapi({
-      description:
-        'Higher is better. hybrid: fused score in [0, 1]; dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.',
-    }),
-    scores: z.object({ dense: z.number().optional(), lexical: z.number().optional() }).openapi({
-      description: 'The evidence behind the score: cosine similarity and BM25, where computed.',
-    }),
-    snippet: z.string().openapi({ description: 'The sentence of the passage that best matches the query.' }),
-    snippet_start: z.number().int().openapi({ description: 'Offset of the snippet within text.' }),
+    score: z.number().describe('Higher is better. hybrid: fused score in [0, 1]; dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.'),
+    scores: z.object({ dense: z.number().optional(), lexical: z.number().optional() }).describe('The evidence behind the score: cosine similarity and BM25, where computed.'),
+    snippet: z.string().describe('The sentence of the passage that best matches the query.'),
+    snippet_start: z.number().int().describe('Offset of the snippet within text.'),
     source: z.object({
       path: z.string(),
       url: z.string().optional(),
-      page: z.number().int().optional().openapi({ description: 'Page number, for PDF sources.' }),
+      page: z.number().int().optional().describe('Page number, for PDF sources.'),
       char_start: z.number().int(),
       char_end: z.number().int(),
     }),
@@ -80,10 +86,11 @@ export const SearchResponseSchema = z
   .object({
     query: z.string(),
     mode: SearchModeSchema,
-    model: z.string().openapi({ description: 'Embedder the index was built with.' }),
+    model: z.string().describe('Embedder the index was built with.'),
     collection: z.string(),
     took_ms: z.number(),
     results: z.array(SearchResultSchema),
+    context: z.string().optional().describe('Present when the request asked for it: the passages packed with [n] citations.'),
   })
   .openapi('SearchResponse');
 
@@ -114,12 +121,12 @@ export const HealthSchema = z
 /** GET /search takes the same request as query parameters; q is the question. */
 export const SearchQueryParamsSchema = z
   .object({
-    q: z.string().openapi({ description: 'The question.' }),
+    q: z.string().describe('The question.'),
     top_k: z.string().regex(/^\d+$/, 'top_k must be a whole number').optional(),
     mode: SearchModeSchema.optional(),
     min_score: z.string().optional(),
-    doc_id: z.string().optional().openapi({ description: 'Shorthand for filter {"doc_id": ...}.' }),
-    filter: z.string().optional().openapi({ description: 'A Filter as JSON.' }),
+    doc_id: z.string().optional().describe('Shorthand for filter {"doc_id": ...}.'),
+    filter: z.string().optional().describe('A Filter as JSON.'),
     collection: CollectionSchema.optional(),
   })
   .strict();

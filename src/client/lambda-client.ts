@@ -1,0 +1,56 @@
+/**
+ * A client that invokes the function directly through the Lambda API (@aws-sdk/client-lambda):
+ * no HTTP endpoint needed, IAM decides who may call. Region, profile and endpoint (for a local
+ * emulator such as serverless-offline) are options.
+ */
+import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import type { SearchResponse } from '../api/schemas.js';
+import { SearchClientError, type SearchInput } from './http-client.js';
+
+export interface LambdaClientOptions {
+  region?: string;
+  profile?: string;
+  /** e.g. http://127.0.0.1:3002 for serverless-offline's Lambda API. */
+  endpoint?: string;
+}
+
+export class LambdaSearchClient {
+  private readonly client: LambdaClient;
+
+  constructor(
+    private readonly functionName: string,
+    options: LambdaClientOptions = {},
+  ) {
+    // The SDK's default credential chain reads the named profile from AWS_PROFILE.
+    if (options.profile) process.env.AWS_PROFILE = options.profile;
+    this.client = new LambdaClient({
+      ...(options.region ? { region: options.region } : {}),
+      ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+    });
+  }
+
+  async search(request: SearchInput): Promise<SearchResponse> {
+    let out;
+    try {
+      out = await this.client.send(new InvokeCommand({ FunctionName: this.functionName, Payload: new TextEncoder().encode(JSON.stringify(request)) }));
+    } catch (err) {
+      const e = err as Error & { name: string; $metadata?: { httpStatusCode?: number } };
+      if (e.name === 'ResourceNotFoundException') throw new SearchClientError(`no Lambda function named "${this.functionName}" (${e.message})`, 404, 'function_not_found');
+      throw new SearchClientError(`invoking ${this.functionName} failed: ${e.name}: ${e.message}`, e.$metadata?.httpStatusCode);
+    }
+    const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
+    let body: unknown;
+    try {
+      body = JSON.parse(text);
+    } catch {
+      throw new SearchClientError(`${this.functionName} returned something that is not JSON: ${text.slice(0, 200)}`);
+    }
+    if (out.FunctionError) {
+      const message = (body as { errorMessage?: string }).errorMessage ?? text;
+      throw new SearchClientError(`${this.functionName} failed (${out.FunctionError}): ${message}`, 500, 'function_error');
+    }
+    const error = (body as { error?: { code: string; message: string } }).error;
+    if (error) throw new SearchClientError(error.message, 400, error.code);
+    return body as SearchResponse;
+  }
+}

@@ -1,0 +1,97 @@
+/**
+ * The search page in headless Chromium (Debian's package, driven by playwright-core): type a
+ * question, see the right passage first with its sentence highlighted; keyboard use; phone width.
+ * Screenshots are kept in test-results/.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
+import { createService } from '../src/service.js';
+import { createLogger } from '../src/api/logger.js';
+import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { PROJECT_ROOT } from '../src/paths.js';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = path.join(PROJECT_ROOT, 'test-results');
+
+let server: RunningServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  const { out } = await buildArticleIndex();
+  const embedder = await sharedEmbedder();
+  const service = createService({ config: { indexDir: out, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+  await service.ready;
+  server = await startServer(service, 0);
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  });
+  fs.mkdirSync(ARTIFACTS, { recursive: true });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the search page', () => {
+  it('answers a typed question with the right passage first, its sentence highlighted', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe('q'); // autofocus
+    await page.keyboard.type('Which flag was raised at the Afghan embassy in Moscow?');
+    await page.keyboard.press('Enter');
+    const first = page.locator('#results li').first();
+    await first.waitFor();
+    expect(await first.locator('.text').textContent()).toContain('the flag of the Taliban-imposed Afghan state was raised');
+    expect(await first.locator('mark').textContent()).toMatch(/flag of the Taliban-imposed Afghan state was raised/);
+    expect(await first.locator('.meta').last().textContent()).toContain('https://www.toutiao.com/article/1836679694035980/');
+    expect(page.url()).toContain('?q=Which+flag'.replace(/\+/g, '%20'));
+    expect(await page.locator('#status').textContent()).toMatch(/5 passages, hybrid search/);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search-page.png'), fullPage: true });
+    expect(errors).toEqual([]); // no CSP violations, no script errors
+    await page.close();
+  });
+
+  it('is keyboard-friendly: / focuses the box, arrows walk the results', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/?q=${encodeURIComponent('Who is the Afghan foreign minister?')}`);
+    await page.locator('#results li').first().waitFor();
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('/');
+    expect(await page.evaluate(() => document.activeElement?.id)).toBe('q');
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^Result 1:/);
+    await page.keyboard.press('ArrowDown');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toMatch(/^Result 2:/);
+    await page.close();
+  });
+
+  it('fits a phone screen without sideways scrolling', async () => {
+    const page = await browser.newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+    await page.goto(`${server.url}/?q=${encodeURIComponent('What restrictions has the Taliban imposed on women?')}`);
+    await page.locator('#results li').first().waitFor();
+    expect(await page.locator('#results li').first().locator('.text').textContent()).toContain('restrictions imposed by the Taliban on women');
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-phone.png'), fullPage: true });
+    await page.close();
+  });
+
+  it('shows the error message for an empty index match and for bad input', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/`);
+    await page.fill('#q', 'x'.repeat(1000));
+    await page.evaluate(() => ((document.getElementById('q') as HTMLInputElement).maxLength = 5000));
+    await page.fill('#q', 'x'.repeat(1200));
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/at most 1000 characters/);
+    await page.close();
+  });
+});
