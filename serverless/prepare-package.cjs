@@ -2,7 +2,7 @@
 // Local Serverless Framework plugin: before packaging, invoking locally or starting
 // serverless-offline, bundle the handler and compute what the package ships (see
 // scripts/prepare-package.ts). It runs the TypeScript script with tsx, a devDependency.
-const { execFileSync } = require('node:child_process');
+const { execFileSync, spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -14,10 +14,28 @@ class PreparePackage {
     this.hooks = {
       'before:package:createDeploymentArtifacts': prepare,
       'before:deploy:function:packageFunction': prepare,
-      'before:invoke:local:invoke': prepare,
+      'before:invoke:local:invoke': () => {
+        this.reexecWithoutRequireEsm(); // returns only when no re-run is needed
+        prepare();
+      },
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
     };
+  }
+
+  /**
+   * `invoke local` loads the handler with require() and falls back to import() only on
+   * ERR_REQUIRE_ESM. Since Node 20.19, require() loads ES modules itself, and for one with
+   * top-level await (ours: the model and index load during init) throws ERR_REQUIRE_ASYNC_MODULE
+   * instead. So the command is run again with require(esm) off, and this process exits with it.
+   */
+  reexecWithoutRequireEsm() {
+    if (!process.features || !process.features.require_module || process.env.SEMSEARCH_INVOKE_LOCAL_REEXEC) return;
+    const result = spawnSync(process.execPath, ['--no-experimental-require-module', ...process.argv.slice(1)], {
+      stdio: 'inherit',
+      env: { ...process.env, SEMSEARCH_INVOKE_LOCAL_REEXEC: '1' },
+    });
+    process.exit(result.status === null ? 1 : result.status);
   }
 
   prepare() {

@@ -55,7 +55,11 @@ export function createLambdaHandler(service: Service) {
         // IAM already authorised a direct invoke: the HTTP API key does not apply to it.
         { lambdaContext: context, trustedInvoke: true },
       );
-      return response.json();
+      const body = (await response.json()) as { error?: { code: string; message: string } };
+      // A bad request is answered with its error body; a fault on this side (index unavailable)
+      // fails the invocation, so Lambda reports a FunctionError and counts it in its metrics.
+      if (response.status >= 500) throw new Error(`${body.error?.code ?? 'internal_error'}: ${body.error?.message ?? 'search failed'}`);
+      return body;
     }
     return new ApiError(400, 'invalid_request', 'unrecognised event: send an API Gateway/Function URL HTTP event, or {"query": "..."} to invoke directly').toJSON();
   };

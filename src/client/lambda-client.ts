@@ -21,6 +21,8 @@ export class LambdaSearchClient {
     private readonly functionName: string,
     options: LambdaClientOptions = {},
   ) {
+    // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is noise here.
+    process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
     // The SDK's default credential chain reads the named profile from AWS_PROFILE.
     if (options.profile) process.env.AWS_PROFILE = options.profile;
     this.client = new LambdaClient({

