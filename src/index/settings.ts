@@ -19,6 +19,8 @@ export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
   overlapSentences: 0,
   context: 'title+section',
   minTokens: 24,
+  // Keeping stop words scored +0.002 nDCG@10 on SciFact but put wrong passages first on the news
+  // article: removal stays (see README, Retrieval quality).
   analyzer: { stem: true, stopwords: true },
   hnsw: DEFAULT_HNSW,
 };

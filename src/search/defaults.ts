@@ -16,8 +16,8 @@ export interface RankingSettings {
 }
 
 export const DEFAULT_RANKING: RankingSettings = {
-  bm25: { k1: 1.2, b: 0.75, contextWeight: 1 },
-  documentLexicalWeight: 0,
+  bm25: { k1: 1.2, b: 0.75, contextWeight: 2 },
+  documentLexicalWeight: 0.75,
   documentDenseWeight: 0,
   fusion: { method: 'convex', denseWeight: 0.3, rrfK: 60 },
   candidates: 100,

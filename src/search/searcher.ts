@@ -103,6 +103,7 @@ export class Searcher {
   private readonly vectors: VectorStore;
   private readonly hnsw: HnswIndex;
   private readonly lexicalLookup: Float64Array;
+  private readonly matchedLookup: Uint8Array;
 
   private constructor(
     private readonly index: LoadedIndex,
@@ -115,6 +116,7 @@ export class Searcher {
     this.hnsw = index.hnsw;
     this.lexical = index.lexical;
     this.lexicalLookup = new Float64Array(index.store.chunks.length);
+    this.matchedLookup = new Uint8Array(index.store.chunks.length);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
@@ -222,14 +224,21 @@ export class Searcher {
     return this.store.documents[this.index.docOf[chunk]!]!;
   }
 
-  private lexicalScores(terms: QueryTerms, mask: ChunkMask | undefined): SparseScores {
+  /**
+   * Lexical evidence: BM25 of every matching chunk, blended with its whole document's BM25.
+   * `of(id)` gives the blended score of any chunk, matching or not: a chunk without the query's
+   * words still inherits its document's share (a constant within one document, so it does not
+   * reorder the passages of a single document).
+   */
+  private lexicalScores(terms: QueryTerms, mask: ChunkMask | undefined): SparseScores & { of: (id: number, chunkScore: number) => number } {
     const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
     const chunks = this.lexical.score(terms, this.ranking.bm25, allow);
     const share = this.ranking.documentLexicalWeight;
-    if (share === 0) return chunks;
+    if (share === 0) return { ...chunks, of: (_id, chunkScore) => chunkScore };
     const docs = this.lexical.scoreDocuments(terms, this.ranking.bm25, allow);
     const { docOf } = this.index;
-    return { ids: chunks.ids, scores: chunks.ids.map((id, j) => (1 - share) * chunks.scores[j]! + share * docs[docOf[id]!]!) };
+    const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
+    return { ids: chunks.ids, scores: chunks.ids.map((id, j) => of(id, chunks.scores[j]!)), of };
   }
 
   /** Exact dense similarity, blended with the best similarity of any chunk of the same document. */
@@ -268,13 +277,21 @@ export class Searcher {
   private hybrid(terms: QueryTerms, vector: number[], mask: ChunkMask | undefined) {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(terms, mask);
-    // Every matching chunk's BM25, by position, for the candidates the dense side brings in.
+    // Every matching chunk's blended score, by position; candidates the dense side brings in
+    // without a match of their own still get their document's share.
     const lexScore = this.lexicalLookup;
-    lexAll.ids.forEach((id, j) => (lexScore[id] = lexAll.scores[j]!));
+    const matched = this.matchedLookup;
+    lexAll.ids.forEach((id, j) => {
+      lexScore[id] = lexAll.scores[j]!;
+      matched[id] = 1;
+    });
     const ids = new Set<number>([...this.denseSearch(vector, n, mask).ids, ...topN(lexAll, n).ids]);
     const dense = this.denseScorer(vector);
-    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: dense(id), lexical: lexScore[id]! }));
-    for (const id of lexAll.ids) lexScore[id] = 0;
+    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: dense(id), lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) }));
+    for (const id of lexAll.ids) {
+      lexScore[id] = 0;
+      matched[id] = 0;
+    }
     const fused = fuse(candidates, this.ranking.fusion);
     return candidates
       .map((c) => ({ id: c.id, score: fused.get(c.id)!, dense: c.dense, lexical: c.lexical }))
