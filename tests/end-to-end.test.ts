@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
-import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, searchViaHttpApi, type HttpResult } from './helpers/events.js';
 import { createService, type Service } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { startServer, type RunningServer } from '../src/adapters/node-server.js';
@@ -44,14 +44,7 @@ afterAll(async () => {
   await server?.close();
 });
 
-async function viaHttpApi(body: object): Promise<SearchResponse> {
-  const res = (await handler(
-    apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-    lambdaContext as never,
-  )) as HttpResult;
-  expect(res.statusCode).toBe(200);
-  return JSON.parse(res.body) as SearchResponse;
-}
+const viaHttpApi = (body: object) => searchViaHttpApi<SearchResponse>(handler, body);
 
 describe('questions about the article through the Lambda handler (HTTP API v2)', () => {
   for (const { q, answer, modes } of QUESTIONS) {

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/article-index.js';
 import { writeTinyModel } from './helpers/tiny-model.js';
-import { apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { searchViaHttpApi } from './helpers/events.js';
 import { loadEmbedder } from '../src/embed/load-embedder.js';
 import { ModelNotFoundError, parseTransformersId } from '../src/embed/transformers.js';
 import { fetchModel } from '../src/embed/fetch-model.js';
@@ -151,14 +151,7 @@ describe('an index built and served with the tiny model', () => {
     for (const c of store.chunks) expect(tiny.countPassageTokens(c.text)).toBeLessThanOrEqual(64);
   });
 
-  async function ask(body: object): Promise<SearchResponse> {
-    const res = (await handler(
-      apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
-      lambdaContext as never,
-    )) as HttpResult;
-    expect(res.statusCode).toBe(200);
-    return JSON.parse(res.body) as SearchResponse;
-  }
+  const ask = (body: object) => searchViaHttpApi<SearchResponse>(handler, body);
 
   it('answers questions through the Lambda handler in hybrid and dense modes', async () => {
     const hybrid = await ask({ query: 'Which flag was raised at the Afghan embassy in Moscow?', top_k: 3 });

@@ -3,7 +3,6 @@
  * (nothing to reuse), against a one-at-a-time embedding loop over the same passages in this
  * process, measured in the same run.
  */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
@@ -12,7 +11,7 @@ import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import { chunkDocument } from '../../src/corpus/chunker.js';
 import { DEFAULT_BUILD_SETTINGS } from '../../src/index/settings.js';
 import type { Embedder } from '../../src/embed/embedder.js';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { runScript } from '../lib/run-script.js';
 
 export interface BuildBench {
   chunks: number;
@@ -33,24 +32,15 @@ export function sampleCorpus(corpusFile: string, n: number): string {
   return file;
 }
 
-function runBuild(corpus: string): Promise<{ chunks: number; seconds: number; peakRssMb: number }> {
+async function runBuild(corpus: string): Promise<{ chunks: number; seconds: number; peakRssMb: number }> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-index-'));
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out, '--json'], {
-      cwd: PROJECT_ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => {
-      fs.rmSync(out, { recursive: true, force: true });
-      if (code !== 0) return reject(new Error(`build failed: ${stderr}`));
-      const report = JSON.parse(stdout.trim().split('\n').pop()!) as { chunks: { embedded: number }; seconds: number; peak_rss_mb: number };
-      resolve({ chunks: report.chunks.embedded, seconds: report.seconds, peakRssMb: report.peak_rss_mb });
-    });
-  });
+  try {
+    const line = await runScript('scripts/build-index.ts', ['--corpus', corpus, '--out', out, '--json']);
+    const report = JSON.parse(line) as { chunks: { embedded: number }; seconds: number; peak_rss_mb: number };
+    return { chunks: report.chunks.embedded, seconds: report.seconds, peakRssMb: report.peak_rss_mb };
+  } finally {
+    fs.rmSync(out, { recursive: true, force: true });
+  }
 }
 
 /** Chunks per second embedding the corpus's passages one call each, in this thread. */

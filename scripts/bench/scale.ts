@@ -1,9 +1,8 @@
 /** The scale run: a synthetic index of N chunks, written by the product's writer, measured in a fresh process. */
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { PROJECT_ROOT } from '../../src/paths.js';
+import { runScript } from '../lib/run-script.js';
 import { writeScaledIndex } from './synthetic.js';
 import type { Summary } from './stats.js';
 
@@ -31,17 +30,7 @@ export async function measureScale(baseDir: string, chunks: number, questions: s
     const manifest = await writeScaledIndex(out, baseDir, chunks);
     const buildSeconds = (performance.now() - started) / 1000;
     const diskMb = Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0) / 1048576;
-    const child = await new Promise<string>((resolve, reject) => {
-      const p = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'bench', 'scale-child.ts'), out, questionsFile], {
-        cwd: PROJECT_ROOT,
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      p.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-      p.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-      p.on('exit', (code) => (code === 0 ? resolve(stdout.trim().split('\n').pop()!) : reject(new Error(`scale child failed: ${stderr}`))));
-    });
+    const child = await runScript('scripts/bench/scale-child.ts', [out, questionsFile]);
     const r = JSON.parse(child) as Record<string, unknown>;
     return {
       chunks: r.chunks as number,

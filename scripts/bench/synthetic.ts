@@ -12,17 +12,7 @@ import { readIndexFiles } from '../../src/index/read-index.js';
 import { contextLine } from '../../src/corpus/chunker.js';
 import { VectorStore } from '../../src/search/vectors.js';
 import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
-
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from '../lib/random.js';
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -38,7 +28,7 @@ function perturb(base: number[], noise: number, random: () => number): number[] 
 }
 
 export async function writeScaledIndex(out: string, baseDir: string, target: number, seed = 7): Promise<Manifest> {
-  const random = rng(seed);
+  const random = mulberry32(seed);
   const base = await readIndexFiles(baseDir);
   const store: ChunkStore = { documents: [], chunks: [] };
   const rows: number[][] = [];

@@ -86,3 +86,13 @@ export interface HttpResult {
   headers?: Record<string, string>;
   body: string;
 }
+
+/** POSTs a search as an HTTP API (v2) event through a Lambda handler; expects 200 and returns the body. */
+export async function searchViaHttpApi<T>(handler: (event: unknown, context: never) => Promise<unknown>, body: object): Promise<T> {
+  const res = (await handler(
+    apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    lambdaContext as never,
+  )) as HttpResult;
+  if (res.statusCode !== 200) throw new Error(`expected 200, got ${res.statusCode}: ${res.body}`);
+  return JSON.parse(res.body) as T;
+}

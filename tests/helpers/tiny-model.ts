@@ -9,6 +9,7 @@
  * DequantizeLinear node, like real quantized exports.
  */
 import fs from 'node:fs';
+import { mulberry32 } from '../../scripts/lib/random.js';
 import path from 'node:path';
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 
@@ -27,17 +28,6 @@ export interface TinyModelOptions {
 
 const SPECIALS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', '[MASK]'];
 const CHARS = 'abcdefghijklmnopqrstuvwxyz0123456789.,;:!?\'"()-–—/&%$#@*+=<>[]{}|\\_`~^'.split('');
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function tinyVocabulary(words: string[]): string[] {
   const vocab = [...SPECIALS, ...CHARS, ...CHARS.map((c) => `##${c}`)];
