@@ -2,7 +2,8 @@
  * Warm latency in one process, question by question and interleaved so that drift hits every
  * measurement alike: the bare question embedding, the search alone (given that vector), the whole
  * Lambda handler (HTTP API event in, JSON out), and the LangChain.js HNSWLib peer with the same
- * embedder and vectors (its similaritySearch embeds the question and searches).
+ * model and vectors (its similaritySearch embeds the question and searches). The peer embeds
+ * through the model package's own embed(), as a LangChain user would wire it.
  */
 import { HNSWLib } from '@langchain/community/vectorstores/hnswlib';
 import { Document } from '@langchain/core/documents';
@@ -17,35 +18,39 @@ import { summarize, type Summary } from './stats.js';
 export interface Warm {
   handlerMs: Summary;
   embedMs: Summary;
+  /** The model package's own embed() on the same question, for reference. */
+  stockEmbedMs: Summary;
   searchMs: Summary;
   peerMs: Summary;
   indexLoadMs: number;
 }
 
-export async function langchainStore(indexDir: string, embedder: Embedder): Promise<HNSWLib> {
+export type EmbedFn = (texts: string[]) => Promise<number[][]>;
+
+export async function langchainStore(indexDir: string, embed: EmbedFn): Promise<HNSWLib> {
   const { store, vectors } = await readIndexFiles(indexDir);
-  const lc = new HNSWLib(
-    { embedDocuments: (t: string[]) => embedder.embedPassages(t), embedQuery: async (t: string) => (await embedder.embedQueries([t]))[0]! },
-    { space: 'cosine', numDimensions: vectors.dimension },
-  );
+  const lc = new HNSWLib({ embedDocuments: embed, embedQuery: async (t: string) => (await embed([t]))[0]! }, { space: 'cosine', numDimensions: vectors.dimension });
   const rows = Array.from({ length: vectors.count }, (_, i) => vectors.row(i));
   await lc.addVectors(rows, store.chunks.map((c) => new Document({ pageContent: c.text, metadata: { id: c.id } })));
   return lc;
 }
 
-export async function measureWarm(indexDir: string, embedder: Embedder, questions: string[], warmUp = 20): Promise<Warm> {
+export async function measureWarm(indexDir: string, embedder: Embedder, stockEmbed: EmbedFn, questions: string[], warmUp = 20): Promise<Warm> {
   const service = createService({ config: { indexDir, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
   await service.ready;
   const searcher = await service.collections.get();
   const handler = createLambdaHandler(service);
-  const peer = await langchainStore(indexDir, embedder);
-  const samples = { handler: [] as number[], embed: [] as number[], search: [] as number[], peer: [] as number[] };
+  const peer = await langchainStore(indexDir, stockEmbed);
+  const samples = { handler: [] as number[], embed: [] as number[], stock: [] as number[], search: [] as number[], peer: [] as number[] };
   const all = [...questions.slice(0, warmUp), ...questions];
   for (let i = 0; i < all.length; i++) {
     const q = all[i]!;
     let t = performance.now();
     const [vector] = await embedder.embedQueries([q]);
     const embed = performance.now() - t;
+    t = performance.now();
+    await stockEmbed([q]);
+    const stock = performance.now() - t;
     t = performance.now();
     searcher.rank({ query: q, topK: 5, mode: 'hybrid' }, vector);
     const search = performance.now() - t;
@@ -59,6 +64,7 @@ export async function measureWarm(indexDir: string, embedder: Embedder, question
     const peerMs = performance.now() - t;
     if (i < warmUp) continue;
     samples.embed.push(embed);
+    samples.stock.push(stock);
     samples.search.push(search);
     samples.handler.push(handlerMs);
     samples.peer.push(peerMs);
@@ -66,6 +72,7 @@ export async function measureWarm(indexDir: string, embedder: Embedder, question
   return {
     handlerMs: summarize(samples.handler),
     embedMs: summarize(samples.embed),
+    stockEmbedMs: summarize(samples.stock),
     searchMs: summarize(samples.search),
     peerMs: summarize(samples.peer),
     indexLoadMs: searcher.loadTimings?.indexMs ?? NaN,

