@@ -63,7 +63,9 @@ const program = new Command('peers')
     for (const mode of ['hybrid', 'dense', 'lexical'] as SearchMode[]) {
       systems.push({
         name: `semsearch ${mode}${mode === 'hybrid' ? ' (shipped default)' : ''}`,
-        search: async (query, vector, k) => searcher.rank({ query, topK: k, mode }, mode === 'lexical' ? undefined : vector).map((h) => ({ docId: h.docId, score: h.score })),
+        // The ranking alone, as the peers do it: no snippets or sources for a thousand hits.
+        search: async (query, vector, k) =>
+          searcher.scoreChunks({ query, topK: k, mode }, mode === 'lexical' ? undefined : vector).map((h) => ({ docId: searcher.documentOf(h.id).id, score: h.score })),
       });
     }
 

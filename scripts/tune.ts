@@ -29,16 +29,14 @@ function grid(base: RankingSettings, which: string): Variant[] {
   }
   if (which === 'hybrid') {
     for (const denseWeight of [0.25, 0.3, 0.35, 0.4])
-      for (const documentDenseWeight of [0, 0.5])
-        for (const contextWeight of [1, 2])
-          for (const documentLexicalWeight of [0.75, 0.9])
-            for (const k1 of [1.2])
-              hybrid(`dense=${denseWeight} dense-doc=${documentDenseWeight} ctx=${contextWeight} lex-doc=${documentLexicalWeight} k1=${k1}`, {
-                bm25: { ...base.bm25, k1, contextWeight },
-                documentLexicalWeight,
-                documentDenseWeight,
-                fusion: { ...base.fusion, method: 'convex', denseWeight },
-              });
+      for (const contextWeight of [1, 2])
+        for (const documentLexicalWeight of [0.5, 0.75, 0.9])
+          for (const k1 of [1.2, 1.5])
+            hybrid(`dense=${denseWeight} ctx=${contextWeight} lex-doc=${documentLexicalWeight} k1=${k1}`, {
+              bm25: { ...base.bm25, k1, contextWeight },
+              documentLexicalWeight,
+              fusion: { ...base.fusion, method: 'convex', denseWeight },
+            });
   }
   if (which === 'lexical' || which === 'all') {
     for (const k1 of [0.9, 1.2, 1.5])
@@ -50,7 +48,6 @@ function grid(base: RankingSettings, which: string): Variant[] {
     out.push({ name: 'dense only', mode: 'dense', ranking: base });
     for (const denseWeight of [0.1, 0.2, 0.3, 0.4, 0.5]) hybrid(`convex dense=${denseWeight}`, { fusion: { ...base.fusion, method: 'convex', denseWeight } });
     for (const rrfK of [10, 30, 60, 100]) hybrid(`rrf k=${rrfK}`, { fusion: { ...base.fusion, method: 'rrf', rrfK } });
-    for (const d of [0.25, 0.5, 0.75]) hybrid(`dense doc-share=${d}`, { documentDenseWeight: d });
   }
   return out;
 }

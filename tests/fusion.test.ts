@@ -11,15 +11,15 @@ describe('fusion', () => {
   it('convex: min-max normalises each side, then weighs them', () => {
     const s = fuse(candidates, { method: 'convex', denseWeight: 0.3, rrfK: 60 });
     // dense normalised: 1, 0, 0.5; lexical normalised: 0, 1, 0.5
-    expect(s.get(1)).toBeCloseTo(0.3);
-    expect(s.get(2)).toBeCloseTo(0.7);
-    expect(s.get(3)).toBeCloseTo(0.5);
+    expect(s[0]).toBeCloseTo(0.3);
+    expect(s[1]).toBeCloseTo(0.7);
+    expect(s[2]).toBeCloseTo(0.5);
   });
 
   it('convex with weight 1 is the dense order, with weight 0 the lexical order', () => {
     const dense = fuse(candidates, { method: 'convex', denseWeight: 1, rrfK: 60 });
     const lexical = fuse(candidates, { method: 'convex', denseWeight: 0, rrfK: 60 });
-    const order = (m: Map<number, number>) => [...m].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const order = (scores: number[]) => candidates.map((c, i) => [c.id, scores[i]!] as const).sort((a, b) => b[1] - a[1]).map(([id]) => id);
     expect(order(dense)).toEqual([1, 3, 2]);
     expect(order(lexical)).toEqual([2, 3, 1]);
   });
@@ -28,13 +28,13 @@ describe('fusion', () => {
     const s = fuse(candidates, { method: 'rrf', denseWeight: 0.5, rrfK: 60 });
     const best = 2 / 61;
     // ranks: dense 1,3,2; lexical (only chunks that matched) -,1,2
-    expect(s.get(1)).toBeCloseTo(1 / 61 / best);
-    expect(s.get(2)).toBeCloseTo((1 / 63 + 1 / 61) / best);
-    expect(s.get(3)).toBeCloseTo((1 / 62 + 1 / 62) / best);
+    expect(s[0]).toBeCloseTo(1 / 61 / best);
+    expect(s[1]).toBeCloseTo((1 / 63 + 1 / 61) / best);
+    expect(s[2]).toBeCloseTo((1 / 62 + 1 / 62) / best);
   });
 
   it('a single candidate scores 1 on the side where it has evidence', () => {
     const s = fuse([{ id: 7, dense: 0.4, lexical: 2 }], { method: 'convex', denseWeight: 0.5, rrfK: 60 });
-    expect(s.get(7)).toBe(1);
+    expect(s[0]).toBe(1);
   });
 });

@@ -48,14 +48,16 @@ async function oneAtATime(corpus: string, embedder: Embedder, limit: number): Pr
   const { documents } = await loadCorpus(corpus);
   const settings = { ...DEFAULT_BUILD_SETTINGS, maxTokens: embedder.info.maxTokens };
   const inputs = documents.flatMap((d) => chunkDocument(d, settings, (t) => embedder.countPassageTokens(t))).map((c) => c.embedInput);
-  const sample = inputs.slice(0, limit);
+  // Every k-th passage, so the sample has the corpus's mix of lengths (embedding time depends on it).
+  const step = Math.max(1, Math.floor(inputs.length / limit));
+  const sample = inputs.filter((_, i) => i % step === 0).slice(0, limit);
   await embedder.embedPassages(sample.slice(0, 3));
   const started = performance.now();
   for (const text of sample) await embedder.embedPassages([text]);
   return sample.length / ((performance.now() - started) / 1000);
 }
 
-export async function measureBuild(corpus: string, embedder: Embedder, loopLimit = 150): Promise<BuildBench> {
+export async function measureBuild(corpus: string, embedder: Embedder, loopLimit = 300): Promise<BuildBench> {
   const loop = await oneAtATime(corpus, embedder, loopLimit);
   const build = await runBuild(corpus);
   const chunksPerSecond = build.chunks / build.seconds;

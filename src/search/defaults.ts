@@ -6,8 +6,6 @@ export interface RankingSettings {
   bm25: Bm25Params;
   /** Share of a chunk's lexical score that comes from its whole document's BM25 (0 = chunk only). */
   documentLexicalWeight: number;
-  /** Share of a chunk's dense score (in hybrid) that comes from its document's best chunk. */
-  documentDenseWeight: number;
   fusion: FusionSettings;
   /** How many candidates each side contributes to hybrid fusion. */
   candidates: number;
@@ -18,7 +16,6 @@ export interface RankingSettings {
 export const DEFAULT_RANKING: RankingSettings = {
   bm25: { k1: 1.2, b: 0.75, contextWeight: 2 },
   documentLexicalWeight: 0.75,
-  documentDenseWeight: 0,
   fusion: { method: 'convex', denseWeight: 0.3, rrfK: 60 },
   candidates: 100,
   exactScanLimit: 4096,

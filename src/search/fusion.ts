@@ -37,26 +37,22 @@ function ranks(candidates: Candidate[], key: 'dense' | 'lexical'): Map<number, n
 }
 
 /**
- * Fused score per candidate, in [0, 1]: the convex combination of min-max normalised scores, or
- * reciprocal rank fusion divided by its maximum (first in both lists).
+ * Fused score of each candidate (same order), in [0, 1]: the convex combination of min-max
+ * normalised scores, or reciprocal rank fusion divided by its maximum (first in both lists).
  */
-export function fuse(candidates: Candidate[], settings: FusionSettings): Map<number, number> {
-  const out = new Map<number, number>();
+export function fuse(candidates: Candidate[], settings: FusionSettings): number[] {
   if (settings.method === 'convex') {
     const nd = minMax(candidates.map((c) => c.dense));
     const nl = minMax(candidates.map((c) => c.lexical));
     const w = settings.denseWeight;
-    for (const c of candidates) out.set(c.id, w * nd(c.dense) + (1 - w) * nl(c.lexical));
-  } else {
-    const k = settings.rrfK;
-    const rd = ranks(candidates, 'dense');
-    const rl = ranks(candidates.filter((c) => c.lexical > 0), 'lexical');
-    const best = 2 / (k + 1);
-    for (const c of candidates) {
-      const lexicalRank = rl.get(c.id);
-      const score = 1 / (k + rd.get(c.id)!) + (lexicalRank ? 1 / (k + lexicalRank) : 0);
-      out.set(c.id, score / best);
-    }
+    return candidates.map((c) => w * nd(c.dense) + (1 - w) * nl(c.lexical));
   }
-  return out;
+  const k = settings.rrfK;
+  const rd = ranks(candidates, 'dense');
+  const rl = ranks(candidates.filter((c) => c.lexical > 0), 'lexical');
+  const best = 2 / (k + 1);
+  return candidates.map((c) => {
+    const lexicalRank = rl.get(c.id);
+    return (1 / (k + rd.get(c.id)!) + (lexicalRank ? 1 / (k + lexicalRank) : 0)) / best;
+  });
 }

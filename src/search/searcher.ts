@@ -241,24 +241,6 @@ export class Searcher {
     return { ids: chunks.ids, scores: chunks.ids.map((id, j) => of(id, chunks.scores[j]!)), of };
   }
 
-  /** Exact dense similarity, blended with the best similarity of any chunk of the same document. */
-  private denseScorer(vector: number[]): (id: number) => number {
-    const share = this.ranking.documentDenseWeight;
-    if (share === 0) return (id) => this.vectors.dot(id, vector);
-    const docBest = new Map<number, number>();
-    return (id) => {
-      const d = this.index.docOf[id]!;
-      let best = docBest.get(d);
-      if (best === undefined) {
-        const doc = this.store.documents[d]!;
-        best = -Infinity;
-        for (let i = doc.first; i < doc.first + doc.count; i++) best = Math.max(best, this.vectors.dot(i, vector));
-        docBest.set(d, best);
-      }
-      return (1 - share) * this.vectors.dot(id, vector) + share * best;
-    };
-  }
-
   private denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): SparseScores {
     if (mask && mask.count <= this.ranking.exactScanLimit) {
       const ids: number[] = [];
@@ -274,7 +256,7 @@ export class Searcher {
     return this.hnsw.search(vector, k, mask ? (i) => mask.allowed[i] === 1 : undefined);
   }
 
-  private hybrid(terms: QueryTerms, vector: number[], mask: ChunkMask | undefined) {
+  private hybrid(terms: QueryTerms, vector: number[], mask: ChunkMask | undefined): ScoredChunk[] {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(terms, mask);
     // Every matching chunk's blended score, by position; candidates the dense side brings in
@@ -285,18 +267,23 @@ export class Searcher {
       lexScore[id] = lexAll.scores[j]!;
       matched[id] = 1;
     });
-    const ids = new Set<number>([...this.denseSearch(vector, n, mask).ids, ...topN(lexAll, n).ids]);
-    const dense = this.denseScorer(vector);
-    const candidates: Candidate[] = [...ids].map((id) => ({ id, dense: dense(id), lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) }));
+    // Dense candidates come with their similarity from the graph; lexical ones get it exactly.
+    const denseHits = this.denseSearch(vector, n, mask);
+    const dense = new Map<number, number>();
+    denseHits.ids.forEach((id, j) => dense.set(id, denseHits.scores[j]!));
+    for (const id of topN(lexAll, n).ids) if (!dense.has(id)) dense.set(id, this.vectors.dot(id, vector));
+    const candidates: Candidate[] = [];
+    for (const [id, similarity] of dense) candidates.push({ id, dense: similarity, lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) });
     for (const id of lexAll.ids) {
       lexScore[id] = 0;
       matched[id] = 0;
     }
     const fused = fuse(candidates, this.ranking.fusion);
     return candidates
-      .map((c) => ({ id: c.id, score: fused.get(c.id)!, dense: c.dense, lexical: c.lexical }))
+      .map((c, i) => ({ id: c.id, score: fused[i]!, dense: c.dense, lexical: c.lexical }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
   }
+
 
   private hit(s: ScoredChunk, rank: number, queryTerms: Set<string>): SearchHit {
     const chunk = this.store.chunks[s.id]!;
