@@ -15,7 +15,11 @@ parentPort!.on('message', async (job: Job | 'close') => {
     return;
   }
   try {
-    parentPort!.postMessage({ id: job.id, vectors: await embedder.embedPassages(job.texts) });
+    // One text per model call: a batch is padded to its longest text, which made batches slower per
+    // passage than single calls (bundled encoder: 79 ms vs 61 ms a passage, measured here).
+    const vectors: number[][] = [];
+    for (const text of job.texts) vectors.push(...(await embedder.embedPassages([text])));
+    parentPort!.postMessage({ id: job.id, vectors });
   } catch (err) {
     parentPort!.postMessage({ id: job.id, error: (err as Error).message });
   }

@@ -209,10 +209,10 @@ const PARALLEL_THRESHOLD = 256;
 
 function embedPassages(embedder: Embedder, texts: string[], workers: number, onProgress?: EmbedProgress): Promise<number[][]> {
   if (workers > 1 && texts.length >= PARALLEL_THRESHOLD) {
-    // Small batches: the encoders here run no faster per passage in big ones (measured), and
-    // small ones keep the workers evenly loaded to the end.
-    return embedInWorkers(embedder.info.id, texts, { workers, batchSize: 4, ...(onProgress ? { onProgress } : {}) });
+    // Jobs of a few passages keep messaging cheap and the workers evenly loaded to the end.
+    return embedInWorkers(embedder.info.id, texts, { workers, batchSize: 8, ...(onProgress ? { onProgress } : {}) });
   }
-  return embedInBatches(embedder, texts, 16, onProgress);
+  // One passage per call: padding makes batched calls slower per passage (see embed-worker.ts).
+  return embedInBatches(embedder, texts, 1, onProgress);
 }
 
