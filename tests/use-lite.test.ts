@@ -2,6 +2,7 @@
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { QueryCoalescer } from '../src/embed/query-coalescer.js';
 import { loadUseLite, type UseLiteEmbedderType } from '../src/embed/use-lite.js';
 import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
 
@@ -37,5 +38,20 @@ describe('bundled encoder', () => {
     expect(embedder.countPassageTokens(words)).toBeGreaterThan(200);
     const [a, b] = await embedder.embedPassages([words, `${words} galaxy telescope astronomy`]);
     a!.forEach((x, j) => expect(x).toBeCloseTo(b![j]!, 6));
+  });
+
+  it('shares model calls between concurrent questions and answers each with its own vector', async () => {
+    const coalescer = new QueryCoalescer(embedder, 4);
+    const questions = Array.from({ length: 10 }, (_, i) => `question number ${i} about the Taliban embassy`);
+    const alone: number[][][] = [];
+    for (const q of questions) alone.push(await embedder.embedQueries([q]));
+    const together = await Promise.all([...questions.map((q) => coalescer.embedQueries([q])), coalescer.embedQueries([])]);
+    // Whole requests in arrival order, at most 4 questions per call: 4 + 4 + 2.
+    expect(coalescer.modelCalls).toBe(3);
+    questions.forEach((_, i) => {
+      expect(together[i]).toHaveLength(1);
+      together[i]![0]!.forEach((x, j) => expect(x).toBeCloseTo(alone[i]![0]![j]!, 5));
+    });
+    expect(together[10]).toEqual([]);
   });
 });

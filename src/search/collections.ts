@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
+import { QueryCoalescer } from '../embed/query-coalescer.js';
 import { MANIFEST_FILE } from '../index/manifest.js';
 import { Searcher } from './searcher.js';
 import type { RankingSettings } from './defaults.js';
@@ -75,7 +76,8 @@ export class Collections {
   private embedder(id: string): Promise<Embedder> {
     let embedder = this.embedders.get(id);
     if (!embedder) {
-      embedder = this.options.loadEmbedder(id);
+      // Concurrent requests share question-embedding calls (see query-coalescer.ts).
+      embedder = this.options.loadEmbedder(id).then((e) => new QueryCoalescer(e));
       this.embedders.set(id, embedder);
     }
     return embedder;
