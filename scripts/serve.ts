@@ -37,7 +37,7 @@ const program = new Command('serve')
       bar.stop();
       process.stderr.write(`index ${report.status}: ${report.manifest.counts.chunks} chunks from ${report.manifest.counts.documents} documents\n`);
     }
-    const service = createService({ config, loadEmbedder: sharedLoader });
+    const service = createService({ config, loadEmbedder: sharedLoader, concurrent: true });
     await service.ready;
     const server = await startServer(service, Number(opts.port), opts.host);
     process.stderr.write(

@@ -19,6 +19,8 @@ export interface ServiceOptions {
   logger?: Logger;
   /** Embedder loader (the registry by default); lets a caller hand over a model it already loaded. */
   loadEmbedder?: (id: string) => Promise<Embedder>;
+  /** Serving many requests at once (the node server): concurrent questions share model calls. */
+  concurrent?: boolean;
 }
 
 export function createService(options: ServiceOptions = {}): Service {
@@ -27,6 +29,7 @@ export function createService(options: ServiceOptions = {}): Service {
   const collections = new Collections({
     dirs: discoverCollections(config.indexDir, config.collectionsDir),
     loadEmbedder: options.loadEmbedder ?? loadEmbedder,
+    coalesceQuestions: options.concurrent ?? false,
   });
   const app = createApp({
     collections,

@@ -1,7 +1,7 @@
 /**
  * Runs in a fresh process (for honest load time and RSS): opens the synthetic index with the real
  * Searcher and measures search without the question embedding, dense recall@10 against an exact
- * scan, load time and memory. Prints one JSON line.
+ * scan, load time and memory. Prints one JSON line. With no questions file it only loads.
  */
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import { readIndexFiles } from '../../src/index/read-index.js';
@@ -11,12 +11,16 @@ import { embedInBatches } from '../../src/embed/batches.js';
 import { summarize } from './stats.js';
 
 const [indexDir, questionsFile] = process.argv.slice(2);
-const questions = (await import('node:fs')).readFileSync(questionsFile!, 'utf8').split('\n').filter(Boolean);
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
 const searcher = await Searcher.open(indexDir!, { loadEmbedder });
 const loadMs = performance.now() - started;
 const rssAfterLoad = process.memoryUsage().rss;
+if (!questionsFile) {
+  console.log(JSON.stringify({ load_ms: loadMs }));
+  process.exit(0);
+}
+const questions = (await import('node:fs')).readFileSync(questionsFile, 'utf8').split('\n').filter(Boolean);
 
 // Real questions, embedded up front in batches: what is timed below is the search alone.
 const questionVectors = await embedInBatches(searcher.embedder, questions, 64, undefined, 'query');

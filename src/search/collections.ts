@@ -27,6 +27,12 @@ export interface CollectionsOptions {
   dirs: Record<string, string>;
   loadEmbedder: (id: string) => Promise<Embedder>;
   ranking?: RankingSettings;
+  /**
+   * Share question-embedding calls between concurrent requests (see query-coalescer.ts). For
+   * servers that take many requests at once; a Lambda container takes one at a time, where the
+   * wait for company would only add latency.
+   */
+  coalesceQuestions?: boolean;
 }
 
 /** The default index plus every subdirectory of `collectionsDir` that holds a manifest. */
@@ -76,8 +82,8 @@ export class Collections {
   private embedder(id: string): Promise<Embedder> {
     let embedder = this.embedders.get(id);
     if (!embedder) {
-      // Concurrent requests share question-embedding calls (see query-coalescer.ts).
-      embedder = this.options.loadEmbedder(id).then((e) => new QueryCoalescer(e));
+      embedder = this.options.loadEmbedder(id);
+      if (this.options.coalesceQuestions) embedder = embedder.then((e) => new QueryCoalescer(e));
       this.embedders.set(id, embedder);
     }
     return embedder;
