@@ -39,16 +39,15 @@ const full: number[] = [];
 let recall = 0;
 for (const [i, q] of queries.entries()) {
   let got: number[] = [];
-  const d = time(() => (got = searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector).map((s) => s.id)));
-  const h = time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector));
-  const l = time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined));
-  const f = time(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector));
-  if (i >= 20) {
-    dense.push(d);
-    hybrid.push(h);
-    lexical.push(l);
-    full.push(f);
-  }
+  const steps = [
+    () => dense.push(time(() => (got = searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector).map((s) => s.id)))),
+    () => hybrid.push(time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector))),
+    () => lexical.push(time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined))),
+    () => full.push(time(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector))),
+  ];
+  // Rotated question by question, so that no measurement always follows the same one.
+  for (let s = 0; s < steps.length; s++) steps[(i + s) % steps.length]!();
+  if (i < 20) for (const samples of [dense, hybrid, lexical, full]) samples.pop(); // warm-up
   const ids = Array.from({ length: vectors.count }, (_, j) => j);
   const exact = new Set(topN({ ids, scores: ids.map((j) => vectors.dot(j, q.vector)) }, 10).ids);
   recall += got.filter((id) => exact.has(id)).length / 10;
