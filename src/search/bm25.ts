@@ -32,13 +32,6 @@ function termFrequencies(terms: string[]): Map<string, number> {
   return tf;
 }
 
-/** Query terms with their weights: repeated terms count once per occurrence. */
-export type QueryTerms = string[] | ReadonlyMap<string, number>;
-
-function weighted(query: QueryTerms): ReadonlyMap<string, number> {
-  return Array.isArray(query) ? termFrequencies(query) : (query as ReadonlyMap<string, number>);
-}
-
 export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSettings): LexicalIndexData {
   const terms = new Map<string, { df: number; body?: number[]; context?: number[] }>();
   const bodyLengths: number[] = [];
@@ -150,13 +143,13 @@ export class LexicalIndex {
    * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
    * by how often they occur in the query.
    */
-  score(queryTerms: QueryTerms, params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
+  score(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
     const acc = this.accumulator;
     const tf = this.termScratch;
     const touched: number[] = [];
     const { k1, b, contextWeight } = params;
     const norms = this.norms(b);
-    for (const [term, qtf] of weighted(queryTerms)) {
+    for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = this.data.terms[term];
       if (!entry) continue;
       const idf = this.idf(term) * qtf;
@@ -193,12 +186,12 @@ export class LexicalIndex {
    * BM25F of whole documents (all their chunks' text, and their context line once): evidence a
    * single chunk of a long document does not hold on its own. Indexed by document position.
    */
-  scoreDocuments(queryTerms: QueryTerms, params: Bm25Params, allow?: (chunk: number) => boolean): Float64Array {
+  scoreDocuments(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): Float64Array {
     const { k1, b, contextWeight } = params;
     const { docOf, firstChunk } = this.docs;
     const out = new Float64Array(firstChunk.length);
     const tf = this.docScratch;
-    for (const [term, qtf] of weighted(queryTerms)) {
+    for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = this.data.terms[term];
       if (!entry) continue;
       const idf = this.documentIdf(term) * qtf;
@@ -229,5 +222,4 @@ export class LexicalIndex {
     }
     return out;
   }
-
 }

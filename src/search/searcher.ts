@@ -9,7 +9,7 @@ import type { Manifest } from '../index/manifest.js';
 import { hnswSettings } from '../index/write-index.js';
 import type { ChunkStore, DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
-import { LexicalIndex, type QueryTerms, type SparseScores } from './bm25.js';
+import { LexicalIndex, type SparseScores } from './bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, type ChunkMask, type Filter } from './filter.js';
 import { fuse, type Candidate } from './fusion.js';
@@ -64,7 +64,6 @@ export type OpenOptions = (
   | { /** Loads the embedder the manifest names. */ loadEmbedder: (id: string) => Promise<Embedder>; embedder?: undefined }
   | { /** An already loaded embedder; must be the one the index was built with. */ embedder: Embedder; loadEmbedder?: undefined }
 ) & { ranking?: RankingSettings };
-
 
 /** Everything read from an index directory, shared by searchers with different ranking settings. */
 interface LoadedIndex {
@@ -202,7 +201,7 @@ export class Searcher {
    * The ranking alone: chunk positions and scores, best first, after min_score and top_k; no
    * snippets or sources (the evaluation asks for a thousand chunks per query and needs none).
    */
-  scoreChunks(q: SearchQuery, vector: number[] | undefined, terms: QueryTerms = this.lexical.analyze(q.query)): ScoredChunk[] {
+  scoreChunks(q: SearchQuery, vector: number[] | undefined, terms: string[] = this.lexical.analyze(q.query)): ScoredChunk[] {
     const mask = compileFilter(q.filter, this.store);
     if (mask && mask.count === 0) return [];
     let scored: ScoredChunk[];
@@ -230,7 +229,7 @@ export class Searcher {
    * words still inherits its document's share (a constant within one document, so it does not
    * reorder the passages of a single document).
    */
-  private lexicalScores(terms: QueryTerms, mask: ChunkMask | undefined): SparseScores & { of: (id: number, chunkScore: number) => number } {
+  private lexicalScores(terms: string[], mask: ChunkMask | undefined): SparseScores & { of: (id: number, chunkScore: number) => number } {
     const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
     const chunks = this.lexical.score(terms, this.ranking.bm25, allow);
     const share = this.ranking.documentLexicalWeight;
@@ -256,7 +255,7 @@ export class Searcher {
     return this.hnsw.search(vector, k, mask ? (i) => mask.allowed[i] === 1 : undefined);
   }
 
-  private hybrid(terms: QueryTerms, vector: number[], mask: ChunkMask | undefined): ScoredChunk[] {
+  private hybrid(terms: string[], vector: number[], mask: ChunkMask | undefined): ScoredChunk[] {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(terms, mask);
     // Every matching chunk's blended score, by position; candidates the dense side brings in
@@ -283,7 +282,6 @@ export class Searcher {
       .map((c, i) => ({ id: c.id, score: fused[i]!, dense: c.dense, lexical: c.lexical }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
   }
-
 
   private hit(s: ScoredChunk, rank: number, queryTerms: Set<string>): SearchHit {
     const chunk = this.store.chunks[s.id]!;
