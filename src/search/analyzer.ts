@@ -18,6 +18,14 @@ export function fold(word: string): string {
   return word.normalize('NFKD').replace(COMBINING_MARKS, '').toLowerCase();
 }
 
+/** A word as an index term (folded, possessive dropped, stemmed), or undefined for a stop word. */
+function toTerm(raw: string, settings: AnalyzerSettings, stem: (word: string) => string): string | undefined {
+  let word = fold(raw);
+  if (word.endsWith("'s") || word.endsWith('’s')) word = word.slice(0, -2);
+  if (word.length === 0 || (settings.stopwords && STOPWORDS.has(word))) return undefined;
+  return settings.stem ? stem(word) : word;
+}
+
 /** Terms of a text, in order, with their character offsets. */
 export function analyzeWithOffsets(
   text: string,
@@ -26,10 +34,8 @@ export function analyzeWithOffsets(
   const out: { term: string; start: number; end: number }[] = [];
   for (const s of segmenter.segment(text)) {
     if (!s.isWordLike) continue;
-    let word = fold(s.segment);
-    if (word.endsWith("'s") || word.endsWith('’s')) word = word.slice(0, -2);
-    if (word.length === 0 || (settings.stopwords && STOPWORDS.has(word))) continue;
-    out.push({ term: settings.stem ? stemmer(word) : word, start: s.index, end: s.index + s.segment.length });
+    const term = toTerm(s.segment, settings, stemmer);
+    if (term !== undefined) out.push({ term, start: s.index, end: s.index + s.segment.length });
   }
   return out;
 }
@@ -49,20 +55,18 @@ const stems = new Map<string, string>();
 export function analyzeQuick(text: string, settings: AnalyzerSettings): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(WORD)) {
-    let word = fold(match[0]);
-    if (word.endsWith("'s") || word.endsWith('’s')) word = word.slice(0, -2);
-    if (word.length === 0 || (settings.stopwords && STOPWORDS.has(word))) continue;
-    if (!settings.stem) {
-      out.push(word);
-      continue;
-    }
-    let stem = stems.get(word);
-    if (stem === undefined) {
-      if (stems.size > 100_000) stems.clear();
-      stem = stemmer(word);
-      stems.set(word, stem);
-    }
-    out.push(stem);
+    const term = toTerm(match[0], settings, cachedStem);
+    if (term !== undefined) out.push(term);
   }
   return out;
+}
+
+function cachedStem(word: string): string {
+  let stem = stems.get(word);
+  if (stem === undefined) {
+    if (stems.size > 100_000) stems.clear();
+    stem = stemmer(word);
+    stems.set(word, stem);
+  }
+  return stem;
 }
