@@ -14,7 +14,7 @@ import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, type ChunkMask, type Filter } from './filter.js';
 import { fuse, type Candidate } from './fusion.js';
 import { HnswIndex } from './hnsw.js';
-import { bestSentence, type Snippet } from './snippet.js';
+import { bestSentence, unflattenSpans, type Snippet } from './snippet.js';
 import { topN } from './top-n.js';
 import type { VectorStore } from './vectors.js';
 
@@ -295,7 +295,7 @@ export class Searcher {
       section: chunk.section,
       score: s.score,
       scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
-      snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer, chunk.sentences),
+      snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer, chunk.sentences && unflattenSpans(chunk.sentences)),
       source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },
       metadata: doc.metadata,
     };

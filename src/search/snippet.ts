@@ -14,22 +14,20 @@ export function flattenSpans(spans: Span[]): number[] {
   return spans.flatMap((s) => [s.start, s.end]);
 }
 
-function unflatten(flat: number[]): Span[] {
+export function unflattenSpans(flat: number[]): Span[] {
   const spans: Span[] = [];
   for (let i = 0; i + 1 < flat.length; i += 2) spans.push({ start: flat[i]!, end: flat[i + 1]! });
   return spans;
 }
 
-/** `sentences`: the passage's sentence boundaries computed at build time, when the index has them. */
+/** `spans`: the passage's sentences, as computed at build time when the index has them. */
 export function bestSentence(
   passage: string,
   queryTerms: ReadonlySet<string>,
   idf: (term: string) => number,
   analyzer: AnalyzerSettings,
-  sentences: Span[] | number[] = sentenceSpans(passage),
+  spans: Span[] = sentenceSpans(passage),
 ): Snippet {
-  if (typeof sentences[0] === 'number') sentences = unflatten(sentences as number[]);
-  const spans = sentences as Span[];
   let best = spans[0] ?? { start: 0, end: passage.length };
   let bestScore = 0;
   if (queryTerms.size > 0 && spans.length > 1) {
