@@ -3,10 +3,11 @@
  * Asks a deployed endpoint over HTTP, or invokes the function directly through the Lambda API.
  * Prints readable passages with their sources, or the raw response with --json.
  */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { HttpSearchClient, SearchClientError, type SearchInput } from '../src/client/http-client.js';
 import { LambdaSearchClient } from '../src/client/lambda-client.js';
 import type { SearchResponse } from '../src/api/schemas.js';
+import { positiveInt } from './lib/cli.js';
 
 function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
@@ -40,11 +41,7 @@ const program = new Command('ask')
   .option('--profile <profile>', 'AWS profile for --function')
   .option('--endpoint <url>', 'Lambda API endpoint for --function (e.g. http://127.0.0.1:3002 for serverless offline)')
   .option('--api-key <key>', 'API key for --url (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
-  .option('--top-k <n>', 'passages to return', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-    return n;
-  }, 5)
+  .option('--top-k <n>', 'passages to return', positiveInt, 5)
   .option('--mode <mode>', 'hybrid | dense | lexical', 'hybrid')
   .option('--collection <name>', 'collection to search')
   .option('--json', 'print the raw JSON response')

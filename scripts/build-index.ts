@@ -1,16 +1,11 @@
 /** npm run build-index -- [--corpus <dir|file>] [--out <dir>] [--embedder <id>] [--force] */
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { buildIndex, type BuildReport } from '../src/index/build-index.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { embeddingProgressBar } from '../src/index/progress.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd } from '../src/paths.js';
 import type { ChunkContext } from '../src/corpus/chunker.js';
-
-function positiveInt(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a positive integer');
-  return n;
-}
+import { positiveInt } from './lib/cli.js';
 
 function summary(report: BuildReport): string {
   const d = report.documents;

@@ -11,6 +11,7 @@ import { formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
 import { runEval } from '../src/eval/run-eval.js';
 import { resolveFromCwd } from '../src/paths.js';
 import type { SearchMode } from '../src/search/searcher.js';
+import { positiveInt } from './lib/cli.js';
 
 const MODES = ['hybrid', 'dense', 'lexical'];
 
@@ -22,11 +23,7 @@ const program = new Command('eval')
     return v;
   }, 'hybrid')
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
-  .option('--top-k <n>', 'documents retrieved per query', (v) => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('a positive integer');
-    return n;
-  }, 100)
+  .option('--top-k <n>', 'documents retrieved per query', positiveInt, 100)
   .option('--out <file>', 'write the run as a TREC run file')
   .action(async (opts) => {
     const embedder = await loadEmbedder(opts.embedder);

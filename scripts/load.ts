@@ -7,11 +7,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import path from 'node:path';
 import autocannon from 'autocannon';
 import { Command } from 'commander';
 import { PROJECT_ROOT } from '../src/paths.js';
+import { freePort } from './lib/free-port.js';
 
 const QUESTIONS = [
   'Which country was the first to formally recognize the Taliban government?',
@@ -29,15 +29,6 @@ const QUESTIONS = [
 function rssMb(pid: number): number {
   const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)![1]) / 1024;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as net.AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
 }
 
 function fire(url: string, options: { connections: number; duration?: number; amount?: number }): Promise<autocannon.Result> {

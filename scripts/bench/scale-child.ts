@@ -4,11 +4,10 @@
  * scan, load time and memory. Prints one JSON line. With no questions file it only loads.
  */
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
-import { readIndexFiles } from '../../src/index/read-index.js';
 import { Searcher } from '../../src/search/searcher.js';
 import { topN } from '../../src/search/top-n.js';
 import { embedInBatches } from '../../src/embed/batches.js';
-import { summarize } from './stats.js';
+import { elapsedMs, summarize } from './stats.js';
 
 const [indexDir, questionsFile] = process.argv.slice(2);
 const rssBefore = process.memoryUsage().rss;
@@ -25,12 +24,7 @@ const questions = (await import('node:fs')).readFileSync(questionsFile, 'utf8').
 // Real questions, embedded up front in batches: what is timed below is the search alone.
 const questionVectors = await embedInBatches(searcher.embedder, questions, 64, undefined, 'query');
 const queries = questions.map((text, i) => ({ text, vector: questionVectors[i]! }));
-const { vectors } = await readIndexFiles(indexDir!);
-const time = (fn: () => unknown) => {
-  const t = performance.now();
-  fn();
-  return performance.now() - t;
-};
+const { vectors } = searcher;
 
 const dense: number[] = [];
 const hybrid: number[] = [];
@@ -41,10 +35,10 @@ const full: number[] = [];
 const denseIds: number[][] = [];
 for (const [i, q] of queries.entries()) {
   const steps = [
-    () => dense.push(time(() => (denseIds[i] = searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector).map((s) => s.id)))),
-    () => hybrid.push(time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector))),
-    () => lexical.push(time(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined))),
-    () => full.push(time(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector))),
+    () => dense.push(elapsedMs(() => (denseIds[i] = searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector).map((s) => s.id)))),
+    () => hybrid.push(elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector))),
+    () => lexical.push(elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined))),
+    () => full.push(elapsedMs(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector))),
   ];
   // Rotated question by question, so that no measurement always follows the same one.
   for (let s = 0; s < steps.length; s++) steps[(i + s) % steps.length]!();

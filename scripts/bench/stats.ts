@@ -22,10 +22,11 @@ export function summarize(values: number[]): Summary {
   return { p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), mean, n: values.length };
 }
 
-export async function time<T>(fn: () => Promise<T> | T): Promise<[T, number]> {
+/** Milliseconds a synchronous call takes. */
+export function elapsedMs(fn: () => unknown): number {
   const start = performance.now();
-  const value = await fn();
-  return [value, performance.now() - start];
+  fn();
+  return performance.now() - start;
 }
 
 export const round = (x: number, digits = 2) => Number(x.toFixed(digits));

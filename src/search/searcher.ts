@@ -99,7 +99,7 @@ export class Searcher {
   readonly lexical: LexicalIndex;
   readonly store: ChunkStore;
   readonly manifest: Manifest;
-  private readonly vectors: VectorStore;
+  readonly vectors: VectorStore;
   private readonly hnsw: HnswIndex;
   private readonly lexicalLookup: Float64Array;
   private readonly matchedLookup: Uint8Array;
