@@ -11,6 +11,15 @@ export class SearchClientError extends Error {
   }
 }
 
+/** An answer's body as JSON, or a SearchClientError saying what came instead (`what` leads the message). */
+export function parseAnswer(text: string, what: string, status?: number): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new SearchClientError(`${what} something that is not JSON: ${text.slice(0, 200)}`, status);
+  }
+}
+
 export interface HttpClientOptions {
   apiKey?: string;
   timeoutMs?: number;
@@ -42,12 +51,7 @@ export class HttpSearchClient {
       throw new SearchClientError(`cannot reach ${this.base} (${cause})`);
     }
     const text = await res.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new SearchClientError(`${this.base} answered ${res.status} with something that is not JSON: ${text.slice(0, 200)}`, res.status);
-    }
+    const body = parseAnswer(text, `${this.base} answered ${res.status} with`, res.status);
     const error = (body as { error?: { code: string; message: string } }).error;
     if (!res.ok || error) throw new SearchClientError(error?.message ?? `HTTP ${res.status}`, res.status, error?.code);
     return body as SearchResponse;

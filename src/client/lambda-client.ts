@@ -5,7 +5,7 @@
  */
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SearchResponse } from '../api/schemas.js';
-import { SearchClientError, type SearchInput } from './http-client.js';
+import { parseAnswer, SearchClientError, type SearchInput } from './http-client.js';
 
 export interface LambdaClientOptions {
   region?: string;
@@ -41,12 +41,7 @@ export class LambdaSearchClient {
       throw new SearchClientError(`invoking ${this.functionName} failed: ${e.name}: ${e.message}`, e.$metadata?.httpStatusCode);
     }
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      throw new SearchClientError(`${this.functionName} returned something that is not JSON: ${text.slice(0, 200)}`);
-    }
+    const body = parseAnswer(text, `${this.functionName} returned`);
     if (out.FunctionError) {
       const message = (body as { errorMessage?: string }).errorMessage ?? text;
       throw new SearchClientError(`${this.functionName} failed (${out.FunctionError}): ${message}`, 500, 'function_error');
