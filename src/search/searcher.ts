@@ -83,7 +83,7 @@ function loadIndex(files: IndexFiles, hnsw: HnswIndex): LoadedIndex {
   return { manifest: files.manifest, store, vectors: files.vectors, hnsw, lexical: new LexicalIndex(files.lexical, { docOf, firstChunk }), docOf };
 }
 
-const WARM_UP_QUERIES = ['warm up the model'];
+const WARM_UP_QUERY = 'warm up the model';
 
 export interface LoadTimings {
   /** Reading and verifying the index files, building the graph and postings in memory. */
@@ -152,7 +152,7 @@ export class Searcher {
     const searcher = new Searcher(loadIndex(files, hnsw), embedder, options.ranking);
     const beforeWarmUp = performance.now();
     // The first inferences compile and tier up the model's kernels: pay that at load, not in a request.
-    for (const query of WARM_UP_QUERIES) await searcher.search({ query, topK: 1, mode: 'hybrid' });
+    await searcher.search({ query: WARM_UP_QUERY, topK: 1, mode: 'hybrid' });
     const done = performance.now();
     searcher.loadTimings = {
       indexMs: indexLoaded - started,
