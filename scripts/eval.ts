@@ -1,48 +1,82 @@
 /**
- * npm run eval -- --dataset <dir> [--mode hybrid|dense|lexical] [--embedder <id>] [--top-k 100]
- *                 [--out run.trec]
- * Prints nDCG@10, Recall@10, Recall@100 and MRR@10; the last line is one JSON object.
+ * npm run eval -- --dataset <dir> [--dataset <dir> ...] [--mode hybrid|dense|lexical]
+ *                 [--embedder <id>] [--top-k 100] [--out run.trec] [--abstain]
+ * Retrieval quality of each dataset side by side (nDCG@10, Recall@10, Recall@100, MRR@10); with
+ * --abstain, the abstention curve of the relevance threshold (needs two datasets or more: each
+ * supplies the off-topic questions of the others). The last line is one JSON object.
  */
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { embeddingProgressBar } from '../src/index/progress.js';
-import { formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
-import { runEval } from '../src/eval/run-eval.js';
+import { abstentionCurve, ask, judgedQuestions } from '../src/eval/abstain.js';
+import { evaluate, formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
+import { prepareSet, type PreparedSet } from '../src/eval/prepared.js';
+import { rankQueries } from '../src/eval/run-eval.js';
+import { DEFAULT_MIN_RELEVANCE } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
+import { printCurve, THRESHOLDS } from './lib/curve.js';
 
 const MODES = ['hybrid', 'dense', 'lexical'];
+/** Results per request in the abstention protocols: the API's default top_k. */
+const ABSTAIN_TOP_K = 5;
+
+interface Options {
+  dataset: string[];
+  mode: SearchMode;
+  embedder: string;
+  topK: number;
+  out?: string;
+  abstain?: boolean;
+}
+
+function printAbstention(sets: PreparedSet[]): Record<string, unknown> {
+  const report: Record<string, unknown> = {};
+  for (const set of sets) {
+    const own = judgedQuestions(set);
+    const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
+    const curve = abstentionCurve(ask(set, own, ABSTAIN_TOP_K), ask(set, others, ABSTAIN_TOP_K), ask(set, own, ABSTAIN_TOP_K, true), [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b));
+    console.log(`\n${set.data.name}: ${own.length} own questions, ${others.length} off-topic (top_k ${ABSTAIN_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`);
+    printCurve(curve);
+    const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
+    report[set.data.name] = { off_topic_empty: chosen.offTopicEmpty, removed_empty: chosen.removedEmpty, correct_dropped: chosen.correctDropped };
+  }
+  return report;
+}
 
 const program = new Command('eval')
-  .description('Retrieval quality on a BEIR-layout dataset, through the product build and Searcher')
-  .requiredOption('--dataset <dir>', 'directory with corpus.jsonl(.gz), queries.jsonl, qrels.tsv')
+  .description('Retrieval quality on BEIR-layout datasets, through the product build and Searcher')
+  .requiredOption('--dataset <dir...>', 'directories with corpus.jsonl(.gz), queries.jsonl, qrels.tsv')
   .option('--mode <mode>', 'hybrid | dense | lexical', (v) => {
     if (!MODES.includes(v)) throw new InvalidArgumentError(`one of ${MODES.join(', ')}`);
     return v;
   }, 'hybrid')
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--top-k <n>', 'documents retrieved per query', positiveInt, 100)
-  .option('--out <file>', 'write the run as a TREC run file')
-  .action(async (opts) => {
+  .option('--out <file>', 'write the run as a TREC run file (one dataset)')
+  .option('--abstain', 'also measure abstention: off-topic and answer-removed questions')
+  .action(async (opts: Options) => {
+    if (opts.out && opts.dataset.length > 1) throw new InvalidArgumentError('--out takes one dataset');
+    if (opts.abstain && opts.dataset.length < 2) throw new InvalidArgumentError('--abstain needs two datasets or more');
     const embedder = await loadEmbedder(opts.embedder);
-    const bar = embeddingProgressBar();
-    const result = await runEval({
-      dataset: resolveFromCwd(opts.dataset),
-      embedder,
-      mode: opts.mode as SearchMode,
-      topK: opts.topK,
-      log: (line) => process.stderr.write(`${line}\n`),
-      onProgress: bar.onProgress,
-    });
-    bar.stop();
-    if (opts.out) fs.writeFileSync(resolveFromCwd(opts.out), formatTrecRun(result.run, `semsearch-${result.mode}`));
-    const rows = METRIC_NAMES.map((m) => `${m.padEnd(11)} ${result.metrics[m].toFixed(4)}`);
-    console.log(`${result.dataset}: ${result.queries} judged queries, mode ${result.mode}, embedder ${result.embedder}, ${result.searchSeconds.toFixed(1)} s`);
-    console.log(rows.join('\n'));
-    const rounded = Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(result.metrics[m].toFixed(4))]));
-    console.log(JSON.stringify({ dataset: result.dataset, mode: result.mode, embedder: result.embedder, queries: result.queries, ...rounded }));
+    const sets: PreparedSet[] = [];
+    const summary: Record<string, unknown>[] = [];
+    console.log(`| dataset | queries | ${METRIC_NAMES.join(' | ')} |\n|---|---|${METRIC_NAMES.map(() => '---').join('|')}|`);
+    for (const dir of opts.dataset) {
+      const bar = embeddingProgressBar();
+      const set = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log: (line) => process.stderr.write(`${line}\n`), onProgress: bar.onProgress });
+      bar.stop();
+      sets.push(set);
+      const run = rankQueries(set.searcher, set.data, opts.mode, opts.topK, set.vectors);
+      const { metrics, queries } = evaluate(run, set.data.qrels);
+      if (opts.out) fs.writeFileSync(resolveFromCwd(opts.out), formatTrecRun(run, `semsearch-${opts.mode}`));
+      console.log(`| ${set.data.name} | ${queries} | ${METRIC_NAMES.map((m) => metrics[m].toFixed(4)).join(' | ')} |`);
+      summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(metrics[m].toFixed(4))])) });
+    }
+    const abstention = opts.abstain ? printAbstention(sets) : undefined;
+    console.log(JSON.stringify({ mode: opts.mode, embedder: embedder.info.id, datasets: summary, ...(abstention ? { abstention } : {}) }));
     await embedder.dispose();
   });
 

@@ -1,45 +1,26 @@
 /**
- * Evaluates the product on a BEIR dataset: the corpus is indexed by the product's own build
- * (cached per dataset, embedder and settings; an unchanged corpus is not rebuilt), every judged
- * query goes through the product's own Searcher, and chunk results collapse to documents.
+ * Evaluation on a BEIR dataset: the corpus is indexed by the product's own build (cached per
+ * dataset, embedder and settings; an unchanged corpus is not rebuilt), every judged query goes
+ * through the product's own Searcher, and chunk results collapse to documents.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildIndex } from '../index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
 import type { Embedder } from '../embed/embedder.js';
-import { Searcher, type SearchMode } from '../search/searcher.js';
-import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
+import type { Searcher, SearchMode } from '../search/searcher.js';
 import { PROJECT_ROOT } from '../paths.js';
 import { sha256 } from '../index/commit.js';
-import { readManifest } from '../index/read-index.js';
-import { embedInBatches } from '../embed/batches.js';
-import { loadBeir, type BeirDataset } from './beir.js';
-import { collapseToDocuments, evaluate, type Metrics, type Run } from './metrics.js';
+import type { BeirDataset } from './beir.js';
+import { collapseToDocuments, type Run } from './metrics.js';
 
 export const EVAL_CACHE_DIR = path.join(PROJECT_ROOT, '.cache', 'eval');
 
-export interface EvalOptions {
-  dataset: string;
+export interface EvalIndexOptions {
   embedder: Embedder;
-  mode: SearchMode;
-  /** Documents retrieved per query (recall@100 needs 100). */
-  topK?: number;
   build?: Partial<BuildSettings>;
-  ranking?: RankingSettings;
   log?: (line: string) => void;
   onProgress?: (done: number, total: number) => void;
-}
-
-export interface EvalResult {
-  dataset: string;
-  mode: SearchMode;
-  embedder: string;
-  metrics: Metrics;
-  queries: number;
-  run: Run;
-  indexDir: string;
-  searchSeconds: number;
 }
 
 /** Where the index for this dataset, embedder and build settings is cached. */
@@ -50,7 +31,7 @@ export function evalIndexDir(dataset: string, embedderId: string, build: Partial
   return path.join(EVAL_CACHE_DIR, path.basename(path.resolve(dataset)), `${slug}${suffix}`);
 }
 
-export async function prepareEvalIndex(data: BeirDataset, options: Pick<EvalOptions, 'embedder' | 'build' | 'log' | 'onProgress'>): Promise<string> {
+export async function prepareEvalIndex(data: BeirDataset, options: EvalIndexOptions): Promise<string> {
   const out = evalIndexDir(data.dir, options.embedder.info.id, options.build);
   const defaults = evalIndexDir(data.dir, options.embedder.info.id);
   // A variant starts from a copy of the default-settings index, so every passage whose embedding
@@ -94,31 +75,4 @@ export function rankQueries(searcher: Searcher, data: BeirDataset, mode: SearchM
     run.set(id, toDocuments(scored.map((s) => ({ docId: searcher.documentOf(s.id).id, score: s.score })), topK));
   });
   return run;
-}
-
-export async function runEval(options: EvalOptions): Promise<EvalResult> {
-  const data = await loadBeir(options.dataset);
-  const topK = options.topK ?? 100;
-  const indexDir = await prepareEvalIndex(data, options);
-  const base = options.ranking ?? DEFAULT_RANKING;
-  const { counts } = readManifest(indexDir);
-  const depth = chunkDepth(topK, counts.chunks, counts.documents);
-  // Hybrid fuses a candidate pool; it must be deep enough to hold `depth` chunks.
-  const ranking = { ...base, candidates: Math.max(base.candidates, depth) };
-  const searcher = await Searcher.open(indexDir, { embedder: options.embedder, ranking });
-  const started = performance.now();
-  const judged = judgedQueries(data);
-  const vectors = options.mode === 'lexical' ? [] : await embedInBatches(options.embedder, judged.map((q) => data.queries.get(q)!), 64, undefined, 'query');
-  const run = rankQueries(searcher, data, options.mode, topK, vectors);
-  const { metrics, queries } = evaluate(run, data.qrels);
-  return {
-    dataset: data.name,
-    mode: options.mode,
-    embedder: options.embedder.info.id,
-    metrics,
-    queries,
-    run,
-    indexDir,
-    searchSeconds: (performance.now() - started) / 1000,
-  };
 }

@@ -57,6 +57,21 @@ export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSett
   return { analyzer, count: inputs.length, bodyLengths, contextLengths, terms: Object.fromEntries(terms) };
 }
 
+/** Whether a flat [chunk, tf, chunk, tf, ...] postings list, sorted by chunk, holds `chunk`. */
+function hasChunk(postings: number[] | undefined, chunk: number): boolean {
+  if (!postings) return false;
+  let lo = 0;
+  let hi = postings.length / 2 - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const at = postings[2 * mid]!;
+    if (at === chunk) return true;
+    if (at < chunk) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
+}
+
 export interface SparseScores {
   ids: number[];
   scores: number[];
@@ -111,16 +126,42 @@ export class LexicalIndex {
     return analyze(text, this.data.analyzer);
   }
 
+  /** A term's postings; own keys only, so a query word like "constructor" finds nothing it should not. */
+  private entry(term: string): LexicalIndexData['terms'][string] | undefined {
+    return Object.hasOwn(this.data.terms, term) ? this.data.terms[term] : undefined;
+  }
+
+  /**
+   * The idf-weighted share of the question's distinct terms that occur in a chunk (its text or its
+   * context line): 1 when the passage holds every word of the question, near 0 when it holds only
+   * common ones. A term absent from the whole index weighs the most, which is what marks a question
+   * about something the documents never mention. Postings are sorted by chunk: binary search.
+   */
+  coverage(queryTerms: string[], chunk: number): number {
+    let total = 0;
+    let found = 0;
+    // A term the index never saw counts as rare as one seen once, not rarer: in a small index
+    // an unseen word would otherwise outweigh all the others (its idf grows with nothing to stop it).
+    const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
+    for (const term of new Set(queryTerms)) {
+      const entry = this.entry(term);
+      const idf = entry ? this.idf(term) : rarest;
+      total += idf;
+      if (entry && (hasChunk(entry.body, chunk) || hasChunk(entry.context, chunk))) found += idf;
+    }
+    return total > 0 ? found / total : 0;
+  }
+
   /** Robertson–Spärck Jones idf as in Lucene: always positive. */
   idf(term: string): number {
-    const df = this.data.terms[term]?.df ?? 0;
+    const df = this.entry(term)?.df ?? 0;
     return Math.log(1 + (this.data.count - df + 0.5) / (df + 0.5));
   }
 
   private documentIdf(term: string): number {
     let df = this.docDf.get(term);
     if (df === undefined) {
-      const entry = this.data.terms[term];
+      const entry = this.entry(term);
       const seen = new Set<number>();
       for (const list of [entry?.body ?? [], entry?.context ?? []]) for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
       df = seen.size;
@@ -150,7 +191,7 @@ export class LexicalIndex {
     const { k1, b, contextWeight } = params;
     const norms = this.norms(b);
     for (const [term, qtf] of termFrequencies(queryTerms)) {
-      const entry = this.data.terms[term];
+      const entry = this.entry(term);
       if (!entry) continue;
       const idf = this.idf(term) * qtf;
       // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
@@ -192,7 +233,7 @@ export class LexicalIndex {
     const out = new Float64Array(firstChunk.length);
     const tf = this.docScratch;
     for (const [term, qtf] of termFrequencies(queryTerms)) {
-      const entry = this.data.terms[term];
+      const entry = this.entry(term);
       if (!entry) continue;
       const idf = this.documentIdf(term) * qtf;
       const hit: number[] = [];

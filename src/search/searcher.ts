@@ -12,9 +12,10 @@ import type { Metadata } from '../corpus/document.js';
 import { LexicalIndex, type SparseScores } from './bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, type ChunkMask, type Filter } from './filter.js';
-import { fuse, type Candidate } from './fusion.js';
+import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
 import { HnswIndex } from './hnsw.js';
 import { bestSentence, unflattenSpans, type Snippet } from './snippet.js';
+import { relevance, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
 import type { VectorStore } from './vectors.js';
 
@@ -26,6 +27,8 @@ export interface SearchQuery {
   mode: SearchMode;
   /** Results scoring below this are dropped (scores are on the mode's own scale). */
   minScore?: number;
+  /** Results whose calibrated relevance is below this are dropped (0 keeps every result). */
+  minRelevance?: number;
   filter?: Filter;
 }
 
@@ -37,6 +40,8 @@ export interface SearchHit {
   text: string;
   section: string[];
   score: number;
+  /** Calibrated chance that the passage answers the question, comparable across questions. */
+  relevance: number;
   /** The evidence behind the score: cosine similarity and BM25, where computed. */
   scores: { dense?: number; lexical?: number };
   snippet: Snippet;
@@ -52,11 +57,24 @@ export interface ScoredChunk {
   lexical?: number;
 }
 
+export interface Assessed extends ScoredChunk {
+  relevance: number;
+  features: RelevanceFeatures;
+}
+
+/** Why a search returned nothing although the index has passages. */
+export interface NoAnswer {
+  /** The best candidate's relevance, under the threshold. */
+  bestRelevance: number;
+  minRelevance: number;
+}
+
 export interface SearchOutcome {
   query: string;
   mode: SearchMode;
   model: string;
   results: SearchHit[];
+  noAnswer?: NoAnswer;
   timings: { embedMs: number; searchMs: number; totalMs: number };
 }
 
@@ -85,6 +103,9 @@ function loadIndex(files: IndexFiles, hnsw: HnswIndex): LoadedIndex {
 
 const WARM_UP_QUERY = 'warm up the model';
 
+/** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
+const NEIGHBOURHOOD = 20;
+
 export interface LoadTimings {
   /** Reading and verifying the index files, building the graph and postings in memory. */
   indexMs: number;
@@ -103,6 +124,8 @@ export class Searcher {
   private readonly hnsw: HnswIndex;
   private readonly lexicalLookup: Float64Array;
   private readonly matchedLookup: Uint8Array;
+  readonly relevanceModel: RelevanceModel;
+  private readonly fusion: FusionSettings;
 
   private constructor(
     private readonly index: LoadedIndex,
@@ -116,6 +139,8 @@ export class Searcher {
     this.lexical = index.lexical;
     this.lexicalLookup = new Float64Array(index.store.chunks.length);
     this.matchedLookup = new Uint8Array(index.store.chunks.length);
+    this.relevanceModel = relevanceModelFor(index.manifest.embedder.id);
+    this.fusion = fusionFor(index.manifest.embedder.id, ranking.fusion);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
@@ -175,34 +200,56 @@ export class Searcher {
   /** Answers several queries, embedding their questions in one batch. */
   async searchMany(queries: SearchQuery[]): Promise<SearchOutcome[]> {
     const t0 = performance.now();
-    const needsVector = queries.map((q) => q.mode !== 'lexical');
-    const texts = queries.filter((_, i) => needsVector[i]).map((q) => q.query);
-    const embedded = texts.length > 0 ? await this.embedder.embedQueries(texts) : [];
+    // Every mode embeds the question: relevance rests on its similarity to the passages.
+    const embedded = await this.embedder.embedQueries(queries.map((q) => q.query));
     const t1 = performance.now();
     const embedMs = (t1 - t0) / queries.length;
-    let next = 0;
     return queries.map((q, i) => {
       const started = performance.now();
-      const vector = needsVector[i] ? embedded[next++]! : undefined;
-      const results = this.rank(q, vector);
+      const { results, noAnswer } = this.rank(q, embedded[i]!);
       const searchMs = performance.now() - started;
-      return { query: q.query, mode: q.mode, model: this.model, results, timings: { embedMs, searchMs, totalMs: embedMs + searchMs } };
+      return { query: q.query, mode: q.mode, model: this.model, results, ...(noAnswer ? { noAnswer } : {}), timings: { embedMs, searchMs, totalMs: embedMs + searchMs } };
     });
   }
 
-  /** Ranking with a precomputed question vector (undefined for lexical mode). */
-  rank(q: SearchQuery, vector: number[] | undefined): SearchHit[] {
+  /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */
+  rank(q: SearchQuery, vector: number[]): { results: SearchHit[]; noAnswer?: NoAnswer } {
     const terms = this.lexical.analyze(q.query);
     const queryTerms = new Set(terms);
-    return this.scoreChunks(q, vector, terms).map((s, r) => this.hit(s, r + 1, queryTerms));
+    const mask = compileFilter(q.filter, this.store);
+    const assessed = this.assess(this.scoreChunks(q, vector, terms, mask), vector, terms, mask);
+    const minRelevance = q.minRelevance ?? 0;
+    const kept = assessed.filter((a) => a.relevance >= minRelevance);
+    const results = kept.map((s, r) => this.hit(s, r + 1, queryTerms));
+    if (kept.length > 0 || assessed.length === 0) return { results };
+    return { results, noAnswer: { bestRelevance: Math.max(...assessed.map((a) => a.relevance)), minRelevance } };
+  }
+
+  /** Relevance of ranked chunks from their cosine, the question's terms they hold, and their gap to the nearest rival. */
+  assess(scored: ScoredChunk[], vector: number[], terms: string[], mask?: ChunkMask): Assessed[] {
+    if (scored.length === 0) return [];
+    const near = this.denseSearch(vector, NEIGHBOURHOOD, mask);
+    return scored.map((s) => {
+      const cosine = this.vectors.dot(s.id, vector);
+      let rival = -Infinity;
+      near.ids.forEach((id, j) => {
+        if (id !== s.id && near.scores[j]! > rival) rival = near.scores[j]!;
+      });
+      const features = { cosine, coverage: this.lexical.coverage(terms, s.id), gap: rival === -Infinity ? 0 : cosine - rival };
+      return { ...s, relevance: relevance(features, this.relevanceModel), features };
+    });
   }
 
   /**
    * The ranking alone: chunk positions and scores, best first, after min_score and top_k; no
    * snippets or sources (the evaluation asks for a thousand chunks per query and needs none).
    */
-  scoreChunks(q: SearchQuery, vector: number[] | undefined, terms: string[] = this.lexical.analyze(q.query)): ScoredChunk[] {
-    const mask = compileFilter(q.filter, this.store);
+  scoreChunks(
+    q: SearchQuery,
+    vector: number[] | undefined,
+    terms: string[] = this.lexical.analyze(q.query),
+    mask: ChunkMask | undefined = compileFilter(q.filter, this.store),
+  ): ScoredChunk[] {
     if (mask && mask.count === 0) return [];
     let scored: ScoredChunk[];
     if (q.mode === 'lexical') {
@@ -256,6 +303,15 @@ export class Searcher {
   }
 
   private hybrid(terms: string[], vector: number[], mask: ChunkMask | undefined): ScoredChunk[] {
+    const candidates = this.candidates(terms, vector, mask);
+    const fused = fuse(candidates, this.fusion);
+    return candidates
+      .map((c, i) => ({ id: c.id, score: fused[i]!, dense: c.dense, lexical: c.lexical }))
+      .sort((a, b) => b.score - a.score || a.id - b.id);
+  }
+
+  /** The hybrid candidate pool: the best of each side, each candidate with both of its exact scores. */
+  private candidates(terms: string[], vector: number[], mask?: ChunkMask): Candidate[] {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(terms, mask);
     // Every matching chunk's blended score, by position; candidates the dense side brings in
@@ -277,13 +333,10 @@ export class Searcher {
       lexScore[id] = 0;
       matched[id] = 0;
     }
-    const fused = fuse(candidates, this.ranking.fusion);
-    return candidates
-      .map((c, i) => ({ id: c.id, score: fused[i]!, dense: c.dense, lexical: c.lexical }))
-      .sort((a, b) => b.score - a.score || a.id - b.id);
+    return candidates;
   }
 
-  private hit(s: ScoredChunk, rank: number, queryTerms: Set<string>): SearchHit {
+  private hit(s: Assessed, rank: number, queryTerms: Set<string>): SearchHit {
     const chunk = this.store.chunks[s.id]!;
     const doc = this.store.documents[chunk.doc]!;
     return {
@@ -294,6 +347,7 @@ export class Searcher {
       text: chunk.text,
       section: chunk.section,
       score: s.score,
+      relevance: s.relevance,
       scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
       snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer, chunk.sentences && unflattenSpans(chunk.sentences)),
       source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },

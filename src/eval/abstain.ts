@@ -1,0 +1,69 @@
+/**
+ * How well relevance tells answerable questions from unanswerable ones, under two protocols:
+ *   - off-topic: questions from another set asked of this set's index (nothing can answer them);
+ *   - answer removed: each question asked of its own index with its relevant passages left out;
+ * against the answerable questions whose correct first passage a threshold would drop.
+ * Every question goes through the Searcher's ranking and relevance, as a request with top_k does.
+ */
+import type { Assessed } from '../search/searcher.js';
+import type { PreparedSet } from './prepared.js';
+
+export interface AskedQuestion {
+  /** The top results, best first, with their relevance and features. */
+  results: Assessed[];
+  /** Whether each result's document is judged relevant to the question. */
+  relevant: boolean[];
+}
+
+export interface Question {
+  text: string;
+  vector: number[];
+  relevant: ReadonlySet<string>;
+}
+
+export function judgedQuestions(set: PreparedSet): Question[] {
+  return set.judged.map((id, j) => {
+    const rels = set.data.qrels.get(id)!;
+    return { text: set.data.queries.get(id)!, vector: set.vectors[j]!, relevant: new Set([...rels].filter(([, g]) => g > 0).map(([d]) => d)) };
+  });
+}
+
+/** Asks each question of the set's index in hybrid mode; `withoutAnswers` leaves the relevant documents out. */
+export function ask(set: PreparedSet, questions: Question[], topK: number, withoutAnswers = false): AskedQuestion[] {
+  const { searcher } = set;
+  return questions.map((q) => {
+    const terms = searcher.lexical.analyze(q.text);
+    // Deep enough that topK remain after the relevant documents' passages are left out.
+    const depth = withoutAnswers ? topK + 50 : topK;
+    let scored = searcher.scoreChunks({ query: q.text, topK: depth, mode: 'hybrid' }, q.vector, terms);
+    if (withoutAnswers) scored = scored.filter((s) => !q.relevant.has(searcher.documentOf(s.id).id));
+    const results = searcher.assess(scored.slice(0, topK), q.vector, terms);
+    return { results, relevant: results.map((r) => q.relevant.has(searcher.documentOf(r.id).id)) };
+  });
+}
+
+export interface CurvePoint {
+  threshold: number;
+  /** Off-topic questions answered with no result. */
+  offTopicEmpty: number;
+  /** Questions whose answers were removed, answered with no result. */
+  removedEmpty: number;
+  /** Answerable questions whose relevant first result the threshold drops. */
+  correctDropped: number;
+  /** Answerable questions answered with no result at all. */
+  answerableEmpty: number;
+}
+
+const best = (q: AskedQuestion) => Math.max(0, ...q.results.map((r) => r.relevance));
+const share = <T>(items: T[], test: (item: T) => boolean) => (items.length ? items.filter(test).length / items.length : 0);
+
+export function abstentionCurve(answerable: AskedQuestion[], offTopic: AskedQuestion[], removed: AskedQuestion[], thresholds: number[]): CurvePoint[] {
+  const correctFirst = answerable.filter((q) => q.relevant[0]);
+  return thresholds.map((t) => ({
+    threshold: t,
+    offTopicEmpty: share(offTopic, (q) => best(q) < t),
+    removedEmpty: share(removed, (q) => best(q) < t),
+    correctDropped: share(correctFirst, (q) => q.results[0]!.relevance < t),
+    answerableEmpty: share(answerable, (q) => best(q) < t),
+  }));
+}
