@@ -23,12 +23,13 @@ function wrap(text: string, width: number, indent: string): string {
 }
 
 export function readable(response: SearchResponse): string {
+  if (response.no_answer) return `No answer: ${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance.toFixed(2)}, below ${response.no_answer.min_relevance})`;
   if (response.results.length === 0) return `No passage matched "${response.query}".`;
   return response.results
     .map((r) => {
       const section = r.section.length ? ` — ${r.section.join(' › ')}` : '';
       const source = [r.source.url, `${r.source.path}${r.source.page ? `, page ${r.source.page}` : ''}, characters ${r.source.char_start}–${r.source.char_end}`].filter(Boolean).join(' · ');
-      return `[${r.rank}] ${r.title}${section}  (score ${r.score.toFixed(3)})\n${wrap(r.text, 96, '    ')}\n    source: ${source}`;
+      return `[${r.rank}] ${r.title}${section}  (relevance ${r.relevance.toFixed(2)})\n${wrap(r.text, 96, '    ')}\n    source: ${source}`;
     })
     .join('\n\n');
 }

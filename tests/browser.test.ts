@@ -38,6 +38,17 @@ afterAll(async () => {
 });
 
 describe('the search page', () => {
+  it('says so when the documents hold no answer', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    await page.goto(`${server.url}/`);
+    await page.keyboard.type('How do I configure a Kubernetes ingress controller?');
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('#status').textContent()).toMatch(/Nothing in these documents answers this question/);
+    expect(await page.locator('#results li').count()).toBe(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-no-answer.png'), fullPage: true });
+    await page.close();
+  });
+
   it('answers a typed question with the right passage first, its sentence highlighted', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 900 } });
     const errors: string[] = [];
@@ -53,7 +64,8 @@ describe('the search page', () => {
     expect(await first.locator('mark').textContent()).toMatch(/flag of the Taliban-imposed Afghan state was raised/);
     expect(await first.locator('.meta').last().textContent()).toContain('https://www.toutiao.com/article/1836679694035980/');
     expect(page.url()).toContain('?q=Which+flag'.replace(/\+/g, '%20'));
-    expect(await page.locator('#status').textContent()).toMatch(/5 passages, hybrid search/);
+    expect(await page.locator('#status').textContent()).toMatch(/\d passages?, hybrid search/);
+    expect(await first.locator('.head .meta').textContent()).toMatch(/^relevance \d+%$/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'search-page.png'), fullPage: true });
     expect(errors).toEqual([]); // no CSP violations, no script errors
     await page.close();

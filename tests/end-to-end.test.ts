@@ -20,7 +20,7 @@ const QUESTIONS: { q: string; answer: string; modes: ('hybrid' | 'dense' | 'lexi
   { q: 'Which countries recognized the previous Taliban regime?', answer: 'Saudi Arabia, Pakistan, and the UAE', modes: ['hybrid', 'lexical'] },
   { q: 'In which sectors does Russia see prospects for economic cooperation?', answer: 'energy, transport, agriculture', modes: ['hybrid', 'dense', 'lexical'] },
   { q: 'What did Putin call the Taliban in July 2024?', answer: 'anti-terrorism ally', modes: ['hybrid', 'dense', 'lexical'] },
-  { q: 'Who is the Afghan foreign minister?', answer: 'Amir Khan Muttaqi', modes: ['hybrid', 'lexical'] },
+  { q: 'Who is the Afghan foreign minister?', answer: 'Amir Khan Muttaqi', modes: ['lexical'] },
   { q: 'Which flag was raised at the embassy in Moscow?', answer: 'flag of the Taliban-imposed Afghan state', modes: ['hybrid', 'dense', 'lexical'] },
 ];
 
@@ -59,9 +59,70 @@ describe('questions about the article through the Lambda handler (HTTP API v2)',
   }
 });
 
+/**
+ * Questions put in other words than the article's (synonyms, paraphrase), as a new user asks
+ * them, and questions the article cannot answer. None of these words are tuned on.
+ */
+const REWORDED: { q: string; answer: string }[] = [
+  { q: 'Which court delisted the Taliban as a terror group?', answer: 'Supreme Court removed' },
+  { q: "What did Russia's special representative for Afghanistan say?", answer: 'Zamir Kablov' },
+  { q: 'How are women treated under the Taliban?', answer: 'restrictions imposed by the Taliban on women' },
+  { q: 'What security threats will Moscow help Kabul fight?', answer: 'drug trafficking' },
+  { q: 'Which country was first to open a trade office in Kabul?', answer: 'trade office in Kabul' },
+  { q: 'How many years of war has Afghanistan suffered?', answer: 'forty years of war' },
+  { q: 'Which other nations accepted Taliban ambassadors without recognition?', answer: 'including China' },
+];
+
+const OFF_TOPIC = [
+  'How do I configure a Kubernetes ingress controller?',
+  'What is the boiling point of water at sea level?',
+  'Who won the 2022 FIFA World Cup?',
+  'How does photosynthesis work?',
+  'What is the recipe for sourdough bread?',
+  'What is the GDP of Russia?',
+  'What is the population of Afghanistan?',
+];
+
+describe('questions in other words, and questions the article cannot answer', () => {
+  for (const { q, answer } of REWORDED) {
+    it(`reworded, answered first: ${q}`, async () => {
+      const out = await viaHttpApi({ query: q, top_k: 3 });
+      expect(out.no_answer).toBeUndefined();
+      expect(out.results[0]?.text).toContain(answer);
+    });
+  }
+
+  for (const q of OFF_TOPIC) {
+    it(`not in the article, answered with no passage: ${q}`, async () => {
+      const out = await viaHttpApi({ query: q });
+      expect(out.results).toEqual([]);
+      expect(out.no_answer).toMatchObject({ message: 'Nothing in these documents answers this question.', min_relevance: 0.05 });
+      expect(out.no_answer!.best_relevance).toBeLessThan(0.05);
+    });
+  }
+
+  it('min_relevance 0 returns the closest passages anyway, with their low relevance', async () => {
+    const out = await viaHttpApi({ query: OFF_TOPIC[0]!, top_k: 3, min_relevance: 0 });
+    expect(out.results).toHaveLength(3);
+    expect(out.no_answer).toBeUndefined();
+    for (const r of out.results) expect(r.relevance).toBeLessThan(0.05);
+  });
+
+  it('relevance means the same across questions: the answer to one outranks the best match of an unanswerable one', async () => {
+    const answered = await viaHttpApi({ query: REWORDED[0]!.q, top_k: 1 });
+    const unanswerable = await viaHttpApi({ query: OFF_TOPIC[5]!, top_k: 1, min_relevance: 0 });
+    expect(answered.results[0]!.relevance).toBeGreaterThan(5 * unanswerable.results[0]!.relevance);
+  });
+
+  it('GET takes min_relevance too', async () => {
+    const res = (await handler(apiGatewayV2Event({ method: 'GET', path: '/search', query: { q: OFF_TOPIC[0]!, min_relevance: '0', top_k: '2' } }), lambdaContext as never)) as HttpResult;
+    expect((JSON.parse(res.body) as SearchResponse).results).toHaveLength(2);
+  });
+});
+
 describe('response shape', () => {
   it('returns ranked passages with sources, offsets into the document and a snippet', async () => {
-    const out = await viaHttpApi({ query: 'Who recognized the Islamic Emirate first?', top_k: 5 });
+    const out = await viaHttpApi({ query: 'Who recognized the Islamic Emirate first?', top_k: 5, min_relevance: 0 });
     expect(out).toMatchObject({ mode: 'hybrid', model: 'use-lite', collection: 'default' });
     expect(out.results).toHaveLength(5);
     const scores = out.results.map((r) => r.score);
@@ -73,23 +134,31 @@ describe('response shape', () => {
       expect(r.text.slice(r.snippet_start, r.snippet_start + r.snippet.length)).toBe(r.snippet);
       expect(r.score).toBeGreaterThanOrEqual(0);
       expect(r.score).toBeLessThanOrEqual(1);
+      expect(r.relevance).toBeGreaterThanOrEqual(0);
+      expect(r.relevance).toBeLessThanOrEqual(1);
       expect(r.metadata).toMatchObject({ source: 'rfi' });
     });
   });
 
   it('keeps the trailing attribution out of the passages', async () => {
-    const out = await viaHttpApi({ query: 'Original Statement source views of the author', top_k: 50, mode: 'lexical' });
+    const out = await viaHttpApi({ query: 'Original Statement source views of the author', top_k: 50, mode: 'lexical', min_relevance: 0 });
+    expect(out.results.length).toBeGreaterThan(0); // "views of the author" is in the article; the attribution block must not be
     for (const r of out.results) {
       expect(r.text).not.toMatch(/^(Source|Original|Statement):/m);
     }
   });
 
   it('honours top_k, min_score and a document filter', async () => {
-    expect((await viaHttpApi({ query: 'Taliban', top_k: 2 })).results).toHaveLength(2);
-    const strict = await viaHttpApi({ query: 'Taliban recognition', top_k: 10, min_score: 0.5 });
+    expect((await viaHttpApi({ query: 'Taliban', top_k: 2, min_relevance: 0 })).results).toHaveLength(2);
+    const all = await viaHttpApi({ query: 'Taliban recognition', top_k: 10, min_relevance: 0 });
+    const strict = await viaHttpApi({ query: 'Taliban recognition', top_k: 10, min_score: 0.5, min_relevance: 0 });
+    expect(strict.results.length).toBeGreaterThan(0);
+    expect(strict.results.length).toBeLessThan(all.results.length);
     expect(strict.results.every((r) => r.score >= 0.5)).toBe(true);
-    expect((await viaHttpApi({ query: 'Taliban', filter: { doc_id: 'article.txt' } })).results.length).toBeGreaterThan(0);
-    expect((await viaHttpApi({ query: 'Taliban', filter: { doc_id: 'other.txt' } })).results).toHaveLength(0);
+    expect((await viaHttpApi({ query: 'Taliban', filter: { doc_id: 'article.txt' }, min_relevance: 0 })).results.length).toBeGreaterThan(0);
+    const filteredOut = await viaHttpApi({ query: 'Taliban', filter: { doc_id: 'other.txt' }, min_relevance: 0 });
+    expect(filteredOut.results).toHaveLength(0);
+    expect(filteredOut.no_answer).toBeUndefined(); // nothing to judge: the filter left no passage
   });
 });
 

@@ -29,7 +29,11 @@ export function createMcpServer(search: SearchFn, version: string): McpServer {
     async (args) => {
       try {
         const response = await search({ ...args, context: { max_chars: MCP_CONTEXT_CHARS } });
-        const text = response.results.length ? response.context! : `No passage matched "${response.query}". Try other words or fewer filters.`;
+        const text = response.results.length
+          ? response.context!
+          : response.no_answer
+            ? `${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance}, below ${response.no_answer.min_relevance}.) Say so rather than guessing.`
+            : `No passage matched "${response.query}". Try other words or fewer filters.`;
         return { content: [{ type: 'text' as const, text }], structuredContent: response as unknown as Record<string, unknown> };
       } catch (err) {
         return { isError: true, content: [{ type: 'text' as const, text: `Search failed: ${(err as Error).message}` }] };

@@ -14,9 +14,8 @@ import { packContext } from './context.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { readJsonBody } from './read-body.js';
-import { parseSearchBody, parseSearchParams } from './validate.js';
+import { parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { registerOpenApi } from './openapi.js';
-import type { SearchRequest } from './schemas.js';
 import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
 import { IndexLoadError } from '../index/read-index.js';
 import { checkApiKey, type ApiKeySource } from './auth.js';
@@ -94,7 +93,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     });
   }
 
-  const search = async (c: Context<Env>, request: SearchRequest) => {
+  const search = async (c: Context<Env>, request: ParsedSearch) => {
     const started = performance.now();
     const name = request.collection ?? DEFAULT_COLLECTION;
     const info = c.get('info');
@@ -106,11 +105,12 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       topK: request.top_k,
       mode: request.mode,
       ...(request.min_score !== undefined ? { minScore: request.min_score } : {}),
+      minRelevance: request.min_relevance,
       ...(request.filter ? { filter: request.filter } : {}),
     });
     info.results = outcome.results.length;
     const response = presentSearch(outcome, name, performance.now() - started);
-    if (request.context) response.context = packContext(response.results, request.context);
+    if (request.context) response.context = response.no_answer ? response.no_answer.message : packContext(response.results, request.context);
     return c.json(response);
   };
 

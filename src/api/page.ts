@@ -53,14 +53,18 @@ function render(data) {
   list.replaceChildren();
   status.textContent = data.results.length
     ? data.results.length + ' passages, ' + data.mode + ' search, ' + data.took_ms + ' ms'
-    : 'No passage matched. Try other words.';
+    : data.no_answer
+      ? data.no_answer.message + ' (The closest passage was too far off to show.)'
+      : 'No passage matched. Try other words.';
   for (const r of data.results) {
     const item = el('li');
     item.tabIndex = 0;
     item.setAttribute('aria-label', 'Result ' + r.rank + ': ' + r.title);
     const head = el('div', 'head');
     head.append(el('span', 'title', r.rank + '. ' + r.title + (r.section.length ? ' — ' + r.section.join(' › ') : '')));
-    head.append(el('span', 'meta', 'score ' + r.score.toFixed(3)));
+    const meta = el('span', 'meta', 'relevance ' + Math.round(r.relevance * 100) + '%');
+    meta.title = 'How likely this passage answers the question (calibrated; comparable across questions)';
+    head.append(meta);
     item.append(head);
     const text = el('p', 'text');
     const start = r.snippet_start, end = r.snippet_start + r.snippet.length;

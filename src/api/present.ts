@@ -2,6 +2,8 @@
 import type { SearchOutcome } from '../search/searcher.js';
 import type { SearchResponse } from './schemas.js';
 
+export const NO_ANSWER_MESSAGE = 'Nothing in these documents answers this question.';
+
 export function presentSearch(outcome: SearchOutcome, collection: string, tookMs: number): SearchResponse {
   return {
     query: outcome.query,
@@ -17,11 +19,21 @@ export function presentSearch(outcome: SearchOutcome, collection: string, tookMs
       section: h.section,
       text: h.text,
       score: h.score,
+      relevance: Math.round(h.relevance * 10_000) / 10_000,
       scores: h.scores,
       snippet: h.snippet.text,
       snippet_start: h.snippet.start,
       source: { path: h.source.path, ...(h.source.url ? { url: h.source.url } : {}), ...(h.source.page !== undefined ? { page: h.source.page } : {}), char_start: h.source.charStart, char_end: h.source.charEnd },
       metadata: h.metadata,
     })),
+    ...(outcome.noAnswer
+      ? {
+          no_answer: {
+            message: NO_ANSWER_MESSAGE,
+            best_relevance: Math.round(outcome.noAnswer.bestRelevance * 10_000) / 10_000,
+            min_relevance: outcome.noAnswer.minRelevance,
+          },
+        }
+      : {}),
   };
 }

@@ -4,14 +4,15 @@
  */
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from './limits.js';
+import { DEFAULT_MIN_RELEVANCE } from '../search/relevance.js';
 
 const Scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
 
+export const FilterFieldSchema = z.string().min(1).max(100);
+export const FilterConditionSchema = z.union([Scalar, z.object({ in: z.array(Scalar).min(1).max(LIMITS.maxFilterValues) }).strict()]);
+
 export const FilterSchema = z
-  .record(
-    z.string().min(1).max(100),
-    z.union([Scalar, z.object({ in: z.array(Scalar).min(1).max(LIMITS.maxFilterValues) }).strict()]),
-  )
+  .record(FilterFieldSchema, FilterConditionSchema)
   .refine((f) => Object.keys(f).length <= LIMITS.maxFilterFields, { message: `at most ${LIMITS.maxFilterFields} filter fields` })
   .describe(
     'Metadata conditions, all of which must hold. A value means equality, {"in": [...]} means any of these. ' +
@@ -50,6 +51,15 @@ export const SearchRequestSchema = z
     top_k: z.number().int().min(1).max(LIMITS.maxTopK).default(LIMITS.defaultTopK).describe('How many passages to return.'),
     mode: SearchModeSchema.default('hybrid'),
     min_score: z.number().finite().optional().describe("Drop results scoring below this (on the mode's scale, see SearchResult.score)."),
+    min_relevance: z
+      .number()
+      .min(0)
+      .max(1)
+      .default(DEFAULT_MIN_RELEVANCE)
+      .describe(
+        'Drop results whose relevance (a calibrated 0-1 chance that the passage answers the question) is below this. ' +
+          'When nothing passes, results is empty and no_answer says why. 0 returns the best passages whatever their relevance.',
+      ),
     filter: FilterSchema.optional(),
     collection: CollectionSchema.optional(),
     context: ContextRequestSchema.optional(),
@@ -67,7 +77,12 @@ export const SearchResultSchema = z
     title: z.string(),
     section: z.array(z.string()).describe('Headings above the passage, outermost first.'),
     text: z.string(),
-    score: z.number().describe('Higher is better. hybrid: fused score in [0, 1]; dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.'),
+    score: z.number().describe('Orders the results; higher is better. hybrid: fused score in [0, 1] (1 for the best candidate of every question); dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.'),
+    relevance: z
+      .number()
+      .min(0)
+      .max(1)
+      .describe('Calibrated chance that this passage answers the question, comparable across questions and collections; the same in every mode.'),
     scores: z.object({ dense: z.number().optional(), lexical: z.number().optional() }).describe('The evidence behind the score: cosine similarity and BM25, where computed.'),
     snippet: z.string().describe('The sentence of the passage that best matches the query.'),
     snippet_start: z.number().int().describe('Offset of the snippet within text.'),
@@ -90,6 +105,14 @@ export const SearchResponseSchema = z
     collection: z.string(),
     took_ms: z.number(),
     results: z.array(SearchResultSchema),
+    no_answer: z
+      .object({
+        message: z.string(),
+        best_relevance: z.number().describe('Relevance of the best passage found, below min_relevance.'),
+        min_relevance: z.number(),
+      })
+      .optional()
+      .describe('Present when passages were found but none is relevant enough: the documents do not seem to answer this question.'),
     context: z.string().optional().describe('Present when the request asked for it: the passages packed with [n] citations.'),
   })
   .openapi('SearchResponse');
@@ -125,6 +148,7 @@ export const SearchQueryParamsSchema = z
     top_k: z.string().regex(/^\d+$/, 'top_k must be a whole number').optional(),
     mode: SearchModeSchema.optional(),
     min_score: z.string().optional(),
+    min_relevance: z.string().optional(),
     doc_id: z.string().optional().describe('Shorthand for filter {"doc_id": ...}.'),
     filter: z.string().optional().describe('A Filter as JSON.'),
     collection: CollectionSchema.optional(),

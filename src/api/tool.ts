@@ -11,13 +11,14 @@ export const TOOL_DESCRIPTION = [
   'Search the document collection for passages that answer a question, and get them back with their sources.',
   'Use it whenever an answer should rest on the documents: ask in natural language (a full question works best),',
   'then quote or paraphrase the returned passages and cite them by their [n] numbers, which match the result ranks.',
-  'Each result has the passage text, the best-matching sentence (snippet), a score (higher is better), the document',
-  'title and its path or URL. If nothing relevant comes back, say so rather than guessing; rephrase with other words',
-  'or fewer constraints. Use `filter` to restrict to documents by id or metadata, and `top_k` for more or fewer passages.',
+  'Each result has the passage text, the best-matching sentence (snippet), a relevance from 0 to 1 (the chance it answers',
+  'the question), the document title and its path or URL. When the documents hold no answer, no passage comes back and',
+  'the answer says so: tell the user the documents do not cover it rather than guessing. Use `filter` to restrict to',
+  'documents by id or metadata, and `top_k` for more or fewer passages.',
 ].join(' ');
 
 /** What a model may set: the request without the context budget (the tool always packs context). */
-export const ToolInputSchema = SearchRequestSchema.pick({ query: true, top_k: true, mode: true, filter: true, collection: true });
+export const ToolInputSchema = SearchRequestSchema.pick({ query: true, top_k: true, mode: true, min_relevance: true, filter: true, collection: true });
 
 /** OpenAI-style function definition ({type, name, description, parameters}). */
 export function functionToolDefinition() {

@@ -1,50 +1,100 @@
 /** Turns raw input (a parsed body or query parameters) into a validated SearchRequest or a 400. */
 import type { z } from '@hono/zod-openapi';
 import { ApiError, type ErrorDetail } from './errors.js';
-import { SearchQueryParamsSchema, SearchRequestSchema, type SearchRequest } from './schemas.js';
+import { FilterConditionSchema, FilterFieldSchema, SearchQueryParamsSchema, SearchRequestSchema, type SearchRequest } from './schemas.js';
+import type { Filter, FilterCondition } from '../search/filter.js';
 
-function details(error: z.ZodError): ErrorDetail[] {
-  return error.issues.slice(0, 20).map((issue) => ({ path: issue.path.map(String).join('.') || '(body)', message: issue.message }));
+/** A validated request; its filter is a Map because field names are user text. */
+export type ParsedSearch = Omit<SearchRequest, 'filter'> & { filter?: Filter };
+
+function details(error: z.ZodError, prefix: string[]): ErrorDetail[] {
+  return error.issues.slice(0, 20).map((issue) => ({ path: [...prefix, ...issue.path.map(String)].join('.') || '(body)', message: issue.message }));
 }
 
-function invalid(error: z.ZodError): ApiError {
-  const first = details(error)[0]!;
-  return new ApiError(400, 'invalid_request', `${first.path}: ${first.message}`, details(error));
+function invalid(error: z.ZodError, prefix: string[] = []): ApiError {
+  const all = details(error, prefix);
+  return new ApiError(400, 'invalid_request', `${all[0]!.path}: ${all[0]!.message}`, all);
 }
 
-export function parseSearchBody(body: unknown): SearchRequest {
+const isPlainObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * The filter from the raw JSON's own entries, so that fields named `__proto__` or `constructor`
+ * are conditions like any other (an object rebuilt by assignment would drop or misread them).
+ */
+function parseFilter(raw: Record<string, unknown>): Filter {
+  const filter = new Map<string, FilterCondition>();
+  for (const [field, value] of Object.entries(raw)) {
+    const name = FilterFieldSchema.safeParse(field);
+    if (!name.success) throw new ApiError(400, 'invalid_request', `filter: field name ${JSON.stringify(field.slice(0, 40))}: ${name.error.issues[0]!.message}`);
+    const condition = FilterConditionSchema.safeParse(value);
+    if (!condition.success) throw invalid(condition.error, ['filter', field]);
+    filter.set(field, condition.data);
+  }
+  return filter;
+}
+
+export function parseSearchBody(body: unknown): ParsedSearch {
   const parsed = SearchRequestSchema.safeParse(body);
   if (!parsed.success) throw invalid(parsed.error);
-  return parsed.data;
+  const { filter: _checked, ...rest } = parsed.data;
+  const raw = isPlainObject(body) && Object.hasOwn(body, 'filter') ? body.filter : undefined;
+  return { ...rest, ...(isPlainObject(raw) ? { filter: parseFilter(raw) } : {}) };
+}
+
+/** A numeric query parameter: absent is undefined; empty or not a number is a 400. */
+function numberParam(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = value.trim() === '' ? NaN : Number(value);
+  if (!Number.isFinite(n)) throw new ApiError(400, 'invalid_request', `${name}: must be a number`);
+  return n;
 }
 
 /** GET /search?q=...: the same request, spelled as query parameters. */
-export function parseSearchParams(params: URLSearchParams): SearchRequest {
-  const single: Record<string, string> = {};
+export function parseSearchParams(params: URLSearchParams): ParsedSearch {
+  // No prototype: a parameter called __proto__ becomes a key (and an unknown-parameter 400), not a prototype.
+  const single: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const key of new Set(params.keys())) {
     const values = params.getAll(key);
     if (values.length > 1) throw new ApiError(400, 'invalid_request', `${key}: give it once, not ${values.length} times`);
     single[key] = values[0]!;
   }
   const parsed = SearchQueryParamsSchema.safeParse(single);
-  if (!parsed.success) throw invalid(parsed.error);
-  const p = parsed.data;
-  let filter: unknown;
-  if (p.filter !== undefined) {
-    try {
-      filter = JSON.parse(p.filter);
-    } catch {
-      throw new ApiError(400, 'invalid_request', 'filter: must be a JSON object, e.g. {"doc_id":"article.txt"}');
+  if (!parsed.success) {
+    const unknown = parsed.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));
+    if (unknown.length > 0) {
+      const known = Object.keys(SearchQueryParamsSchema.shape).join(', ');
+      const hint = unknown.includes('query') ? ' (the question goes in q: /search?q=...)' : '';
+      throw new ApiError(400, 'invalid_request', `unknown query parameter ${unknown.map((k) => JSON.stringify(k)).join(', ')}${hint}; known: ${known}`);
     }
+    throw invalid(parsed.error);
   }
-  if (p.doc_id !== undefined) filter = { ...(filter as object | undefined), doc_id: p.doc_id };
-  const minScore = p.min_score === undefined ? undefined : Number(p.min_score);
-  if (minScore !== undefined && !Number.isFinite(minScore)) throw new ApiError(400, 'invalid_request', 'min_score: must be a number');
+  const p = parsed.data;
+  let filter: Record<string, unknown> | undefined;
+  if (p.filter !== undefined) {
+    let parsedFilter: unknown;
+    try {
+      parsedFilter = JSON.parse(p.filter);
+    } catch {
+      parsedFilter = undefined;
+    }
+    if (!isPlainObject(parsedFilter)) throw new ApiError(400, 'invalid_request', 'filter: must be a JSON object, e.g. {"doc_id":"article.txt"}');
+    filter = parsedFilter;
+  }
+  if (p.doc_id !== undefined) {
+    if (filter && Object.hasOwn(filter, 'doc_id')) throw new ApiError(400, 'invalid_request', 'doc_id: given twice, as a parameter and inside filter');
+    // defineProperty, not assignment: the parsed filter may hold an own "__proto__" key.
+    filter ??= {};
+    Object.defineProperty(filter, 'doc_id', { value: p.doc_id, enumerable: true, configurable: true, writable: true });
+  }
+  const minScore = numberParam('min_score', p.min_score);
+  const minRelevance = numberParam('min_relevance', p.min_relevance);
   return parseSearchBody({
     query: p.q,
     ...(p.top_k !== undefined ? { top_k: Number(p.top_k) } : {}),
     ...(p.mode !== undefined ? { mode: p.mode } : {}),
     ...(minScore !== undefined ? { min_score: minScore } : {}),
+    ...(minRelevance !== undefined ? { min_relevance: minRelevance } : {}),
     ...(filter !== undefined ? { filter } : {}),
     ...(p.collection !== undefined ? { collection: p.collection } : {}),
   });
