@@ -73,7 +73,26 @@ describe('each kind of bad request gets a clear 4xx', () => {
     ['oversized body', JSON.stringify({ query: 'x', pad: 'y'.repeat(LIMITS.maxBodyBytes) }), undefined, 413, 'payload_too_large', /larger than/],
     ['bytes that are not UTF-8', new Uint8Array([0x7b, 0x22, 0x71, 0x75, 0x65, 0x72, 0x79, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), undefined, 400, 'invalid_encoding', /not valid UTF-8/],
     ['unknown collection', '{"query": "x", "collection": "nope"}', undefined, 404, 'unknown_collection', /serves: default/],
+    ['collection named like a prototype member', '{"query": "x", "collection": "constructor"}', undefined, 404, 'unknown_collection', /serves: default/],
+    ['min_relevance above 1', '{"query": "x", "min_relevance": 1.5}', undefined, 400, 'invalid_request', /min_relevance/],
+    ['filter condition of the wrong type', '{"query": "x", "filter": {"valueOf": {"gt": 1}}}', undefined, 400, 'invalid_request', /filter\.valueOf/],
   ];
+
+  const getCases: [string, string, RegExp][] = [
+    ['__proto__ as a parameter', 'q=x&__proto__=1', /unknown query parameter "__proto__"/],
+    ['the question under the body field name', 'query=flag', /question goes in q/],
+    ['an empty min_score', 'q=x&min_score=', /min_score: must be a number/],
+    ['an empty min_relevance', 'q=x&min_relevance=', /min_relevance: must be a number/],
+    ['a filter that is an array', 'q=x&filter=%5B1%2C2%5D&doc_id=x', /filter: must be a JSON object/],
+    ['doc_id twice', 'q=x&filter=%7B%22doc_id%22%3A%22a%22%7D&doc_id=b', /given twice/],
+  ];
+  for (const [name, query, message] of getCases) {
+    it(`GET with ${name}: 400 invalid_request`, async () => {
+      const res = await service.app.request(`/search?${query}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: { code: 'invalid_request', message: expect.stringMatching(message) } });
+    });
+  }
 
   for (const [name, body, headers, status, code, message] of cases) {
     it(`${name}: ${status} ${code}`, async () => {

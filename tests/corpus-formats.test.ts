@@ -29,7 +29,7 @@ const blockTexts = (id: string) => doc(id).blocks.map((b) => doc(id).text.slice(
 describe('reading a mixed corpus', () => {
   it('reads every supported file, walking directories and skipping hidden ones', () => {
     expect(corpus.documents.map((d) => d.id).sort()).toEqual(
-      ['faq-1', 'faq-2', 'faq-5', 'guide.md', 'legacy/latin1.txt', 'legacy/utf16.txt', 'news/tidal.html', 'notes.txt', 'reports/battery.pdf'].sort(),
+      ['faq-1', 'faq-2', 'faq-5', 'faq-6', 'guide.md', 'legacy/latin1.txt', 'legacy/utf16.txt', 'news/tidal.html', 'notes.txt', 'reports/battery.pdf'].sort(),
     );
   });
 
@@ -101,8 +101,10 @@ describe('an index of the mixed corpus, searched with filters', () => {
     await service.ready;
   });
 
-  async function search(body: object): Promise<SearchResponse> {
-    const res = await service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  /** Filters are the subject here, not relevance: every passing passage is returned. */
+  async function search(body: object | string): Promise<SearchResponse> {
+    const json = typeof body === 'string' ? body : JSON.stringify({ min_relevance: 0, ...body });
+    const res = await service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: json });
     expect(res.status).toBe(200);
     return (await res.json()) as SearchResponse;
   }
@@ -129,6 +131,22 @@ describe('an index of the mixed corpus, searched with filters', () => {
     const pdfOnly = await search({ query: 'cost', top_k: 3, filter: { format: 'pdf' } });
     expect(pdfOnly.results.length).toBeGreaterThan(0);
     expect(pdfOnly.results.every((r) => r.doc_id === 'reports/battery.pdf')).toBe(true);
+  });
+
+  it('treats fields named like Object.prototype members as plain fields', async () => {
+    const ids = async (filter: string) => (await search(`{"query": "shop counters", "top_k": 20, "min_relevance": 0, "filter": ${filter}}`)).results.map((r) => r.doc_id);
+    expect(await ids('{"constructor": "Oak & Sons"}')).toEqual(['faq-6']);
+    expect(await ids('{"toString": "fittings"}')).toEqual(['faq-6']);
+    expect(await ids('{"__proto__": "odd"}')).toEqual(['faq-6']);
+    for (const name of ['hasOwnProperty', 'valueOf', 'isPrototypeOf', 'constructor', '__proto__', '__defineGetter__']) {
+      // No document other than faq-6 has these fields; a prototype member must not match anything.
+      expect(await ids(`{${JSON.stringify(name)}: "nothing like this"}`)).toEqual([]);
+      expect(await ids(`{${JSON.stringify(name)}: {"in": ["x", 1, true]}}`)).toEqual([]);
+    }
+    const viaGet = await service.app.request(`/search?q=shop+counters&min_relevance=0&filter=${encodeURIComponent('{"__proto__":"odd"}')}`);
+    expect(((await viaGet.json()) as SearchResponse).results.map((r) => r.doc_id)).toEqual(['faq-6']);
+    const arrayFilter = await service.app.request('/search?q=shop&filter=%5B1%2C2%5D&doc_id=faq-6');
+    expect(arrayFilter.status).toBe(400);
   });
 
   it('still returns top_k results when the filter excludes the best matches', async () => {
@@ -177,12 +195,20 @@ describe('several collections from one deployment', () => {
     const ask = async (body: object) => service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const mixed = (await (await ask({ query: 'sourdough starter feeding', collection: 'mixed', top_k: 1 })).json()) as SearchResponse;
     expect(mixed).toMatchObject({ collection: 'mixed', results: [{ doc_id: 'notes.txt' }] });
+    // The news article holds nothing about sourdough: the default collection says so.
     const article = (await (await ask({ query: 'sourdough starter feeding', top_k: 1 })).json()) as SearchResponse;
-    expect(article.collection).toBe('default');
-    expect(article.results[0]!.doc_id).toBe('article.txt');
-    const unknown = await ask({ query: 'x', collection: 'nope' });
-    expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_collection' } });
+    expect(article).toMatchObject({ collection: 'default', results: [] });
+    expect(article.no_answer?.message).toMatch(/nothing in these documents/i);
+    const taliban = (await (await ask({ query: 'Which country recognized the Taliban government?', top_k: 1 })).json()) as SearchResponse;
+    expect(taliban.results[0]!.doc_id).toBe('article.txt');
+    // Names that are members of Object.prototype are unknown collections, every time they are asked.
+    for (const name of ['nope', 'constructor', 'toString', 'hasOwnProperty', 'valueOf', 'constructor']) {
+      const unknown = await ask({ query: 'x', collection: name });
+      expect(unknown.status).toBe(404);
+      expect(await unknown.json()).toMatchObject({ error: { code: 'unknown_collection' } });
+    }
+    // Not a collection name at all (names start with a letter or digit).
+    expect((await ask({ query: 'x', collection: '__proto__' })).status).toBe(400);
     const health = (await (await service.app.request('/health')).json()) as { collections: Record<string, unknown> };
     expect(Object.keys(health.collections).sort()).toEqual(['default', 'mixed']);
   });

@@ -23,8 +23,8 @@ export class UnknownCollectionError extends Error {
 }
 
 export interface CollectionsOptions {
-  /** name -> index directory */
-  dirs: Record<string, string>;
+  /** name -> index directory (a Map: the name comes from the request) */
+  dirs: ReadonlyMap<string, string>;
   loadEmbedder: (id: string) => Promise<Embedder>;
   ranking?: RankingSettings;
   /**
@@ -36,13 +36,13 @@ export interface CollectionsOptions {
 }
 
 /** The default index plus every subdirectory of `collectionsDir` that holds a manifest. */
-export function discoverCollections(defaultDir: string, collectionsDir?: string): Record<string, string> {
-  const dirs: Record<string, string> = { [DEFAULT_COLLECTION]: defaultDir };
+export function discoverCollections(defaultDir: string, collectionsDir?: string): Map<string, string> {
+  const dirs = new Map([[DEFAULT_COLLECTION, defaultDir]]);
   if (collectionsDir && fs.existsSync(collectionsDir)) {
     for (const entry of fs.readdirSync(collectionsDir, { withFileTypes: true })) {
       const dir = path.join(collectionsDir, entry.name);
       if (entry.isDirectory() && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(entry.name) && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
-        dirs[entry.name] = dir;
+        dirs.set(entry.name, dir);
       }
     }
   }
@@ -56,15 +56,15 @@ export class Collections {
   constructor(private readonly options: CollectionsOptions) {}
 
   names(): string[] {
-    return Object.keys(this.options.dirs);
+    return [...this.options.dirs.keys()];
   }
 
   dir(name: string): string | undefined {
-    return this.options.dirs[name];
+    return this.options.dirs.get(name);
   }
 
   get(name: string = DEFAULT_COLLECTION): Promise<Searcher> {
-    const dir = this.options.dirs[name];
+    const dir = this.options.dirs.get(name);
     if (!dir) return Promise.reject(new UnknownCollectionError(name, this.names()));
     let searcher = this.searchers.get(name);
     if (!searcher) {

@@ -7,20 +7,23 @@ import type { MetadataScalar } from '../corpus/document.js';
 import type { ChunkStore, DocumentRecord } from '../index/store.js';
 
 export type FilterCondition = MetadataScalar | { in: MetadataScalar[] };
-export type Filter = Record<string, FilterCondition>;
+/** Field name to condition. A Map, not an object: a field may be called `constructor` or `__proto__`. */
+export type Filter = ReadonlyMap<string, FilterCondition>;
 
 /** Fields every document has; anything else is looked up in its metadata. */
-const BUILT_IN: Record<string, (d: DocumentRecord) => unknown> = {
-  doc_id: (d) => d.id,
-  title: (d) => d.title,
-  path: (d) => d.path,
-  url: (d) => d.url,
-  format: (d) => d.format,
-};
+const BUILT_IN = new Map<string, (d: DocumentRecord) => unknown>([
+  ['doc_id', (d) => d.id],
+  ['title', (d) => d.title],
+  ['path', (d) => d.path],
+  ['url', (d) => d.url],
+  ['format', (d) => d.format],
+]);
 
 function fieldValue(doc: DocumentRecord, field: string): unknown {
-  const builtIn = BUILT_IN[field];
-  return builtIn ? builtIn(doc) : doc.metadata[field];
+  const builtIn = BUILT_IN.get(field);
+  if (builtIn) return builtIn(doc);
+  // Own fields only: metadata is a plain object, and "toString" is not a field a document has.
+  return Object.hasOwn(doc.metadata, field) ? doc.metadata[field] : undefined;
 }
 
 function matches(value: unknown, condition: FilterCondition): boolean {
@@ -36,8 +39,8 @@ export interface ChunkMask {
 
 /** Which chunks pass the filter; undefined when there is nothing to filter. */
 export function compileFilter(filter: Filter | undefined, store: ChunkStore): ChunkMask | undefined {
-  if (!filter || Object.keys(filter).length === 0) return undefined;
-  const conditions = Object.entries(filter);
+  if (!filter || filter.size === 0) return undefined;
+  const conditions = [...filter];
   const allowed = new Uint8Array(store.chunks.length);
   let count = 0;
   for (const doc of store.documents) {

@@ -82,6 +82,8 @@ export const JSONL = [
   '{"id": "faq-3", "title": "broken line',
   JSON.stringify({ id: 'faq-4', title: 'No text here' }),
   JSON.stringify({ _id: 'faq-5', title: 'Shipping', text: 'Orders ship from the Lisbon warehouse within two working days.', metadata: { lang: 'pt', tags: ['shipping', 'logistics'] } }),
+  // Metadata fields named like Object.prototype members are fields like any other.
+  '{"id": "faq-6", "title": "Store fittings", "text": "The shop counters were built by a local joinery.", "metadata": {"constructor": "Oak & Sons", "toString": "fittings", "__proto__": "odd"}}',
 ].join('\n');
 
 export async function writeMixedCorpus(dir: string): Promise<void> {

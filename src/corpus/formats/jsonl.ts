@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import readline from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Metadata, SourceDocument } from '../document.js';
-import { metadataValue } from './metadata.js';
+import { metadataValue, setMetadata } from './metadata.js';
 import { parseTextStructure } from './text-structure.js';
 import type { CorpusFile, FormatReader } from './format.js';
 
@@ -26,7 +26,7 @@ function collectMetadata(record: Record<string, unknown>): Metadata {
     for (const [key, value] of Object.entries(source)) {
       if (source === record && RESERVED.has(key)) continue;
       const v = metadataValue(value);
-      if (v !== undefined) metadata[key] = v;
+      if (v !== undefined) setMetadata(metadata, key, v);
     }
   }
   return metadata;

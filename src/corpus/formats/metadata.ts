@@ -12,11 +12,19 @@ export function metadataValue(v: unknown): MetadataValue | undefined {
   return undefined;
 }
 
+/**
+ * Adds a field as an own property. Assignment would not do: `out["__proto__"] = v` sets the
+ * prototype instead, so a document's field of that name would vanish.
+ */
+export function setMetadata(out: Metadata, key: string, value: MetadataValue): void {
+  Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+}
+
 export function scalarMetadata(fields: Record<string, unknown>): Metadata {
   const out: Metadata = {};
   for (const [k, v] of Object.entries(fields)) {
     const value = metadataValue(v);
-    if (value !== undefined) out[k] = value;
+    if (value !== undefined) setMetadata(out, k, value);
   }
   return out;
 }

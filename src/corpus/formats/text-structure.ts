@@ -3,6 +3,7 @@
  * without closing punctuation standing alone is a heading; the first such line is the title; a
  * trailing block of "Source: ..." style lines is attribution, kept as metadata, not as text.
  */
+import { setMetadata } from './metadata.js';
 import type { Metadata, TextBlock } from '../document.js';
 
 interface Paragraph {
@@ -77,7 +78,7 @@ function takeAttribution(paragraphs: Paragraph[]): { metadata: Metadata; url?: s
       const key = m![1]!.toLowerCase();
       const value = m![2]!;
       if (URL_KEYS.has(key) && /^https?:\/\//i.test(value)) url ??= value;
-      else metadata[key] = value;
+      else setMetadata(metadata, key, value);
     }
   }
   return url === undefined ? { metadata } : { metadata, url };
