@@ -12,6 +12,7 @@ class PreparePackage {
     this.log = log;
     const prepare = () => this.prepare();
     this.hooks = {
+      initialize: () => this.splitCorsOrigins(),
       'before:package:createDeploymentArtifacts': prepare,
       'before:deploy:function:packageFunction': prepare,
       'before:invoke:local:invoke': () => {
@@ -36,6 +37,16 @@ class PreparePackage {
       env: { ...process.env, SEMSEARCH_INVOKE_LOCAL_REEXEC: '1' },
     });
     process.exit(result.status === null ? 1 : result.status);
+  }
+
+  /**
+   * `--param="corsOrigins=https://a.example,https://b.example"` is one string; API Gateway wants
+   * a list. Variables are resolved by the time `initialize` runs, so split them here.
+   */
+  splitCorsOrigins() {
+    const cors = this.serverless.service.provider.httpApi && this.serverless.service.provider.httpApi.cors;
+    if (!cors || !Array.isArray(cors.allowedOrigins)) return;
+    cors.allowedOrigins = cors.allowedOrigins.flatMap((o) => String(o).split(',').map((s) => s.trim()).filter(Boolean));
   }
 
   prepare() {

@@ -19,11 +19,12 @@ const SERVERLESS = path.join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 
 const FUNCTION = 'semantic-search-dev-search';
 const QUESTION = 'What did the Russian Supreme Court do in April?';
 const ANSWER = 'Supreme Court removed the organization';
+const ORIGINS = ['https://a.example', 'https://b.example'];
 const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
 
-function run(command: string, args: string[], timeoutMs: number): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(command: string, args: string[], timeoutMs: number, childEnv: NodeJS.ProcessEnv = env): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    const child = spawn(command, args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -64,8 +65,11 @@ async function startOffline(extra: string[] = []): Promise<{ child: ChildProcess
   return { child, http: `http://127.0.0.1:${httpPort}`, lambda: `http://127.0.0.1:${lambdaPort}`, stop };
 }
 
+/** `ask` as a user without any AWS credentials or region would run it against the local emulator. */
+const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
+
 function ask(args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], 60_000);
+  return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], 60_000, { ...userEnv, HOME: os.tmpdir() });
 }
 
 beforeAll(async () => {
@@ -78,12 +82,23 @@ describe('serverless package', () => {
   let unpacked: string;
 
   beforeAll(async () => {
-    const result = await run(process.execPath, [SERVERLESS, 'package'], 300_000);
+    const result = await run(process.execPath, [SERVERLESS, 'package', `--param=corsOrigins=${ORIGINS.join(',')}`], 300_000);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     zip = path.join(PROJECT_ROOT, '.serverless', 'semantic-search.zip');
     unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-unpacked-'));
     new AdmZip(zip).extractAllTo(unpacked, true);
   }, 320_000);
+
+  it('lists every CORS origin given, in API Gateway and in the function', () => {
+    const template = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as {
+      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+    };
+    const resources = Object.values(template.Resources);
+    const api = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Api')!;
+    expect((api.Properties.CorsConfiguration as { AllowOrigins: string[] }).AllowOrigins).toEqual(ORIGINS);
+    const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function')!;
+    expect((fn.Properties.Environment as { Variables: Record<string, string> }).Variables.CORS_ORIGINS).toBe(ORIGINS.join(','));
+  });
 
   it('stays under Lambda limits: 50 MB zipped, 250 MB unzipped', () => {
     const zipped = fs.statSync(zip).size;
@@ -155,7 +170,7 @@ describe('serverless offline and npm run ask', () => {
     expect(json.code, json.stderr).toBe(0);
     expect((JSON.parse(json.stdout) as { results: { text: string }[] }).results[0]!.text).toContain(ANSWER);
     const readable = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, QUESTION]);
-    expect(readable.stdout).toMatch(/^\[1\] Russia becomes the first country.*\(score \d\.\d{3}\)\n {4}/);
+    expect(readable.stdout).toMatch(/^\[1\] Russia becomes the first country.*\(relevance \d\.\d{2}\)\n {4}/);
     expect(readable.stdout).toContain('source: https://www.toutiao.com/article/1836679694035980/');
   });
 

@@ -14,6 +14,20 @@ export interface LambdaClientOptions {
   endpoint?: string;
 }
 
+/** Whether a URL points at this machine (a local emulator), where no AWS credentials are needed. */
+export function isLoopback(url: string): boolean {
+  let host: string;
+  try {
+    host = new URL(url).hostname;
+  } catch {
+    return false;
+  }
+  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** Placeholder credentials: an emulator on loopback accepts any signature. Never sent elsewhere. */
+const LOOPBACK_CREDENTIALS = { accessKeyId: 'local-emulator', secretAccessKey: 'local-emulator' };
+
 export class LambdaSearchClient {
   private readonly client: LambdaClient;
 
@@ -23,11 +37,12 @@ export class LambdaSearchClient {
   ) {
     // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is noise here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-    // The SDK's default credential chain reads the named profile from AWS_PROFILE.
-    if (options.profile) process.env.AWS_PROFILE = options.profile;
+    const local = options.endpoint !== undefined && isLoopback(options.endpoint);
     this.client = new LambdaClient({
       ...(options.region ? { region: options.region } : {}),
+      ...(options.profile ? { profile: options.profile } : {}),
       ...(options.endpoint ? { endpoint: options.endpoint } : {}),
+      ...(local && !options.profile ? { credentials: LOOPBACK_CREDENTIALS } : {}),
     });
   }
 
