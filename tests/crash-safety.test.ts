@@ -126,3 +126,21 @@ describe('concurrent builds into one directory', () => {
     await readIndexFiles(dir);
   });
 });
+
+describe('a build after one that died on a full disk', () => {
+  it('replaces a truncated file left under the name it would publish, instead of trusting the name', async () => {
+    const dir = (await buildArticleIndex()).out;
+    const manifest = (await readIndexFiles(dir)).manifest;
+    // What a write cut short by ENOSPC leaves: the right content-addressed name, the first 8 KiB.
+    for (const ref of Object.values(manifest.files)) {
+      const file = path.join(dir, ref.name);
+      fs.writeFileSync(file, fs.readFileSync(file).subarray(0, Math.min(8192, ref.bytes - 1)));
+    }
+    await expect(readIndexFiles(dir)).rejects.toThrow(/damaged/);
+    const rebuilt = await buildArticleIndex(dir, true);
+    expect(rebuilt.status).toBe('built');
+    expect(rebuilt.manifest.files).toEqual(manifest.files); // same names, now with their full content
+    const searcher = await Searcher.open(dir, { embedder: await sharedEmbedder() });
+    expect((await searcher.search({ query: 'Taliban recognition by Russia', topK: 1, mode: 'hybrid' })).results).toHaveLength(1);
+  });
+});

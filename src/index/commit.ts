@@ -16,13 +16,28 @@ export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
 }
 
+/** Writes all of it or throws: write(2) may write less than asked (a full disk, a signal). */
 function writeSynced(file: string, data: Buffer | string): void {
+  const bytes = typeof data === 'string' ? Buffer.from(data) : data;
   const fd = fs.openSync(file, 'w');
   try {
-    fs.writeSync(fd, typeof data === 'string' ? Buffer.from(data) : data);
+    for (let done = 0; done < bytes.length; ) {
+      const n = fs.writeSync(fd, bytes, done, bytes.length - done);
+      if (n <= 0) throw new Error(`could not write ${file}: no progress after ${done} of ${bytes.length} bytes`);
+      done += n;
+    }
     fs.fsyncSync(fd);
   } finally {
     fs.closeSync(fd);
+  }
+}
+
+/** True when the file holds exactly what the reference says (size first: cheap, then the hash). */
+export function fileMatches(file: string, ref: FileRef): boolean {
+  try {
+    return fs.statSync(file).size === ref.bytes && sha256(fs.readFileSync(file)) === ref.sha256;
+  } catch {
+    return false;
   }
 }
 
@@ -66,14 +81,20 @@ export class Staging {
     return ref;
   }
 
-  /** Moves the data files in, then swaps the manifest in atomically, then collects garbage. */
+  /**
+   * Moves the data files in, verifies every one the manifest names, then swaps the manifest in
+   * atomically, then collects garbage. A file already there under the same name is kept only if
+   * its content checks out: a build that died on a full disk can leave a truncated one behind.
+   */
   commit(manifest: Manifest): void {
     for (const ref of this.refs.values()) {
       const target = path.join(this.dir, ref.name);
-      // Same name means same content: an identical file from an earlier build stays as it is.
-      if (!fs.existsSync(target)) fs.renameSync(path.join(this.path, ref.name), target);
+      if (!fileMatches(target, ref)) fs.renameSync(path.join(this.path, ref.name), target);
     }
     syncDir(this.dir);
+    for (const ref of Object.values(manifest.files)) {
+      if (!fileMatches(path.join(this.dir, ref.name), ref)) throw new Error(`${ref.name} does not match what was written (${ref.bytes} bytes); the index was left as it was`);
+    }
     const staged = path.join(this.path, MANIFEST_FILE);
     writeSynced(staged, `${JSON.stringify(manifest, null, 2)}\n`);
     fs.renameSync(staged, path.join(this.dir, MANIFEST_FILE));

@@ -47,6 +47,10 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
   try {
     const graphFile = staging.scratch('graph.hnsw');
     hnsw.write(graphFile);
+    // hnswlib writes through a C++ stream that does not report a short write: read the graph
+    // back and check it holds every vector before it is published.
+    const written = HnswIndex.read(graphFile, parts.vectors.dimension, hnswSettings(parts.settings.hnsw)).count;
+    if (written !== parts.vectors.count) throw new Error(`the HNSW graph was written incompletely (${written} of ${parts.vectors.count} vectors); the index was left as it was`);
     const graph = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
     const files = {
