@@ -104,4 +104,22 @@ describe('chunkDocument', () => {
     expect(chunks.length).toBeGreaterThan(10);
     for (const c of chunks) expect(embedder.countPassageTokens(c.embedInput)).toBeLessThanOrEqual(128);
   });
+
+  it('is linear in a run without whitespace: the characters it tokenizes grow with the run, not its square', async () => {
+    const embedder = await sharedEmbedder();
+    // What a base64 blob or minified code looks like to the chunker: one "word" of any length.
+    const tokenized = (length: number) => {
+      let chars = 0;
+      const blob = Array.from({ length }, (_, i) => 'QmFzZTY0IGJsb2Igb2YgYnl0ZXM+/='[(i * 7) % 29]).join('');
+      const chunks = chunkDocument(docFrom(`A file\n\n${blob}\n`), settings(128), (t) => ((chars += t.length), embedder.countPassageTokens(t)));
+      expect(chunks.map((c) => c.text).join('')).toContain(blob); // cut into pieces, nothing lost
+      expect(chunks.every((c) => embedder.countPassageTokens(c.embedInput) <= 128)).toBe(true);
+      return chars / length;
+    };
+    const small = tokenized(5_000);
+    const large = tokenized(40_000);
+    // Quadratic splitting read each 40k-character run ~8 times more per character than a 5k one.
+    expect(large).toBeLessThan(small * 2);
+    expect(large).toBeLessThan(40);
+  });
 });

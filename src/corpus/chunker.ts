@@ -88,10 +88,9 @@ class Costs {
     return this.count(this.text.slice(span.start, span.end)) - this.overhead;
   }
 
-  estimate(costs: number[], first: number, last: number): number {
-    let sum = this.base;
-    for (let k = first; k <= last; k++) sum += costs[k]!;
-    return sum;
+  /** Tokens of the context line and the prefix, paid once per passage. */
+  get fixed(): number {
+    return this.base;
   }
 }
 
@@ -102,7 +101,8 @@ function pack(units: Span[], overlap: number, max: number, costs: Costs, fits: F
   let first = 0;
   while (first < units.length) {
     let last = first;
-    while (last + 1 < units.length && costs.estimate(unitCosts, first, last + 1) <= max) last++;
+    let estimate = costs.fixed + unitCosts[first]!;
+    while (last + 1 < units.length && estimate + unitCosts[last + 1]! <= max) estimate += unitCosts[++last]!;
     while (last > first && !fits({ start: units[first]!.start, end: units[last]!.end })) last--;
     spans.push({ start: units[first]!.start, end: units[last]!.end });
     if (last + 1 >= units.length) break;
@@ -117,13 +117,25 @@ function splitAtWords(text: string, span: Span, max: number, costs: Costs, fits:
   return pack(pieces, 0, max, costs, fits);
 }
 
-/** Last resort for a "word" longer than the window (a URL, a base64 blob): binary search. */
+/**
+ * Last resort for a "word" longer than the window (a URL, a base64 blob, minified code). Each piece
+ * is found by galloping (1, 2, 4, ... characters) and then bisecting between the last length that
+ * fit and the first that did not, so every probe is at most twice the piece: the work is linear in
+ * the run, where bisecting over the whole remaining run was quadratic.
+ */
 function splitAtCharacters(span: Span, fits: Fits): Span[] {
   const pieces: Span[] = [];
   let start = span.start;
   while (start < span.end) {
-    let lo = start + 1;
-    let hi = span.end;
+    let lo = start + 1; // one character always goes, even if it does not fit
+    let step = 1;
+    let hi = Math.min(span.end, lo + step);
+    while (hi > lo && fits({ start, end: hi })) {
+      lo = hi;
+      step *= 2;
+      hi = Math.min(span.end, lo + step);
+    }
+    hi = hi > lo ? hi - 1 : lo; // the last probe did not fit (or the run ended)
     while (lo < hi) {
       const mid = Math.ceil((lo + hi) / 2);
       if (fits({ start, end: mid })) lo = mid;
