@@ -1,11 +1,12 @@
 /** npm run build-index -- [--corpus <dir|file>] [--out <dir>] [--embedder <id>] [--force] */
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { buildIndex, type BuildReport } from '../src/index/build-index.js';
+import { DEFAULT_BUILD_SETTINGS, MAX_OVERLAP_SENTENCES, MIN_WINDOW_TOKENS } from '../src/index/settings.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { embeddingProgressBar } from '../src/index/progress.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd } from '../src/paths.js';
-import type { ChunkContext } from '../src/corpus/chunker.js';
-import { positiveInt } from './lib/cli.js';
+import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
+import { nonNegativeInt, positiveInt } from './lib/cli.js';
 
 function summary(report: BuildReport): string {
   const d = report.documents;
@@ -28,9 +29,9 @@ const program = new Command('build-index')
   .option('--corpus <path>', 'directory or file to index', DEFAULT_CORPUS_DIR)
   .option('--out <dir>', 'index directory to write', DEFAULT_INDEX_DIR)
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
-  .option('--max-tokens <n>', 'chunk window in tokens (at most what the embedder reads)', positiveInt)
-  .option('--overlap <n>', 'sentences repeated between split chunks', (v) => Number(v))
-  .option('--context <kind>', 'context embedded before each passage: none | title | title+section')
+  .option('--max-tokens <n>', `chunk window in tokens (${MIN_WINDOW_TOKENS} up to what the embedder reads, its default)`, positiveInt)
+  .option('--overlap <n>', `sentences repeated between split chunks (0-${MAX_OVERLAP_SENTENCES})`, nonNegativeInt)
+  .addOption(new Option('--context <kind>', 'context embedded before each passage').choices(CHUNK_CONTEXTS).default(DEFAULT_BUILD_SETTINGS.context))
   .option('--workers <n>', 'embedding worker threads (default: one per core)', positiveInt)
   .option('--max-file-mb <n>', 'skip files larger than this (JSON Lines is streamed and exempt)', positiveInt)
   .option('--force', 'rebuild even if the corpus and settings are unchanged')

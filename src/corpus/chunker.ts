@@ -7,7 +7,8 @@
 import type { SourceDocument, TextBlock } from './document.js';
 import { sentenceSpans, wordSpans, type Span } from './segment.js';
 
-export type ChunkContext = 'none' | 'title' | 'title+section';
+export const CHUNK_CONTEXTS = ['none', 'title', 'title+section'] as const;
+export type ChunkContext = (typeof CHUNK_CONTEXTS)[number];
 
 export interface ChunkingSettings {
   /** Token window of one embedded passage, including the context line and any prefix. */

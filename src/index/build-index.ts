@@ -3,6 +3,7 @@
  * embedded by the previous build with the same settings reuse that vector, so editing one file
  * re-embeds only its changed passages. Nothing is published until every file is written.
  */
+import path from 'node:path';
 import { loadCorpus, type LoadOptions, type SkippedFile } from '../corpus/load-corpus.js';
 import { chunkDocument, contextLine, type Chunk } from '../corpus/chunker.js';
 import { sentenceSpans } from '../corpus/segment.js';
@@ -14,7 +15,7 @@ import { sha256 } from './commit.js';
 import { withBuildLock, writeIndex } from './write-index.js';
 import { embedderRecord, FORMAT_VERSION, type Manifest } from './manifest.js';
 import { readIndexFiles, readManifest } from './read-index.js';
-import { DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
+import { checkBuildSettings, DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
 import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
 import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
@@ -46,12 +47,17 @@ export interface BuildReport {
 
 export class EmptyCorpusError extends Error {}
 
-function documentHash(doc: SourceDocument): string {
+export function documentHash(doc: SourceDocument): string {
   return sha256(JSON.stringify([doc.id, doc.title, doc.text, doc.blocks, doc.source, doc.metadata]));
 }
 
 function settingsHash(embedder: Embedder, recorded: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>): string {
   return sha256(JSON.stringify([FORMAT_VERSION, embedder.info, recorded]));
+}
+
+/** Equal for an index and a corpus means the build would change nothing. */
+export function corpusFingerprint(settingsHashValue: string, documents: SourceDocument[], hashes = documents.map(documentHash)): string {
+  return sha256(JSON.stringify([settingsHashValue, documents.map((d, i) => [d.id, hashes[i]])]));
 }
 
 export function inputHash(input: string): string {
@@ -81,7 +87,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const log = options.log ?? (() => {});
   const settings: BuildSettings = { ...DEFAULT_BUILD_SETTINGS, ...options.settings };
   const { embedder } = options;
-  const maxTokens = Math.min(settings.maxTokens ?? embedder.info.maxTokens, embedder.info.maxTokens);
+  checkBuildSettings(settings, embedder.info.maxTokens);
+  const maxTokens = settings.maxTokens ?? embedder.info.maxTokens;
   const recorded = manifestSettings(settings, maxTokens);
   const settingsHashValue = settingsHash(embedder, recorded);
   const embedderRecorded = embedderRecord(embedder.info);
@@ -93,7 +100,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     throw new EmptyCorpusError(`no readable documents in ${options.corpus}; the index was left as it was`);
   }
   const hashes = corpus.documents.map(documentHash);
-  const fingerprint = sha256(JSON.stringify([settingsHashValue, corpus.documents.map((d, i) => [d.id, hashes[i]])]));
+  const fingerprint = corpusFingerprint(settingsHashValue, corpus.documents, hashes);
 
   return withBuildLock(options.out, async () => {
     let previous: Manifest | undefined;
@@ -187,6 +194,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         corpus: {
           settings_hash: settingsHashValue,
           fingerprint,
+          source: path.relative(options.out, options.corpus).split(path.sep).join('/'),
           documents: corpus.documents.map((d, i) => ({ id: d.id, hash: hashes[i]!, chunks: perDoc[i]!.length })),
         },
       },

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { EmbedderInfo } from '../embed/embedder.js';
+import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
 
 export const INDEX_FORMAT = 'semantic-search-index';
 export const FORMAT_VERSION = 1;
@@ -36,7 +37,7 @@ export const ManifestSchema = z.object({
     max_tokens: z.number().int().positive(),
     overlap_sentences: z.number().int().nonnegative(),
     min_tokens: z.number().int().nonnegative(),
-    context: z.enum(['none', 'title', 'title+section']),
+    context: z.enum(CHUNK_CONTEXTS),
   }),
   lexical: z.object({ stem: z.boolean(), stopwords: z.boolean() }),
   hnsw: z.object({
@@ -52,6 +53,8 @@ export const ManifestSchema = z.object({
     settings_hash: z.string(),
     /** Hash over the settings and every document's hash: equal means nothing to rebuild. */
     fingerprint: z.string(),
+    /** The corpus it was built from, relative to the index directory (to tell a stale index). */
+    source: z.string().optional(),
     documents: z.array(z.object({ id: z.string(), hash: z.string(), chunks: z.number().int().nonnegative() })),
   }),
   files: z.object({ chunks: FileRef, lexical: FileRef, vectors: FileRef, hnsw: FileRef }),

@@ -1,5 +1,5 @@
 /** Build-time settings that shape an index; all of them are recorded in its manifest. */
-import type { ChunkContext } from '../corpus/chunker.js';
+import { CHUNK_CONTEXTS, type ChunkContext } from '../corpus/chunker.js';
 import type { AnalyzerSettings } from '../search/analyzer.js';
 import { DEFAULT_HNSW, type HnswSettings } from '../search/hnsw.js';
 import type { Manifest } from './manifest.js';
@@ -20,7 +20,7 @@ export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
   context: 'title+section',
   minTokens: 24,
   // Keeping stop words scored +0.002 nDCG@10 on SciFact but put wrong passages first on the news
-  // article: removal stays (see README, Retrieval quality).
+  // article: removal stays (see docs/evaluation.md).
   analyzer: { stem: true, stopwords: true },
   hnsw: DEFAULT_HNSW,
 };
@@ -38,4 +38,29 @@ export function manifestSettings(settings: BuildSettings, maxTokens: number): Pi
       seed: settings.hnsw.seed,
     },
   };
+}
+
+/** Below this a passage is a few words: too little to embed well or to be worth returning. */
+export const MIN_WINDOW_TOKENS = 32;
+/** Sentences repeated between split chunks; more would repeat most of a 128-token passage. */
+export const MAX_OVERLAP_SENTENCES = 8;
+
+export class InvalidBuildSettingsError extends Error {}
+
+/**
+ * Refuses settings that would build an index the server cannot load or one that silently drops
+ * text (a NaN or negative overlap), before the corpus is read or the index directory touched.
+ */
+export function checkBuildSettings(settings: BuildSettings, embedderMaxTokens: number): void {
+  const problems: string[] = [];
+  const { maxTokens, overlapSentences, context, minTokens } = settings;
+  if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < MIN_WINDOW_TOKENS || maxTokens > embedderMaxTokens)) {
+    problems.push(`max tokens must be an integer from ${MIN_WINDOW_TOKENS} to ${embedderMaxTokens} (what the embedder reads), not ${maxTokens}`);
+  }
+  if (!Number.isInteger(overlapSentences) || overlapSentences < 0 || overlapSentences > MAX_OVERLAP_SENTENCES) {
+    problems.push(`overlap must be a whole number of sentences from 0 to ${MAX_OVERLAP_SENTENCES}, not ${overlapSentences}`);
+  }
+  if (!(CHUNK_CONTEXTS as readonly string[]).includes(context)) problems.push(`context must be one of ${CHUNK_CONTEXTS.join(', ')}, not "${context}"`);
+  if (!Number.isInteger(minTokens) || minTokens < 0) problems.push(`min tokens must be a non-negative integer, not ${minTokens}`);
+  if (problems.length > 0) throw new InvalidBuildSettingsError(`invalid build settings: ${problems.join('; ')}; the index was left as it was`);
 }
