@@ -119,4 +119,48 @@ describe('index integrity', () => {
     expect(body.error.code).toBe('index_unavailable');
     expect(body.error.message).toMatch(/vectors-[0-9a-f]+\.f32 is missing.*npm run build-index/);
   });
+
+  /** /health and /search of a service over `dir`, loading embedders with `load`. */
+  async function served(dir: string, load: (id: string) => Promise<import('../src/embed/embedder.js').Embedder>, apiKey?: () => Promise<string>) {
+    const service = createService({ config: { indexDir: dir, corsOrigins: ['*'], ...(apiKey ? { apiKey } : {}) }, logger: createLogger({ level: 'silent' }), loadEmbedder: load });
+    await service.ready;
+    const health = await service.app.request('/health');
+    const search = await service.app.request('/search?q=Taliban', { headers: { 'x-api-key': 'k' } });
+    return { health: { status: health.status, body: (await health.json()) as { message?: string } }, search: { status: search.status, body: (await search.json()) as { error: { code: string; message: string } } } };
+  }
+
+  it.each([
+    ['a model that is not installed', () => Promise.reject(new Error('model files for transformers:Xenova/bge-small-en-v1.5 are not in models/'))],
+    [
+      'a warm-up failure in the embedder',
+      async () => Object.assign(Object.create(await sharedEmbedder()) as object, { embedQueries: () => Promise.reject(new Error('onnxruntime: failed to allocate')) }),
+    ],
+  ])('%s: every /search is a 503 index_unavailable with the cause and a fix, as /health says', async (_, load) => {
+    const { health, search } = await served(pristine, load as never);
+    expect(health.status).toBe(503);
+    expect(search.status).toBe(503);
+    expect(search.body.error.code).toBe('index_unavailable');
+    expect(search.body.error.message).toMatch(/could not be loaded: .*(not in models|failed to allocate).*Fix: .*fetch-model.*build-index/);
+  });
+
+  it('an HNSW file the library cannot read is a 503 too', async () => {
+    const dir = copyIndex();
+    const hnsw = path.join(dir, manifest.files.hnsw.name);
+    const garbage = Buffer.alloc(manifest.files.hnsw.bytes, 0xff); // same size; the checksum is updated to match
+    fs.writeFileSync(hnsw, garbage);
+    const sha = (await import('node:crypto')).createHash('sha256').update(garbage).digest('hex');
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, files: { ...manifest.files, hnsw: { ...manifest.files.hnsw, sha256: sha } } }));
+    const { search } = await served(dir, sharedEmbedder);
+    expect(search.status).toBe(503);
+    expect(search.body.error.code).toBe('index_unavailable');
+  });
+
+  it('an API key that cannot be read: /search is 503 auth_unavailable, /health reports it, nothing leaks', async () => {
+    const { health, search } = await served(pristine, sharedEmbedder, () => Promise.reject(new Error('AccessDeniedException: arn:aws:ssm:eu-west-1:123:parameter/secret')));
+    expect(search.status).toBe(503);
+    expect(search.body.error.code).toBe('auth_unavailable');
+    expect(JSON.stringify(search.body)).not.toContain('arn:aws');
+    expect(health.status).toBe(503);
+    expect(health.body.message).toMatch(/api key: the API key could not be read/);
+  });
 });

@@ -18,7 +18,7 @@ import { parseSearchBody, parseSearchParams, type ParsedSearch } from './validat
 import { registerOpenApi } from './openapi.js';
 import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
 import { IndexLoadError } from '../index/read-index.js';
-import { checkApiKey, type ApiKeySource } from './auth.js';
+import { checkApiKey, expectedKey, type ApiKeySource } from './auth.js';
 
 export interface AppOptions {
   collections: Collections;
@@ -130,6 +130,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
         failures.push(`${name}: ${(r.reason as Error).message}`);
       }
     });
+    if (options.apiKey) await expectedKey(options.apiKey).catch((err: Error) => failures.push(`api key: ${err.message}`));
     const ok = failures.length === 0;
     return c.json(
       { status: ok ? 'ok' : 'unavailable', model: summary[DEFAULT_COLLECTION]?.model, collections: summary, ...(ok ? {} : { message: failures.join('; ') }) },
@@ -161,7 +162,10 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   app.onError((err, c) => {
     const info = c.get('info');
     const error = toApiError(err);
-    if (error.status >= 500) logger.error({ msg: 'request failed', id: info?.id, err: { name: err.name, message: err.message, stack: err.stack } });
+    if (error.status >= 500) {
+      const cause = err.cause instanceof Error ? { cause: err.cause.message } : {};
+      logger.error({ msg: 'request failed', id: info?.id, err: { name: err.name, message: err.message, stack: err.stack, ...cause } });
+    }
     if (error.status === 401) c.header('WWW-Authenticate', 'Bearer');
     return c.json(error.toJSON(), error.status);
   });

@@ -21,9 +21,19 @@ export function presentedKey(headers: Headers): string | undefined {
   return bearer?.[1]?.trim();
 }
 
+/** The configured key; a failure to read it (SSM down, no permission) refuses every request as 503. */
+export async function expectedKey(source: ApiKeySource): Promise<string> {
+  try {
+    return await source();
+  } catch (err) {
+    // The cause (a parameter name, an IAM message) goes to the log, not to an unauthenticated caller.
+    throw new ApiError(503, 'auth_unavailable', 'the API key could not be read from its store; requests are refused until it can be', undefined, { cause: err });
+  }
+}
+
 export async function checkApiKey(headers: Headers, source: ApiKeySource): Promise<void> {
   const given = presentedKey(headers);
   if (!given) throw new ApiError(401, 'unauthorized', 'this endpoint needs an API key: send it in the "x-api-key" header or as "Authorization: Bearer <key>"');
-  const expected = await source();
+  const expected = await expectedKey(source);
   if (!timingSafeEqual(digest(given), digest(expected))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
 }

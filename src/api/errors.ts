@@ -12,6 +12,7 @@ export type ErrorCode =
   | 'unauthorized'
   | 'unknown_collection'
   | 'index_unavailable'
+  | 'auth_unavailable'
   | 'internal_error';
 
 export interface ErrorDetail {
@@ -25,8 +26,9 @@ export class ApiError extends Error {
     readonly code: ErrorCode,
     message: string,
     readonly details?: ErrorDetail[],
+    options?: ErrorOptions,
   ) {
-    super(message);
+    super(message, options);
   }
 
   toJSON(): { error: { code: ErrorCode; message: string; details?: ErrorDetail[] } } {

@@ -9,7 +9,7 @@ const errors = {
   404: { description: 'Unknown collection', content: { 'application/json': { schema: ErrorSchema } } },
   413: { description: `Body larger than ${LIMITS.maxBodyBytes} bytes`, content: { 'application/json': { schema: ErrorSchema } } },
   415: { description: 'Body not sent as UTF-8 JSON', content: { 'application/json': { schema: ErrorSchema } } },
-  503: { description: 'Index unavailable (missing or damaged); the message names the fix', content: { 'application/json': { schema: ErrorSchema } } },
+  503: { description: 'Index unavailable (missing, damaged or not loadable) or the API key unreadable; the message names the fix', content: { 'application/json': { schema: ErrorSchema } } },
 };
 
 export const API_DESCRIPTION =
@@ -45,7 +45,7 @@ export function registerOpenApi(app: OpenAPIHono<any>): void {
     summary: 'Readiness: the index and model are loaded',
     responses: {
       200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } },
-      503: { description: 'An index could not be loaded', content: { 'application/json': { schema: HealthSchema } } },
+      503: { description: 'An index or the API key could not be loaded', content: { 'application/json': { schema: HealthSchema } } },
     },
   });
   app.doc31('/openapi.json', (c) => ({

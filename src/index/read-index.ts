@@ -12,7 +12,7 @@ import type { LexicalIndexData } from '../search/bm25.js';
 import { VectorStore } from '../search/vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
 
-export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch';
+export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch' | 'load_failed';
 
 export class IndexLoadError extends Error {
   constructor(

@@ -8,6 +8,7 @@ import path from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import { QueryCoalescer } from '../embed/query-coalescer.js';
 import { MANIFEST_FILE } from '../index/manifest.js';
+import { IndexLoadError } from '../index/read-index.js';
 import { Searcher } from './searcher.js';
 import type { RankingSettings } from './defaults.js';
 
@@ -49,6 +50,21 @@ export function discoverCollections(defaultDir: string, collectionsDir?: string)
   return dirs;
 }
 
+/**
+ * Whatever stopped an index from loading (a model that is not installed, an unknown embedder, the
+ * HNSW library refusing its file, a failed warm-up) is reported as the index being unavailable,
+ * with its cause: a 503 with a fix for every request, as /health says, not a bare 500.
+ */
+function asLoadError(err: unknown, dir: string): IndexLoadError {
+  if (err instanceof IndexLoadError) return err;
+  const cause = err instanceof Error ? err.message : String(err);
+  return new IndexLoadError(
+    'load_failed',
+    `index at ${dir} could not be loaded: ${cause}`,
+    'install the embedder its manifest names (`npm run fetch-model -- <model>` for a Transformers.js model) or rebuild the index with `npm run build-index -- --force`',
+  );
+}
+
 export class Collections {
   private readonly searchers = new Map<string, Promise<Searcher>>();
   private readonly embedders = new Map<string, Promise<Embedder>>();
@@ -68,7 +84,9 @@ export class Collections {
     if (!dir) return Promise.reject(new UnknownCollectionError(name, this.names()));
     let searcher = this.searchers.get(name);
     if (!searcher) {
-      searcher = Searcher.open(dir, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) });
+      searcher = Searcher.open(dir, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) }).catch(
+        (err: unknown) => Promise.reject(asLoadError(err, dir)),
+      );
       this.searchers.set(name, searcher);
     }
     return searcher;
