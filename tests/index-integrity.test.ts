@@ -2,6 +2,7 @@
  * The manifest is the contract between build and query: every file is checked against it, and
  * every kind of damage is refused at load with a message naming the problem and the fix.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -162,5 +163,42 @@ describe('index integrity', () => {
     expect(JSON.stringify(search.body)).not.toContain('arn:aws');
     expect(health.status).toBe(503);
     expect(health.body.message).toMatch(/api key: the API key could not be read/);
+  });
+
+  describe('files that are not regular files are refused before a byte is read', () => {
+    const replace = (dir: string, name: string, make: (file: string) => void) => {
+      const file = path.join(dir, name);
+      fs.rmSync(file);
+      make(file);
+    };
+    const fifo = (file: string) => execFileSync('mkfifo', [file]);
+    const devZero = (file: string) => fs.symlinkSync('/dev/zero', file);
+    const directory = (file: string) => fs.mkdirSync(file);
+
+    it.each([
+      ['vectors', 'a symlink to /dev/zero', devZero],
+      ['hnsw', 'a FIFO', fifo],
+      ['chunks', 'a directory', directory],
+    ] as const)('%s file replaced by %s', async (role, _, make) => {
+      const dir = copyIndex();
+      replace(dir, manifest.files[role].name, make);
+      const err = await loadError(dir);
+      expect(err.problem).toBe('index_corrupt');
+      expect(err.message).toContain(`${manifest.files[role].name} is not a regular file`);
+    });
+
+    it('a manifest that is a FIFO', async () => {
+      const dir = copyIndex();
+      replace(dir, MANIFEST_FILE, fifo);
+      expect((await loadError(dir)).message).toMatch(/manifest.json.*is not a regular file/);
+    });
+
+    it('a rebuild does not hang on a FIFO left under the name it would publish', async () => {
+      const dir = copyIndex();
+      replace(dir, manifest.files.vectors.name, fifo);
+      const report = await buildArticleIndex(dir, true);
+      expect(report.status).toBe('built');
+      await readIndexFiles(dir);
+    });
   });
 });

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import { readRegularFileSync } from './regular-file.js';
 import { MANIFEST_FILE, type FileRef, type IndexFileRole, type Manifest } from './manifest.js';
 
 export const STAGING_PREFIX = '.staging-';
@@ -35,7 +36,8 @@ function writeSynced(file: string, data: Buffer | string): void {
 /** True when the file holds exactly what the reference says (size first: cheap, then the hash). */
 export function fileMatches(file: string, ref: FileRef): boolean {
   try {
-    return fs.statSync(file).size === ref.bytes && sha256(fs.readFileSync(file)) === ref.sha256;
+    const data = readRegularFileSync(file, ref.bytes); // a FIFO or a device here must not hang the build
+    return data.length === ref.bytes && sha256(data) === ref.sha256;
   } catch {
     return false;
   }

@@ -6,11 +6,15 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from './commit.js';
+import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
 import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
 import type { LexicalIndexData } from '../search/bm25.js';
 import { VectorStore } from '../search/vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
+
+/** A manifest lists every document's hash: ample for millions of documents. */
+const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 
 export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch' | 'load_failed';
 
@@ -38,8 +42,9 @@ export function readManifest(dir: string): Manifest {
   const file = path.join(dir, MANIFEST_FILE);
   let raw: string;
   try {
-    raw = fs.readFileSync(file, 'utf8');
-  } catch {
+    raw = readRegularFileSync(file, MAX_MANIFEST_BYTES).toString('utf8');
+  } catch (err) {
+    if (err instanceof NotRegularFileError) throw corrupt(dir, `${MANIFEST_FILE}: ${err.message}`);
     throw new IndexLoadError('index_missing', `no index at ${dir} (${MANIFEST_FILE} not found)`, `build it with \`${rebuildCommand(dir)}\``);
   }
   let json: unknown;
@@ -69,13 +74,16 @@ export function readManifest(dir: string): Manifest {
  * measured faster here than WebCrypto's asynchronous digest, which copies the data first.)
  */
 export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
-  let data: Buffer;
+  let read: { data: Buffer; size: number };
   try {
-    data = await fs.promises.readFile(path.join(dir, ref.name));
-  } catch {
+    // Never more than the manifest allows: a file that grew is refused without reading it all.
+    read = await readRegularFile(path.join(dir, ref.name), ref.bytes);
+  } catch (err) {
+    if (err instanceof NotRegularFileError) throw corrupt(dir, `${ref.name} is not a regular file (a device, a FIFO, a directory or a link to one)`);
     throw corrupt(dir, `${ref.name} is missing`);
   }
-  if (data.length !== ref.bytes) throw corrupt(dir, `${ref.name} has ${data.length} bytes, the manifest says ${ref.bytes} (truncated or replaced)`);
+  const data = read.data;
+  if (read.size !== ref.bytes) throw corrupt(dir, `${ref.name} has ${read.size} bytes, the manifest says ${ref.bytes} (truncated or replaced)`);
   if (sha256(data) !== ref.sha256) throw corrupt(dir, `${ref.name} does not match its checksum`);
   return data;
 }

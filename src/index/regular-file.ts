@@ -1,0 +1,61 @@
+/**
+ * Reading index files without trusting what sits under their names: a device (`/dev/zero` reads
+ * forever), a FIFO (blocks forever), a directory, or a symlink to any of them is refused before
+ * a byte is read, and no more bytes are read than the file is allowed to hold.
+ */
+import fs from 'node:fs';
+
+export class NotRegularFileError extends Error {}
+
+/** O_NONBLOCK: opening a FIFO must not wait for a writer; it has no effect on regular files. */
+const OPEN_FLAGS = fs.constants.O_RDONLY | (fs.constants.O_NONBLOCK ?? 0);
+
+async function openRegular(file: string): Promise<{ handle: fs.promises.FileHandle; size: number }> {
+  const handle = await fs.promises.open(file, OPEN_FLAGS);
+  try {
+    const stat = await handle.stat(); // of what was opened, whatever the name points at now
+    if (!stat.isFile()) throw new NotRegularFileError(`${file} is not a regular file`);
+    return { handle, size: stat.size };
+  } catch (err) {
+    await handle.close();
+    throw err;
+  }
+}
+
+/** The file's bytes, if it is a regular file of at most `maxBytes`; `size` is what it held when opened. */
+export async function readRegularFile(file: string, maxBytes: number): Promise<{ data: Buffer; size: number }> {
+  const { handle, size } = await openRegular(file);
+  try {
+    if (size > maxBytes) return { data: Buffer.alloc(0), size };
+    const data = Buffer.alloc(size);
+    let done = 0;
+    while (done < size) {
+      const { bytesRead } = await handle.read(data, done, size - done, done);
+      if (bytesRead === 0) break; // shrank while being read: the size check below reports it
+      done += bytesRead;
+    }
+    return { data: data.subarray(0, done), size: done };
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Synchronous twin for the manifest, which is read before anything else. */
+export function readRegularFileSync(file: string, maxBytes: number): Buffer {
+  const fd = fs.openSync(file, OPEN_FLAGS);
+  try {
+    const stat = fs.fstatSync(fd);
+    if (!stat.isFile()) throw new NotRegularFileError(`${file} is not a regular file`);
+    if (stat.size > maxBytes) throw new NotRegularFileError(`${file} holds ${stat.size} bytes, more than the ${maxBytes} allowed`);
+    const data = Buffer.alloc(stat.size);
+    let done = 0;
+    while (done < stat.size) {
+      const n = fs.readSync(fd, data, done, stat.size - done, done);
+      if (n === 0) break;
+      done += n;
+    }
+    return data.subarray(0, done);
+  } finally {
+    fs.closeSync(fd);
+  }
+}
