@@ -3,8 +3,9 @@
  * recovers (stale lock and staging cleaned up); two builds into one directory are refused.
  * The builds run as real child processes of `scripts/build-index.ts` and are killed with SIGKILL.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
@@ -142,5 +143,60 @@ describe('a build after one that died on a full disk', () => {
     expect(rebuilt.manifest.files).toEqual(manifest.files); // same names, now with their full content
     const searcher = await Searcher.open(dir, { embedder: await sharedEmbedder() });
     expect((await searcher.search({ query: 'Taliban recognition by Russia', topK: 1, mode: 'hybrid' })).results).toHaveLength(1);
+  });
+});
+
+describe('the build lock', () => {
+  /** A pid that was alive a moment ago and is not any more: what a killed build leaves in its lock. */
+  function deadPid(): number {
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))'], { encoding: 'utf8' });
+    return Number(child.stdout);
+  }
+
+  /** Processes that all try to take the lock at once, hold it for a moment, and say when. */
+  async function race(dir: string, contenders: number): Promise<{ start: number; end: number }[]> {
+    const script = `
+      import { acquireBuildLock } from ${JSON.stringify(path.join(PROJECT_ROOT, 'src', 'index', 'build-lock.ts'))};
+      const go = Number(process.argv[1]);
+      while (Date.now() < go) {}
+      try {
+        const release = acquireBuildLock(${JSON.stringify(dir)});
+        const start = Date.now();
+        const until = start + 150;
+        while (Date.now() < until) {}
+        const end = Date.now();
+        release();
+        console.log(JSON.stringify({ start, end }));
+      } catch (err) {
+        if (!/another build is writing/.test(err.message)) throw err;
+      }`;
+    const go = Date.now() + 2500; // every contender loaded and spinning before the start
+    const runs = Array.from({ length: contenders }, () =>
+      new Promise<string>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, String(go)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`contender exited ${code}`))));
+      }),
+    );
+    return (await Promise.all(runs)).filter((o) => o.trim()).map((o) => JSON.parse(o) as { start: number; end: number });
+  }
+
+  it('is held by one build at a time even when several find the same stale lock at once', { timeout: 120_000 }, async () => {
+    for (let round = 0; round < 4; round++) {
+      const dir = tempDir('lock-race');
+      fs.writeFileSync(path.join(dir, LOCK_FILE), `${os.hostname()}:${deadPid()}`);
+      const held = (await race(dir, 6)).sort((a, b) => a.start - b.start);
+      expect(held.length).toBeGreaterThanOrEqual(1);
+      for (let i = 1; i < held.length; i++) expect(held[i]!.start).toBeGreaterThanOrEqual(held[i - 1]!.end);
+      expect(fs.readdirSync(dir)).toEqual([]); // no lock, no private or stale leftovers
+    }
+  });
+
+  it('an empty lock file (a kill between creating and writing it, by an older version) does not block builds', async () => {
+    const dir = (await buildArticleIndex()).out;
+    fs.writeFileSync(path.join(dir, LOCK_FILE), '');
+    expect((await buildArticleIndex(dir, true)).status).toBe('built');
+    expect(fs.existsSync(path.join(dir, LOCK_FILE))).toBe(false);
   });
 });
