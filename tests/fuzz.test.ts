@@ -173,4 +173,52 @@ describe('fuzzing the handler', () => {
       { numRuns: 1000 },
     );
   });
+
+  it('events the WHATWG Request refuses (control characters, bad header names, odd hosts, other shapes): a JSON 400, no stack trace', async () => {
+    const search = { method: 'GET', path: '/search', query: { q: 'Taliban' } };
+    const v2 = apiGatewayV2Event(search);
+    const v1 = apiGatewayV1Event(search);
+    const hostile = [
+      { ...v2, headers: { ...v2.headers, 'x-a': 'one\r\ntwo' } },
+      { ...v2, headers: { ...v2.headers, 'x-nul': 'a\u0000b' } },
+      { ...v2, headers: { ...v2.headers, 'bad name': 'x' } },
+      { ...v2, headers: { ...v2.headers, 'x-surrogate': 'a\ud800b' } },
+      { ...v2, cookies: ['a=1\r\nset-cookie: b=2'] },
+      { ...v2, requestContext: { ...v2.requestContext, domainName: 'exa mple.com/%' } },
+      { ...v2, requestContext: { ...v2.requestContext, domainName: 'a:b:c' } },
+      { ...v1, multiValueHeaders: { ...v1.multiValueHeaders, 'x-a': ['ok', 'bad\nvalue'] } },
+      { ...v1, queryStringParameters: { q: 'a\udc00' }, multiValueQueryStringParameters: { q: ['a\udc00'] } },
+      { ...v1, rawPath: '/search', requestContext: { ...v1.requestContext, http: { method: 'GET' } } }, // v1 fields, read as v2
+      { method: 'GET', path: '/search', headers: {}, requestContext: { serviceArn: 'arn:aws:vpc-lattice:eu-west-1:1:service/svc-1' }, httpMethod: 'GET' }, // VPC Lattice
+    ];
+    const errors: unknown[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => errors.push(args);
+    try {
+      for (const event of hostile) {
+        const res = (await handler(event, lambdaContext as never)) as HttpResult;
+        expect(res.statusCode, JSON.stringify(event)).toBe(400);
+        checkHttp('POST', '/search', res);
+        expect((JSON.parse(res.body) as { error: { code: string } }).error.code).toBe('invalid_request');
+      }
+    } finally {
+      console.error = original;
+    }
+    expect(errors).toEqual([]);
+  });
+
+  it('property: any header names and values, cookies and host: never a 5xx or a plain-text answer', async () => {
+    const text = fc.string({ unit: 'binary', maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(fc.dictionary(text, text, { maxKeys: 3 }), fc.array(text, { maxLength: 2 }), fc.option(text, { nil: undefined }), async (headers, cookies, host) => {
+        const event = apiGatewayV2Event({ method: 'GET', path: '/health', headers });
+        const res = (await handler(
+          { ...event, cookies, requestContext: { ...event.requestContext, ...(host !== undefined ? { domainName: host } : {}) } },
+          lambdaContext as never,
+        )) as HttpResult;
+        checkHttp('GET', '/health', res);
+      }),
+      { numRuns: 500 },
+    );
+  });
 });

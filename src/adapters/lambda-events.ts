@@ -45,17 +45,89 @@ export function isHttpEvent(event: Record<string, unknown>): boolean {
   return 'httpMethod' in event || 'rawPath' in event || (typeof event.requestContext === 'object' && event.requestContext !== null && 'http' in event.requestContext);
 }
 
+type Shape = 'http-api' | 'rest-api' | 'lattice';
+
+/** Which reader Hono's adapter will use for the event, decided the way it decides. */
+function shapeOf(event: Record<string, unknown>): Shape {
+  const context = typeof event.requestContext === 'object' && event.requestContext !== null ? event.requestContext : {};
+  if (Object.hasOwn(context, 'elb')) return 'rest-api'; // ALB events have the REST API's fields
+  if (Object.hasOwn(event, 'rawPath') && Object.hasOwn(context, 'http')) return 'http-api';
+  if (Object.hasOwn(context, 'serviceArn')) return 'lattice';
+  return 'rest-api';
+}
+
+/** What the adapter does to a header value before the WHATWG Headers sees it. */
+const adapterSafe = (value: string) => (/[^\x00-\x7F]/.test(value) ? encodeURIComponent(value) : value);
+
+/**
+ * Builds what the adapter will build (URL, headers, cookies, method) and reports the first part
+ * the WHATWG Request refuses: CR, LF or NUL in a header value, a header name that is not a token,
+ * a lone surrogate, a host that makes no URL. The adapter would answer those with a plain-text
+ * 400 and log a stack trace.
+ */
+function requestProblem(event: Record<string, unknown>, shape: Shape): string | undefined {
+  const headers = new Headers();
+  const add = (where: string, name: string, value: string) => {
+    try {
+      headers.append(name, where === 'cookie' ? value : adapterSafe(value)); // cookies go in as they are
+      return undefined;
+    } catch {
+      return `${where} "${name}" is not a valid HTTP header (a name that is not a token, or CR, LF or NUL in its value)`;
+    }
+  };
+  const single = (event.headers ?? {}) as Record<string, string | null | undefined>;
+  const multi = (event.multiValueHeaders ?? {}) as Record<string, (string | null)[] | null | undefined>;
+  for (const [name, value] of Object.entries(single)) {
+    const problem = value ? add('header', name, value) : undefined;
+    if (problem) return problem;
+  }
+  for (const [name, values] of Object.entries(multi)) {
+    for (const value of values ?? []) {
+      const problem = value ? add('header', name, value) : undefined;
+      if (problem) return problem;
+    }
+  }
+  if (Array.isArray(event.cookies)) {
+    const problem = add('cookie', 'cookie', (event.cookies as string[]).join('; '));
+    if (problem) return problem;
+  }
+  if (shape === 'rest-api') {
+    // The adapter rebuilds the query string with encodeURIComponent, which throws on a lone surrogate.
+    const params = [event.queryStringParameters, event.multiValueQueryStringParameters].flatMap((p) => Object.entries((p ?? {}) as object));
+    for (const [name, value] of params) {
+      try {
+        for (const v of [name, ...(Array.isArray(value) ? value : [value])]) if (typeof v === 'string') encodeURIComponent(v);
+      } catch {
+        return `query parameter ${JSON.stringify(name)} is not valid Unicode`;
+      }
+    }
+  }
+  const context = (event.requestContext ?? {}) as { domainName?: unknown };
+  const host = 'domainName' in context ? context.domainName : (single.host ?? multi.host?.[0]);
+  const path = shape === 'http-api' ? event.rawPath : event.path;
+  const problem = `the request's host (${JSON.stringify(host)}) and path do not make a URL`;
+  try {
+    // An empty or odd host can swallow the path ("https://" + "" + "/health" is host "health").
+    if (new URL(`https://${String(host)}${String(path)}`).pathname !== new URL(`https://host${String(path)}`).pathname) return problem;
+  } catch {
+    return problem;
+  }
+  return undefined;
+}
+
 /** The problem with an HTTP event, or undefined when it is well formed. */
 export function httpEventProblem(event: Record<string, unknown>): string | undefined {
-  const v1 = 'httpMethod' in event;
-  const parsed = (v1 ? RestApiV1Event : HttpApiV2Event).safeParse(event);
+  const shape = shapeOf(event);
+  if (shape === 'lattice') return 'VPC Lattice events are not supported: put an API Gateway HTTP API, a Function URL or an ALB in front of the function';
+  const parsed = (shape === 'rest-api' ? RestApiV1Event : HttpApiV2Event).safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return `malformed ${v1 ? 'REST API' : 'HTTP API'} event: ${issue.path.join('.') || '(event)'}: ${issue.message}`;
+    return `malformed ${shape === 'rest-api' ? 'REST API' : 'HTTP API'} event: ${issue.path.join('.') || '(event)'}: ${issue.message}`;
   }
-  const method = String(v1 ? event.httpMethod : (event.requestContext as { http: { method: string } }).http.method).toUpperCase();
+  const method = String(shape === 'rest-api' ? event.httpMethod : (event.requestContext as { http: { method: string } }).http.method).toUpperCase();
   if ((method === 'GET' || method === 'HEAD') && typeof event.body === 'string' && event.body.length > 0) {
     return `a ${method} request cannot have a body: send the search as POST, or as GET /search?q=...`;
   }
-  return undefined;
+  const problem = requestProblem(event, shape);
+  return problem ? `malformed HTTP event: ${problem}` : undefined;
 }

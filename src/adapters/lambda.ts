@@ -37,7 +37,11 @@ export function createLambdaHandler(service: Service) {
     }
     if (isHttpEvent(e)) {
       const problem = httpEventProblem(e);
-      if (problem) return httpResult(new ApiError(400, 'invalid_request', problem));
+      if (problem) {
+        // The caller's fault, logged as such: not an error of this function.
+        service.logger.warn({ msg: 'malformed HTTP event', id: context?.awsRequestId, status: 400, problem });
+        return httpResult(new ApiError(400, 'invalid_request', problem));
+      }
       try {
         return await http(e as never, context as never);
       } catch (err) {
