@@ -8,7 +8,7 @@ import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { embeddingProgressBar } from '../src/index/progress.js';
 import { configFromEnv } from '../src/config.js';
 import { createService } from '../src/service.js';
-import { startServer } from '../src/adapters/node-server.js';
+import { SHUTDOWN_DEADLINE_MS, startServer } from '../src/adapters/node-server.js';
 import { DEFAULT_CORPUS_DIR, resolveFromCwd } from '../src/paths.js';
 import type { Embedder } from '../src/embed/embedder.js';
 
@@ -45,13 +45,17 @@ const program = new Command('serve')
         `  curl -s ${server.url}/search -H 'content-type: application/json' -d '{"query": "Which country recognized the Taliban first?", "top_k": 3}'\n` +
         `  curl -s '${server.url}/search?q=Who+is+the+new+Afghan+ambassador'\n`,
     );
-    const stop = async () => {
-      await server.close();
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) process.exit(1); // a second signal: stop now
+      stopping = true;
+      process.stderr.write(`${signal}: finishing requests in flight, then stopping (at most ${SHUTDOWN_DEADLINE_MS / 1000} s)\n`);
+      await server.close(SHUTDOWN_DEADLINE_MS);
       await service.collections.dispose();
       process.exit(0);
     };
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+    process.on('SIGINT', () => void stop('SIGINT'));
+    process.on('SIGTERM', () => void stop('SIGTERM'));
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -13,6 +13,7 @@ export type ErrorCode =
   | 'unknown_collection'
   | 'index_unavailable'
   | 'auth_unavailable'
+  | 'shutting_down'
   | 'internal_error';
 
 export interface ErrorDetail {
