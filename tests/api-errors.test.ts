@@ -69,6 +69,7 @@ describe('each kind of bad request gets a clear 4xx', () => {
     ['unknown field', '{"query": "x", "topk": 3}', undefined, 400, 'invalid_request', /Unrecognized key.*topk/],
     ['body an array', '[1, 2]', undefined, 400, 'invalid_request', /object/],
     ['wrong content type', '{"query": "x"}', { 'content-type': 'text/plain' }, 415, 'unsupported_media_type', /Content-Type: application\/json/],
+    ['no content type', new TextEncoder().encode('{"query": "x"}'), {}, 415, 'unsupported_media_type', /Content-Type: application\/json.*got no Content-Type/],
     ['non-UTF-8 charset declared', '{"query": "x"}', { 'content-type': 'application/json; charset=iso-8859-1' }, 415, 'unsupported_media_type', /UTF-8/],
     ['oversized body', JSON.stringify({ query: 'x', pad: 'y'.repeat(LIMITS.maxBodyBytes) }), undefined, 413, 'payload_too_large', /larger than/],
     ['bytes that are not UTF-8', new Uint8Array([0x7b, 0x22, 0x71, 0x75, 0x65, 0x72, 0x79, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), undefined, 400, 'invalid_encoding', /not valid UTF-8/],

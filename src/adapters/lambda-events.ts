@@ -3,6 +3,7 @@
  * malformed event gets a 400 in our error format instead of a crash or a plain-text error.
  */
 import { z } from 'zod';
+import { bodyOnGetMessage } from '../api/read-body.js';
 
 const StringMap = z.record(z.string(), z.string().optional()).nullish();
 /** An HTTP method token that the WHATWG Request accepts (it refuses CONNECT, TRACE and TRACK). */
@@ -126,7 +127,7 @@ export function httpEventProblem(event: Record<string, unknown>): string | undef
   }
   const method = String(shape === 'rest-api' ? event.httpMethod : (event.requestContext as { http: { method: string } }).http.method).toUpperCase();
   if ((method === 'GET' || method === 'HEAD') && typeof event.body === 'string' && event.body.length > 0) {
-    return `a ${method} request cannot have a body: send the search as POST, or as GET /search?q=...`;
+    return bodyOnGetMessage(method);
   }
   const problem = requestProblem(event, shape);
   return problem ? `malformed HTTP event: ${problem}` : undefined;

@@ -13,7 +13,7 @@ import { presentSearch } from './present.js';
 import { packContext } from './context.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
-import { readJsonBody } from './read-body.js';
+import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
 import { parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { registerOpenApi } from './openapi.js';
 import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
@@ -115,7 +115,10 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   };
 
   app.post('/search', async (c) => search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes))));
-  app.get('/search', async (c) => search(c, parseSearchParams(new URL(c.req.url).searchParams)));
+  app.get('/search', async (c) => {
+    if (hasBody(c.req.raw)) throw new ApiError(400, 'invalid_request', bodyOnGetMessage(c.req.method));
+    return search(c, parseSearchParams(new URL(c.req.url).searchParams));
+  });
 
   app.get('/health', async (c) => {
     const loaded = await collections.warm();

@@ -6,10 +6,22 @@ import { ApiError } from './errors.js';
 
 const JSON_TYPE = /^application\/(?:[\w.+-]+\+)?json\s*(?:;|$)/i;
 
+/** GET and HEAD carry their question in the URL: one message for the node server and Lambda. */
+export function bodyOnGetMessage(method: string): string {
+  return `a ${method} request cannot have a body: send the search as POST, or as GET /search?q=...`;
+}
+
+/** True when a request announces a body (a length above 0, or chunked transfer). */
+export function hasBody(req: Request): boolean {
+  const length = req.headers.get('content-length');
+  return (length !== null && length.trim() !== '0') || req.headers.has('transfer-encoding');
+}
+
 export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
   const type = req.headers.get('content-type');
-  if (type !== null && !JSON_TYPE.test(type)) {
-    throw new ApiError(415, 'unsupported_media_type', `send the body as JSON with "Content-Type: application/json" (got "${type.slice(0, 100)}")`);
+  if (type === null || !JSON_TYPE.test(type)) {
+    const got = type === null ? 'no Content-Type' : `"${type.slice(0, 100)}"`;
+    throw new ApiError(415, 'unsupported_media_type', `send the body as JSON with "Content-Type: application/json" (got ${got})`);
   }
   const charset = type ? /charset\s*=\s*"?([\w-]+)/i.exec(type)?.[1] : undefined;
   if (charset && !/^utf-?8$/i.test(charset)) {
@@ -19,7 +31,14 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   if (declared > maxBytes) throw tooLarge(maxBytes);
   // With a declared length the body is read whole (and checked again); otherwise it is streamed
   // and cut off at the limit.
-  const bytes = Number.isInteger(declared) && declared >= 0 ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req, maxBytes);
+  let bytes: Uint8Array;
+  try {
+    bytes = Number.isInteger(declared) && declared >= 0 ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req, maxBytes);
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    // The client's doing (it hung up, or sent broken chunked encoding), not a fault of the server.
+    throw new ApiError(400, 'invalid_request', 'the request body could not be read: the connection closed early or its chunked encoding is malformed');
+  }
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) throw new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object such as {"query": "..."}');
   let text: string;
