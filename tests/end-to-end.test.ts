@@ -247,3 +247,25 @@ describe('a second build of an unchanged corpus', () => {
     expect(forced.manifest.files).toEqual(first.manifest.files);
   });
 });
+
+describe('a question longer than the encoder reads', () => {
+  it('is cut to the encoder window (whole words) before embedding, and still answered from its start', async () => {
+    const embedder = await sharedEmbedder();
+    const seen: string[] = [];
+    const spy = Object.assign(Object.create(embedder) as object, {
+      embedQueries: (texts: string[]) => (seen.push(...texts), embedder.embedQueries(texts)),
+    }) as typeof embedder;
+    const { Searcher } = await import('../src/search/searcher.js');
+    const searcher = await Searcher.open((await buildArticleIndex()).out, { embedder: spy });
+    const question = 'What did the Russian Supreme Court do in April?';
+    const padding = ' Please answer carefully and cite the passage you rely on.'.repeat(16);
+    const long = (question + padding).slice(0, 1000);
+    seen.length = 0;
+    const outcome = await searcher.search({ query: long, topK: 1, mode: 'hybrid', minRelevance: 0 });
+    expect(seen).toHaveLength(1);
+    expect(embedder.countPassageTokens(seen[0]!)).toBeLessThanOrEqual(embedder.info.maxTokens);
+    expect(long.startsWith(seen[0]!)).toBe(true);
+    expect(seen[0]!.length).toBeGreaterThan(question.length);
+    expect(outcome.results[0]!.text).toContain('Supreme Court removed');
+  });
+});

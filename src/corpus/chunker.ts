@@ -5,7 +5,7 @@
  * handed to the embedder, which would silently drop it.
  */
 import type { SourceDocument, TextBlock } from './document.js';
-import { sentenceSpans, wordSpans, type Span } from './segment.js';
+import { leadingWordsWithin, sentenceSpans, wordSpans, type Span } from './segment.js';
 
 export const CHUNK_CONTEXTS = ['none', 'title', 'title+section'] as const;
 export type ChunkContext = (typeof CHUNK_CONTEXTS)[number];
@@ -53,17 +53,7 @@ export function embeddingText(contextText: string, passage: string): string {
 
 /** Keeps the context to at most a quarter of the window so the passage itself always has room. */
 function capContext(contextText: string, maxTokens: number, count: TokenCounter): string {
-  const cap = Math.floor(maxTokens / 4);
-  if (contextText === '' || count(contextText) <= cap) return contextText;
-  const words = wordSpans(contextText);
-  let lo = 0;
-  let hi = words.length;
-  while (lo < hi) {
-    const mid = Math.ceil((lo + hi) / 2);
-    if (count(contextText.slice(0, words[mid - 1]!.end)) <= cap) lo = mid;
-    else hi = mid - 1;
-  }
-  return lo === 0 ? '' : contextText.slice(0, words[lo - 1]!.end);
+  return leadingWordsWithin(contextText, Math.floor(maxTokens / 4), count);
 }
 
 type Fits = (span: Span) => boolean;

@@ -39,3 +39,20 @@ export function wordSpans(text: string, start = 0, end = text.length): Span[] {
   }
   return spans;
 }
+
+/**
+ * The longest run of whole words from the start of `text` that counts at most `maxTokens`
+ * (binary search over word ends: O(log words) counts); '' when not even the first word fits.
+ */
+export function leadingWordsWithin(text: string, maxTokens: number, count: (text: string) => number): string {
+  if (text === '' || count(text) <= maxTokens) return text;
+  const words = wordSpans(text);
+  let lo = 0;
+  let hi = words.length;
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (count(text.slice(0, words[mid - 1]!.end)) <= maxTokens) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo === 0 ? '' : text.slice(0, words[lo - 1]!.end);
+}

@@ -12,6 +12,7 @@ import type { Metadata } from '../corpus/document.js';
 import { LexicalIndex, type SparseScores } from './bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, type ChunkMask, type Filter } from './filter.js';
+import { leadingWordsWithin } from '../corpus/segment.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
 import { HnswIndex } from './hnsw.js';
 import { bestSentence, unflattenSpans, type Snippet } from './snippet.js';
@@ -201,7 +202,9 @@ export class Searcher {
   async searchMany(queries: SearchQuery[]): Promise<SearchOutcome[]> {
     const t0 = performance.now();
     // Every mode embeds the question: relevance rests on its similarity to the passages.
-    const embedded = await this.embedder.embedQueries(queries.map((q) => q.query));
+    // The encoder reads its window and no more: a longer question costs time for nothing.
+    const window = this.embedder.info.maxTokens;
+    const embedded = await this.embedder.embedQueries(queries.map((q) => leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query));
     const t1 = performance.now();
     const embedMs = (t1 - t0) / queries.length;
     return queries.map((q, i) => {
