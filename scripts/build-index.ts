@@ -1,5 +1,6 @@
 /** npm run build-index -- [--corpus <dir|file>] [--out <dir>] [--embedder <id>] [--force] */
 import { Command, Option } from 'commander';
+import { printable } from '../src/corpus/printable.js';
 import { buildIndex, type BuildReport } from '../src/index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, MAX_OVERLAP_SENTENCES, MIN_WINDOW_TOKENS } from '../src/index/settings.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
@@ -17,10 +18,10 @@ function summary(report: BuildReport): string {
   ];
   const shown = 20;
   for (const [label, ids] of [['added', d.added], ['changed', d.changed], ['removed', d.removed]] as const) {
-    for (const id of ids.slice(0, shown)) lines.push(`  ${label}: ${id}`);
+    for (const id of ids.slice(0, shown)) lines.push(`  ${label}: ${printable(id)}`);
     if (ids.length > shown) lines.push(`  ... and ${ids.length - shown} more ${label}`);
   }
-  if (report.skipped.length > 0) lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${s.path}: ${s.reason}`));
+  if (report.skipped.length > 0) lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${printable(s.path)}: ${s.reason}`));
   return lines.join('\n');
 }
 

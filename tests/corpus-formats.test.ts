@@ -3,12 +3,14 @@
  * Lines and PDF, with broken, empty, binary and unsupported files among them. Read, indexed,
  * filtered through the handler, rebuilt incrementally, and served as a second collection.
  */
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { writeMixedCorpus, MARKDOWN } from './helpers/mixed-corpus.js';
 import { loadCorpus, type LoadedCorpus } from '../src/corpus/load-corpus.js';
+import { printable } from '../src/corpus/printable.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { createService, type Service } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
@@ -86,6 +88,27 @@ describe('reading a mixed corpus', () => {
     expect(blockTexts('legacy/latin1.txt')).toEqual(['The café serves crème brûlée on Sundays.']);
     expect(doc('legacy/latin1.txt').title).toBe('Café menu');
     expect(blockTexts('legacy/utf16.txt')).toEqual(['Green tea from Shizuoka is steamed, not roasted.']);
+  });
+});
+
+describe('odd entries in a corpus folder', () => {
+  it('follows links to files, and reports links to nothing, link loops, FIFOs and names that would forge output', async () => {
+    const dir = path.join(tempDir('odd'), 'docs');
+    fs.mkdirSync(path.join(dir, 'sub'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'real.txt'), 'Tidal power stations turn the rise and fall of the sea into electricity.\n');
+    fs.symlinkSync(path.join(dir, 'real.txt'), path.join(dir, 'linked.txt'));
+    fs.symlinkSync(path.join(dir, 'missing.txt'), path.join(dir, 'dangling.txt'));
+    fs.symlinkSync(dir, path.join(dir, 'sub', 'loop'));
+    execFileSync('mkfifo', [path.join(dir, 'pipe.txt')]);
+    const forged = 'evil\nbuild: committed 0 chunks\u202etxt.exe.txt';
+    fs.writeFileSync(path.join(dir, forged), 'A harmless note about sea levels and the moon.\n');
+    const loaded = await loadCorpus(dir);
+    expect(loaded.documents.map((d) => d.id).sort()).toEqual([forged, 'linked.txt', 'real.txt'].sort());
+    const reasons = Object.fromEntries(loaded.skipped.map((s) => [s.path, s.reason]));
+    expect(reasons['docs/dangling.txt']).toBe('a symbolic link to nothing');
+    expect(reasons['docs/sub/loop']).toMatch(/symbolic link loop/);
+    expect(reasons['docs/pipe.txt']).toMatch(/not a regular file/);
+    expect(printable(forged)).toBe('evil\\u000abuild: committed 0 chunks\\u202etxt.exe.txt');
   });
 });
 

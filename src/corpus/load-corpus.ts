@@ -34,15 +34,35 @@ export interface LoadOptions {
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
 
-async function walk(dir: string): Promise<string[]> {
+/**
+ * Regular files under `dir`, in name order, hidden entries left out. Symbolic links are followed
+ * to what they point at; a link that points nowhere, a loop back into a directory already being
+ * walked, and anything that is not a file or a directory (a FIFO would block the read forever, a
+ * device never end) are reported as skipped.
+ */
+async function walk(dir: string, skip: (file: string, reason: string) => void, ancestors = new Set<string>()): Promise<string[]> {
+  const real = await fs.realpath(dir);
+  if (ancestors.has(real)) {
+    skip(dir, 'a symbolic link loop back into a folder already being read');
+    return [];
+  }
+  const inside = new Set(ancestors).add(real);
   const entries = await fs.readdir(dir, { withFileTypes: true });
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const files: string[] = [];
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...(await walk(full)));
-    else if (entry.isFile()) files.push(full);
+    let stat;
+    try {
+      stat = await fs.stat(full); // follows links
+    } catch {
+      skip(full, 'a symbolic link to nothing');
+      continue;
+    }
+    if (stat.isDirectory()) files.push(...(await walk(full, skip, inside)));
+    else if (stat.isFile()) files.push(full);
+    else skip(full, 'not a regular file (a FIFO, a socket or a device)');
   }
   return files;
 }
@@ -56,15 +76,20 @@ export async function loadCorpus(root: string, options: LoadOptions = {}): Promi
   const readers = options.readers ?? READERS;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   const stat = await fs.stat(root);
+  if (!stat.isDirectory() && !stat.isFile()) throw new Error(`${root} is neither a folder nor a regular file`);
   const base = stat.isDirectory() ? root : path.dirname(root);
-  const files = stat.isDirectory() ? await walk(root) : [root];
   const label = stat.isDirectory() ? path.basename(root) : '';
   const documents: SourceDocument[] = [];
   const skipped: SkippedFile[] = [];
+  const display = (file: string) => {
+    const relPath = path.relative(base, file).split(path.sep).join('/');
+    return label ? `${label}/${relPath}` : relPath;
+  };
+  const files = stat.isDirectory() ? await walk(root, (file, reason) => skipped.push({ path: display(file), reason })) : [root];
   const seen = new Set<string>();
   for (const file of files) {
     const relPath = path.relative(base, file).split(path.sep).join('/');
-    const displayPath = label ? `${label}/${relPath}` : relPath;
+    const displayPath = display(file);
     const reader = readerFor(file, readers);
     if (!reader) {
       skipped.push({ path: displayPath, reason: `unsupported file type "${path.extname(file) || '(none)'}"` });

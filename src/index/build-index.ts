@@ -4,6 +4,7 @@
  * re-embeds only its changed passages. Nothing is published until every file is written.
  */
 import path from 'node:path';
+import { printable } from '../corpus/printable.js';
 import { loadCorpus, type LoadOptions, type SkippedFile } from '../corpus/load-corpus.js';
 import { chunkDocument, contextLine, type Chunk } from '../corpus/chunker.js';
 import { sentenceSpans } from '../corpus/segment.js';
@@ -95,7 +96,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
   log(`build: reading corpus ${options.corpus}`);
   const corpus = await loadCorpus(options.corpus, options.load);
-  for (const s of corpus.skipped) log(`build: skipped ${s.path}: ${s.reason}`);
+  for (const s of corpus.skipped) log(`build: skipped ${printable(s.path)}: ${s.reason}`);
   if (corpus.documents.length === 0) {
     throw new EmptyCorpusError(`no readable documents in ${options.corpus}; the index was left as it was`);
   }
