@@ -3,12 +3,15 @@
  * every kind of damage is refused at load with a message naming the problem and the fix.
  */
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { IndexLoadError, readIndexFiles } from '../src/index/read-index.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
+import { buildIdOf } from '../src/index/consistency.js';
+import { buildIndex } from '../src/index/build-index.js';
 import { createService } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 
@@ -199,6 +202,80 @@ describe('index integrity', () => {
       const report = await buildArticleIndex(dir, true);
       expect(report.status).toBe('built');
       await readIndexFiles(dir);
+    });
+  });
+
+  describe('files from elsewhere, with the checksums in the manifest edited to match', () => {
+    const sha = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
+
+    /**
+     * A careful forger: replaces one file, fixes its size and checksum in the manifest and, with
+     * `rebind`, also recomputes the build id and rewrites it into the JSON files, so that only the
+     * deeper cross-checks are left to catch the swap.
+     */
+    function forge(dir: string, role: keyof Manifest['files'], data: Buffer, rebind = false): void {
+      const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
+      fs.writeFileSync(path.join(dir, m.files[role].name), data);
+      m.files[role] = { ...m.files[role], bytes: data.length, sha256: sha(data) };
+      if (rebind) {
+        m.build_id = buildIdOf(m.corpus.fingerprint, m.files.vectors, m.files.hnsw);
+        for (const json of ['chunks', 'lexical'] as const) {
+          const file = path.join(dir, m.files[json].name);
+          const text = JSON.stringify({ ...(JSON.parse(fs.readFileSync(file, 'utf8')) as object), build_id: m.build_id });
+          fs.writeFileSync(file, text);
+          m.files[json] = { ...m.files[json], bytes: Buffer.byteLength(text), sha256: sha(text) };
+        }
+      }
+      fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(m));
+    }
+
+    let other: { dir: string; manifest: Manifest };
+    beforeAll(async () => {
+      const corpus = tempDir('other-corpus');
+      fs.writeFileSync(path.join(corpus, 'tides.txt'), `Tides\n\n${'The moon pulls the oceans and the tides follow it twice a day. '.repeat(60)}\n`);
+      const dir = tempDir('other-index');
+      await buildIndex({ corpus, out: dir, embedder: await sharedEmbedder() });
+      other = { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest };
+    });
+    const otherFile = (role: keyof Manifest['files']) => fs.readFileSync(path.join(other.dir, other.manifest.files[role].name));
+
+    it.each(['chunks', 'lexical', 'vectors', 'hnsw'] as const)("another index's %s file is caught by the build id", async (role) => {
+      const dir = copyIndex();
+      forge(dir, role, otherFile(role));
+      expect((await loadError(dir)).message).toMatch(/another build/);
+    });
+
+    it('a graph of another dimension or size is caught by its header, before hnswlib reads it', async () => {
+      const dir = copyIndex();
+      const graph = fs.readFileSync(path.join(dir, manifest.files.hnsw.name));
+      graph.writeBigUInt64LE(graph.readBigUInt64LE(32) - 512n, 32); // vectors 128 floats shorter
+      forge(dir, 'hnsw', graph, true);
+      expect((await loadError(dir)).message).toMatch(/HNSW graph holds vectors of dimension 384, not 512/);
+    });
+
+    it('postings that point past the last chunk', async () => {
+      const dir = copyIndex();
+      const lexical = JSON.parse(fs.readFileSync(path.join(dir, manifest.files.lexical.name), 'utf8')) as { terms: Record<string, { body?: number[] }> };
+      const term = Object.values(lexical.terms).find((t) => t.body)!;
+      term.body![term.body!.length - 2] = manifest.counts.chunks + 5;
+      forge(dir, 'lexical', Buffer.from(JSON.stringify(lexical)), true);
+      expect((await loadError(dir)).message).toMatch(/postings list points outside the index/);
+    });
+
+    it('vectors holding NaN', async () => {
+      const dir = copyIndex();
+      const vectors = Buffer.alloc(manifest.files.vectors.bytes);
+      new Float32Array(vectors.buffer, vectors.byteOffset, vectors.length / 4).fill(Number.NaN);
+      forge(dir, 'vectors', vectors, true);
+      expect((await loadError(dir)).message).toMatch(/vector component 0 is NaN/);
+    });
+
+    it('a chunk store of another corpus with the same counts', async () => {
+      const dir = copyIndex();
+      const store = JSON.parse(fs.readFileSync(path.join(dir, manifest.files.chunks.name), 'utf8')) as { documents: { id: string }[] };
+      store.documents[0]!.id = 'someone-else.txt';
+      forge(dir, 'chunks', Buffer.from(JSON.stringify(store)), true);
+      expect((await loadError(dir)).message).toMatch(/document "someone-else.txt" does not match the manifest's corpus/);
     });
   });
 });

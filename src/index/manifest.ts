@@ -32,6 +32,8 @@ export const ManifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),
   format_version: z.number().int(),
   built_at: z.string(),
+  /** Random per build, also written into the chunk store and the lexical index: binds the files together. */
+  build_id: z.string().optional(),
   embedder: EmbedderInfoSchema,
   chunking: z.object({
     max_tokens: z.number().int().positive(),

@@ -6,6 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from './commit.js';
+import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem, vectorsProblem } from './consistency.js';
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
 import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
@@ -108,21 +109,29 @@ export interface IndexFiles {
 export async function readIndexFiles(dir: string): Promise<IndexFiles> {
   const manifest = readManifest(dir);
   const { files, counts, embedder } = manifest;
+  const bindingProblem = manifestProblem(manifest);
+  if (bindingProblem) throw corrupt(dir, `${MANIFEST_FILE}: ${bindingProblem}`);
   const [chunkBytes, lexicalBytes, vectorBytes] = [files.chunks, files.lexical, files.vectors].map((ref) => readVerified(dir, ref));
   // hnswlib reads the graph itself; its bytes are checked first, since it trusts whatever it is given.
-  const graphChecked = readVerified(dir, files.hnsw).then(() => undefined);
+  const graphChecked = readVerified(dir, files.hnsw).then((graph) => {
+    const problem = hnswHeaderProblem(graph, manifest);
+    if (problem) throw corrupt(dir, problem);
+  });
   const all = Promise.all([chunkBytes, lexicalBytes, vectorBytes, graphChecked]);
   all.catch(() => {}); // each failure is reported through the await that meets it first
   const store = parseJson<ChunkStore>(dir, files.chunks, await chunkBytes!);
-  if (store.chunks?.length !== counts.chunks || store.documents?.length !== counts.documents) {
-    throw corrupt(dir, `${files.chunks.name} holds a different number of chunks or documents than the manifest`);
-  }
+  const storeProblem = chunkStoreProblem(store, manifest);
+  if (storeProblem) throw corrupt(dir, `${files.chunks.name}: ${storeProblem}`);
   const lexical = parseJson<LexicalIndexData>(dir, files.lexical, await lexicalBytes!);
-  if (lexical.count !== counts.chunks) throw corrupt(dir, `${files.lexical.name} covers ${lexical.count} chunks, not ${counts.chunks}`);
+  const postingsProblem = lexicalProblem(lexical, manifest);
+  if (postingsProblem) throw corrupt(dir, `${files.lexical.name}: ${postingsProblem}`);
   const vectorData = await vectorBytes!;
   if (vectorData.length !== counts.chunks * embedder.dimension * 4) {
     throw corrupt(dir, `${files.vectors.name} does not hold ${counts.chunks} vectors of dimension ${embedder.dimension}`);
   }
+  const vectors = VectorStore.fromBuffer(vectorData, embedder.dimension);
+  const badVector = vectorsProblem(vectors.data);
+  if (badVector) throw corrupt(dir, `${files.vectors.name}: ${badVector}`);
   await all;
-  return { dir, manifest, store, lexical, vectors: VectorStore.fromBuffer(vectorData, embedder.dimension), hnswFile: path.join(dir, files.hnsw.name) };
+  return { dir, manifest, store, lexical, vectors, hnswFile: path.join(dir, files.hnsw.name) };
 }

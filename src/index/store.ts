@@ -29,6 +29,8 @@ export interface ChunkRecord {
 }
 
 export interface ChunkStore {
+  /** The build that wrote it (see the manifest's build_id). */
+  build_id?: string;
   documents: DocumentRecord[];
   chunks: ChunkRecord[];
 }

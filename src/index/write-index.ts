@@ -8,6 +8,7 @@ import { HnswIndex, type HnswSettings } from '../search/hnsw.js';
 import type { VectorStore } from '../search/vectors.js';
 import { acquireBuildLock } from './build-lock.js';
 import { removeStaleStaging, Staging } from './commit.js';
+import { buildIdOf } from './consistency.js';
 import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
 
@@ -53,16 +54,21 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
     if (written !== parts.vectors.count) throw new Error(`the HNSW graph was written incompletely (${written} of ${parts.vectors.count} vectors); the index was left as it was`);
     const graph = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
+    // Vectors and graph first: the build id is derived from them and written into the JSON files.
+    const vectors = staging.add('vectors', 'f32', parts.vectors.toBuffer());
+    const hnswRef = staging.add('hnsw', 'hnsw', graph);
+    const buildId = buildIdOf(parts.corpus.fingerprint, vectors, hnswRef);
     const files = {
-      chunks: staging.add('chunks', 'json', JSON.stringify(parts.store)),
-      lexical: staging.add('lexical', 'json', JSON.stringify(lexical)),
-      vectors: staging.add('vectors', 'f32', parts.vectors.toBuffer()),
-      hnsw: staging.add('hnsw', 'hnsw', graph),
+      chunks: staging.add('chunks', 'json', JSON.stringify({ build_id: buildId, ...parts.store })),
+      lexical: staging.add('lexical', 'json', JSON.stringify({ build_id: buildId, ...lexical })),
+      vectors,
+      hnsw: hnswRef,
     };
     const manifest: Manifest = {
       format: INDEX_FORMAT,
       format_version: FORMAT_VERSION,
       built_at: new Date().toISOString(),
+      build_id: buildId,
       embedder: parts.embedder,
       ...parts.settings,
       counts: { documents: parts.store.documents.length, chunks: parts.store.chunks.length },

@@ -14,6 +14,8 @@ export interface Bm25Params {
 
 /** Serialised form: postings are flat [chunk, tf, chunk, tf, ...] arrays per term and field. */
 export interface LexicalIndexData {
+  /** The build that wrote it (see the manifest's build_id). */
+  build_id?: string;
   analyzer: AnalyzerSettings;
   count: number;
   bodyLengths: number[];
