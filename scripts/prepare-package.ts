@@ -7,8 +7,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { bundle } from './bundle.js';
-import { PROJECT_ROOT } from '../src/paths.js';
-import { ManifestSchema } from '../src/index/manifest.js';
+import { PROJECT_ROOT, resolveFromRoot } from '../src/paths.js';
+import { Command } from 'commander';
+import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
+import { readIndexFiles, readManifest } from '../src/index/read-index.js';
+import { indexFreshness } from '../src/index/staleness.js';
+import { checkNativeAddon } from './lib/native-addon.js';
 import { parseTransformersId, requiredModelFiles, TRANSFORMERS_PREFIX } from '../src/embed/transformers.js';
 import { USE_LITE_ID } from '../src/embed/use-lite.js';
 
@@ -40,6 +44,8 @@ const TRIM = [
 
 export interface PackagePlan {
   indexes: string[];
+  /** Upper bound of the unzipped size. */
+  bytes: number;
   embedders: string[];
   runtimePackages: string[];
   modelFiles: string[];
@@ -71,18 +77,88 @@ function closure(roots: string[]): string[] {
   return [...seen].map((d) => path.relative(PROJECT_ROOT, d).split(path.sep).join('/')).sort();
 }
 
-function shippedIndexes(): string[] {
-  const dirs = ['index'];
-  const collections = path.join(PROJECT_ROOT, 'collections');
-  if (fs.existsSync(collections)) for (const name of fs.readdirSync(collections)) dirs.push(`collections/${name}`);
-  return dirs.filter((d) => fs.existsSync(path.join(PROJECT_ROOT, d, 'manifest.json')));
+/** Where the package holds the indexes; serverless.yml points INDEX_DIR and COLLECTIONS_DIR here. */
+const STAGED_INDEX = 'dist/index';
+const STAGED_COLLECTIONS = 'dist/collections';
+
+/** Lambda's limit on a function's unzipped code; the zip itself goes through S3, so 50 MB does not apply. */
+const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;
+
+export interface PackageSources {
+  /** The index to serve as the default collection. */
+  index: string;
+  /** A directory of named indexes (one subdirectory each), when there is one. */
+  collections?: string;
 }
 
-export async function preparePackage(): Promise<PackagePlan> {
+function bytesUnder(dir: string): number {
+  let total = 0;
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true, recursive: true })) {
+    if (entry.isFile()) total += fs.statSync(path.join(entry.parentPath, entry.name)).size;
+  }
+  return total;
+}
+
+const mb = (bytes: number) => `${(bytes / 1048576).toFixed(1)} MB`;
+
+/** Refuses an index that is missing, damaged or out of date with its corpus, saying what to run. */
+async function checkedManifest(dir: string): Promise<Manifest> {
+  // Missing, damaged or of another format: the error says which, and the command that fixes it.
+  const manifest = readManifest(dir);
+  await readIndexFiles(dir); // every file there, with its recorded checksum
+  const freshness = await indexFreshness(dir, manifest);
+  if (freshness.state === 'stale') {
+    throw new Error(
+      `the index at ${dir} is out of date with its corpus ${freshness.corpus} (${freshness.changed} documents added, changed or removed since it was built): ` +
+        `rebuild it with \`npm run build-index -- --corpus ${freshness.corpus} --out ${dir}\``,
+    );
+  }
+  return manifest;
+}
+
+/** Copies (hard-links where it can) an index's manifest and the files it names into the package. */
+function stage(from: string, manifest: Manifest, to: string): number {
+  fs.mkdirSync(to, { recursive: true });
+  let bytes = 0;
+  for (const name of [MANIFEST_FILE, ...Object.values(manifest.files).map((f) => f.name)]) {
+    const src = path.join(from, name);
+    const dst = path.join(to, name);
+    try {
+      fs.linkSync(src, dst);
+    } catch {
+      fs.copyFileSync(src, dst);
+    }
+    bytes += fs.statSync(dst).size;
+  }
+  return bytes;
+}
+
+async function stageIndexes(sources: PackageSources): Promise<{ indexes: string[]; manifests: Manifest[]; bytes: number }> {
+  const root = (p: string) => path.join(PROJECT_ROOT, p);
+  fs.rmSync(root(STAGED_INDEX), { recursive: true, force: true });
+  fs.rmSync(root(STAGED_COLLECTIONS), { recursive: true, force: true });
+  const plan: { dir: string; to: string }[] = [{ dir: sources.index, to: STAGED_INDEX }];
+  if (sources.collections && fs.existsSync(sources.collections)) {
+    for (const name of fs.readdirSync(sources.collections).sort()) {
+      const dir = path.join(sources.collections, name);
+      if (fs.existsSync(path.join(dir, MANIFEST_FILE))) plan.push({ dir, to: `${STAGED_COLLECTIONS}/${name}` });
+    }
+  }
+  const manifests: Manifest[] = [];
+  let bytes = 0;
+  for (const { dir, to } of plan) {
+    const manifest = await checkedManifest(dir);
+    bytes += stage(dir, manifest, root(to));
+    manifests.push(manifest);
+  }
+  return { indexes: plan.map((p) => p.to), manifests, bytes };
+}
+
+export async function preparePackage(sources: PackageSources): Promise<PackagePlan> {
+  checkNativeAddon();
   await bundle();
-  const indexes = shippedIndexes();
-  if (!indexes.includes('index')) throw new Error('no index to ship: run `npm run build-index` first');
-  const embedders = [...new Set(indexes.map((d) => ManifestSchema.parse(JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, d, 'manifest.json'), 'utf8'))).embedder.id))];
+  const staged = await stageIndexes(sources);
+  const embedders = [...new Set(staged.manifests.map((m) => m.embedder.id))];
   const roots = [...RUNTIME_FOR.always!];
   const modelFiles: string[] = [];
   for (const id of embedders) {
@@ -98,21 +174,45 @@ export async function preparePackage(): Promise<PackagePlan> {
     }
   }
   const runtimePackages = closure(roots);
+  // An upper bound: the runtime packages before trimming, the bundle, the indexes and the models.
+  const total =
+    staged.bytes +
+    [...runtimePackages, ...modelFiles].reduce((sum, p) => sum + (fs.statSync(path.join(PROJECT_ROOT, p)).isDirectory() ? bytesUnder(path.join(PROJECT_ROOT, p)) : fs.statSync(path.join(PROJECT_ROOT, p)).size), 0) +
+    fs.statSync(path.join(PROJECT_ROOT, 'dist', 'lambda.js')).size;
+  if (total > LAMBDA_UNZIPPED_LIMIT) {
+    throw new Error(
+      `the package would hold up to ${mb(total)} unzipped (indexes ${mb(staged.bytes)}), over Lambda's ${mb(LAMBDA_UNZIPPED_LIMIT)}: ` +
+        'keep the index outside the package (an EFS mount as INDEX_DIR, see docs/deploy.md)',
+    );
+  }
   const patterns = [
     '!**',
     'dist/lambda.js',
-    ...indexes.flatMap((d) => [`${d}/manifest.json`, `${d}/*-*.*`]),
+    ...staged.indexes.map((d) => `${d}/**`),
     ...modelFiles,
     ...runtimePackages.map((p) => `${p}/**`),
     // A re-inclusion only applies to a package that ships at all.
     ...TRIM.filter((t) => t.startsWith('!') || runtimePackages.some((p) => t.startsWith(`${p}/`))),
   ];
-  const plan: PackagePlan = { indexes, embedders, runtimePackages, modelFiles, patterns };
+  const plan: PackagePlan = { indexes: staged.indexes, bytes: total, embedders, runtimePackages, modelFiles, patterns };
   fs.writeFileSync(path.join(PROJECT_ROOT, 'dist', 'package-plan.json'), `${JSON.stringify(plan, null, 2)}\n`);
   return plan;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === path.join(PROJECT_ROOT, 'scripts', 'prepare-package.ts')) {
-  const plan = await preparePackage();
-  console.log(`package plan: indexes ${plan.indexes.join(', ')}; embedders ${plan.embedders.join(', ')}; ${plan.runtimePackages.length} runtime packages; ${plan.modelFiles.length} model files`);
+  const opts = new Command('prepare-package')
+    .option('--index <dir>', 'index to ship as the default collection', 'index')
+    .option('--collections <dir>', 'directory of named indexes to ship as well', 'collections')
+    .parse()
+    .opts<{ index: string; collections: string }>();
+  try {
+    const plan = await preparePackage({ index: resolveFromRoot(opts.index), collections: resolveFromRoot(opts.collections) });
+    console.log(
+      `package plan: index ${opts.index}${plan.indexes.length > 1 ? ` and ${plan.indexes.length - 1} collections` : ''}; embedders ${plan.embedders.join(', ')}; ` +
+        `${plan.runtimePackages.length} runtime packages; ${plan.modelFiles.length} model files; at most ${mb(plan.bytes)} unzipped`,
+    );
+  } catch (err) {
+    console.error(`package: ${(err as Error).message}`);
+    process.exit(1);
+  }
 }

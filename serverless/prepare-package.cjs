@@ -2,7 +2,7 @@
 // Local Serverless Framework plugin: before packaging, invoking locally or starting
 // serverless-offline, bundle the handler and compute what the package ships (see
 // scripts/prepare-package.ts). It runs the TypeScript script with tsx, a devDependency.
-const { execFileSync, spawnSync } = require('node:child_process');
+const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -16,8 +16,8 @@ class PreparePackage {
       'before:package:createDeploymentArtifacts': prepare,
       'before:deploy:function:packageFunction': prepare,
       'before:invoke:local:invoke': () => {
-        this.reexecWithoutRequireEsm(); // returns only when no re-run is needed
         prepare();
+        this.invokeThroughImport();
       },
       'before:offline:start': prepare,
       'before:offline:start:init': prepare,
@@ -25,18 +25,21 @@ class PreparePackage {
   }
 
   /**
-   * `invoke local` loads the handler with require() and falls back to import() only on
-   * ERR_REQUIRE_ESM. Since Node 20.19, require() loads ES modules itself, and for one with
-   * top-level await (ours: the model and index load during init) throws ERR_REQUIRE_ASYNC_MODULE
-   * instead. So the command is run again with require(esm) off, and this process exits with it.
+   * `invoke local` loads the handler with require(), falling back to import() only on
+   * ERR_REQUIRE_ESM. Since Node 20.19 require() loads ES modules itself, but not one with top-level
+   * await (ours: the model and index load during init): ERR_REQUIRE_ASYNC_MODULE. So the local
+   * invoke goes through a one-line module without top-level await that imports ours.
    */
-  reexecWithoutRequireEsm() {
-    if (!process.features || !process.features.require_module || process.env.SEMSEARCH_INVOKE_LOCAL_REEXEC) return;
-    const result = spawnSync(process.execPath, ['--no-experimental-require-module', ...process.argv.slice(1)], {
-      stdio: 'inherit',
-      env: { ...process.env, SEMSEARCH_INVOKE_LOCAL_REEXEC: '1' },
-    });
-    process.exit(result.status === null ? 1 : result.status);
+  invokeThroughImport() {
+    const fn = this.serverless.service.functions.search;
+    const cut = fn.handler.lastIndexOf('.');
+    const [file, name] = [fn.handler.slice(0, cut), fn.handler.slice(cut + 1)];
+    const shim = `${path.dirname(file)}/invoke-local`;
+    fs.writeFileSync(
+      path.join(this.serverless.serviceDir, `${shim}.js`),
+      `export const ${name} = async (event, context) => (await import('./${path.basename(file)}.js')).${name}(event, context);\n`,
+    );
+    fn.handler = `${shim}.${name}`;
   }
 
   /**
@@ -52,11 +55,18 @@ class PreparePackage {
   prepare() {
     if (this.done) return;
     const root = this.serverless.serviceDir;
-    const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'prepare-package.ts')], {
-      cwd: root,
-      stdio: ['ignore', 'pipe', 'inherit'],
-      encoding: 'utf8',
-    });
+    const { index, collections } = this.serverless.service.custom.semsearch;
+    let out;
+    try {
+      out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'prepare-package.ts'), '--index', index, '--collections', collections], {
+        cwd: root,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        encoding: 'utf8',
+      });
+    } catch (err) {
+      // The script's own message (what is wrong and what to run), not a stack of this plugin.
+      throw new this.serverless.classes.Error(String(err.stderr || err.message).trim());
+    }
     const plan = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'package-plan.json'), 'utf8'));
     const pkg = (this.serverless.service.package ??= {});
     pkg.patterns = plan.patterns;

