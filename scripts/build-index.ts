@@ -1,11 +1,15 @@
-/** npm run build-index -- [--corpus <dir|file>] [--out <dir>] [--embedder <id>] [--force] */
+/** npm run build-index -- [--corpus <dir|file>] [--out <dir|s3://bucket/prefix>] [--embedder <id>] [--force] */
+import path from 'node:path';
 import { Command, Option } from 'commander';
 import { printable } from '../src/corpus/printable.js';
 import { buildIndex, type BuildReport } from '../src/index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, MAX_OVERLAP_SENTENCES, MIN_WINDOW_TOKENS } from '../src/index/settings.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { embeddingProgressBar } from '../src/index/progress.js';
-import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd } from '../src/paths.js';
+import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd, resolveFromRoot } from '../src/paths.js';
+import { indexS3Client } from '../src/index/s3/client.js';
+import { isS3Uri, parseS3Uri } from '../src/index/s3/location.js';
+import { uploadIndex } from '../src/index/s3/upload.js';
 import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
 import { nonNegativeInt, positiveInt } from './lib/cli.js';
 
@@ -28,7 +32,7 @@ function summary(report: BuildReport): string {
 const program = new Command('build-index')
   .description('Chunk, embed and index a corpus into an index directory')
   .option('--corpus <path>', 'directory or file to index', DEFAULT_CORPUS_DIR)
-  .option('--out <dir>', 'index directory to write', DEFAULT_INDEX_DIR)
+  .option('--out <dir|s3://bucket/prefix>', 'index directory to write, or an S3 location to publish to (built locally first)', DEFAULT_INDEX_DIR)
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--max-tokens <n>', `chunk window in tokens (${MIN_WINDOW_TOKENS} up to what the embedder reads, its default)`, positiveInt)
   .option('--overlap <n>', `sentences repeated between split chunks (0-${MAX_OVERLAP_SENTENCES})`, nonNegativeInt)
@@ -38,12 +42,15 @@ const program = new Command('build-index')
   .option('--force', 'rebuild even if the corpus and settings are unchanged')
   .option('--json', 'print the build report as JSON')
   .action(async (opts) => {
+    // An S3 target is built in a local folder of its own (kept, so the next build is incremental), then published.
+    const s3 = isS3Uri(opts.out) ? parseS3Uri(opts.out) : undefined;
+    const out = s3 ? resolveFromRoot(path.join('.cache', 's3-builds', s3.bucket, s3.prefix || '_root')) : resolveFromCwd(opts.out);
     const embedder = await loadEmbedder(opts.embedder);
     const bar = embeddingProgressBar();
     try {
       const report = await buildIndex({
         corpus: resolveFromCwd(opts.corpus),
-        out: resolveFromCwd(opts.out),
+        out,
         embedder,
         settings: {
           ...(opts.maxTokens ? { maxTokens: opts.maxTokens } : {}),
@@ -57,6 +64,7 @@ const program = new Command('build-index')
         onProgress: bar.onProgress,
       });
       bar.stop();
+      if (s3) await uploadIndex(out, s3, await indexS3Client(), (line) => process.stderr.write(`${line}\n`));
       console.log(opts.json ? JSON.stringify({ ...report, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) : summary(report));
     } finally {
       await embedder.dispose();

@@ -12,7 +12,10 @@ class PreparePackage {
     this.log = log;
     const prepare = () => this.prepare();
     this.hooks = {
-      initialize: () => this.splitCorsOrigins(),
+      initialize: () => {
+        this.splitCorsOrigins();
+        this.grantIndexUri();
+      },
       'before:package:createDeploymentArtifacts': prepare,
       'before:deploy:function:packageFunction': prepare,
       'before:invoke:local:invoke': () => {
@@ -50,6 +53,21 @@ class PreparePackage {
     const cors = this.serverless.service.provider.httpApi && this.serverless.service.provider.httpApi.cors;
     if (!cors || !Array.isArray(cors.allowedOrigins)) return;
     cors.allowedOrigins = cors.allowedOrigins.flatMap((o) => String(o).split(',').map((s) => s.trim()).filter(Boolean));
+  }
+
+  /**
+   * With `--param="indexUri=s3://bucket/prefix"`, the function gets INDEX_URI and permission to
+   * read that prefix only (GetObject also answers HEAD and conditional GETs).
+   */
+  grantIndexUri() {
+    const uri = String((this.serverless.service.custom.semsearch || {}).indexUri || '');
+    if (!uri) return;
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
+    if (!m) throw new this.serverless.classes.Error(`indexUri "${uri}" is not an S3 location: write s3://bucket/prefix`);
+    const prefix = (m[2] || '').replace(/^\/+|\/+$/g, '');
+    const provider = this.serverless.service.provider;
+    provider.environment = { ...provider.environment, INDEX_URI: uri };
+    provider.iam.role.statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${m[1]}/${prefix ? `${prefix}/` : ''}*` });
   }
 
   prepare() {

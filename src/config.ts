@@ -5,6 +5,10 @@ import type { ApiKeySource } from './api/auth.js';
 export interface ServiceConfig {
   /** The default collection's index directory. */
   indexDir: string;
+  /** The default collection's index in S3 (s3://bucket/prefix), served instead of indexDir. */
+  indexUri?: string;
+  /** How often, at most, a request triggers a check of indexUri for a new index. */
+  indexCheckSeconds?: number;
   /** Optional directory whose subdirectories are further collections (one index each). */
   collectionsDir?: string;
   apiKey?: ApiKeySource;
@@ -27,10 +31,18 @@ function ssmKey(name: string): ApiKeySource {
   };
 }
 
+function checkSeconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`INDEX_CHECK_SECONDS must be a number of seconds, 0 or more (got "${value}")`);
+  return n;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const apiKey = env.API_KEY ? async () => env.API_KEY! : env.API_KEY_SSM_PARAMETER ? ssmKey(env.API_KEY_SSM_PARAMETER) : undefined;
   return {
     indexDir: env.INDEX_DIR ? resolveFromRoot(env.INDEX_DIR) : DEFAULT_INDEX_DIR,
+    ...(env.INDEX_URI ? { indexUri: env.INDEX_URI } : {}),
+    ...(env.INDEX_CHECK_SECONDS ? { indexCheckSeconds: checkSeconds(env.INDEX_CHECK_SECONDS) } : {}),
     ...(env.COLLECTIONS_DIR ? { collectionsDir: resolveFromRoot(env.COLLECTIONS_DIR) } : {}),
     ...(apiKey ? { apiKey } : {}),
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),

@@ -4,7 +4,8 @@ import { createLogger, type Logger } from './api/logger.js';
 import { configFromEnv, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
 import type { Embedder } from './embed/embedder.js';
-import { Collections, discoverCollections } from './search/collections.js';
+import { Collections, DEFAULT_COLLECTION, discoverCollections } from './search/collections.js';
+import { lazyS3Source } from './index/s3/lazy-source.js';
 
 export interface Service {
   app: ReturnType<typeof createApp>;
@@ -26,8 +27,13 @@ export interface ServiceOptions {
 export function createService(options: ServiceOptions = {}): Service {
   const config = options.config ?? configFromEnv();
   const logger = options.logger ?? createLogger();
+  const remote = config.indexUri
+    ? new Map([[DEFAULT_COLLECTION, { source: lazyS3Source(config.indexUri), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 }]])
+    : undefined;
   const collections = new Collections({
     dirs: discoverCollections(config.indexDir, config.collectionsDir),
+    ...(remote ? { remote } : {}),
+    onRemoteEvent: (e) => (e.change === 'replaced' ? logger.info({ msg: 'index replaced', ...e }) : logger.warn({ msg: 'index check failed', ...e })),
     loadEmbedder: options.loadEmbedder ?? loadEmbedder,
     coalesceQuestions: options.concurrent ?? false,
   });

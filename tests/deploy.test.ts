@@ -130,7 +130,7 @@ describe('npm run package with an index of your own documents', () => {
     const home = tempDir('own');
     const index = path.join(home, 'my-index');
     await buildIndex({ corpus: writeCorpus(path.join(home, 'my-docs')), out: index, embedder: await sharedEmbedder() });
-    const result = await packageCommand(['--index', index, `--param=corsOrigins=${ORIGINS.join(',')}`]);
+    const result = await packageCommand(['--index', index, `--param=corsOrigins=${ORIGINS.join(',')}`, '--param=indexUri=s3://my-indexes/prod']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     packaged = result;
     zip = path.join(PROJECT_ROOT, '.serverless', 'semantic-search.zip');
@@ -144,6 +144,14 @@ describe('npm run package with an index of your own documents', () => {
     expect(output).toMatch(/package plan: index .*my-index; embedders use-lite/);
     const template = fs.readFileSync(path.join(PROJECT_ROOT, '.serverless', 'cloudformation-template-update-stack.json'), 'utf8');
     expect(template).toContain('"Runtime": "nodejs22.x"');
+  });
+
+  it('with indexUri, the function gets INDEX_URI and may read that prefix and nothing else in S3', () => {
+    expect(functionEnvironment().INDEX_URI).toBe('s3://my-indexes/prod');
+    const policies = Object.values(template().Resources).filter((r) => r.Type === 'AWS::IAM::Role');
+    const statements = policies.flatMap((r) => (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[]).flatMap((p) => p.PolicyDocument.Statement));
+    const s3 = statements.filter((st) => st.Action.some((a) => a.startsWith('s3:')));
+    expect(s3).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::my-indexes/prod/*' }]);
   });
 
   it('lists every CORS origin given, in API Gateway and in the function', () => {
@@ -184,7 +192,9 @@ describe('npm run package with an index of your own documents', () => {
       console.log('RESULT ' + res.statusCode + ' ' + JSON.parse(res.body).results[0].text);`;
     const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
       // The environment Lambda would give the function: the template's variables, nothing of ours.
-      const env = { ...functionEnvironment(), PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked };
+      // Less INDEX_URI: this checks the packaged index (the S3 one is tested against s3rver elsewhere).
+      const { INDEX_URI: _s3, ...variables } = functionEnvironment();
+      const env = { ...variables, PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked };
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: unpacked, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));

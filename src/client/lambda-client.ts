@@ -6,6 +6,7 @@
 import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import type { SearchResponse } from '../api/schemas.js';
 import { parseAnswer, SearchClientError, type SearchInput } from './http-client.js';
+import { isLoopback, LOOPBACK_CREDENTIALS } from '../aws/loopback.js';
 
 export interface LambdaClientOptions {
   region?: string;
@@ -14,19 +15,6 @@ export interface LambdaClientOptions {
   endpoint?: string;
 }
 
-/** Whether a URL points at this machine (a local emulator), where no AWS credentials are needed. */
-export function isLoopback(url: string): boolean {
-  let host: string;
-  try {
-    host = new URL(url).hostname;
-  } catch {
-    return false;
-  }
-  return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-/** Placeholder credentials: an emulator on loopback accepts any signature. Never sent elsewhere. */
-const LOOPBACK_CREDENTIALS = { accessKeyId: 'local-emulator', secretAccessKey: 'local-emulator' };
 
 export class LambdaSearchClient {
   private readonly client: LambdaClient;

@@ -23,9 +23,34 @@ export class UnknownCollectionError extends Error {
   }
 }
 
+/** An index kept elsewhere (S3) and brought to local disk; see src/index/s3/download.ts. */
+export interface RemoteIndex {
+  readonly uri: string;
+  fetch(ifNoneMatch?: string): Promise<{ dir: string; etag: string } | undefined>;
+  prune(keep: string): void;
+}
+
+export interface RemoteCollection {
+  source: RemoteIndex;
+  /** How often a request may trigger a check for a new manifest (a conditional GET). */
+  checkEveryMs: number;
+}
+
+interface RemoteState {
+  searcher?: Promise<Searcher>;
+  etag?: string;
+  failed: boolean;
+  checkedAt: number;
+  checking: boolean;
+}
+
 export interface CollectionsOptions {
   /** name -> index directory (a Map: the name comes from the request) */
   dirs: ReadonlyMap<string, string>;
+  /** name -> an index in S3, served instead of a directory. */
+  remote?: ReadonlyMap<string, RemoteCollection>;
+  /** Told when a remote index was replaced by a newer one, or a check failed. */
+  onRemoteEvent?: (event: { collection: string; uri: string; change: 'replaced' | 'check_failed'; detail: string }) => void;
   loadEmbedder: (id: string) => Promise<Embedder>;
   ranking?: RankingSettings;
   /**
@@ -67,12 +92,13 @@ function asLoadError(err: unknown, dir: string): IndexLoadError {
 
 export class Collections {
   private readonly searchers = new Map<string, Promise<Searcher>>();
+  private readonly remoteState = new Map<string, RemoteState>();
   private readonly embedders = new Map<string, Promise<Embedder>>();
 
   constructor(private readonly options: CollectionsOptions) {}
 
   names(): string[] {
-    return [...this.options.dirs.keys()];
+    return [...new Set([...this.options.dirs.keys(), ...(this.options.remote?.keys() ?? [])])];
   }
 
   dir(name: string): string | undefined {
@@ -80,16 +106,66 @@ export class Collections {
   }
 
   get(name: string = DEFAULT_COLLECTION): Promise<Searcher> {
+    const remote = this.options.remote?.get(name);
+    if (remote) return this.remoteSearcher(name, remote);
     const dir = this.options.dirs.get(name);
     if (!dir) return Promise.reject(new UnknownCollectionError(name, this.names()));
     let searcher = this.searchers.get(name);
     if (!searcher) {
-      searcher = Searcher.open(dir, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) }).catch(
-        (err: unknown) => Promise.reject(asLoadError(err, dir)),
-      );
+      searcher = this.open(dir);
       this.searchers.set(name, searcher);
     }
     return searcher;
+  }
+
+  private open(dir: string): Promise<Searcher> {
+    return Searcher.open(dir, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) }).catch((err: unknown) =>
+      Promise.reject(asLoadError(err, dir)),
+    );
+  }
+
+  /**
+   * The searcher of an index in S3: downloaded on first use; afterwards, at most once per
+   * `checkEveryMs`, a request starts a check for a new manifest in the background and keeps being
+   * answered by the current index until the new one is downloaded, verified and loaded. A failed
+   * first load is retried at the next check instead of being kept forever.
+   */
+  private remoteSearcher(name: string, remote: RemoteCollection): Promise<Searcher> {
+    let state = this.remoteState.get(name);
+    if (!state) this.remoteState.set(name, (state = { failed: false, checkedAt: 0, checking: false }));
+    const now = Date.now();
+    const due = now - state.checkedAt >= remote.checkEveryMs;
+    if (!state.searcher || (state.failed && due)) {
+      state.checkedAt = now;
+      state.failed = false;
+      const current = state;
+      state.searcher = remote.source.fetch().then((fetched) => {
+        current.etag = fetched!.etag;
+        return this.open(fetched!.dir);
+      });
+      state.searcher.catch(() => (current.failed = true));
+      return state.searcher;
+    }
+    if (due && !state.checking) void this.refresh(name, remote, state);
+    return state.searcher;
+  }
+
+  private async refresh(name: string, remote: RemoteCollection, state: RemoteState): Promise<void> {
+    state.checking = true;
+    state.checkedAt = Date.now();
+    try {
+      const fetched = await remote.source.fetch(state.etag);
+      if (!fetched) return;
+      const searcher = await this.open(fetched.dir);
+      state.searcher = Promise.resolve(searcher); // requests from now on; those in flight finish on the old one
+      state.etag = fetched.etag;
+      remote.source.prune(fetched.dir);
+      this.options.onRemoteEvent?.({ collection: name, uri: remote.source.uri, change: 'replaced', detail: `now ${searcher.manifest.counts.chunks} chunks built ${searcher.manifest.built_at}` });
+    } catch (err) {
+      this.options.onRemoteEvent?.({ collection: name, uri: remote.source.uri, change: 'check_failed', detail: (err as Error).message });
+    } finally {
+      state.checking = false;
+    }
   }
 
   /** Starts loading every collection now (at cold start, outside any request). */

@@ -1,0 +1,144 @@
+/**
+ * An index outside the package, in S3: published by `build-index --out s3://...`, served with
+ * INDEX_URI, against a real S3 protocol server (s3rver) on loopback. Covers a half-published
+ * index, a corrupted object, a missing bucket, and a new index picked up by a running service.
+ */
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import S3rver from 's3rver';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { freePort } from '../scripts/lib/free-port.js';
+import { indexS3Client } from '../src/index/s3/client.js';
+import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
+import { createService } from '../src/service.js';
+import { createLogger } from '../src/api/logger.js';
+import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';
+import type { SearchResponse } from '../src/api/schemas.js';
+
+const BUCKET = 'indexes';
+/** s3rver's built-in account; the SDK reads these from the environment, as it would real ones. */
+const S3RVER_KEYS = { AWS_ACCESS_KEY_ID: 'S3RVER', AWS_SECRET_ACCESS_KEY: 'S3RVER' };
+let server: S3rver;
+let endpoint: string;
+let client: S3Client;
+
+beforeAll(async () => {
+  const port = await freePort();
+  server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: tempDir('s3rver'), configureBuckets: [{ name: BUCKET, configs: [] }] });
+  await server.run();
+  endpoint = `http://127.0.0.1:${port}`;
+  Object.assign(process.env, S3RVER_KEYS, { S3_ENDPOINT: endpoint });
+  client = await indexS3Client();
+});
+
+afterAll(async () => {
+  await server?.close();
+});
+
+/** `npm run build-index -- --out s3://...` as a user runs it, against the local S3. */
+async function publish(corpus: string, uri: string): Promise<{ stderr: string }> {
+  // Asynchronous: the S3 server runs in this process and must keep answering meanwhile.
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', uri], {
+    cwd: PROJECT_ROOT,
+    env: { ...process.env, ...S3RVER_KEYS, S3_ENDPOINT: endpoint },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  expect(code, stderr).toBe(0);
+  return { stderr };
+}
+
+async function serve(uri: string, checkSeconds = 60) {
+  const embedder = await sharedEmbedder();
+  const service = createService({
+    config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: uri, indexCheckSeconds: checkSeconds, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
+  await service.ready;
+  const ask = async (q: string) => {
+    const res = await service.app.request(`/search?q=${encodeURIComponent(q)}&top_k=1&min_relevance=0`);
+    return { status: res.status, body: (await res.json()) as SearchResponse & { error?: { code: string; message: string } } };
+  };
+  return { service, ask };
+}
+
+function tidesCorpus(): string {
+  const dir = tempDir('tides');
+  fs.writeFileSync(path.join(dir, 'tides.md'), '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters of the year.\n');
+  return dir;
+}
+
+describe('an index in S3', () => {
+  it('is published with build-index --out s3:// (data first, manifest last) and served through INDEX_URI', async () => {
+    const out = await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/prod`);
+    const uploads = [...out.stderr.matchAll(/upload: (\S+)/g)].map((m) => m[1]);
+    expect(uploads.at(-1)).toBe(MANIFEST_FILE);
+    const { ask } = await serve(`s3://${BUCKET}/prod`);
+    const answer = await ask('What did the Russian Supreme Court do in April?');
+    expect(answer.status).toBe(200);
+    expect(answer.body.results[0]!.text).toContain('Supreme Court removed');
+    // Publishing the same index again sends nothing but the manifest.
+    const again = await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/prod`);
+    expect([...again.stderr.matchAll(/upload: (\S+)/g)].map((m) => m[1])).toEqual([MANIFEST_FILE]);
+  });
+
+  it('a half-published index is never seen: until its manifest lands, readers get the previous one', async () => {
+    await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/half`);
+    // The next build's data files arrive, its manifest does not (the publisher died).
+    const tides = tidesCorpus();
+    const local = tempDir('tides-index');
+    const { buildIndex } = await import('../src/index/build-index.js');
+    const built = await buildIndex({ corpus: tides, out: local, embedder: await sharedEmbedder() });
+    for (const ref of Object.values(built.manifest.files)) {
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `half/${ref.name}`, Body: fs.readFileSync(path.join(local, ref.name)) }));
+    }
+    const { ask } = await serve(`s3://${BUCKET}/half`);
+    expect((await ask('What did the Russian Supreme Court do in April?')).body.results[0]!.text).toContain('Supreme Court removed');
+  });
+
+  it('an object that does not match its checksum is refused with 503, and nothing half-downloaded is served', async () => {
+    await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/corrupt`);
+    const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, 'corrupt', MANIFEST_FILE), 'utf8')) as Manifest;
+    const ref = manifest.files.vectors;
+    await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `corrupt/${ref.name}`, Body: Buffer.alloc(ref.bytes, 7) }));
+    const { ask } = await serve(`s3://${BUCKET}/corrupt`);
+    const answer = await ask('Taliban');
+    expect(answer.status).toBe(503);
+    expect(answer.body.error!.code).toBe('index_unavailable');
+    expect(answer.body.error!.message).toMatch(new RegExp(`${ref.name} does not match its checksum`));
+    const cache = path.join(os.tmpdir(), 'semsearch-index', createHash('sha256').update(`s3://${BUCKET}/corrupt`).digest('hex').slice(0, 12));
+    expect(fs.existsSync(cache) ? fs.readdirSync(cache) : []).toEqual([]); // no staging left, no copy kept
+  });
+
+  it('a missing bucket or prefix is a 503 naming it, with the command that publishes one', async () => {
+    const bucket = await serve('s3://no-such-bucket/prod');
+    const missing = await bucket.ask('Taliban');
+    expect(missing.status).toBe(503);
+    expect(missing.body.error!.message).toMatch(/no bucket "no-such-bucket".*npm run build-index -- --corpus <docs> --out s3:\/\/no-such-bucket\/prod/);
+    const prefix = await serve(`s3://${BUCKET}/nothing-here`);
+    expect((await prefix.ask('Taliban')).body.error!.message).toMatch(/no index at s3:\/\/indexes\/nothing-here \(manifest.json not found\)/);
+  });
+
+  it('a running service picks up a newly published index; requests keep being answered meanwhile', async () => {
+    await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/live`);
+    const { ask } = await serve(`s3://${BUCKET}/live`, 0);
+    expect((await ask('What did the Russian Supreme Court do in April?')).body.results[0]!.text).toContain('Supreme Court removed');
+    await publish(tidesCorpus(), `s3://${BUCKET}/live`);
+    let text = '';
+    for (let i = 0; i < 100 && !text.includes('Spring tides'); i++) {
+      const answer = await ask('When do spring tides happen?');
+      expect(answer.status).toBe(200); // the old index answers until the new one is ready
+      text = answer.body.results[0]?.text ?? '';
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(text).toContain('Spring tides');
+  });
+});
