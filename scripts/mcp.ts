@@ -6,29 +6,42 @@
 import { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import pino from 'pino';
-import { createMcpServer, searchThroughApp, type SearchFn } from '../src/adapters/mcp.js';
+import { createMcpServer, describeIndex, fetchThroughApp, searchThroughApp, type FetchFn, type SearchFn } from '../src/api/mcp-tools.js';
+import { configFromEnv } from '../src/config.js';
 import { HttpSearchClient } from '../src/client/http-client.js';
 import { createLogger } from '../src/api/logger.js';
 import { createService } from '../src/service.js';
 
-const VERSION = '0.1.0';
-
 const program = new Command('mcp')
-  .description('MCP server (stdio) exposing the search_documents tool')
+  .description('MCP server (stdio) exposing the search_documents, search and fetch tools')
   .option('--url <url>', 'search a deployed endpoint instead of the local index')
   .option('--api-key <key>', 'API key for --url (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
   .action(async (opts) => {
     const logger = createLogger({ destination: pino.destination({ fd: 2, sync: true }) });
     let search: SearchFn;
+    let fetchDocument: FetchFn;
+    let about: string | undefined;
     if (opts.url) {
       const client = new HttpSearchClient(opts.url, { ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) });
       search = (request) => client.search(request);
+      fetchDocument = fetchThroughApp((request) => {
+        const url = new URL(new URL(request.url).pathname, opts.url);
+        return fetch(url, { headers: opts.apiKey ? { 'x-api-key': opts.apiKey } : {} });
+      });
     } else {
       const service = createService({ logger });
       await service.ready;
-      search = searchThroughApp((request) => service.app.fetch(request, { trustedInvoke: true }));
+      const inner = (request: Request) => service.app.fetch(request, { trustedInvoke: true });
+      search = searchThroughApp(inner);
+      fetchDocument = fetchThroughApp(inner);
+      about = describeIndex((await service.collections.get()).store.documents.map((d) => d.title));
     }
-    const server = createMcpServer(search, VERSION);
+    const { mcp } = configFromEnv();
+    const server = createMcpServer(search, {
+      fetchDocument,
+      ...(mcp?.toolPrefix ? { toolPrefix: mcp.toolPrefix } : {}),
+      ...((mcp?.description ?? about) ? { about: (mcp?.description ?? about)! } : {}),
+    });
     await server.connect(new StdioServerTransport());
     logger.info({ msg: 'mcp server ready', target: opts.url ?? 'local index' });
   });

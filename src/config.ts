@@ -13,6 +13,8 @@ export interface ServiceConfig {
   collectionsDir?: string;
   apiKey?: ApiKeySource;
   corsOrigins: string[];
+  /** MCP tool name prefix and index description (MCP_TOOL_PREFIX, MCP_DESCRIPTION). */
+  mcp?: { toolPrefix?: string; description?: string };
 }
 
 /** Fetches the key from SSM Parameter Store once per container, decrypted. */
@@ -37,6 +39,12 @@ function checkSeconds(value: string): number {
   return n;
 }
 
+/** MCP tool names allow letters, digits, "_" and "-" (at most 64 with the tool's own name). */
+function toolPrefix(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,40}$/.test(value)) throw new Error(`MCP_TOOL_PREFIX must be 1-40 letters, digits, "_" or "-" (got "${value}")`);
+  return value;
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
   const apiKey = env.API_KEY ? async () => env.API_KEY! : env.API_KEY_SSM_PARAMETER ? ssmKey(env.API_KEY_SSM_PARAMETER) : undefined;
   return {
@@ -46,5 +54,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
     ...(env.COLLECTIONS_DIR ? { collectionsDir: resolveFromRoot(env.COLLECTIONS_DIR) } : {}),
     ...(apiKey ? { apiKey } : {}),
     corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
+    mcp: { ...(env.MCP_TOOL_PREFIX ? { toolPrefix: toolPrefix(env.MCP_TOOL_PREFIX) } : {}), ...(env.MCP_DESCRIPTION ? { description: env.MCP_DESCRIPTION } : {}) },
   };
 }

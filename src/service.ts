@@ -42,6 +42,7 @@ export function createService(options: ServiceOptions = {}): Service {
     logger,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     corsOrigins: config.corsOrigins,
+    ...(config.mcp ? { mcp: config.mcp } : {}),
   });
   const ready = collections.warm().then((results) => {
     results.forEach((r, i) => {

@@ -9,6 +9,8 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import AdmZip from 'adm-zip';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { freePort } from '../scripts/lib/free-port.js';
@@ -250,6 +252,19 @@ describe('serverless offline and npm run ask', () => {
     expect(res.status).toBe(200);
     expect(((await res.json()) as { results: { text: string }[] }).results[0]!.text).toContain(ANSWER);
     expect((await fetch(`${offline.http}/health`)).status).toBe(200);
+  });
+
+  it('answers an MCP client at /mcp: search, then fetch the document found', async () => {
+    const client = new Client({ name: 'test-connector', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${offline.http}/mcp`)));
+    const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]!).text;
+    const found = JSON.parse(text(await client.callTool({ name: 'search', arguments: { query: QUESTION } }))) as { results: { id: string; text: string }[] };
+    expect(found.results[0]!.text).toContain(ANSWER);
+    const doc = JSON.parse(text(await client.callTool({ name: 'fetch', arguments: { id: found.results[0]!.id } }))) as { text: string };
+    expect(doc.text).toContain(ANSWER);
+    await client.close();
+    const viaRoute = await fetch(`${offline.http}/documents/${found.results[0]!.id}`);
+    expect(viaRoute.status).toBe(200);
   });
 
   it('ask answers through the Lambda Invoke API', async () => {

@@ -14,7 +14,9 @@ import { packContext } from './context.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
-import { parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { createMcpServer, describeIndex, fetchThroughApp, searchThroughApp } from './mcp-tools.js';
+import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { registerOpenApi } from './openapi.js';
 import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
 import { IndexLoadError } from '../index/read-index.js';
@@ -27,6 +29,8 @@ export interface AppOptions {
   apiKey?: ApiKeySource;
   /** Allowed CORS origins; ["*"] allows any. */
   corsOrigins?: string[];
+  /** MCP tool names' prefix and the description of what the index holds (default: from the index). */
+  mcp?: { toolPrefix?: string; description?: string };
 }
 
 interface RequestInfo {
@@ -42,6 +46,7 @@ type Env = { Variables: { info: RequestInfo } };
 export const ROUTES: Record<string, string[]> = {
   '/': ['GET'],
   '/search': ['GET', 'POST'],
+  '/mcp': ['POST'],
   '/health': ['GET'],
   '/openapi.json': ['GET'],
   '/tool.json': ['GET'],
@@ -78,19 +83,21 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     cors({
       origin: origins.includes('*') ? '*' : origins,
       allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id'],
-      exposeHeaders: ['X-Request-Id'],
+      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id', 'Mcp-Protocol-Version', 'Mcp-Session-Id'],
+      exposeHeaders: ['X-Request-Id', 'Mcp-Session-Id'],
       maxAge: 600,
     }),
   );
 
   if (options.apiKey) {
     const source = options.apiKey;
-    app.use('/search', async (c, next) => {
+    const guard = async (c: Context<Env>, next: () => Promise<void>) => {
       const trusted = (c.env as { trustedInvoke?: boolean } | undefined)?.trustedInvoke === true;
       if (!trusted) await checkApiKey(c.req.raw.headers, source);
       await next();
-    });
+    };
+    // Everything that reads the documents; the page, health and the API description stay public.
+    for (const path of ['/search', '/documents/*', '/mcp']) app.use(path, guard);
   }
 
   const search = async (c: Context<Env>, request: ParsedSearch) => {
@@ -118,6 +125,31 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   app.get('/search', async (c) => {
     if (hasBody(c.req.raw)) throw new ApiError(400, 'invalid_request', bodyOnGetMessage(c.req.method));
     return search(c, parseSearchParams(new URL(c.req.url).searchParams));
+  });
+
+  app.get('/documents/:id{.+}', async (c) => {
+    const name = parseCollectionParam(new URL(c.req.url).searchParams);
+    const searcher = await collections.get(name);
+    const id = c.req.param('id');
+    const doc = searcher.documents.get(id);
+    if (!doc) throw new ApiError(404, 'not_found', `no document "${id.slice(0, 200)}" in collection "${name}"; ids are the doc_id of search results`);
+    return c.json({ collection: name, ...doc });
+  });
+
+  // MCP over Streamable HTTP, stateless: a server and a transport per request, JSON answers, so
+  // any Lambda instance can answer any request. Tools call the app itself, already authorised.
+  app.post('/mcp', async (c) => {
+    const inner = (request: Request) => app.fetch(request, { ...(c.env as object), trustedInvoke: true });
+    const searcher = await collections.get(DEFAULT_COLLECTION);
+    const server = createMcpServer(searchThroughApp(inner), {
+      fetchDocument: fetchThroughApp(inner),
+      ...(options.mcp?.toolPrefix ? { toolPrefix: options.mcp.toolPrefix } : {}),
+      about: options.mcp?.description ?? describeIndex(searcher.store.documents.map((d) => d.title)),
+      baseUrl: new URL(c.req.url).origin,
+    });
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await server.connect(transport);
+    return transport.handleRequest(c.req.raw);
   });
 
   app.get('/health', async (c) => {
@@ -159,7 +191,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       c.header('Allow', allowed.join(', '));
       return c.json(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(), 405);
     }
-    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /health, GET /openapi.json, GET /tool.json or GET /`).toJSON(), 404);
+    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /documents/{id}, POST /mcp, GET /health, GET /openapi.json, GET /tool.json or GET /`).toJSON(), 404);
   });
 
   app.onError((err, c) => {

@@ -1,6 +1,7 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
-import { ErrorSchema, HealthSchema, SearchQueryParamsSchema, SearchRequestSchema, SearchResponseSchema } from './schemas.js';
+import { z } from '@hono/zod-openapi';
+import { DocumentSchema, ErrorSchema, HealthSchema, SearchQueryParamsSchema, SearchRequestSchema, SearchResponseSchema } from './schemas.js';
 import { LIMITS } from './limits.js';
 
 const errors = {
@@ -37,6 +38,31 @@ export function registerOpenApi(app: OpenAPIHono<any>): void {
     security: [{ ApiKey: [] }, {}],
     request: { query: SearchQueryParamsSchema },
     responses: { 200: { description: 'Ranked passages', content: { 'application/json': { schema: SearchResponseSchema } } }, ...errors },
+  });
+  registry.registerPath({
+    method: 'get',
+    path: '/documents/{id}',
+    operationId: 'getDocument',
+    summary: 'A whole document, by the doc_id of a search result',
+    security: [{ ApiKey: [] }, {}],
+    request: { params: z.object({ id: z.string().describe('The document id (URL-encoded; may contain slashes).') }), query: z.object({ collection: z.string().optional() }) },
+    responses: {
+      200: { description: 'The document', content: { 'application/json': { schema: DocumentSchema } } },
+      ...errors,
+      404: { description: 'Unknown document or collection', content: { 'application/json': { schema: ErrorSchema } } },
+    },
+  });
+  registry.registerPath({
+    method: 'post',
+    path: '/mcp',
+    operationId: 'mcp',
+    summary: 'Model Context Protocol (not REST)',
+    description:
+      'MCP over Streamable HTTP, stateless, JSON responses: JSON-RPC messages from an MCP client (chat assistants, agent frameworks). ' +
+      'Tools: search and fetch (the contract ChatGPT connectors use) and search_documents (every search option).',
+    security: [{ ApiKey: [] }, {}],
+    request: { body: { required: true, content: { 'application/json': { schema: z.object({ jsonrpc: z.literal('2.0'), method: z.string() }).passthrough() } } } },
+    responses: { 200: { description: 'A JSON-RPC response' }, 202: { description: 'A notification, accepted' }, ...errors },
   });
   registry.registerPath({
     method: 'get',

@@ -145,7 +145,7 @@ export const SEARCH_PAGE = `<!doctype html>
 </form>
 <div id="status" role="status" aria-live="polite"></div>
 <ol id="results" aria-label="Results"></ol>
-<p class="hint">Enter searches · / focuses the box · ↓ ↑ move through results · <a href="openapi.json">API</a></p>
+<p class="hint">Enter searches · / focuses the box · ↓ ↑ move through results · <a href="openapi.json">API</a> · MCP for assistants at <code>/mcp</code></p>
 </main>
 <script>${SCRIPT}</script>
 </body>

@@ -141,6 +141,19 @@ export const HealthSchema = z
   })
   .openapi('Health');
 
+/** GET /documents/{id}: a whole document as indexed. */
+export const DocumentSchema = z
+  .object({
+    collection: z.string(),
+    id: z.string(),
+    title: z.string(),
+    text: z.string().describe('The passages joined in source order; a blank line where the source had text that was not indexed.'),
+    source: z.object({ path: z.string(), format: z.string(), url: z.string().optional() }),
+    metadata: z.record(z.string(), z.unknown()),
+    passages: z.array(z.object({ id: z.string(), start: z.number().int(), end: z.number().int(), section: z.array(z.string()), page: z.number().int().optional() })),
+  })
+  .openapi('Document');
+
 /** GET /search takes the same request as query parameters; q is the question. */
 export const SearchQueryParamsSchema = z
   .object({

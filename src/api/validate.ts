@@ -1,8 +1,9 @@
 /** Turns raw input (a parsed body or query parameters) into a validated SearchRequest or a 400. */
 import type { z } from '@hono/zod-openapi';
 import { ApiError, type ErrorDetail } from './errors.js';
-import { FilterConditionSchema, FilterFieldSchema, SearchQueryParamsSchema, SearchRequestSchema, type SearchRequest } from './schemas.js';
+import { CollectionSchema, FilterConditionSchema, FilterFieldSchema, SearchQueryParamsSchema, SearchRequestSchema, type SearchRequest } from './schemas.js';
 import type { Filter, FilterCondition } from '../search/filter.js';
+import { DEFAULT_COLLECTION } from '../search/collections.js';
 
 /** A validated request; its filter is a Map because field names are user text. */
 export type ParsedSearch = Omit<SearchRequest, 'filter'> & { filter?: Filter };
@@ -98,4 +99,13 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
     ...(filter !== undefined ? { filter } : {}),
     ...(p.collection !== undefined ? { collection: p.collection } : {}),
   });
+}
+
+/** `?collection=` on routes other than /search (the default collection when absent). */
+export function parseCollectionParam(params: URLSearchParams): string {
+  const value = params.get('collection');
+  if (value === null) return DEFAULT_COLLECTION;
+  const parsed = CollectionSchema.safeParse(value);
+  if (!parsed.success) throw invalid(parsed.error, ['collection']);
+  return parsed.data;
 }

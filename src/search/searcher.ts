@@ -13,6 +13,7 @@ import { LexicalIndex, type SparseScores } from './bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, type ChunkMask, type Filter } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
+import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
 import { HnswIndex } from './hnsw.js';
 import { bestSentence, unflattenSpans, type Snippet } from './snippet.js';
@@ -126,6 +127,8 @@ export class Searcher {
   private readonly lexicalLookup: Float64Array;
   private readonly matchedLookup: Uint8Array;
   readonly relevanceModel: RelevanceModel;
+  /** Whole documents by id (GET /documents/{id}, the MCP fetch tool). */
+  readonly documents: DocumentLookup;
   private readonly fusion: FusionSettings;
 
   private constructor(
@@ -142,6 +145,7 @@ export class Searcher {
     this.matchedLookup = new Uint8Array(index.store.chunks.length);
     this.relevanceModel = relevanceModelFor(index.manifest.embedder.id);
     this.fusion = fusionFor(index.manifest.embedder.id, ranking.fusion);
+    this.documents = new DocumentLookup(index.store);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */

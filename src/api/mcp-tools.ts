@@ -1,0 +1,154 @@
+/**
+ * The MCP tools (official TypeScript SDK), the same over stdio (`npm run mcp`) and over HTTP
+ * (`/mcp`):
+ *   - `search_documents`: the full search, with the input schema and description every other door uses;
+ *   - `search` and `fetch`: the two-tool contract ChatGPT connectors and deep research expect: a
+ *     query in, documents (id, title, url, best passage) out; a document id in, its whole text out,
+ *     each as one text item holding JSON, and the same as structured content.
+ * Names take a per-deployment prefix and the descriptions say what the index holds, so a model can
+ * tell two deployments apart.
+ */
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { z } from 'zod';
+import type { SearchResponse } from './schemas.js';
+import { SearchResponseSchema } from './schemas.js';
+import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
+import type { SearchInput } from '../client/http-client.js';
+import type { FullDocument } from '../search/documents.js';
+
+export const SERVER_VERSION = '0.1.0';
+
+/** Runs one search; rejects with a message fit to show the model. */
+export type SearchFn = (request: SearchInput) => Promise<SearchResponse>;
+/** The whole document, or undefined when there is none with that id. */
+export type FetchFn = (id: string) => Promise<FullDocument | undefined>;
+
+export const MCP_CONTEXT_CHARS = 12_000;
+/** Documents `search` returns: enough for a model to choose from, few enough to read. */
+const SEARCH_DOCUMENTS = 8;
+
+export interface McpOptions {
+  fetchDocument?: FetchFn;
+  /** Prepended to every tool name (e.g. "handbook_"), so two deployments do not collide. */
+  toolPrefix?: string;
+  /** What the index holds, said in every tool description. */
+  about?: string;
+  /** Base URL of the deployment: documents without a URL of their own are cited at /documents/{id}. */
+  baseUrl?: string;
+}
+
+const DocumentResultSchema = z.object({ id: z.string(), title: z.string(), url: z.string().optional(), text: z.string(), metadata: z.record(z.string(), z.unknown()) });
+
+const asJson = (value: object) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }], structuredContent: value as Record<string, unknown> });
+const failure = (text: string) => ({ isError: true, content: [{ type: 'text' as const, text }] });
+
+export function createMcpServer(search: SearchFn, options: McpOptions = {}): McpServer {
+  const server = new McpServer({ name: 'semantic-search', version: SERVER_VERSION });
+  const name = (tool: string) => `${options.toolPrefix ?? ''}${tool}`;
+  const about = options.about ? ` ${options.about}` : '';
+  const urlOf = (id: string, own?: string) => own ?? (options.baseUrl ? `${options.baseUrl}/documents/${encodeURIComponent(id)}` : undefined);
+
+  server.registerTool(
+    name(TOOL_NAME),
+    {
+      title: 'Search documents',
+      description: `${TOOL_DESCRIPTION}${about}`,
+      inputSchema: ToolInputSchema,
+      outputSchema: SearchResponseSchema,
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async (args) => {
+      try {
+        const response = await search({ ...args, context: { max_chars: MCP_CONTEXT_CHARS } });
+        const text = response.results.length
+          ? response.context!
+          : response.no_answer
+            ? `${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance}, below ${response.no_answer.min_relevance}.) Say so rather than guessing.`
+            : `No passage matched "${response.query}". Try other words or fewer filters.`;
+        return { content: [{ type: 'text' as const, text }], structuredContent: response as unknown as Record<string, unknown> };
+      } catch (err) {
+        return failure(`Search failed: ${(err as Error).message}`);
+      }
+    },
+  );
+
+  server.registerTool(
+    name('search'),
+    {
+      title: 'Search',
+      description: `Finds the documents that answer a question, best first: each with its id (for fetch), title, URL and the passage that matched.${about}`,
+      inputSchema: { query: z.string().min(1).max(1000).describe('the question or keywords, in plain language') },
+      outputSchema: { results: z.array(DocumentResultSchema), message: z.string().optional() },
+      annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+    },
+    async ({ query }) => {
+      try {
+        const response = await search({ query, top_k: 20 });
+        const seen = new Set<string>();
+        const results = [];
+        for (const r of response.results) {
+          if (seen.has(r.doc_id) || results.length === SEARCH_DOCUMENTS) continue;
+          seen.add(r.doc_id);
+          const url = urlOf(r.doc_id, r.source.url);
+          results.push({ id: r.doc_id, title: r.title, ...(url ? { url } : {}), text: r.text, metadata: r.metadata });
+        }
+        return asJson(results.length ? { results } : { results, message: response.no_answer?.message ?? 'Nothing matched.' });
+      } catch (err) {
+        return failure(`Search failed: ${(err as Error).message}`);
+      }
+    },
+  );
+
+  if (options.fetchDocument) {
+    const fetchDocument = options.fetchDocument;
+    server.registerTool(
+      name('fetch'),
+      {
+        title: 'Fetch a document',
+        description: `Returns the whole text of a document found by search, by its id, with its title, URL and metadata.${about}`,
+        inputSchema: { id: z.string().min(1).max(1000).describe('a document id from search results') },
+        outputSchema: DocumentResultSchema.shape,
+        annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
+      },
+      async ({ id }) => {
+        try {
+          const doc = await fetchDocument(id);
+          if (!doc) return failure(`No document has the id "${id}": use an id from the search tool's results.`);
+          const url = urlOf(doc.id, doc.source.url);
+          return asJson({ id: doc.id, title: doc.title, ...(url ? { url } : {}), text: doc.text, metadata: doc.metadata });
+        } catch (err) {
+          return failure(`Fetch failed: ${(err as Error).message}`);
+        }
+      },
+    );
+  }
+  return server;
+}
+
+/** What an index holds, in one sentence for tool descriptions: its size and a few titles. */
+export function describeIndex(titles: string[]): string {
+  const shown = [...new Set(titles)].slice(0, 3).map((t) => `"${t.length > 60 ? `${t.slice(0, 57)}...` : t}"`);
+  const more = titles.length > shown.length ? ` and ${titles.length - shown.length} more` : '';
+  return `The index holds ${titles.length} document${titles.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}.`;
+}
+
+/** A SearchFn over the app itself: the same validation, routing and engine as HTTP requests. */
+export function searchThroughApp(fetchApp: (request: Request) => Response | Promise<Response>): SearchFn {
+  return async (request) => {
+    const res = await fetchApp(new Request('http://mcp.local/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }));
+    const body = (await res.json()) as SearchResponse & { error?: { message: string } };
+    if (!res.ok || body.error) throw new Error(body.error?.message ?? `status ${res.status}`);
+    return body;
+  };
+}
+
+/** A FetchFn over the app itself (GET /documents/{id}). */
+export function fetchThroughApp(fetchApp: (request: Request) => Response | Promise<Response>): FetchFn {
+  return async (id) => {
+    const res = await fetchApp(new Request(`http://mcp.local/documents/${encodeURIComponent(id)}`));
+    if (res.status === 404) return undefined;
+    const body = (await res.json()) as FullDocument & { error?: { message: string } };
+    if (!res.ok || body.error) throw new Error(body.error?.message ?? `status ${res.status}`);
+    return body;
+  };
+}

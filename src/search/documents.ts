@@ -1,0 +1,49 @@
+/**
+ * A whole document as the index holds it, for `GET /documents/{id}` and the MCP `fetch` tool: its
+ * passages joined back in source order (overlapping sentences once, a blank line where the source
+ * had text that was not indexed, such as a heading), with its source, metadata and the passages'
+ * ids and offsets.
+ */
+import type { ChunkStore, DocumentRecord } from '../index/store.js';
+import type { Metadata } from '../corpus/document.js';
+
+export interface FullDocument {
+  id: string;
+  title: string;
+  text: string;
+  source: { path: string; format: string; url?: string };
+  metadata: Metadata;
+  passages: { id: string; start: number; end: number; section: string[]; page?: number }[];
+}
+
+export class DocumentLookup {
+  private byId?: Map<string, number>;
+
+  constructor(private readonly store: ChunkStore) {}
+
+  get(id: string): FullDocument | undefined {
+    this.byId ??= new Map(this.store.documents.map((d, i) => [d.id, i]));
+    const index = this.byId.get(id);
+    return index === undefined ? undefined : this.assemble(this.store.documents[index]!);
+  }
+
+  private assemble(doc: DocumentRecord): FullDocument {
+    const chunks = this.store.chunks.slice(doc.first, doc.first + doc.count).sort((a, b) => a.start - b.start);
+    let text = '';
+    let end = -1;
+    for (const c of chunks) {
+      if (end < 0) text = c.text;
+      else if (c.start >= end) text += `\n\n${c.text}`;
+      else if (c.end > end) text += c.text.slice(end - c.start);
+      end = Math.max(end, c.end);
+    }
+    return {
+      id: doc.id,
+      title: doc.title,
+      text,
+      source: { path: doc.path, format: doc.format, ...(doc.url ? { url: doc.url } : {}) },
+      metadata: doc.metadata,
+      passages: chunks.map((c) => ({ id: c.id, start: c.start, end: c.end, section: c.section, ...(c.page !== undefined ? { page: c.page } : {}) })),
+    };
+  }
+}

@@ -1,0 +1,131 @@
+/**
+ * Remote MCP (Streamable HTTP, stateless) at /mcp, driven by the SDK's own client: against the
+ * local server and through the Lambda handler with API Gateway v2 events. The `search` and `fetch`
+ * tools answer in the shape ChatGPT connectors expect; the API key guards /mcp as it does /search.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
+import { apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { createService, type Service } from '../src/service.js';
+import { createLambdaHandler } from '../src/adapters/lambda.js';
+import { startServer, type RunningServer } from '../src/adapters/node-server.js';
+import { createLogger } from '../src/api/logger.js';
+
+const KEY = 'sk-mcp-test-key';
+const ARTICLE_URL = 'https://www.toutiao.com/article/1836679694035980/';
+let service: Service;
+let server: RunningServer;
+
+beforeAll(async () => {
+  const index = (await buildArticleIndex()).out;
+  const embedder = await sharedEmbedder();
+  service = createService({
+    config: { indexDir: index, corsOrigins: ['*'], apiKey: async () => KEY, mcp: { toolPrefix: 'news_' } },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
+  await service.ready;
+  server = await startServer(service, 0);
+});
+
+afterAll(async () => {
+  await server?.close(1000);
+});
+
+type Json = Record<string, unknown>;
+const textOf = (result: Json) => ((result.content as { type: string; text: string }[])[0]!).text;
+
+/** The checks a connector's first minutes would make, with any transport. */
+async function exercise(client: Client, baseUrl: string) {
+  const tools = (await client.listTools()).tools.map((t) => t.name).sort();
+  expect(tools).toEqual(['news_fetch', 'news_search', 'news_search_documents']);
+  const described = (await client.listTools()).tools.find((t) => t.name === 'news_search')!;
+  expect(described.description).toMatch(/The index holds 1 document: "Russia becomes the first country/);
+
+  const search = (await client.callTool({ name: 'news_search', arguments: { query: 'What did the Russian Supreme Court do in April?' } })) as Json;
+  expect(search.isError).toBeFalsy();
+  const found = JSON.parse(textOf(search)) as { results: { id: string; title: string; url: string; text: string }[] };
+  expect(found).toEqual(search.structuredContent);
+  expect(found.results[0]).toMatchObject({ id: 'article.txt', url: ARTICLE_URL });
+  expect(found.results[0]!.text).toContain('Supreme Court removed');
+
+  const fetched = (await client.callTool({ name: 'news_fetch', arguments: { id: 'article.txt' } })) as Json;
+  const doc = JSON.parse(textOf(fetched)) as { id: string; title: string; text: string; url: string; metadata: Json };
+  expect(doc).toMatchObject({ id: 'article.txt', url: ARTICLE_URL, metadata: { source: 'rfi' } });
+  expect(doc.text).toContain('Supreme Court removed');
+  expect(doc.text).toContain('Moscow received the credentials');
+  expect(doc.text.length).toBeGreaterThan(2000); // the whole article, not one passage
+
+  const unknown = (await client.callTool({ name: 'news_fetch', arguments: { id: 'nope.txt' } })) as Json;
+  expect(unknown.isError).toBe(true);
+  expect(textOf(unknown)).toMatch(/No document has the id "nope.txt"/);
+
+  const bad = (await client.callTool({ name: 'news_search', arguments: { query: '' } }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }))) as Json;
+  expect(bad.isError).toBe(true);
+
+  const offTopic = (await client.callTool({ name: 'news_search', arguments: { query: 'How do I bake sourdough bread?' } })) as Json;
+  expect(JSON.parse(textOf(offTopic))).toMatchObject({ results: [], message: expect.stringMatching(/Nothing in these documents answers/) });
+  expect(baseUrl).toBeTruthy();
+}
+
+describe('remote MCP at /mcp', () => {
+  it('against the local server: initialize, list, search, fetch, a bad argument, an unknown id', async () => {
+    const client = new Client({ name: 'test-connector', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${KEY}` } } }));
+    await exercise(client, server.url);
+    await client.close();
+  });
+
+  it('refuses an initialize without the key: 401 with WWW-Authenticate', async () => {
+    const res = await fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+    });
+    expect(res.status).toBe(401);
+    expect(res.headers.get('www-authenticate')).toBe('Bearer');
+    const wrong = new Client({ name: 'test-connector', version: '1.0.0' });
+    await expect(wrong.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { 'x-api-key': 'wrong' } } }))).rejects.toThrow();
+  });
+
+  it('through the Lambda handler, with API Gateway HTTP API events', async () => {
+    const handler = createLambdaHandler(service);
+    // The client's HTTP requests become the events API Gateway would send, and back.
+    const viaLambda: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      const url = new URL(request.url);
+      const headers: Record<string, string> = {};
+      request.headers.forEach((value, name) => (headers[name] = value));
+      const event = apiGatewayV2Event({
+        method: request.method,
+        path: url.pathname,
+        headers,
+        ...(request.method === 'POST' ? { body: await request.text() } : {}),
+      });
+      const res = (await handler(event, lambdaContext as never)) as HttpResult;
+      return new Response(res.statusCode === 202 || res.statusCode === 204 ? null : res.body, { status: res.statusCode, headers: res.headers as Record<string, string> });
+    };
+    const client = new Client({ name: 'test-connector', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL('https://abc123.execute-api.eu-west-1.amazonaws.com/mcp'), { fetch: viaLambda, requestInit: { headers: { 'x-api-key': KEY } } }));
+    await exercise(client, 'https://abc123.execute-api.eu-west-1.amazonaws.com');
+    await client.close();
+  });
+});
+
+describe('GET /documents/{id}', () => {
+  it('returns the whole document with its source, metadata and passages; 404 in the JSON error shape for an unknown id', async () => {
+    const res = await fetch(`${server.url}/documents/article.txt`, { headers: { 'x-api-key': KEY } });
+    expect(res.status).toBe(200);
+    const doc = (await res.json()) as { id: string; text: string; source: { url: string }; passages: { id: string; start: number; end: number }[] };
+    expect(doc.id).toBe('article.txt');
+    expect(doc.source.url).toBe(ARTICLE_URL);
+    expect(doc.passages.length).toBeGreaterThan(10);
+    expect(doc.passages[0]!.id).toBe('article.txt#p0');
+    const missing = await fetch(`${server.url}/documents/${encodeURIComponent('no/such doc.md')}`, { headers: { 'x-api-key': KEY } });
+    expect(missing.status).toBe(404);
+    expect(((await missing.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'not_found', message: expect.stringMatching(/no document "no\/such doc.md"/) });
+    expect((await fetch(`${server.url}/documents/article.txt`)).status).toBe(401);
+  });
+});
