@@ -148,6 +148,14 @@ describe('npm run package with an index of your own documents', () => {
     expect(template).toContain('"Runtime": "nodejs22.x"');
   });
 
+  it('caps what a flood of requests can cost: reserved concurrency and API throttling by default', () => {
+    const resources = template().Resources;
+    const fn = Object.values(resources).find((r) => r.Type === 'AWS::Lambda::Function')!;
+    expect(fn.Properties.ReservedConcurrentExecutions).toBe(10);
+    const stage = Object.values(resources).find((r) => r.Type === 'AWS::ApiGatewayV2::Stage')!;
+    expect(stage.Properties.DefaultRouteSettings).toEqual({ ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 });
+  });
+
   it('with indexUri, the function gets INDEX_URI and may read that prefix and nothing else in S3', () => {
     expect(functionEnvironment().INDEX_URI).toBe('s3://my-indexes/prod');
     const policies = Object.values(template().Resources).filter((r) => r.Type === 'AWS::IAM::Role');
