@@ -3,7 +3,7 @@
  * Asks a deployed endpoint over HTTP, or invokes the function directly through the Lambda API.
  * Prints readable passages with their sources, or the raw response with --json.
  */
-import { Command } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { HttpSearchClient, SearchClientError, type SearchInput } from '../src/client/http-client.js';
 import { LambdaSearchClient } from '../src/client/lambda-client.js';
 import type { SearchResponse } from '../src/api/schemas.js';
@@ -34,17 +34,31 @@ export function readable(response: SearchResponse): string {
     .join('\n\n');
 }
 
+function jsonObject(value: string): Record<string, unknown> {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(value);
+  } catch {
+    throw new InvalidArgumentError('expected a JSON object, e.g. \'{"doc_id": "guide.md"}\'');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object, not an array or a value');
+  return parsed as Record<string, unknown>;
+}
+
 const program = new Command('ask')
   .argument('<question...>', 'the question')
-  .option('--url <url>', 'endpoint base URL (env SEMSEARCH_URL; default http://127.0.0.1:3000)')
+  .option('--url <url>', 'endpoint base URL (env SEMSEARCH_URL; default http://127.0.0.1:$PORT, PORT defaulting to 3000)')
   .option('--function <name>', 'invoke this Lambda function directly instead of calling a URL')
   .option('--region <region>', 'AWS region for --function (default: from the AWS environment)')
   .option('--profile <profile>', 'AWS profile for --function')
   .option('--endpoint <url>', 'Lambda API endpoint for --function (e.g. http://127.0.0.1:3002 for serverless offline)')
   .option('--api-key <key>', 'API key for --url (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
   .option('--top-k <n>', 'passages to return', positiveInt, 5)
-  .option('--mode <mode>', 'hybrid | dense | lexical', 'hybrid')
+  .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'dense', 'lexical']).default('hybrid'))
   .option('--collection <name>', 'collection to search')
+  .option('--filter <json>', 'metadata conditions, e.g. \'{"doc_id": "guide.md"}\'', jsonObject)
+  .option('--min-relevance <n>', 'hide passages below this relevance (0-1; 0 shows the best whatever they are)', Number)
+  .option('--context <chars>', 'also print the passages packed into this many characters with [n] citations', positiveInt)
   .option('--json', 'print the raw JSON response')
   .action(async (words: string[], opts) => {
     const request: SearchInput = {
@@ -52,6 +66,9 @@ const program = new Command('ask')
       top_k: opts.topK,
       mode: opts.mode,
       ...(opts.collection ? { collection: opts.collection } : {}),
+      ...(opts.filter ? { filter: opts.filter } : {}),
+      ...(opts.minRelevance !== undefined ? { min_relevance: opts.minRelevance } : {}),
+      ...(opts.context ? { context: { max_chars: opts.context } } : {}),
     };
     const client = opts.function
       ? new LambdaSearchClient(opts.function, {
@@ -60,9 +77,10 @@ const program = new Command('ask')
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
         })
-      : new HttpSearchClient(opts.url ?? process.env.SEMSEARCH_URL ?? 'http://127.0.0.1:3000', { apiKey: opts.apiKey });
+      : new HttpSearchClient(opts.url ?? (process.env.SEMSEARCH_URL || `http://127.0.0.1:${process.env.PORT || 3000}`), { apiKey: opts.apiKey });
     const response = await client.search(request);
-    console.log(opts.json ? JSON.stringify(response, null, 2) : readable(response));
+    if (opts.json) console.log(JSON.stringify(response, null, 2));
+    else console.log(response.context && response.results.length ? `${readable(response)}\n\ncontext:\n${response.context}` : readable(response));
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -2,6 +2,8 @@
  * The product end to end: a real index built from the seed article, real questions asked through
  * the real Lambda handler (every event shape) and the real local HTTP server.
  */
+import { spawn } from 'node:child_process';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, searchViaHttpApi, type HttpResult } from './helpers/events.js';
@@ -10,6 +12,7 @@ import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { startServer, type RunningServer } from '../src/adapters/node-server.js';
 import { createLogger } from '../src/api/logger.js';
 import type { SearchResponse } from '../src/api/schemas.js';
+import { PROJECT_ROOT } from '../src/paths.js';
 
 /** Questions about the article, and words only the passage that answers each one contains. */
 const QUESTIONS: { q: string; answer: string; modes: ('hybrid' | 'dense' | 'lexical')[] }[] = [
@@ -267,5 +270,36 @@ describe('a question longer than the encoder reads', () => {
     expect(long.startsWith(seen[0]!)).toBe(true);
     expect(seen[0]!.length).toBeGreaterThan(question.length);
     expect(outcome.results[0]!.text).toContain('Supreme Court removed');
+  });
+});
+
+describe('npm run ask against the local server', () => {
+  const ask = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], {
+        cwd: PROJECT_ROOT,
+        env: { ...process.env, ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    });
+
+  it('finds the server from PORT, and takes --filter, --context, --collection and --min-relevance', async () => {
+    const port = new URL(server.url).port;
+    const res = await ask(['What did the Russian Supreme Court do in April?', '--filter', '{"doc_id": "article.txt"}', '--context', '400', '--collection', 'default', '--top-k', '2'], { PORT: port, SEMSEARCH_URL: '' });
+    expect(res.code, res.stderr).toBe(0);
+    expect(res.stdout).toMatch(/^\[1\] .*\(relevance \d\.\d{2}\)/);
+    expect(res.stdout).toMatch(/context:\n\[1\]/);
+    const none = await ask(['How do I bake sourdough bread?', '--url', server.url]);
+    expect(none.stdout).toMatch(/^No answer: Nothing in these documents answers this question/);
+    const all = await ask(['How do I bake sourdough bread?', '--url', server.url, '--min-relevance', '0', '--json']);
+    expect((JSON.parse(all.stdout) as { results: unknown[] }).results.length).toBeGreaterThan(0);
+    const bad = await ask(['x', '--url', server.url, '--filter', '[1]']);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--filter.*expected a JSON object/);
   });
 });
