@@ -7,10 +7,32 @@ import { buildIndex } from '../src/index/build-index.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { embeddingProgressBar } from '../src/index/progress.js';
 import { configFromEnv } from '../src/config.js';
-import { createService } from '../src/service.js';
+import { createService, type Service } from '../src/service.js';
 import { SHUTDOWN_DEADLINE_MS, startServer } from '../src/adapters/node-server.js';
 import { DEFAULT_CORPUS_DIR, resolveFromCwd } from '../src/paths.js';
 import type { Embedder } from '../src/embed/embedder.js';
+
+/**
+ * What to try, from the index being served (a question made of its first document's title), or
+ * what is wrong with it and the command that fixes it.
+ */
+async function banner(service: Service, url: string, where: string): Promise<string> {
+  const [loaded] = await service.collections.warm();
+  if (loaded!.status === 'rejected') {
+    return (
+      `  the index at ${where} cannot be served: ${(loaded!.reason as Error).message}\n` +
+      `  build one from your documents with \`npm start -- --corpus <folder>\` (or \`npm run build-index -- --corpus <folder> --out ${where}\`); /health says 503 until then`
+    );
+  }
+  const searcher = loaded!.value;
+  const title = searcher.store.documents[0]?.title ?? '';
+  const words = title.split(/\s+/).filter(Boolean).slice(0, 6).join(' ');
+  return (
+    `  ${searcher.manifest.counts.documents} documents, ${searcher.manifest.counts.chunks} passages\n` +
+    `  curl -s '${url}/search?q=${encodeURIComponent(words).replace(/%20/g, '+')}&top_k=3'\n` +
+    `  curl -s ${url}/search -H 'content-type: application/json' -d '${JSON.stringify({ query: words, top_k: 3 }).replace(/'/g, "'\\''")}'`
+  );
+}
 
 const program = new Command('serve')
   .description('Build the index if it is missing or stale, then serve the search API')
@@ -40,11 +62,7 @@ const program = new Command('serve')
     const service = createService({ config, loadEmbedder: sharedLoader, concurrent: true });
     await service.ready;
     const server = await startServer(service, Number(opts.port), opts.host);
-    process.stderr.write(
-      `serving on ${server.url}\n` +
-        `  curl -s ${server.url}/search -H 'content-type: application/json' -d '{"query": "Which country recognized the Taliban first?", "top_k": 3}'\n` +
-        `  curl -s '${server.url}/search?q=Who+is+the+new+Afghan+ambassador'\n`,
-    );
+    process.stderr.write(`serving on ${server.url} (search page at ${server.url}/)\n${await banner(service, server.url, config.indexUri ?? config.indexDir)}\n`);
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) process.exit(1); // a second signal: stop now

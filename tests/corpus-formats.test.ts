@@ -156,6 +156,18 @@ describe('an index of the mixed corpus, searched with filters', () => {
     expect(pdfOnly.results.every((r) => r.doc_id === 'reports/battery.pdf')).toBe(true);
   });
 
+  it('says why a filter matched nothing: a field no document has, or a doc_id given as a path', async () => {
+    const typo = await search({ query: 'returns', filter: { language: 'fr' } });
+    expect(typo.results).toEqual([]);
+    expect(typo.warnings).toEqual([expect.stringMatching(/^no document has a field "language"; the fields here are doc_id, title, path, url, format, .*lang/)]);
+    const asPath = await search({ query: 'returns', filter: { doc_id: 'docs/guide.md' } });
+    expect(asPath.warnings).toEqual([expect.stringMatching(/no document has that doc_id: doc_id is the path inside the corpus folder .*path includes the folder's name/)]);
+    const fine = await search({ query: 'returns', filter: { lang: 'fr' } });
+    expect(fine.warnings).toBeUndefined();
+    const proto = await search({ query: 'returns', filter: { hasOwnProperty: 'x' } });
+    expect(proto.warnings).toEqual([expect.stringMatching(/no document has a field "hasOwnProperty"/)]);
+  });
+
   it('treats fields named like Object.prototype members as plain fields', async () => {
     const ids = async (filter: string) => (await search(`{"query": "shop counters", "top_k": 20, "min_relevance": 0, "filter": ${filter}}`)).results.map((r) => r.doc_id);
     expect(await ids('{"constructor": "Oak & Sons"}')).toEqual(['faq-6']);

@@ -26,6 +26,7 @@ export function presentSearch(outcome: SearchOutcome, collection: string, tookMs
       source: { path: h.source.path, ...(h.source.url ? { url: h.source.url } : {}), ...(h.source.page !== undefined ? { page: h.source.page } : {}), char_start: h.source.charStart, char_end: h.source.charEnd },
       metadata: h.metadata,
     })),
+    ...(outcome.warnings ? { warnings: outcome.warnings } : {}),
     ...(outcome.noAnswer
       ? {
           no_answer: {

@@ -114,6 +114,7 @@ export const SearchResponseSchema = z
       .optional()
       .describe('Present when passages were found but none is relevant enough: the documents do not seem to answer this question.'),
     context: z.string().optional().describe('Present when the request asked for it: the passages packed with [n] citations.'),
+    warnings: z.array(z.string()).optional().describe('Present when a filter matched nothing and the reason can be told (a field no document has).'),
   })
   .openapi('SearchResponse');
 

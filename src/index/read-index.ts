@@ -29,9 +29,9 @@ export class IndexLoadError extends Error {
   }
 }
 
+/** The command that (re)builds the index at `dir`: another index than the default needs its documents named. */
 export function rebuildCommand(dir: string, extra = ''): string {
-  const out = path.resolve(dir) === path.resolve(DEFAULT_INDEX_DIR) ? '' : ` --out ${dir}`;
-  const args = `${out}${extra}`;
+  const args = path.resolve(dir) === path.resolve(DEFAULT_INDEX_DIR) ? extra : ` --corpus <your documents> --out ${dir}${extra}`;
   return args ? `npm run build-index --${args}` : 'npm run build-index';
 }
 

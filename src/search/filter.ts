@@ -50,3 +50,28 @@ export function compileFilter(filter: Filter | undefined, store: ChunkStore): Ch
   }
   return { allowed, count };
 }
+
+/** Every field a filter can name in this store: the built-in ones and every metadata key used. */
+export function filterableFields(store: ChunkStore): Set<string> {
+  const fields = new Set(BUILT_IN.keys());
+  for (const doc of store.documents) for (const key of Object.keys(doc.metadata)) fields.add(key);
+  return fields;
+}
+
+/**
+ * Why a filter may have matched nothing, in words for the caller: a field no document has (a
+ * typo, or metadata that was never indexed), or a doc_id/path value in the other one's form.
+ */
+export function filterWarnings(filter: Filter | undefined, store: ChunkStore, fields: Set<string>, mask: ChunkMask | undefined): string[] {
+  if (!filter || !mask || mask.count > 0) return [];
+  const warnings: string[] = [];
+  for (const [field, condition] of filter) {
+    if (!fields.has(field)) {
+      warnings.push(`no document has a field "${field.slice(0, 100)}"; the fields here are ${[...fields].slice(0, 30).join(', ')}`);
+    } else if ((field === 'doc_id' || field === 'path') && !store.documents.some((d) => matches(fieldValue(d, field), condition))) {
+      const d = store.documents[0]!;
+      warnings.push(`no document has that ${field}: doc_id is the path inside the corpus folder ("${d.id}"), path includes the folder's name ("${d.path}")`);
+    }
+  }
+  return warnings;
+}

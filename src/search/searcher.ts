@@ -11,7 +11,7 @@ import type { ChunkStore, DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
 import { LexicalIndex, type SparseScores } from './bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
-import { compileFilter, type ChunkMask, type Filter } from './filter.js';
+import { compileFilter, filterableFields, filterWarnings, type ChunkMask, type Filter } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
@@ -77,6 +77,8 @@ export interface SearchOutcome {
   model: string;
   results: SearchHit[];
   noAnswer?: NoAnswer;
+  /** Why a filter matched nothing, when it can be told (a field no document has). */
+  warnings?: string[];
   timings: { embedMs: number; searchMs: number; totalMs: number };
 }
 
@@ -130,6 +132,7 @@ export class Searcher {
   /** Whole documents by id (GET /documents/{id}, the MCP fetch tool). */
   readonly documents: DocumentLookup;
   private readonly fusion: FusionSettings;
+  private fields?: Set<string>;
 
   private constructor(
     private readonly index: LoadedIndex,
@@ -213,17 +216,26 @@ export class Searcher {
     const embedMs = (t1 - t0) / queries.length;
     return queries.map((q, i) => {
       const started = performance.now();
-      const { results, noAnswer } = this.rank(q, embedded[i]!);
+      const { results, noAnswer, warnings } = this.rank(q, embedded[i]!);
       const searchMs = performance.now() - started;
-      return { query: q.query, mode: q.mode, model: this.model, results, ...(noAnswer ? { noAnswer } : {}), timings: { embedMs, searchMs, totalMs: embedMs + searchMs } };
+      return {
+        query: q.query,
+        mode: q.mode,
+        model: this.model,
+        results,
+        ...(noAnswer ? { noAnswer } : {}),
+        ...(warnings?.length ? { warnings } : {}),
+        timings: { embedMs, searchMs, totalMs: embedMs + searchMs },
+      };
     });
   }
 
   /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */
-  rank(q: SearchQuery, vector: number[]): { results: SearchHit[]; noAnswer?: NoAnswer } {
+  rank(q: SearchQuery, vector: number[]): { results: SearchHit[]; noAnswer?: NoAnswer; warnings?: string[] } {
     const terms = this.lexical.analyze(q.query);
     const queryTerms = new Set(terms);
     const mask = compileFilter(q.filter, this.store);
+    if (mask?.count === 0) return { results: [], warnings: filterWarnings(q.filter, this.store, (this.fields ??= filterableFields(this.store)), mask) };
     const assessed = this.assess(this.scoreChunks(q, vector, terms, mask), vector, terms, mask);
     const minRelevance = q.minRelevance ?? 0;
     const kept = assessed.filter((a) => a.relevance >= minRelevance);
