@@ -59,7 +59,8 @@ const program = new Command('serve')
       bar.stop();
       process.stderr.write(`index ${report.status}: ${report.manifest.counts.chunks} chunks from ${report.manifest.counts.documents} documents\n`);
     }
-    const service = createService({ config, loadEmbedder: sharedLoader, concurrent: true });
+    // A rebuild (npm run build-index) is picked up within two seconds, without a restart.
+    const service = createService({ config, loadEmbedder: sharedLoader, concurrent: true, watchIndexesMs: 2000 });
     await service.ready;
     const server = await startServer(service, Number(opts.port), opts.host);
     process.stderr.write(`serving on ${server.url} (search page at ${server.url}/)\n${await banner(service, server.url, config.indexUri ?? config.indexDir)}\n`);

@@ -4,7 +4,8 @@ import { createLogger, type Logger } from './api/logger.js';
 import { configFromEnv, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
 import type { Embedder } from './embed/embedder.js';
-import { Collections, DEFAULT_COLLECTION, discoverCollections } from './search/collections.js';
+import { Collections, DEFAULT_COLLECTION, discoverCollections, type RemoteCollection } from './search/collections.js';
+import { watchedIndex } from './index/local-source.js';
 import { lazyS3Source } from './index/s3/lazy-source.js';
 
 export interface Service {
@@ -22,17 +23,20 @@ export interface ServiceOptions {
   loadEmbedder?: (id: string) => Promise<Embedder>;
   /** Serving many requests at once (the node server): concurrent questions share model calls. */
   concurrent?: boolean;
+  /** Serve a rebuilt index without a restart: check each index's manifest at most this often. */
+  watchIndexesMs?: number;
 }
 
 export function createService(options: ServiceOptions = {}): Service {
   const config = options.config ?? configFromEnv();
   const logger = options.logger ?? createLogger();
-  const remote = config.indexUri
-    ? new Map([[DEFAULT_COLLECTION, { source: lazyS3Source(config.indexUri), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 }]])
-    : undefined;
+  const dirs = discoverCollections(config.indexDir, config.collectionsDir);
+  const remote = new Map<string, RemoteCollection>();
+  if (options.watchIndexesMs !== undefined) for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });
+  if (config.indexUri) remote.set(DEFAULT_COLLECTION, { source: lazyS3Source(config.indexUri), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
   const collections = new Collections({
-    dirs: discoverCollections(config.indexDir, config.collectionsDir),
-    ...(remote ? { remote } : {}),
+    dirs,
+    ...(remote.size > 0 ? { remote } : {}),
     onRemoteEvent: (e) => (e.change === 'replaced' ? logger.info({ msg: 'index replaced', ...e }) : logger.warn({ msg: 'index check failed', ...e })),
     loadEmbedder: options.loadEmbedder ?? loadEmbedder,
     coalesceQuestions: options.concurrent ?? false,

@@ -1,0 +1,47 @@
+/**
+ * The local server serves a rebuilt index without a restart: a build swaps the manifest in last,
+ * the service notices the new manifest, loads the new index beside the old one, and swaps it in;
+ * requests meanwhile are answered by the old one. An index built after start-up is picked up too.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { expect, it } from 'vitest';
+import { sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { buildIndex } from '../src/index/build-index.js';
+import { createService } from '../src/service.js';
+import { createLogger } from '../src/api/logger.js';
+import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
+
+function tides(): string {
+  const dir = tempDir('tides');
+  fs.writeFileSync(path.join(dir, 'tides.md'), '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters.\n');
+  return dir;
+}
+
+async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
+  for (let i = 0; i < 200; i++) {
+    const value = await probe();
+    if (done(value)) return value;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error('the service never served the new index');
+}
+
+it('serves a rebuilt index, and one built after start-up, without a restart', async () => {
+  const embedder = await sharedEmbedder();
+  const index = path.join(tempDir('reload'), 'index');
+  const service = createService({ config: { indexDir: index, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder, watchIndexesMs: 0 });
+  await service.ready;
+  const health = async () => (await service.app.request('/health')).json() as Promise<{ status: string; collections: Record<string, { documents: number; chunks: number }> }>;
+  expect((await health()).status).toBe('unavailable'); // nothing built yet
+
+  await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out: index, embedder });
+  const first = await until(health, (h) => h.status === 'ok');
+  expect(first.collections.default!.chunks).toBeGreaterThan(10);
+
+  await buildIndex({ corpus: tides(), out: index, embedder });
+  const second = await until(health, (h) => h.collections.default?.chunks === 1);
+  expect(second.collections.default!.documents).toBe(1);
+  const answer = (await (await service.app.request('/search?q=When+do+spring+tides+happen&top_k=1')).json()) as { results: { text: string }[] };
+  expect(answer.results[0]!.text).toContain('Spring tides');
+});
