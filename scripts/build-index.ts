@@ -5,7 +5,7 @@ import { printable } from '../src/corpus/printable.js';
 import { buildIndex, type BuildReport } from '../src/index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, MAX_OVERLAP_SENTENCES, MIN_WINDOW_TOKENS } from '../src/index/settings.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
-import { embeddingProgressBar } from '../src/index/progress.js';
+import { buildProgress } from './lib/progress.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd, resolveFromRoot } from '../src/paths.js';
 import { indexS3Client } from '../src/index/s3/client.js';
 import { isS3Uri, parseS3Uri } from '../src/index/s3/location.js';
@@ -18,7 +18,8 @@ function summary(report: BuildReport): string {
   const lines = [
     `${report.status === 'unchanged' ? 'unchanged' : 'built'} ${report.out}: ${report.manifest.counts.documents} documents, ${report.chunks.total} chunks, embedder ${report.manifest.embedder.id}`,
     `documents: ${d.added.length} added, ${d.changed.length} changed, ${d.removed.length} removed, ${d.unchanged.length} unchanged`,
-    `chunks: ${report.chunks.embedded} embedded, ${report.chunks.reused} reused; ${report.seconds.toFixed(2)} s`,
+    `chunks: ${report.chunks.embedded} embedded, ${report.chunks.reused} reused; ${report.seconds.toFixed(2)} s` +
+      (report.stages ? ` (${Object.entries(report.stages).map(([stage, s]) => `${stage} ${s.toFixed(1)} s`).join(', ')})` : ''),
   ];
   const shown = 20;
   for (const [label, ids] of [['added', d.added], ['changed', d.changed], ['removed', d.removed]] as const) {
@@ -46,7 +47,7 @@ const program = new Command('build-index')
     const s3 = isS3Uri(opts.out) ? parseS3Uri(opts.out) : undefined;
     const out = s3 ? resolveFromRoot(path.join('.cache', 's3-builds', s3.bucket, s3.prefix || '_root')) : resolveFromCwd(opts.out);
     const embedder = await loadEmbedder(opts.embedder);
-    const bar = embeddingProgressBar();
+    const bar = buildProgress();
     try {
       const report = await buildIndex({
         corpus: resolveFromCwd(opts.corpus),

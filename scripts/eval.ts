@@ -8,7 +8,7 @@
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
-import { embeddingProgressBar } from '../src/index/progress.js';
+import { buildProgress } from './lib/progress.js';
 import { abstentionCurve, ask, judgedQuestions } from '../src/eval/abstain.js';
 import { evaluate, formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
 import { prepareSet, type PreparedSet } from '../src/eval/prepared.js';
@@ -65,7 +65,7 @@ const program = new Command('eval')
     const summary: Record<string, unknown>[] = [];
     console.log(`| dataset | queries | ${METRIC_NAMES.join(' | ')} |\n|---|---|${METRIC_NAMES.map(() => '---').join('|')}|`);
     for (const dir of opts.dataset) {
-      const bar = embeddingProgressBar();
+      const bar = buildProgress();
       const set = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log: (line) => process.stderr.write(`${line}\n`), onProgress: bar.onProgress });
       bar.stop();
       sets.push(set);

@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { buildIndex } from '../src/index/build-index.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
-import { embeddingProgressBar } from '../src/index/progress.js';
+import { buildProgress } from './lib/progress.js';
 import { configFromEnv } from '../src/config.js';
 import { createService, type Service } from '../src/service.js';
 import { SHUTDOWN_DEADLINE_MS, startServer } from '../src/adapters/node-server.js';
@@ -48,7 +48,7 @@ const program = new Command('serve')
       return loaded.get(id)!;
     };
     if (opts.build) {
-      const bar = embeddingProgressBar();
+      const bar = buildProgress();
       const report = await buildIndex({
         corpus: resolveFromCwd(opts.corpus),
         out: config.indexDir,

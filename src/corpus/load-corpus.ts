@@ -30,6 +30,8 @@ export interface LoadOptions {
   /** Files larger than this are skipped with a message (default 64 MiB). */
   maxFileBytes?: number;
   readers?: FormatReader[];
+  /** Called after each file is read. */
+  onFile?: (done: number, total: number) => void;
 }
 
 export const DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024;
@@ -87,7 +89,8 @@ export async function loadCorpus(root: string, options: LoadOptions = {}): Promi
   };
   const files = stat.isDirectory() ? await walk(root, (file, reason) => skipped.push({ path: display(file), reason })) : [root];
   const seen = new Set<string>();
-  for (const file of files) {
+  for (const [n, file] of files.entries()) {
+    options.onFile?.(n, files.length);
     const relPath = path.relative(base, file).split(path.sep).join('/');
     const displayPath = display(file);
     const reader = readerFor(file, readers);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildIndex } from '../index/build-index.js';
+import { buildIndex, type BuildProgress } from '../index/build-index.js';
 import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Searcher, SearchMode } from '../search/searcher.js';
@@ -20,7 +20,7 @@ export interface EvalIndexOptions {
   embedder: Embedder;
   build?: Partial<BuildSettings>;
   log?: (line: string) => void;
-  onProgress?: (done: number, total: number) => void;
+  onProgress?: BuildProgress;
 }
 
 /** Where the index for this dataset, embedder and build settings is cached. */

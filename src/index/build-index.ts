@@ -31,7 +31,8 @@ export interface BuildOptions {
   load?: LoadOptions;
   /** Stage lines ("build: embedding 40 chunks") for the console. */
   log?: (line: string) => void;
-  onProgress?: EmbedProgress;
+  /** Called as each long stage advances. */
+  onProgress?: BuildProgress;
   /** Worker threads for embedding (default: one per core); small jobs stay in this thread. */
   workers?: number;
 }
@@ -43,8 +44,13 @@ export interface BuildReport {
   chunks: { total: number; embedded: number; reused: number };
   skipped: SkippedFile[];
   seconds: number;
+  /** Seconds per stage (reading, chunking, embedding, indexing and writing) of a build that ran. */
+  stages?: Record<string, number>;
   manifest: Manifest;
 }
+
+export type BuildStage = 'reading' | 'chunking' | 'embedding';
+export type BuildProgress = (stage: BuildStage, done: number, total: number) => void;
 
 export class EmptyCorpusError extends Error {}
 
@@ -94,8 +100,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   const settingsHashValue = settingsHash(embedder, recorded);
   const embedderRecorded = embedderRecord(embedder.info);
 
+  const progress = options.onProgress;
+  const stages: Record<string, number> = {};
+  let stageStarted = performance.now();
+  const stageDone = (stage: string) => {
+    const now = performance.now();
+    stages[stage] = Math.round(now - stageStarted) / 1000;
+    stageStarted = now;
+  };
   log(`build: reading corpus ${options.corpus}`);
-  const corpus = await loadCorpus(options.corpus, options.load);
+  const corpus = await loadCorpus(options.corpus, { ...options.load, ...(progress ? { onFile: (done: number, total: number) => progress('reading', done, total) } : {}) });
+  stageDone('reading');
   for (const s of corpus.skipped) log(`build: skipped ${printable(s.path)}: ${s.reason}`);
   if (corpus.documents.length === 0) {
     throw new EmptyCorpusError(`no readable documents in ${options.corpus}; the index was left as it was`);
@@ -142,7 +157,11 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     log('build: chunking');
     const count = (t: string) => embedder.countPassageTokens(t);
     const chunking = { maxTokens, overlapSentences: settings.overlapSentences, context: settings.context, minTokens: settings.minTokens };
-    const perDoc: Chunk[][] = corpus.documents.map((doc) => chunkDocument(doc, chunking, count));
+    const perDoc: Chunk[][] = corpus.documents.map((doc, d) => {
+      progress?.('chunking', d, corpus.documents.length);
+      return chunkDocument(doc, chunking, count);
+    });
+    stageDone('chunking');
     const store: ChunkStore = { documents: [], chunks: [] };
     const inputs: string[] = [];
     const lexicalInputs: { body: string; context: string }[] = [];
@@ -180,7 +199,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     const rows: (number[] | undefined)[] = store.chunks.map((chunk) => reuse.get(chunk.hash));
     const missing = rows.flatMap((row, i) => (row ? [] : [i]));
     log(`build: embedding ${missing.length} of ${rows.length} chunks (${rows.length - missing.length} reused)`);
-    const fresh = await embedPassages(embedder, missing.map((i) => inputs[i]!), options.workers ?? defaultWorkerCount(), options.onProgress);
+    const fresh = await embedPassages(embedder, missing.map((i) => inputs[i]!), options.workers ?? defaultWorkerCount(), progress ? (done, total) => progress('embedding', done, total) : undefined);
+    stageDone('embedding');
     missing.forEach((i, j) => (rows[i] = fresh[j]));
     const vectors = VectorStore.fromRows(rows as number[][], embedder.info.dimension);
 
@@ -201,6 +221,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       },
       log,
     );
+    stageDone('indexing and writing');
     return {
       status: 'built',
       out: options.out,
@@ -208,6 +229,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       chunks: { total: rows.length, embedded: missing.length, reused: rows.length - missing.length },
       skipped: corpus.skipped,
       seconds: (performance.now() - started) / 1000,
+      stages,
       manifest,
     };
   });
