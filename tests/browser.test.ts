@@ -7,7 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
+import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { buildIndex } from '../src/index/build-index.js';
 import { createService } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 import { startServer, type RunningServer } from '../src/adapters/node-server.js';
@@ -63,8 +64,8 @@ describe('the search page', () => {
     expect(await first.locator('.text').textContent()).toContain('the flag of the Taliban-imposed Afghan state was raised');
     expect(await first.locator('mark').textContent()).toMatch(/flag of the Taliban-imposed Afghan state was raised/);
     expect(await first.locator('.meta').last().textContent()).toContain('https://www.toutiao.com/article/1836679694035980/');
-    expect(page.url()).toContain('?q=Which+flag'.replace(/\+/g, '%20'));
-    expect(await page.locator('#status').textContent()).toMatch(/\d passages?, hybrid search/);
+    expect(page.url()).toContain('?q=Which+flag');
+    expect(await page.locator('#status').textContent()).toMatch(/\d passages?, best first/);
     expect(await first.locator('.head .meta').textContent()).toMatch(/^relevance \d+%$/);
     await page.screenshot({ path: path.join(ARTIFACTS, 'search-page.png'), fullPage: true });
     expect(errors).toEqual([]); // no CSP violations, no script errors
@@ -105,5 +106,62 @@ describe('the search page', () => {
     await page.keyboard.press('Enter');
     await expect.poll(() => page.locator('#status').textContent()).toMatch(/at most 1000 characters/);
     await page.close();
+  });
+
+  it('first says what is indexed, with example questions from the index; options live in the URL', async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    await page.goto(`${server.url}/`);
+    await expect.poll(() => page.locator('#intro').textContent()).toMatch(/Searching 1 document \(13 passages\): Russia becomes the first country/);
+    expect(await page.locator('#collection').isHidden()).toBe(true); // one collection: no picker
+    await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-start.png'), fullPage: true });
+    await page.locator('button.example').first().click();
+    await page.locator('#results li').first().waitFor();
+    expect(await page.locator('#intro').isHidden()).toBe(true);
+    await page.selectOption('#top_k', '3');
+    await page.selectOption('#mode', 'lexical');
+    await page.locator('button[type=submit]').click();
+    await expect.poll(() => page.url()).toMatch(/\?q=Russia.*&mode=lexical&top_k=3/);
+    await page.reload();
+    await expect.poll(() => page.locator('#results li').count()).toBeLessThanOrEqual(3);
+    expect(await page.locator('#mode').inputValue()).toBe('lexical');
+    // Passages of one document after the first carry its section, not the same long title again.
+    const titles = await page.locator('#results .title').allTextContents();
+    expect(titles.slice(1).every((t) => t.startsWith('↳'))).toBe(true);
+    await page.close();
+  });
+
+  it('with an access key and several collections: asks a person for the key, then offers a collection picker', async () => {
+    const embedder = await sharedEmbedder();
+    const { out } = await buildArticleIndex();
+    const collections = tempDir('page-collections');
+    const tides = tempDir('page-tides');
+    fs.writeFileSync(path.join(tides, 'tides.md'), '# Tides\n\n## Spring tides\n\nSpring tides happen when the sun and the moon line up, twice a month.\n');
+    await buildIndex({ corpus: tides, out: path.join(collections, 'tides'), embedder });
+    const guarded = createService({
+      config: { indexDir: out, collectionsDir: collections, corsOrigins: ['*'], apiKey: async () => 'page-key' },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
+    await guarded.ready;
+    const second = await startServer(guarded, 0);
+    const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
+    try {
+      await page.goto(`${second.url}/`);
+      await expect.poll(() => page.locator('#status').textContent()).toMatch(/This search is protected: enter the access key/);
+      expect(await page.locator('#key').isVisible()).toBe(true);
+      await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-key.png'), fullPage: true });
+      await page.locator('#key').fill('page-key');
+      await page.locator('#q').fill('When do spring tides happen?');
+      await page.locator('button[type=submit]').click();
+      await expect.poll(() => page.locator('#collection').isVisible()).toBe(true);
+      await page.selectOption('#collection', 'tides');
+      await page.locator('button[type=submit]').click();
+      await expect.poll(() => page.locator('#results li .text').first().textContent()).toContain('Spring tides happen');
+      expect(page.url()).toContain('collection=tides');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-collections.png'), fullPage: true });
+    } finally {
+      await page.close();
+      await second.close(1000);
+    }
   });
 });

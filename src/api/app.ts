@@ -47,6 +47,7 @@ export const ROUTES: Record<string, string[]> = {
   '/': ['GET'],
   '/search': ['GET', 'POST'],
   '/mcp': ['POST'],
+  '/collections': ['GET'],
   '/health': ['GET'],
   '/openapi.json': ['GET'],
   '/tool.json': ['GET'],
@@ -97,7 +98,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       await next();
     };
     // Everything that reads the documents; the page, health and the API description stay public.
-    for (const path of ['/search', '/documents/*', '/mcp']) app.use(path, guard);
+    for (const path of ['/search', '/documents/*', '/mcp', '/collections']) app.use(path, guard);
   }
 
   const search = async (c: Context<Env>, request: ParsedSearch) => {
@@ -125,6 +126,23 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   app.get('/search', async (c) => {
     if (hasBody(c.req.raw)) throw new ApiError(400, 'invalid_request', bodyOnGetMessage(c.req.method));
     return search(c, parseSearchParams(new URL(c.req.url).searchParams));
+  });
+
+  // What each collection holds, for the search page's first screen (behind the key: titles are content).
+  app.get('/collections', async (c) => {
+    const loaded = await collections.warm();
+    const list = collections.names().flatMap((name, i) => {
+      const r = loaded[i]!;
+      if (r.status !== 'fulfilled') return [];
+      const { documents, chunks } = r.value.store;
+      // Examples from the index itself: document titles, then the headings inside them.
+      const examples = new Set<string>();
+      for (const text of [...documents.map((d) => d.title), ...chunks.map((ch) => ch.section.at(-1) ?? '')]) {
+        if (text && examples.size < 3) examples.add(text);
+      }
+      return [{ name, documents: r.value.manifest.counts.documents, passages: r.value.manifest.counts.chunks, title: documents[0]?.title ?? name, examples: [...examples] }];
+    });
+    return c.json({ collections: list });
   });
 
   app.get('/documents/:id{.+}', async (c) => {
@@ -191,7 +209,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       c.header('Allow', allowed.join(', '));
       return c.json(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(), 405);
     }
-    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /documents/{id}, POST /mcp, GET /health, GET /openapi.json, GET /tool.json or GET /`).toJSON(), 404);
+    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /documents/{id}, GET /collections, POST /mcp, GET /health, GET /openapi.json, GET /tool.json or GET /`).toJSON(), 404);
   });
 
   app.onError((err, c) => {

@@ -53,6 +53,24 @@ export function registerOpenApi(app: OpenAPIHono<any>): void {
     },
   });
   registry.registerPath({
+    method: 'get',
+    path: '/collections',
+    operationId: 'collections',
+    summary: 'What each collection holds: counts, a title and example questions drawn from it',
+    security: [{ ApiKey: [] }, {}],
+    responses: {
+      200: {
+        description: 'The collections served',
+        content: {
+          'application/json': {
+            schema: z.object({ collections: z.array(z.object({ name: z.string(), documents: z.number().int(), passages: z.number().int(), title: z.string(), examples: z.array(z.string()) })) }),
+          },
+        },
+      },
+      401: errors[401],
+    },
+  });
+  registry.registerPath({
     method: 'post',
     path: '/mcp',
     operationId: 'mcp',

@@ -1,8 +1,10 @@
 /**
- * GET /: a small search page with no framework. Results are rendered with textContent only (no
- * HTML from the index ever reaches the DOM), the sentence that matched is highlighted, the query
- * lives in the URL (?q=) so a search can be shared, and the inline script and style are allowed
- * by their hashes in a strict Content-Security-Policy.
+ * GET /: a small search page with no framework. The first screen says what is indexed (from
+ * GET /collections) with example questions drawn from it, and a collection picker when there are
+ * several. Results are rendered with textContent only (no HTML from the index ever reaches the
+ * DOM), one title per run of passages from a document, the sentence that matched highlighted; the
+ * question and options live in the URL so a search can be shared; the inline script and style are
+ * allowed by their hashes in a strict Content-Security-Policy.
  */
 import { createHash } from 'node:crypto';
 
@@ -28,7 +30,9 @@ li { border-top: 1px solid var(--line); padding: .9rem 0; }
 mark { background: var(--mark); color: inherit; padding: 0 .1em; border-radius: .2em; }
 a { color: var(--accent); }
 .hint { color: var(--muted); font-size: .8rem; margin-top: 1.5rem; }
-#key-row[hidden] { display: none; }
+#key-row[hidden], #intro[hidden], select[hidden] { display: none; }
+.title.more { font-weight: 400; color: var(--muted); }
+button.example { background: transparent; color: var(--accent); border-color: var(--line); padding: .2rem .55rem; margin: .15rem 0; }
 `;
 
 const SCRIPT = `
@@ -36,9 +40,11 @@ const form = document.getElementById('search');
 const box = document.getElementById('q');
 const mode = document.getElementById('mode');
 const topK = document.getElementById('top_k');
+const picker = document.getElementById('collection');
 const keyRow = document.getElementById('key-row');
 const keyBox = document.getElementById('key');
 const status = document.getElementById('status');
+const intro = document.getElementById('intro');
 const list = document.getElementById('results');
 keyBox.value = sessionStorage.getItem('semsearch-key') || '';
 
@@ -49,28 +55,48 @@ function el(tag, cls, text) {
   return node;
 }
 
+function headers() {
+  const h = { 'content-type': 'application/json' };
+  if (keyBox.value) h['x-api-key'] = keyBox.value;
+  return h;
+}
+
+function askForKey() {
+  keyRow.hidden = false;
+  status.textContent = 'This search is protected: enter the access key you were given, then search again.';
+  keyBox.focus();
+}
+
 function render(data) {
   list.replaceChildren();
+  intro.hidden = true;
   status.textContent = data.results.length
-    ? data.results.length + ' passages, ' + data.mode + ' search, ' + data.took_ms + ' ms'
+    ? data.results.length + (data.results.length === 1 ? ' passage' : ' passages') + ', best first'
     : data.no_answer
       ? data.no_answer.message + ' (The closest passage was too far off to show.)'
-      : 'No passage matched. Try other words.';
+      : data.warnings ? data.warnings.join(' ') : 'No passage matched. Try other words.';
+  let previous;
   for (const r of data.results) {
     const item = el('li');
     item.tabIndex = 0;
     item.setAttribute('aria-label', 'Result ' + r.rank + ': ' + r.title);
     const head = el('div', 'head');
-    head.append(el('span', 'title', r.rank + '. ' + r.title + (r.section.length ? ' — ' + r.section.join(' › ') : '')));
+    // One title per run of passages from the same document; the section says where in it.
+    const sameDoc = previous === r.doc_id;
+    previous = r.doc_id;
+    const section = r.section.length ? r.section.join(' › ') : '';
+    head.append(el('span', sameDoc ? 'title more' : 'title', sameDoc ? '↳ ' + (section || 'same document') : r.title + (section ? ' — ' + section : '')));
     const meta = el('span', 'meta', 'relevance ' + Math.round(r.relevance * 100) + '%');
     meta.title = 'How likely this passage answers the question (calibrated; comparable across questions)';
     head.append(meta);
     item.append(head);
     const text = el('p', 'text');
     const start = r.snippet_start, end = r.snippet_start + r.snippet.length;
-    text.append(document.createTextNode(r.text.slice(0, start)), el('mark', '', r.text.slice(start, end)), document.createTextNode(r.text.slice(end)));
+    // Highlight the sentence that matched, unless it is the whole passage (nothing to point at).
+    if (start === 0 && end >= r.text.trim().length) text.textContent = r.text;
+    else text.append(document.createTextNode(r.text.slice(0, start)), el('mark', '', r.text.slice(start, end)), document.createTextNode(r.text.slice(end)));
     item.append(text);
-    const source = el('div', 'meta');
+    const source = el('div', 'meta source');
     const where = r.source.path + (r.source.page ? ', page ' + r.source.page : '') + ', characters ' + r.source.char_start + '–' + r.source.char_end;
     if (r.source.url && /^https?:/.test(r.source.url)) {
       const link = el('a', '', r.source.url);
@@ -83,16 +109,25 @@ function render(data) {
   }
 }
 
+function state() {
+  const p = new URLSearchParams();
+  p.set('q', box.value);
+  if (mode.value !== 'hybrid') p.set('mode', mode.value);
+  if (topK.value !== '5') p.set('top_k', topK.value);
+  if (picker.value && picker.value !== 'default') p.set('collection', picker.value);
+  return '?' + p.toString();
+}
+
 async function run(q, push) {
   if (!q.trim()) return;
   status.textContent = 'Searching…';
-  if (push) history.pushState(null, '', '?q=' + encodeURIComponent(q));
-  const headers = { 'content-type': 'application/json' };
-  if (keyBox.value) headers['x-api-key'] = keyBox.value;
+  if (push) history.pushState(null, '', state());
+  const body = { query: q, top_k: Number(topK.value), mode: mode.value };
+  if (picker.value) body.collection = picker.value;
   try {
-    const res = await fetch('search', { method: 'POST', headers, body: JSON.stringify({ query: q, top_k: Number(topK.value), mode: mode.value }) });
+    const res = await fetch('search', { method: 'POST', headers: headers(), body: JSON.stringify(body) });
     const data = await res.json();
-    if (res.status === 401) { keyRow.hidden = false; keyBox.focus(); }
+    if (res.status === 401) { list.replaceChildren(); askForKey(); return; }
     if (!res.ok) { list.replaceChildren(); status.textContent = data.error ? data.error.message : 'Error ' + res.status; return; }
     render(data);
   } catch (err) {
@@ -100,9 +135,46 @@ async function run(q, push) {
   }
 }
 
+function describe(c) {
+  intro.replaceChildren();
+  intro.append(el('p', '', 'Searching ' + c.documents + ' document' + (c.documents === 1 ? '' : 's') + ' (' + c.passages + ' passages)' + (c.documents === 1 ? ': ' + c.title : '') + '.'));
+  if (c.examples.length) {
+    const tries = el('p', 'meta', 'Try: ');
+    c.examples.forEach((example, i) => {
+      const b = el('button', 'example', example);
+      b.type = 'button';
+      b.addEventListener('click', () => { box.value = example; run(example, true); });
+      if (i) tries.append(document.createTextNode(' '));
+      tries.append(b);
+    });
+    intro.append(tries);
+  }
+  intro.hidden = false;
+}
+
+let known = [];
+async function loadCollections() {
+  try {
+    const res = await fetch('collections', { headers: headers() });
+    if (res.status === 401) { askForKey(); return; }
+    if (!res.ok) return;
+    known = (await res.json()).collections;
+    picker.replaceChildren(...known.map((c) => { const o = el('option', '', c.name); o.value = c.name; return o; }));
+    picker.hidden = known.length < 2;
+    const wanted = new URLSearchParams(location.search).get('collection');
+    if (wanted && known.some((c) => c.name === wanted)) picker.value = wanted;
+    const current = known.find((c) => c.name === picker.value);
+    if (current && !box.value) describe(current);
+  } catch (err) {
+    status.textContent = 'The search service could not be reached.';
+  }
+}
+
+picker.addEventListener('change', () => { const c = known.find((k) => k.name === picker.value); if (c && !list.children.length) describe(c); });
 form.addEventListener('submit', (e) => {
   e.preventDefault();
   if (keyBox.value) sessionStorage.setItem('semsearch-key', keyBox.value);
+  if (!known.length) loadCollections();
   run(box.value, true);
 });
 document.addEventListener('keydown', (e) => {
@@ -114,9 +186,15 @@ document.addEventListener('keydown', (e) => {
     if (next) { e.preventDefault(); next.focus(); } else if (e.key === 'ArrowUp') { e.preventDefault(); box.focus(); }
   }
 });
-window.addEventListener('popstate', () => { box.value = new URLSearchParams(location.search).get('q') || ''; run(box.value, false); });
-const initial = new URLSearchParams(location.search).get('q');
-if (initial) { box.value = initial; run(initial, false); }
+function fromUrl() {
+  const p = new URLSearchParams(location.search);
+  box.value = p.get('q') || '';
+  if (['hybrid', 'dense', 'lexical'].includes(p.get('mode'))) mode.value = p.get('mode');
+  if ([...topK.options].some((o) => o.value === p.get('top_k'))) topK.value = p.get('top_k');
+}
+window.addEventListener('popstate', () => { fromUrl(); run(box.value, false); });
+fromUrl();
+loadCollections().then(() => { if (box.value) run(box.value, false); });
 `;
 
 const hash = (s: string) => `'sha256-${createHash('sha256').update(s).digest('base64')}'`;
@@ -140,12 +218,14 @@ export const SEARCH_PAGE = `<!doctype html>
   <input id="q" name="q" type="search" placeholder="Ask a question…  (press / to focus)" autocomplete="off" autofocus required maxlength="1000" aria-label="Question">
   <select id="mode" aria-label="Ranking"><option value="hybrid">hybrid</option><option value="dense">semantic</option><option value="lexical">keywords</option></select>
   <select id="top_k" aria-label="Number of passages"><option>3</option><option selected>5</option><option>10</option><option>20</option></select>
+  <select id="collection" aria-label="Collection" hidden></select>
   <button type="submit">Search</button>
   <div id="key-row" hidden><input id="key" type="password" placeholder="API key" aria-label="API key" autocomplete="off"></div>
 </form>
 <div id="status" role="status" aria-live="polite"></div>
+<div id="intro" hidden></div>
 <ol id="results" aria-label="Results"></ol>
-<p class="hint">Enter searches · / focuses the box · ↓ ↑ move through results · <a href="openapi.json">API</a> · MCP for assistants at <code>/mcp</code></p>
+<p class="hint">Relevance is how likely a passage answers the question, on the same scale for every question; below 5% nothing is shown. Enter searches · / focuses the box · ↓ ↑ move through results · <a href="openapi.json">API</a> · MCP for assistants at <code>/mcp</code></p>
 </main>
 <script>${SCRIPT}</script>
 </body>
