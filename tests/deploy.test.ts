@@ -297,9 +297,10 @@ describe('serverless offline and npm run ask', () => {
   });
 
   it('ask reports a bad request with its code', async () => {
-    const res = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, '--mode', 'fuzzy', QUESTION]);
+    // Passes ask's own checks, refused by the function: reported with the function's error code.
+    const res = await ask(['--function', FUNCTION, '--endpoint', offline.lambda, '--top-k', '500', QUESTION]);
     expect(res.code).toBe(1);
-    expect(res.stderr).toMatch(/mode.*\[invalid_request\]/);
+    expect(res.stderr).toMatch(/top_k.*\[invalid_request\]/);
   });
 });
 
