@@ -136,7 +136,7 @@ describe('npm run package with an index of your own documents', () => {
     expect(result.code, result.stdout + result.stderr).toBe(0);
     packaged = result;
     zip = path.join(PROJECT_ROOT, '.serverless', 'semantic-search.zip');
-    unpacked = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-unpacked-'));
+    unpacked = tempDir('unpacked');
     new AdmZip(zip).extractAllTo(unpacked, true);
   }, 320_000);
 

@@ -7,8 +7,17 @@ import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { DEFAULT_CORPUS_DIR } from '../../src/paths.js';
 
+const created: string[] = [];
+
+/** A fresh folder under the system temp dir, removed when the test file ends (see tests/setup.ts). */
 export function tempDir(prefix: string): string {
-  return fs.mkdtempSync(path.join(os.tmpdir(), `semsearch-${prefix}-`));
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `semsearch-${prefix}-`));
+  created.push(dir);
+  return dir;
+}
+
+export function removeTempDirs(): void {
+  for (const dir of created.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
 }
 
 let embedder: Promise<Embedder> | undefined;
