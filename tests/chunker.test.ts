@@ -122,4 +122,23 @@ describe('chunkDocument', () => {
     expect(large).toBeLessThan(small * 2);
     expect(large).toBeLessThan(40);
   });
+
+  it('Markdown: links are read by their text, so a list of links is one passage, not one per link', () => {
+    const items = ['Command API Reference', 'Input', 'Output', 'Errors', 'Examples'].map(
+      (label, i) => `- [${label}](https://docs.example.com/reference/packages/client/commands/${label.replace(/ /g, '')}Command${'x'.repeat(40 + i)}.html)`,
+    );
+    const text = `# Commands\n\n${items.join('\n\n')}\n\n[![build](https://img.example.com/badge.svg)](https://ci.example.com/run/1)\n`;
+    const s = parseTextStructure(text);
+    const doc: SourceDocument = { id: 'cmds.md', title: 'Commands', text, blocks: s.blocks, source: { path: 'cmds.md', format: 'markdown' }, metadata: {} };
+    // Each link line alone is a handful of words but, with its URL, dozens of tokens.
+    const urlHeavy: TokenCounter = (t) => t.length / 4;
+    const chunks = chunkDocument(doc, settings(128, 'none', 0, 24), urlHeavy);
+    const linkChunks = chunks.filter((c) => c.text.includes('Command API Reference'));
+    expect(linkChunks).toHaveLength(1);
+    expect(linkChunks[0]!.text).toContain('https://docs.example.com'); // the passage shown is the source
+    expect(linkChunks[0]!.embedInput).not.toMatch(/https?:/); // what the encoder reads is the link text
+    expect(linkChunks[0]!.embedInput).toMatch(/Command API Reference[\s\S]*Examples/);
+    expect(chunks.map((c) => c.embedInput).join(' ')).toContain('build');
+    for (const c of chunks) expect(text.slice(c.start, c.end)).toBe(c.text);
+  });
 });

@@ -138,6 +138,22 @@ function splitAtCharacters(span: Span, fits: Fits): Span[] {
   return pieces;
 }
 
+const identity = (text: string) => text;
+
+/**
+ * Markdown links and images as their text: "[Input](https://docs.aws.amazon.com/...)" reads as
+ * "Input". A URL costs the encoder dozens of tokens and says nothing about the passage; spent on
+ * the window, it kept a list of links from merging, leaving one-link passages. Bounded
+ * repetitions keep the pattern linear on text full of brackets.
+ */
+const MARKDOWN_LINK = /!?\[([^[\]\n]{0,500})\]\((?:[^()\s]{0,2048})(?:\s+"[^"\n]{0,300}")?\)|<(https?:\/\/[^<>\s]{1,2048})>/g;
+
+function embeddingView(format: SourceDocument['source']['format']): (text: string) => string {
+  const once = (text: string) => text.replace(MARKDOWN_LINK, (_m, label: string | undefined) => label ?? '');
+  // Twice: a badge is an image inside a link, "[![build](image-url)](link-url)".
+  return format === 'markdown' ? (text) => once(once(text)) : identity;
+}
+
 /**
  * Merges runs of short neighbouring blocks (list items, one-line paragraphs) under the same
  * heading and page, as long as the merged passage still fits the window: a chunk per list item
@@ -174,9 +190,12 @@ function mergeSmallBlocks(doc: SourceDocument, settings: ChunkingSettings, count
  * `count` measures what the embedder would actually read for a passage (its prefix and special
  * tokens included); every chunk's embedding input is checked against the window as a whole.
  */
-export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, count: TokenCounter): Chunk[] {
+export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, encoderCount: TokenCounter): Chunk[] {
   const chunks: Chunk[] = [];
   const max = settings.maxTokens;
+  // Passages are measured (and embedded) as the encoder should read them; their text stays the source's.
+  const view = embeddingView(doc.source.format);
+  const count: TokenCounter = view === identity ? encoderCount : (t) => encoderCount(view(t));
   for (const block of mergeSmallBlocks(doc, settings, count)) {
     const context = capContext(contextLine(doc.title, block.section, settings.context), max, count);
     const fits: Fits = (s) => count(embeddingText(context, doc.text.slice(s.start, s.end))) <= max;
@@ -202,7 +221,7 @@ export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, c
         end: span.end,
         section: block.section,
         ...(block.page !== undefined ? { page: block.page } : {}),
-        embedInput: embeddingText(context, doc.text.slice(span.start, span.end)),
+        embedInput: embeddingText(context, view(doc.text.slice(span.start, span.end))),
       });
     }
   }
