@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
-import { writeMixedCorpus, MARKDOWN } from './helpers/mixed-corpus.js';
+import { pdfBytes, writeMixedCorpus, MARKDOWN } from './helpers/mixed-corpus.js';
+import { sentenceSpans } from '../src/corpus/segment.js';
 import { loadCorpus, type LoadedCorpus } from '../src/corpus/load-corpus.js';
 import { printable } from '../src/corpus/printable.js';
 import { buildIndex } from '../src/index/build-index.js';
@@ -82,6 +83,26 @@ describe('reading a mixed corpus', () => {
     expect(pdf.metadata).toMatchObject({ author: 'Research Desk', pages: 2 });
     const costs = pdf.blocks.find((b) => pdf.text.slice(b.start, b.end).includes('two hundred dollars'))!;
     expect(costs).toMatchObject({ page: 2, section: ['Costs'] });
+  });
+
+  it('PDF: a sentence broken across lines and across a page is read whole, citing the page it starts on', async () => {
+    const dir = path.join(tempDir('pdf-breaks'), 'docs');
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(
+      path.join(dir, 'report.pdf'),
+      await pdfBytes('Grid Report', [
+        ['The substation upgrade was finished in March and the new', 'transformers carry twice the load of the old ones, which', 'the operators measured over'],
+        ['three winter months of peak demand.', 'Maintenance is planned for the autumn.'],
+      ]),
+    );
+    const pdf = (await loadCorpus(dir)).documents[0]!;
+    const sentence = 'the new transformers carry twice the load of the old ones, which the operators measured over';
+    const block = pdf.blocks.find((b) => pdf.text.slice(b.start, b.end).includes(sentence))!;
+    expect(block).toBeDefined();
+    expect(block.page).toBe(1);
+    expect(pdf.text.slice(block.start, block.end)).toMatch(/measured over\s+three winter months of peak demand\./);
+    const spans = sentenceSpans(pdf.text, block.start, block.end).map((sp) => pdf.text.slice(sp.start, sp.end));
+    expect(spans[0]).toMatch(/^The substation upgrade .* three winter months of peak demand\.$/);
   });
 
   it('decodes Windows-1252 and UTF-16 text', () => {

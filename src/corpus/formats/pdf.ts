@@ -8,6 +8,38 @@ import type { Metadata, TextBlock } from '../document.js';
 import { readWhole, titleFromPath, UnreadableFileError, type FormatReader } from './format.js';
 import { headingText, looksLikeHeading } from './text-structure.js';
 
+/** Ends a sentence: the last character of a paragraph that really ends there. */
+const SENTENCE_END = /[.!?:;"'”’)\]]$/;
+
+/**
+ * A PDF breaks lines (and pages) wherever the layout did, in the middle of sentences: read as
+ * they are, the sentence splitter would cut there. Inside a paragraph, line breaks become spaces;
+ * a paragraph that runs on to the next page (its last line ends without a sentence end) is joined
+ * with the first paragraph there, and keeps the page it started on. Characters are replaced one
+ * for one, so offsets are unchanged.
+ */
+function joinBrokenLines(text: string, blocks: TextBlock[]): { text: string; blocks: TextBlock[] } {
+  const chars = [...text].length === text.length ? text.split('') : undefined;
+  if (!chars) return { text, blocks }; // astral characters: leave as is rather than shift offsets
+  const joined: TextBlock[] = [];
+  for (const block of blocks) {
+    const previous = joined[joined.length - 1];
+    const runsOn =
+      previous &&
+      previous.page !== undefined &&
+      block.page === previous.page + 1 &&
+      previous.section === block.section &&
+      !SENTENCE_END.test(text.slice(previous.start, previous.end)) &&
+      /^\s*$/.test(text.slice(previous.end, block.start));
+    if (runsOn) {
+      for (let i = previous.end; i < block.start; i++) chars[i] = ' ';
+      joined[joined.length - 1] = { ...previous, end: block.end };
+    } else joined.push(block);
+  }
+  for (const block of joined) for (let i = block.start; i < block.end; i++) if (chars[i] === '\n') chars[i] = ' ';
+  return { text: chars.join(''), blocks: joined };
+}
+
 export const pdfReader: FormatReader = {
   format: 'pdf',
   extensions: ['.pdf'],
@@ -25,6 +57,7 @@ export const pdfReader: FormatReader = {
     }
     let text = '';
     const blocks: TextBlock[] = [];
+    let joined: TextBlock[];
     let section: string[] = [];
     let firstHeading: string | undefined;
     pages.forEach((pageText, p) => {
@@ -44,7 +77,9 @@ export const pdfReader: FormatReader = {
         offset += line.length + 1;
         if (!line.trim()) return close();
         const next = lines[i + 1]?.trim();
-        if (looksLikeHeading(line.trim()) && next && !looksLikeHeading(next)) {
+        // A wrapped line also looks like a heading (capitalised, no full stop): a heading is short
+        // and the line after it starts a sentence.
+        if (looksLikeHeading(line.trim()) && line.trim().split(/\s+/).length <= 10 && next && !looksLikeHeading(next) && /^[\p{Lu}\p{N}]/u.test(next)) {
           close();
           firstHeading ??= headingText(line.trim());
           section = [headingText(line.trim())];
@@ -55,9 +90,10 @@ export const pdfReader: FormatReader = {
       close();
     });
     if (blocks.length === 0) throw new UnreadableFileError('no extractable text (a scanned PDF needs OCR first)');
+    ({ text, blocks: joined } = joinBrokenLines(text, blocks));
     const infoTitle = typeof info.Title === 'string' ? info.Title.trim() : '';
     const metadata: Metadata = { pages: pages.length };
     if (typeof info.Author === 'string' && info.Author.trim()) metadata.author = info.Author.trim();
-    return [{ id: file.relPath, title: infoTitle || firstHeading || titleFromPath(file.relPath), text, blocks, source: { path: file.displayPath, format: 'pdf' }, metadata }];
+    return [{ id: file.relPath, title: infoTitle || firstHeading || titleFromPath(file.relPath), text, blocks: joined, source: { path: file.displayPath, format: 'pdf' }, metadata }];
   },
 };
