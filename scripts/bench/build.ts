@@ -12,6 +12,7 @@ import { chunkDocument } from '../../src/corpus/chunker.js';
 import { DEFAULT_BUILD_SETTINGS } from '../../src/index/settings.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { runScript } from '../lib/run-script.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 export interface BuildBench {
   chunks: number;
@@ -20,6 +21,8 @@ export interface BuildBench {
   peakRssMb: number;
   loopChunksPerSecond: number;
   ratio: number;
+  /** Seconds per build stage. */
+  stages?: Record<string, number>;
 }
 
 /** The first `n` documents of a BEIR corpus, as a JSON Lines file of its own. */
@@ -32,12 +35,31 @@ export function sampleCorpus(corpusFile: string, n: number): string {
   return file;
 }
 
-async function runBuild(corpus: string): Promise<{ chunks: number; seconds: number; peakRssMb: number }> {
+/**
+ * Real documents of mixed shape without a download: the README.md of installed packages (prose,
+ * lists of links, code blocks, badges), the first `n` of those over 2 KB in name order, so the same
+ * lockfile gives the same corpus.
+ */
+export function packageReadmes(n = 40): string {
+  const root = path.join(PROJECT_ROOT, 'node_modules');
+  const names = fs.readdirSync(root).flatMap((d) => (d.startsWith('@') ? fs.readdirSync(path.join(root, d)).map((s) => `${d}/${s}`) : [d])).sort();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-readmes-'));
+  let taken = 0;
+  for (const name of names) {
+    const readme = path.join(root, name, 'README.md');
+    if (taken === n || !fs.existsSync(readme) || fs.statSync(readme).size < 2048) continue;
+    fs.copyFileSync(readme, path.join(dir, `${name.replace('/', '__')}.md`));
+    taken++;
+  }
+  return dir;
+}
+
+async function runBuild(corpus: string): Promise<{ chunks: number; seconds: number; peakRssMb: number; stages?: Record<string, number> }> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-index-'));
   try {
     const line = await runScript('scripts/build-index.ts', ['--corpus', corpus, '--out', out, '--json']);
-    const report = JSON.parse(line) as { chunks: { embedded: number }; seconds: number; peak_rss_mb: number };
-    return { chunks: report.chunks.embedded, seconds: report.seconds, peakRssMb: report.peak_rss_mb };
+    const report = JSON.parse(line) as { chunks: { embedded: number }; seconds: number; peak_rss_mb: number; stages?: Record<string, number> };
+    return { chunks: report.chunks.embedded, seconds: report.seconds, peakRssMb: report.peak_rss_mb, ...(report.stages ? { stages: report.stages } : {}) };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }
