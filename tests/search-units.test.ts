@@ -1,0 +1,107 @@
+/**
+ * The search building blocks on their own, against figures worked out by hand: BM25F scoring,
+ * the bounded top-n heap, metadata filters, the analyzer and snippet choice.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildLexicalIndex, LexicalIndex } from '../src/search/bm25.js';
+import { topN } from '../src/search/top-n.js';
+import { compileFilter, type Filter } from '../src/search/filter.js';
+import { analyze, analyzeQuick, fold } from '../src/search/analyzer.js';
+import { bestSentence } from '../src/search/snippet.js';
+import type { ChunkStore } from '../src/index/store.js';
+
+const PLAIN = { stem: false, stopwords: false };
+
+describe('BM25F', () => {
+  // Three one-chunk documents, no context lines: plain BM25 with k1 1.2, b 0.75.
+  const bodies = ['tide tide moon', 'moon sun', 'harbour wall'];
+  const data = buildLexicalIndex(bodies.map((body) => ({ body, context: '' })), PLAIN);
+  const index = new LexicalIndex(data, { docOf: Int32Array.from([0, 1, 2]), firstChunk: Int32Array.from([0, 1, 2]) });
+  const params = { k1: 1.2, b: 0.75, contextWeight: 2 };
+
+  it('scores a chunk as the textbook formula does', () => {
+    // "tide": df 1 of 3 → idf = ln(1 + (3 - 1 + 0.5) / (1 + 0.5)) = ln(8/3) = 0.98083.
+    // Chunk 0 has 3 terms, average length 7/3: norm = 0.25 + 0.75 * 3 / (7/3) = 1.21429;
+    // tf 2 → f = 2 / 1.21429 = 1.64706; score = idf * f * 2.2 / (1.2 + f) = 3.55411 / 2.84706 = 1.24833.
+    const { ids, scores } = index.score(['tide'], params);
+    expect(ids).toEqual([0]);
+    expect(scores[0]).toBeCloseTo(1.24833, 4);
+    expect(index.idf('tide')).toBeCloseTo(Math.log(8 / 3), 10);
+  });
+
+  it('sums over query terms and weighs a repeated query term by its count', () => {
+    const one = index.score(['moon'], params);
+    const twice = index.score(['moon', 'moon'], params);
+    expect(twice.scores.map((s) => s / 2)).toEqual(one.scores.map((s) => expect.closeTo(s, 10)));
+    expect(new Set(one.ids)).toEqual(new Set([0, 1]));
+  });
+
+  it('finds nothing for a word it never saw, including names of Object.prototype members', () => {
+    for (const word of ['storm', 'constructor', '__proto__', 'toString']) expect(index.score([word], params).ids).toEqual([]);
+  });
+
+  it('coverage: the idf-weighted share of distinct query terms a chunk holds', () => {
+    expect(index.coverage(['tide', 'moon'], 0)).toBeCloseTo(1, 10);
+    const moonOnly = index.idf('moon') / (index.idf('moon') + index.idf('tide'));
+    expect(index.coverage(['tide', 'moon'], 1)).toBeCloseTo(moonOnly, 10);
+    expect(index.coverage(['storm'], 0)).toBe(0);
+  });
+});
+
+describe('topN', () => {
+  it('property: the same as sorting everything (best first, ties to the lower id)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), fc.integer({ min: 0, max: 40 }), (values, n) => {
+        const ids = values.map((_, i) => i * 3);
+        const sorted = ids.map((id, i) => ({ id, s: values[i]! })).sort((a, b) => b.s - a.s || a.id - b.id).slice(0, n);
+        const got = topN({ ids, scores: values }, n);
+        expect(got.ids).toEqual(sorted.map((x) => x.id));
+        expect(got.scores).toEqual(sorted.map((x) => x.s));
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('filters', () => {
+  const doc = (id: string, first: number, metadata: Record<string, unknown>) => ({ id, title: id, path: `docs/${id}`, format: 'text' as const, metadata: metadata as never, first, count: 2 });
+  const store = {
+    documents: [doc('a.txt', 0, { lang: 'en', tags: ['x', 'y'] }), doc('b.txt', 2, { lang: 'fr' }), doc('c.txt', 4, { lang: 'en', year: 2024 })],
+    chunks: Array.from({ length: 6 }, () => ({})),
+  } as unknown as ChunkStore;
+  const allowed = (filter: Filter) => [...compileFilter(filter, store)!.allowed].map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
+
+  it('equality, "in", array fields, built-in fields and several conditions at once', () => {
+    expect(allowed(new Map([['lang', 'en']]))).toEqual([0, 1, 4, 5]);
+    expect(allowed(new Map([['lang', { in: ['fr', 'de'] }]]))).toEqual([2, 3]);
+    expect(allowed(new Map([['tags', 'y']]))).toEqual([0, 1]);
+    expect(allowed(new Map([['doc_id', 'c.txt']]))).toEqual([4, 5]);
+    expect(allowed(new Map<string, never>([['lang', 'en' as never], ['year', 2024 as never]]))).toEqual([4, 5]);
+    expect(allowed(new Map([['year', '2024']]))).toEqual([]); // types are not coerced
+    expect(compileFilter(new Map(), store)).toBeUndefined();
+  });
+});
+
+describe('analyzer and snippets', () => {
+  const english = { stem: true, stopwords: true };
+
+  it('folds case and accents, drops possessives and stop words, stems', () => {
+    expect(fold('Éléphant')).toBe('elephant');
+    expect(analyze("The Taliban's envoys were received", english)).toEqual(['taliban', 'envoi', 'receiv']);
+    expect(analyze('The Taliban', PLAIN)).toEqual(['the', 'taliban']);
+  });
+
+  it('the quick analyzer agrees with the full one on ordinary text', () => {
+    const text = 'Moscow accepted the credentials of the new Afghan ambassador on Thursday.';
+    expect(analyzeQuick(text, english)).toEqual(analyze(text, english));
+  });
+
+  it('picks the sentence holding the rarest query terms, and the first when nothing matches', () => {
+    const passage = 'The weather was mild. The ambassador presented his credentials. Talks went on.';
+    const idf = (t: string) => (t === 'credenti' ? 3 : 1);
+    const terms = new Set(analyze('Who presented credentials?', english));
+    expect(bestSentence(passage, terms, idf, english).text).toBe('The ambassador presented his credentials.');
+    expect(bestSentence(passage, new Set(['zebra']), idf, english).text).toBe('The weather was mild.');
+  });
+});
