@@ -22,15 +22,3 @@ export interface Embedder {
   embedQueries(texts: string[]): Promise<number[][]>;
   dispose(): Promise<void>;
 }
-
-export async function embedQuery(embedder: Embedder, text: string): Promise<number[]> {
-  const [vector] = await embedder.embedQueries([text]);
-  return vector!;
-}
-
-export function l2normalize(v: number[]): number[] {
-  let sum = 0;
-  for (const x of v) sum += x * x;
-  const norm = Math.sqrt(sum);
-  return norm > 0 ? v.map((x) => x / norm) : v;
-}

@@ -201,33 +201,24 @@ export class Searcher {
   }
 
   async search(q: SearchQuery): Promise<SearchOutcome> {
-    const [outcome] = await this.searchMany([q]);
-    return outcome!;
-  }
-
-  /** Answers several queries, embedding their questions in one batch. */
-  async searchMany(queries: SearchQuery[]): Promise<SearchOutcome[]> {
     const t0 = performance.now();
     // Every mode embeds the question: relevance rests on its similarity to the passages.
     // The encoder reads its window and no more: a longer question costs time for nothing.
     const window = this.embedder.info.maxTokens;
-    const embedded = await this.embedder.embedQueries(queries.map((q) => leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query));
-    const t1 = performance.now();
-    const embedMs = (t1 - t0) / queries.length;
-    return queries.map((q, i) => {
-      const started = performance.now();
-      const { results, noAnswer, warnings } = this.rank(q, embedded[i]!);
-      const searchMs = performance.now() - started;
-      return {
-        query: q.query,
-        mode: q.mode,
-        model: this.model,
-        results,
-        ...(noAnswer ? { noAnswer } : {}),
-        ...(warnings?.length ? { warnings } : {}),
-        timings: { embedMs, searchMs, totalMs: embedMs + searchMs },
-      };
-    });
+    const [vector] = await this.embedder.embedQueries([leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query]);
+    const embedMs = performance.now() - t0;
+    const started = performance.now();
+    const { results, noAnswer, warnings } = this.rank(q, vector!);
+    const searchMs = performance.now() - started;
+    return {
+      query: q.query,
+      mode: q.mode,
+      model: this.model,
+      results,
+      ...(noAnswer ? { noAnswer } : {}),
+      ...(warnings?.length ? { warnings } : {}),
+      timings: { embedMs, searchMs, totalMs: embedMs + searchMs },
+    };
   }
 
   /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */

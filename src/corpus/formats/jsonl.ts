@@ -1,9 +1,9 @@
 /**
  * JSON Lines: one document per line, e.g. {"id": "a1", "title": "...", "text": "...", "url": "...",
  * "lang": "en"}. `_id` (BEIR) and `doc_id` are taken as the id, `content`/`body` as the text; any
- * other scalar field, and the fields of a `metadata` object, become metadata. Streamed line by
- * line (gzip too), so a file of any size is read in bounded memory; a bad line is reported and
- * skipped, not fatal.
+ * other scalar field, and the fields of a `metadata` object, become metadata. Read line by line
+ * (gzip too), so the file is never held whole (which exempts it from the file-size limit), though
+ * its documents are; a bad line is reported and skipped, not fatal.
  */
 import fs from 'node:fs';
 import readline from 'node:readline';
