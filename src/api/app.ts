@@ -14,6 +14,7 @@ import { packContext } from './context.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
+import { CORS, methodsFor, routeList } from './routes.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { createMcpServer, describeIndex, fetchThroughApp, searchThroughApp } from './mcp-tools.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
@@ -41,17 +42,6 @@ interface RequestInfo {
 }
 
 type Env = { Variables: { info: RequestInfo } };
-
-/** Routes and the methods they answer, for 405 responses with an Allow header. */
-export const ROUTES: Record<string, string[]> = {
-  '/': ['GET'],
-  '/search': ['GET', 'POST'],
-  '/mcp': ['POST'],
-  '/collections': ['GET'],
-  '/health': ['GET'],
-  '/openapi.json': ['GET'],
-  '/tool.json': ['GET'],
-};
 
 export function createApp(options: AppOptions): OpenAPIHono<Env> {
   const { collections, logger } = options;
@@ -83,10 +73,10 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     '*',
     cors({
       origin: origins.includes('*') ? '*' : origins,
-      allowMethods: ['GET', 'POST', 'OPTIONS'],
-      allowHeaders: ['Content-Type', 'Authorization', 'X-Api-Key', 'X-Request-Id', 'Mcp-Protocol-Version', 'Mcp-Session-Id'],
-      exposeHeaders: ['X-Request-Id', 'Mcp-Session-Id'],
-      maxAge: 600,
+      allowMethods: [...CORS.methods],
+      allowHeaders: [...CORS.headers],
+      exposeHeaders: [...CORS.exposed],
+      maxAge: CORS.maxAge,
     }),
   );
 
@@ -204,12 +194,12 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   });
 
   app.notFound((c) => {
-    const allowed = ROUTES[c.req.path];
+    const allowed = methodsFor(c.req.path);
     if (allowed) {
       c.header('Allow', allowed.join(', '));
       return c.json(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(), 405);
     }
-    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try POST /search, GET /search?q=..., GET /documents/{id}, GET /collections, POST /mcp, GET /health, GET /openapi.json, GET /tool.json or GET /`).toJSON(), 404);
+    return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try ${routeList()}`).toJSON(), 404);
   });
 
   app.onError((err, c) => {
