@@ -42,16 +42,29 @@ function startBuild(corpus: string, out: string): { child: ChildProcess; stderr:
 
 async function killWhen(corpus: string, out: string, trigger: { stage?: string; afterMs?: number }): Promise<string> {
   const build = startBuild(corpus, out);
-  await new Promise<void>((resolve) => {
+  // A build that ends before the trigger (refused, failed) is reported, not waited on forever.
+  let ended = false;
+  void build.done.then(() => (ended = true));
+  await new Promise<void>((resolve, reject) => {
+    const gone = setInterval(() => {
+      if (!ended) return;
+      clearInterval(gone);
+      clearInterval(check);
+      const reached = trigger.afterMs !== undefined || (trigger.stage !== undefined && build.stderr().includes(trigger.stage));
+      if (reached) resolve();
+      else reject(new Error(`the build ended before "${trigger.stage}":\n${build.stderr()}`));
+    }, 20);
     const check = setInterval(() => {
       if (trigger.stage && build.stderr().includes(trigger.stage)) {
         clearInterval(check);
+        clearInterval(gone);
         resolve();
       }
     }, 2);
     if (trigger.afterMs !== undefined) {
       setTimeout(() => {
         clearInterval(check);
+        clearInterval(gone);
         resolve();
       }, trigger.afterMs);
     }
@@ -183,13 +196,13 @@ describe('the build lock', () => {
   }
 
   it('is held by one build at a time even when several find the same stale lock at once', { timeout: 120_000 }, async () => {
-    for (let round = 0; round < 4; round++) {
+    for (let round = 0; round < 5; round++) {
       const dir = tempDir('lock-race');
       fs.writeFileSync(path.join(dir, LOCK_FILE), `${os.hostname()}:${deadPid()}`);
-      const held = (await race(dir, 6)).sort((a, b) => a.start - b.start);
+      const held = (await race(dir, 8)).sort((a, b) => a.start - b.start);
       expect(held.length).toBeGreaterThanOrEqual(1);
       for (let i = 1; i < held.length; i++) expect(held[i]!.start).toBeGreaterThanOrEqual(held[i - 1]!.end);
-      expect(fs.readdirSync(dir)).toEqual([]); // no lock, no private or stale leftovers
+      expect(fs.readdirSync(dir)).toEqual([]); // no lock, no private files, no breaker left
     }
   });
 

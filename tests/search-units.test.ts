@@ -4,10 +4,10 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex, LexicalIndex } from '../src/search/bm25.js';
+import { buildLexicalIndex, LexicalIndex } from '../src/index/bm25.js';
 import { topN } from '../src/search/top-n.js';
 import { compileFilter, type Filter } from '../src/search/filter.js';
-import { analyze, analyzeQuick, fold } from '../src/search/analyzer.js';
+import { analyze, analyzeQuick, fold } from '../src/index/analyzer.js';
 import { bestSentence } from '../src/search/snippet.js';
 import type { ChunkStore } from '../src/index/store.js';
 

@@ -10,10 +10,9 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { SearchResponse } from './schemas.js';
+import type { SearchInput, SearchResponse } from './schemas.js';
 import { SearchResponseSchema } from './schemas.js';
 import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
-import type { SearchInput } from '../client/http-client.js';
 import type { FullDocument } from '../search/documents.js';
 
 export const SERVER_VERSION = '0.1.0';

@@ -120,6 +120,9 @@ export const SearchResponseSchema = z
 
 export type SearchResponse = z.infer<typeof SearchResponseSchema>;
 
+/** A request as a caller writes it: only the question is required. */
+export type SearchInput = Partial<SearchRequest> & { query: string };
+
 export const ErrorSchema = z
   .object({
     error: z.object({

@@ -1,5 +1,7 @@
 /** A client for a deployed (or local) endpoint over HTTP. */
-import type { SearchRequest, SearchResponse } from '../api/schemas.js';
+import type { SearchInput, SearchResponse } from '../api/schemas.js';
+
+export type { SearchInput };
 
 export class SearchClientError extends Error {
   constructor(
@@ -25,7 +27,6 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-export type SearchInput = Partial<SearchRequest> & { query: string };
 
 export class HttpSearchClient {
   private readonly base: string;

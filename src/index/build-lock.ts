@@ -18,17 +18,32 @@ export class BuildLockedError extends Error {
   }
 }
 
+/**
+ * When a process started, in clock ticks since boot (Linux: field 22 of /proc/<pid>/stat): with the
+ * pid it names one process for good, where a pid alone is reused once its process is gone.
+ */
+function startTime(pid: number): string | undefined {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+  } catch {
+    return undefined;
+  }
+}
+
 function ownerIsAlive(content: string): boolean {
-  const [host, pidText] = content.trim().split(':');
+  const [host, pidText, started] = content.trim().split(':');
   const pid = Number(pidText);
   if (content.trim() === '') return false; // locks are created whole (below): an empty one is a leftover
   if (host !== os.hostname() || !Number.isInteger(pid)) return true; // cannot tell: assume alive
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
+  // Alive, but is it the same process? A killed build's pid may belong to another by now.
+  const now = startTime(pid);
+  return started === undefined || now === undefined || now === started;
 }
 
 function readOrEmpty(file: string): string | undefined {
@@ -39,26 +54,35 @@ function readOrEmpty(file: string): string | undefined {
   }
 }
 
+/** A breaker left by a build killed while clearing a stale lock (held for microseconds) is this old. */
+const BREAKER_STALE_MS = 10_000;
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
 /**
- * Removes the lock only if it still holds the stale owner that was read: it is renamed aside
- * first (atomic: of two builds doing this at once, one gets it), and a lock that turns out to
- * be a live build's, taken in the meantime, is put back.
+ * Removes the lock if it still holds the stale owner that was read. Only one build at a time may
+ * do this (it holds `<lock>.breaking`, made with mkdir, which is atomic), and it reads the owner
+ * again first: nobody else can remove the lock meanwhile, and nobody can take it while it exists,
+ * so a lock some other build took in between is never removed.
  */
-function breakStaleLock(file: string, staleOwner: string, me: string): void {
-  const aside = `${file}.stale-${me.replace(/[^\w.-]/g, '_')}`;
+function breakStaleLock(file: string, staleOwner: string): void {
+  const breaker = `${file}.breaking`;
   try {
-    fs.renameSync(file, aside);
-  } catch {
-    return; // someone else moved it first
-  }
-  if (readOrEmpty(aside) === staleOwner) fs.rmSync(aside, { force: true });
-  else {
+    fs.mkdirSync(breaker);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
     try {
-      fs.linkSync(aside, file);
+      if (Date.now() - fs.statSync(breaker).mtimeMs > BREAKER_STALE_MS) fs.rmdirSync(breaker);
     } catch {
-      /* a third build holds the lock now */
+      /* cleared by its owner meanwhile */
     }
-    fs.rmSync(aside, { force: true });
+    pause(2); // another build is clearing it: look again shortly
+    return;
+  }
+  try {
+    if (readOrEmpty(file) === staleOwner) fs.rmSync(file, { force: true });
+  } finally {
+    fs.rmdirSync(breaker);
   }
 }
 
@@ -69,11 +93,12 @@ function breakStaleLock(file: string, staleOwner: string, me: string): void {
  */
 export function acquireBuildLock(dir: string): () => void {
   const file = path.join(dir, LOCK_FILE);
-  const me = `${os.hostname()}:${process.pid}`;
+  const started = startTime(process.pid);
+  const me = `${os.hostname()}:${process.pid}${started ? `:${started}` : ''}`;
   const mine = `${file}.${process.pid}.${randomBytes(6).toString('hex')}`;
   fs.writeFileSync(mine, me);
   try {
-    for (let attempt = 0; attempt < 3; attempt++) {
+    for (let attempt = 0; attempt < 200; attempt++) {
       try {
         fs.linkSync(mine, file);
         return () => {
@@ -84,7 +109,7 @@ export function acquireBuildLock(dir: string): () => void {
         const owner = readOrEmpty(file);
         if (owner === undefined) continue; // released between our two calls
         if (ownerIsAlive(owner)) throw new BuildLockedError(dir, owner);
-        breakStaleLock(file, owner, me);
+        breakStaleLock(file, owner);
       }
     }
     throw new BuildLockedError(dir, readOrEmpty(file) ?? 'unknown');

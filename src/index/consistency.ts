@@ -9,7 +9,7 @@
 import { sha256 } from './commit.js';
 import type { FileRef, Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
-import type { LexicalIndexData } from '../search/bm25.js';
+import type { LexicalIndexData } from './bm25.js';
 
 /**
  * The id of a build: derived from its corpus and its binary files, so the JSON files that carry it

@@ -5,7 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import path from 'node:path';
-import type { RemoteIndex } from '../search/collections.js';
+import type { RemoteIndex } from './remote.js';
 import { MANIFEST_FILE } from './manifest.js';
 import { readRegularFileSync } from './regular-file.js';
 

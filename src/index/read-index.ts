@@ -10,8 +10,8 @@ import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem, 
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
 import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
-import type { LexicalIndexData } from '../search/bm25.js';
-import { VectorStore } from '../search/vectors.js';
+import type { LexicalIndexData } from './bm25.js';
+import { VectorStore } from './vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
 
 /** A manifest lists every document's hash: ample for millions of documents. */

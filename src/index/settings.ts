@@ -1,7 +1,7 @@
 /** Build-time settings that shape an index; all of them are recorded in its manifest. */
 import { CHUNK_CONTEXTS, type ChunkContext } from '../corpus/chunker.js';
-import type { AnalyzerSettings } from '../search/analyzer.js';
-import { DEFAULT_HNSW, type HnswSettings } from '../search/hnsw.js';
+import type { AnalyzerSettings } from './analyzer.js';
+import { DEFAULT_HNSW, type HnswSettings } from './hnsw.js';
 import type { Manifest } from './manifest.js';
 
 export interface BuildSettings {
@@ -63,4 +63,9 @@ export function checkBuildSettings(settings: BuildSettings, embedderMaxTokens: n
   if (!(CHUNK_CONTEXTS as readonly string[]).includes(context)) problems.push(`context must be one of ${CHUNK_CONTEXTS.join(', ')}, not "${context}"`);
   if (!Number.isInteger(minTokens) || minTokens < 0) problems.push(`min tokens must be a non-negative integer, not ${minTokens}`);
   if (problems.length > 0) throw new InvalidBuildSettingsError(`invalid build settings: ${problems.join('; ')}; the index was left as it was`);
+}
+
+/** The manifest's HNSW settings as the graph library takes them. */
+export function hnswSettings(manifestHnsw: Manifest['hnsw']): HnswSettings {
+  return { m: manifestHnsw.m, efConstruction: manifestHnsw.ef_construction, efSearch: manifestHnsw.ef_search, seed: manifestHnsw.seed };
 }

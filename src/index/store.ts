@@ -1,5 +1,6 @@
 /** The chunk store: documents (with their metadata) and their chunks, in document order. */
 import type { DocumentFormat, Metadata } from '../corpus/document.js';
+import type { Span } from '../corpus/segment.js';
 
 export interface DocumentRecord {
   id: string;
@@ -33,4 +34,15 @@ export interface ChunkStore {
   build_id?: string;
   documents: DocumentRecord[];
   chunks: ChunkRecord[];
+}
+
+/** Sentence spans stored flat, [start, end, start, end, ...]: a compact array in the JSON. */
+export function flattenSpans(spans: Span[]): number[] {
+  return spans.flatMap((s) => [s.start, s.end]);
+}
+
+export function unflattenSpans(flat: number[]): Span[] {
+  const spans: Span[] = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) spans.push({ start: flat[i]!, end: flat[i + 1]! });
+  return spans;
 }

@@ -3,10 +3,11 @@
  * graph are built here, every file is staged, and the manifest swap commits them (see commit.ts).
  */
 import fs from 'node:fs';
-import { buildLexicalIndex, type LexicalInput } from '../search/bm25.js';
-import { HnswIndex, type HnswSettings } from '../search/hnsw.js';
-import type { VectorStore } from '../search/vectors.js';
+import { buildLexicalIndex, type LexicalInput } from './bm25.js';
+import { HnswIndex, type HnswSettings } from './hnsw.js';
+import type { VectorStore } from './vectors.js';
 import { acquireBuildLock } from './build-lock.js';
+import { hnswSettings } from './settings.js';
 import { removeStaleStaging, Staging } from './commit.js';
 import { buildIdOf } from './consistency.js';
 import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from './manifest.js';
@@ -20,10 +21,6 @@ export interface IndexParts {
   embedder: Manifest['embedder'];
   settings: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>;
   corpus: Manifest['corpus'];
-}
-
-export function hnswSettings(manifestHnsw: Manifest['hnsw']): HnswSettings {
-  return { m: manifestHnsw.m, efConstruction: manifestHnsw.ef_construction, efSearch: manifestHnsw.ef_search, seed: manifestHnsw.seed };
 }
 
 /** Runs `work` holding the directory's build lock, after clearing what killed builds left behind. */

@@ -9,6 +9,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { QueryCoalescer } from '../embed/query-coalescer.js';
 import { MANIFEST_FILE } from '../index/manifest.js';
 import { IndexLoadError } from '../index/read-index.js';
+import type { RemoteIndex } from '../index/remote.js';
 import { Searcher } from './searcher.js';
 import type { RankingSettings } from './defaults.js';
 
@@ -21,13 +22,6 @@ export class UnknownCollectionError extends Error {
   ) {
     super(`unknown collection "${collection}"; this deployment serves: ${known.join(', ')}`);
   }
-}
-
-/** An index kept elsewhere (S3) and brought to local disk; see src/index/s3/download.ts. */
-export interface RemoteIndex {
-  readonly uri: string;
-  fetch(ifNoneMatch?: string): Promise<{ dir: string; etag: string } | undefined>;
-  prune(keep: string): void;
 }
 
 export interface RemoteCollection {

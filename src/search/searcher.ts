@@ -6,20 +6,21 @@ import type { Embedder } from '../embed/embedder.js';
 import { IndexLoadError, readIndexFiles, rebuildCommand, type IndexFiles } from '../index/read-index.js';
 import { readManifest } from '../index/read-index.js';
 import type { Manifest } from '../index/manifest.js';
-import { hnswSettings } from '../index/write-index.js';
+import { hnswSettings } from '../index/settings.js';
 import type { ChunkStore, DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
-import { LexicalIndex, type SparseScores } from './bm25.js';
+import { LexicalIndex, type SparseScores } from '../index/bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, filterableFields, filterWarnings, type ChunkMask, type Filter } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
-import { HnswIndex } from './hnsw.js';
-import { bestSentence, unflattenSpans, type Snippet } from './snippet.js';
+import { HnswIndex } from '../index/hnsw.js';
+import { bestSentence, type Snippet } from './snippet.js';
+import { unflattenSpans } from '../index/store.js';
 import { relevance, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
-import type { VectorStore } from './vectors.js';
+import type { VectorStore } from '../index/vectors.js';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 

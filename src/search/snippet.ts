@@ -1,6 +1,6 @@
 /** The sentence of a passage that best matches the question, by idf-weighted term overlap. */
 import { sentenceSpans, type Span } from '../corpus/segment.js';
-import { analyzeQuick, type AnalyzerSettings } from './analyzer.js';
+import { analyzeQuick, type AnalyzerSettings } from '../index/analyzer.js';
 
 export interface Snippet {
   text: string;
@@ -10,16 +10,6 @@ export interface Snippet {
 }
 
 /** Sentence boundaries as the chunk store keeps them: flat [start, end, start, end, ...]. */
-export function flattenSpans(spans: Span[]): number[] {
-  return spans.flatMap((s) => [s.start, s.end]);
-}
-
-export function unflattenSpans(flat: number[]): Span[] {
-  const spans: Span[] = [];
-  for (let i = 0; i + 1 < flat.length; i += 2) spans.push({ start: flat[i]!, end: flat[i + 1]! });
-  return spans;
-}
-
 /** `spans`: the passage's sentences, as computed at build time when the index has them. */
 export function bestSentence(
   passage: string,

@@ -1,5 +1,5 @@
 /** The n best (id, score) pairs, best first; ties go to the lower id. A bounded heap, not a full sort. */
-import type { SparseScores } from './bm25.js';
+import type { SparseScores } from '../index/bm25.js';
 
 function worse(scores: number[], ids: number[], a: number, b: number): boolean {
   return scores[a]! < scores[b]! || (scores[a] === scores[b] && ids[a]! > ids[b]!);

@@ -2,7 +2,7 @@
  * An S3 index source whose AWS SDK is imported on first use: a function that serves a packaged
  * index never loads the S3 client (cold start), and the SDK comes from the Lambda runtime.
  */
-import type { RemoteIndex } from '../../search/collections.js';
+import type { RemoteIndex } from '../remote.js';
 import type { S3IndexSource } from './download.js';
 import { parseS3Uri, uriOf } from './location.js';
 
