@@ -10,7 +10,7 @@ import type { Manifest } from '../../src/index/manifest.js';
 import type { ChunkStore } from '../../src/index/store.js';
 import { readIndexFiles } from '../../src/index/read-index.js';
 import { contextLine } from '../../src/corpus/chunker.js';
-import { VectorStore } from '../../src/search/vectors.js';
+import { VectorStore } from '../../src/index/vectors.js';
 import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
 import { mulberry32 } from '../lib/random.js';
 
