@@ -34,7 +34,7 @@ const program = new Command('mcp')
       const inner = (request: Request) => service.app.fetch(request, { trustedInvoke: true });
       search = searchThroughApp(inner);
       fetchDocument = fetchThroughApp(inner);
-      about = describeIndex((await service.collections.get()).store.documents.map((d) => d.title));
+      about = describeIndex((await service.collections.get()).store);
     }
     const { mcp } = configFromEnv();
     const server = createMcpServer(search, {

@@ -21,6 +21,7 @@ import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSe
 import { registerOpenApi } from './openapi.js';
 import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
 import { IndexLoadError } from '../index/read-index.js';
+import type { ChunkStore } from '../index/store.js';
 import { checkApiKey, expectedKey, type ApiKeySource } from './auth.js';
 
 export interface AppOptions {
@@ -42,6 +43,15 @@ interface RequestInfo {
 }
 
 type Env = { Variables: { info: RequestInfo } };
+
+/** Example questions from the index itself: document titles, then the headings inside them; stops at `n`. */
+function indexExamples(store: ChunkStore, n: number): string[] {
+  const examples = new Set<string>();
+  const add = (text: string | undefined) => text && examples.add(text);
+  for (let i = 0; i < store.documents.length && examples.size < n; i++) add(store.documents[i]!.title);
+  for (let i = 0; i < store.chunks.length && examples.size < n; i++) add(store.chunks[i]!.section.at(-1));
+  return [...examples];
+}
 
 export function createApp(options: AppOptions): OpenAPIHono<Env> {
   const { collections, logger } = options;
@@ -124,13 +134,8 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const list = collections.names().flatMap((name, i) => {
       const r = loaded[i]!;
       if (r.status !== 'fulfilled') return [];
-      const { documents, chunks } = r.value.store;
-      // Examples from the index itself: document titles, then the headings inside them.
-      const examples = new Set<string>();
-      for (const text of [...documents.map((d) => d.title), ...chunks.map((ch) => ch.section.at(-1) ?? '')]) {
-        if (text && examples.size < 3) examples.add(text);
-      }
-      return [{ name, documents: r.value.manifest.counts.documents, passages: r.value.manifest.counts.chunks, title: documents[0]?.title ?? name, examples: [...examples] }];
+      const { documents } = r.value.store;
+      return [{ name, documents: r.value.manifest.counts.documents, passages: r.value.manifest.counts.chunks, title: documents[0]?.title ?? name, examples: indexExamples(r.value.store, 3) }];
     });
     return c.json({ collections: list });
   });
@@ -152,7 +157,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const server = createMcpServer(searchThroughApp(inner), {
       fetchDocument: fetchThroughApp(inner),
       ...(options.mcp?.toolPrefix ? { toolPrefix: options.mcp.toolPrefix } : {}),
-      about: options.mcp?.description ?? describeIndex(searcher.store.documents.map((d) => d.title)),
+      about: options.mcp?.description ?? describeIndex(searcher.store),
       baseUrl: new URL(c.req.url).origin,
     });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

@@ -14,6 +14,7 @@ import type { SearchInput, SearchResponse } from './schemas.js';
 import { SearchResponseSchema } from './schemas.js';
 import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
 import type { FullDocument } from '../search/documents.js';
+import type { ChunkStore } from '../index/store.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -124,11 +125,24 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
   return server;
 }
 
-/** What an index holds, in one sentence for tool descriptions: its size and a few titles. */
-export function describeIndex(titles: string[]): string {
-  const shown = [...new Set(titles)].slice(0, 3).map((t) => `"${t.length > 60 ? `${t.slice(0, 57)}...` : t}"`);
-  const more = titles.length > shown.length ? ` and ${titles.length - shown.length} more` : '';
-  return `The index holds ${titles.length} document${titles.length === 1 ? '' : 's'}: ${shown.join(', ')}${more}.`;
+const descriptions = new WeakMap<ChunkStore, string>();
+
+/**
+ * What an index holds, in one sentence for tool descriptions: its size and a few titles. Worked
+ * out once per loaded index: the HTTP door builds its tools for every request.
+ */
+export function describeIndex(store: ChunkStore): string {
+  let text = descriptions.get(store);
+  if (text === undefined) {
+    const count = store.documents.length;
+    const titles = new Set<string>();
+    for (let i = 0; i < count && titles.size < 3; i++) titles.add(store.documents[i]!.title);
+    const shown = [...titles].map((t) => `"${t.length > 60 ? `${t.slice(0, 57)}...` : t}"`);
+    const more = count > shown.length ? ` and ${count - shown.length} more` : '';
+    text = `The index holds ${count} document${count === 1 ? '' : 's'}: ${shown.join(', ')}${more}.`;
+    descriptions.set(store, text);
+  }
+  return text;
 }
 
 /** A SearchFn over the app itself: the same validation, routing and engine as HTTP requests. */

@@ -62,7 +62,6 @@ export function removeStaleStaging(dir: string): void {
 
 export class Staging {
   readonly path: string;
-  private readonly refs = new Map<IndexFileRole, FileRef>();
 
   constructor(readonly dir: string) {
     fs.mkdirSync(dir, { recursive: true });
@@ -78,9 +77,7 @@ export class Staging {
     const hash = sha256(data);
     const name = `${role}-${hash.slice(0, 16)}.${ext}`;
     writeSynced(path.join(this.path, name), data);
-    const ref: FileRef = { name, bytes: Buffer.byteLength(data), sha256: hash };
-    this.refs.set(role, ref);
-    return ref;
+    return { name, bytes: Buffer.byteLength(data), sha256: hash };
   }
 
   /**
@@ -89,14 +86,13 @@ export class Staging {
    * its content checks out: a build that died on a full disk can leave a truncated one behind.
    */
   commit(manifest: Manifest): void {
-    for (const ref of this.refs.values()) {
+    for (const ref of Object.values(manifest.files)) {
       const target = path.join(this.dir, ref.name);
-      if (!fileMatches(target, ref)) fs.renameSync(path.join(this.path, ref.name), target);
+      if (fileMatches(target, ref)) continue; // already there, and verified
+      fs.renameSync(path.join(this.path, ref.name), target);
+      if (!fileMatches(target, ref)) throw new Error(`${ref.name} does not match what was written (${ref.bytes} bytes); the index was left as it was`);
     }
     syncDir(this.dir);
-    for (const ref of Object.values(manifest.files)) {
-      if (!fileMatches(path.join(this.dir, ref.name), ref)) throw new Error(`${ref.name} does not match what was written (${ref.bytes} bytes); the index was left as it was`);
-    }
     const staged = path.join(this.path, MANIFEST_FILE);
     writeSynced(staged, `${JSON.stringify(manifest, null, 2)}\n`);
     fs.renameSync(staged, path.join(this.dir, MANIFEST_FILE));

@@ -3,13 +3,11 @@
  * changes exactly when a build publishes (the manifest is swapped in atomically, last). Used by
  * the local server so a rebuilt index is served without a restart.
  */
-import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { RemoteIndex } from './remote.js';
-import { MANIFEST_FILE } from './manifest.js';
+import { sha256 } from './commit.js';
+import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from './manifest.js';
 import { readRegularFileSync } from './regular-file.js';
-
-const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 
 export function watchedIndex(dir: string): RemoteIndex {
   return {
@@ -17,7 +15,7 @@ export function watchedIndex(dir: string): RemoteIndex {
     fetch: async (ifNoneMatch) => {
       let version: string;
       try {
-        version = createHash('sha256').update(readRegularFileSync(path.join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES)).digest('hex');
+        version = sha256(readRegularFileSync(path.join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES));
       } catch {
         version = 'missing'; // opening the searcher reports what is wrong, with its fix
       }

@@ -8,6 +8,9 @@ import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
 
 export const INDEX_FORMAT = 'semantic-search-index';
 export const FORMAT_VERSION = 1;
+
+/** A manifest lists every document's hash: ample for millions of documents, and a bound on reading one. */
+export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 export const MANIFEST_FILE = 'manifest.json';
 
 const FileRef = z.object({
@@ -32,7 +35,7 @@ export const ManifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),
   format_version: z.number().int(),
   built_at: z.string(),
-  /** Random per build, also written into the chunk store and the lexical index: binds the files together. */
+  /** Derived from the corpus, vectors and graph (consistency.ts), also written into the chunk store and the lexical index: binds the files together. */
   build_id: z.string().optional(),
   embedder: EmbedderInfoSchema,
   chunking: z.object({

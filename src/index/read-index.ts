@@ -8,14 +8,11 @@ import path from 'node:path';
 import { sha256 } from './commit.js';
 import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem, vectorsProblem } from './consistency.js';
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
-import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
+import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, MAX_MANIFEST_BYTES, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
 import type { LexicalIndexData } from './bm25.js';
 import { VectorStore } from './vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
-
-/** A manifest lists every document's hash: ample for millions of documents. */
-const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 
 export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch' | 'load_failed';
 

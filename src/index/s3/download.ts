@@ -6,13 +6,12 @@
  * same manifest reuses it, and a half-downloaded or corrupt copy is never served. `poll` asks S3
  * whether the manifest changed (a conditional GET on its ETag) and fetches the new index if so.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-
-const sdk = () => import('@aws-sdk/client-s3');
+import { sha256 } from '../commit.js';
 import { MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from '../manifest.js';
 import { IndexLoadError } from '../read-index.js';
 import { keyOf, uriOf, type S3Location } from './location.js';
@@ -31,7 +30,8 @@ export interface FetchedIndex {
   etag: string;
 }
 
-const sha256Hex = (data: Buffer) => createHash('sha256').update(data).digest('hex');
+/** The SDK is imported when an S3 index is first read (see lazy-source.ts). */
+const sdk = () => import('@aws-sdk/client-s3');
 
 export class S3IndexSource {
   readonly uri: string;
@@ -46,7 +46,7 @@ export class S3IndexSource {
   ) {
     this.uri = uriOf(location);
     // One folder per location: two sources never prune each other's copies.
-    this.cacheRoot = options.cacheRoot ?? path.join(os.tmpdir(), 'semsearch-index', createHash('sha256').update(this.uri).digest('hex').slice(0, 12));
+    this.cacheRoot = options.cacheRoot ?? path.join(os.tmpdir(), 'semsearch-index', sha256(this.uri).slice(0, 12));
     this.concurrency = options.concurrency ?? 8;
     this.rangeBytes = options.rangeBytes ?? 8 * 1024 * 1024;
   }
@@ -65,7 +65,7 @@ export class S3IndexSource {
         new GetObjectCommand({ Bucket: this.location.bucket, Key: keyOf(this.location, MANIFEST_FILE), ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}) }),
       );
       bytes = Buffer.from(await out.Body!.transformToByteArray());
-      etag = out.ETag ?? sha256Hex(bytes);
+      etag = out.ETag ?? sha256(bytes);
     } catch (err) {
       const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
       if (e.$metadata?.httpStatusCode === 304) return undefined;
@@ -73,7 +73,7 @@ export class S3IndexSource {
       if (e.name === 'NoSuchKey') throw this.unavailable('index_missing', `no index at ${this.uri} (${MANIFEST_FILE} not found)`);
       throw this.unavailable('load_failed', `the index at ${this.uri} could not be read: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
     }
-    const dir = path.join(this.cacheRoot, sha256Hex(bytes).slice(0, 16));
+    const dir = path.join(this.cacheRoot, sha256(bytes).slice(0, 16));
     if (fs.existsSync(path.join(dir, MANIFEST_FILE))) return { dir, etag };
     let manifest: Manifest;
     try {
@@ -130,7 +130,7 @@ export class S3IndexSource {
     }
     for (const ref of refs) {
       const data = fs.readFileSync(path.join(staging, ref.name));
-      if (data.length !== ref.bytes || sha256Hex(data) !== ref.sha256) throw this.unavailable('index_corrupt', `${this.uri}/${ref.name} does not match its checksum in the manifest`);
+      if (data.length !== ref.bytes || sha256(data) !== ref.sha256) throw this.unavailable('index_corrupt', `${this.uri}/${ref.name} does not match its checksum in the manifest`);
     }
   }
 
