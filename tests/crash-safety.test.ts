@@ -113,6 +113,9 @@ describe('a build killed part way', () => {
   });
 
   it('is recovered from by the next build: stale lock and staging cleared, new index published', { timeout: 300_000 }, async () => {
+    // The article's index again: a kill above may have landed after its build committed, leaving
+    // the larger corpus's index current, and a build with nothing to do never reaches embedding.
+    await buildArticleIndex(out, true);
     await killWhen(corpus, out, { stage: 'build: embedding' });
     expect(fs.existsSync(path.join(out, LOCK_FILE))).toBe(true); // left behind by the killed build
     const next = startBuild(corpus, out);

@@ -5,7 +5,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { createService } from '../src/service.js';
@@ -18,13 +18,16 @@ function tides(): string {
   return dir;
 }
 
+/** The probe's value once `done` holds for it (vitest's waitFor, polling). */
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let i = 0; i < 200; i++) {
-    const value = await probe();
-    if (done(value)) return value;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw new Error('the service never served the new index');
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      expect(done(value)).toBe(true);
+      return value;
+    },
+    { timeout: 5000, interval: 25 },
+  );
 }
 
 it('serves a rebuilt index, and one built after start-up, without a restart', async () => {

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
-import { expect, it } from 'vitest';
+import { expect, it, vi } from 'vitest';
 import { buildArticleIndex } from './helpers/article-index.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { PROJECT_ROOT } from '../src/paths.js';
@@ -28,13 +28,8 @@ async function connect(port: number): Promise<Conn> {
   return { socket, received: () => data, closed };
 }
 
-const until = async (check: () => boolean, ms = 5000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('timed out waiting');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-};
+/** Waits (polling) until `check` holds; vitest's waitFor, which fails the test with a timeout. */
+const until = (check: () => boolean, timeout = 5000) => vi.waitFor(() => expect(check()).toBe(true), { timeout, interval: 10 });
 
 it('SIGTERM under keep-alive: idle closed, in-flight answered, late request 503, half-sent request cut, clean exit', { timeout: 60_000 }, async () => {
   const index = (await buildArticleIndex()).out;
