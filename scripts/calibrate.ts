@@ -29,7 +29,7 @@ const program = new Command('calibrate')
     for (const set of sets) {
       const own = judgedQuestions(set);
       const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
-      groups.push({ name: set.data.name, answerable: ask(set, own, TOP_K), offTopic: ask(set, others, TOP_K), removed: ask(set, own, TOP_K, true) });
+      groups.push({ name: set.data.name, answerable: await ask(set, own, TOP_K), offTopic: await ask(set, others, TOP_K), removed: await ask(set, own, TOP_K, true) });
       log(`${set.data.name}: asked ${own.length} own, ${others.length} off-topic questions`);
     }
     // Every result a request with top_k 10 would show is a row (relevance is shown on each), and

@@ -32,12 +32,12 @@ interface Options {
   abstain?: boolean;
 }
 
-function printAbstention(sets: PreparedSet[]): Record<string, unknown> {
+async function printAbstention(sets: PreparedSet[]): Promise<Record<string, unknown>> {
   const report: Record<string, unknown> = {};
   for (const set of sets) {
     const own = judgedQuestions(set);
     const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
-    const curve = abstentionCurve(ask(set, own, ABSTAIN_TOP_K), ask(set, others, ABSTAIN_TOP_K), ask(set, own, ABSTAIN_TOP_K, true), [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b));
+    const curve = abstentionCurve(await ask(set, own, ABSTAIN_TOP_K), await ask(set, others, ABSTAIN_TOP_K), await ask(set, own, ABSTAIN_TOP_K, true), [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b));
     console.log(`\n${set.data.name}: ${own.length} own questions, ${others.length} off-topic (top_k ${ABSTAIN_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`);
     printCurve(curve);
     const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
@@ -69,13 +69,13 @@ const program = new Command('eval')
       const set = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log: (line) => process.stderr.write(`${line}\n`), onProgress: bar.onProgress });
       bar.stop();
       sets.push(set);
-      const run = rankQueries(set.searcher, set.data, opts.mode, opts.topK, set.vectors);
+      const run = await rankQueries(set.searcher, set.data, opts.mode, opts.topK, set.vectors);
       const { metrics, queries } = evaluate(run, set.data.qrels);
       if (opts.out) fs.writeFileSync(resolveFromCwd(opts.out), formatTrecRun(run, `semsearch-${opts.mode}`));
       console.log(`| ${set.data.name} | ${queries} | ${METRIC_NAMES.map((m) => metrics[m].toFixed(4)).join(' | ')} |`);
       summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(metrics[m].toFixed(4))])) });
     }
-    const abstention = opts.abstain ? printAbstention(sets) : undefined;
+    const abstention = opts.abstain ? await printAbstention(sets) : undefined;
     console.log(JSON.stringify({ mode: opts.mode, embedder: embedder.info.id, datasets: summary, ...(abstention ? { abstention } : {}) }));
     await embedder.dispose();
   });

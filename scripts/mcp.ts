@@ -34,7 +34,7 @@ const program = new Command('mcp')
       const inner = (request: Request) => service.app.fetch(request, { trustedInvoke: true });
       search = searchThroughApp(inner);
       fetchDocument = fetchThroughApp(inner);
-      about = describeIndex((await service.collections.get()).store);
+      about = describeIndex((await service.collections.get()).index.documents);
     }
     const { mcp } = configFromEnv();
     const server = createMcpServer(search, {

@@ -64,7 +64,7 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
       name: `semsearch ${mode}${mode === 'hybrid' ? ' (shipped default)' : ''}`,
       // The ranking alone, as the peers do it: no snippets or sources for a thousand hits.
       search: async (query, vector, k) =>
-        searcher.scoreChunks({ query, topK: k, mode }, mode === 'lexical' ? undefined : vector).map((h) => ({ docId: searcher.documentOf(h.id).id, score: h.score })),
+        (await searcher.scoreChunks({ query, topK: k, mode }, mode === 'lexical' ? undefined : vector)).map((h) => ({ docId: searcher.documentOf(h.id).id, score: h.score })),
     });
   }
 

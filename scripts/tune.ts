@@ -77,11 +77,12 @@ const program = new Command('tune')
     for (const dir of opts.dataset) sets.push(await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log, ranking: base, build: JSON.parse(opts.build) as Partial<BuildSettings> }));
     const rows: { name: string; ndcg: number[] }[] = [];
     for (const v of grid(base, opts.grid)) {
-      const ndcg = sets.map((set) => {
+      const ndcg: number[] = [];
+      for (const set of sets) {
         const ranking = { ...set.searcher.ranking, ...v.ranking };
-        const run = rankQueries(set.searcher.withRanking(ranking), set.data, v.mode, opts.topK, set.vectors);
-        return evaluate(run, set.data.qrels).metrics['ndcg@10'];
-      });
+        const run = await rankQueries(set.searcher.withRanking(ranking), set.data, v.mode, opts.topK, set.vectors);
+        ndcg.push(evaluate(run, set.data.qrels).metrics['ndcg@10']);
+      }
       rows.push({ name: v.name, ndcg });
       log(`${v.name}: ${ndcg.map((n) => n.toFixed(4)).join(' ')}`);
     }

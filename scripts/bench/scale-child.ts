@@ -5,6 +5,7 @@
  */
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import { Searcher } from '../../src/search/searcher.js';
+import { readIndexFiles } from '../../src/index/read-index.js';
 import { topN } from '../../src/search/top-n.js';
 import { embedInBatches } from '../../src/embed/batches.js';
 import { elapsedMs, summarize } from './stats.js';
@@ -24,7 +25,6 @@ const questions = (await import('node:fs')).readFileSync(questionsFile, 'utf8').
 // Real questions, embedded up front in batches: what is timed below is the search alone.
 const questionVectors = await embedInBatches(searcher.embedder, questions, 64, undefined, 'query');
 const queries = questions.map((text, i) => ({ text, vector: questionVectors[i]! }));
-const { vectors } = searcher;
 
 const dense: number[] = [];
 const hybrid: number[] = [];
@@ -35,16 +35,17 @@ const full: number[] = [];
 const denseIds: number[][] = [];
 for (const [i, q] of queries.entries()) {
   const steps = [
-    () => dense.push(elapsedMs(() => (denseIds[i] = searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector).map((s) => s.id)))),
-    () => hybrid.push(elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector))),
-    () => lexical.push(elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined))),
-    () => full.push(elapsedMs(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector))),
+    async () => dense.push(await elapsedMs(async () => (denseIds[i] = (await searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector)).map((s) => s.id)))),
+    async () => hybrid.push(await elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector))),
+    async () => lexical.push(await elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined))),
+    async () => full.push(await elapsedMs(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector))),
   ];
   // Rotated question by question, so that no measurement always follows the same one.
-  for (let s = 0; s < steps.length; s++) steps[(i + s) % steps.length]!();
+  for (let s = 0; s < steps.length; s++) await steps[(i + s) % steps.length]!();
   if (i < 20) for (const samples of [dense, hybrid, lexical, full]) samples.pop(); // warm-up
 }
 let recall = 0;
+const { vectors } = await readIndexFiles(indexDir!);
 const ids = Array.from({ length: vectors.count }, (_, j) => j);
 for (const [i, q] of queries.entries()) {
   const exact = new Set(topN({ ids, scores: ids.map((j) => vectors.dot(j, q.vector)) }, 10).ids);

@@ -22,10 +22,10 @@ export function summarize(values: number[]): Summary {
   return { p50: percentile(values, 50), p95: percentile(values, 95), p99: percentile(values, 99), mean, n: values.length };
 }
 
-/** Milliseconds a synchronous call takes. */
-export function elapsedMs(fn: () => unknown): number {
+/** Milliseconds a call takes, to the end of what it returns. */
+export async function elapsedMs(fn: () => unknown): Promise<number> {
   const start = performance.now();
-  fn();
+  await fn();
   return performance.now() - start;
 }
 

@@ -51,7 +51,7 @@ export async function measureWarm(indexDir: string, embedder: Embedder, stockEmb
     search: async (q) => {
       const [vector] = await embedder.embedQueries([q]);
       const t = performance.now();
-      searcher.rank({ query: q, topK: 5, mode: 'hybrid' }, vector!);
+      await searcher.rank({ query: q, topK: 5, mode: 'hybrid' }, vector!);
       return performance.now() - t;
     },
     handler: async (q) => {

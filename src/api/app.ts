@@ -21,7 +21,8 @@ import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSe
 import { registerOpenApi } from './openapi.js';
 import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
 import { IndexLoadError } from '../index/read-index.js';
-import type { ChunkStore } from '../index/store.js';
+import { positions } from '../index/backend.js';
+import type { Searcher } from '../search/searcher.js';
 import { checkApiKey, expectedKey, type ApiKeySource } from './auth.js';
 
 export interface AppOptions {
@@ -44,12 +45,19 @@ interface RequestInfo {
 
 type Env = { Variables: { info: RequestInfo } };
 
-/** Example questions from the index itself: document titles, then the headings inside them; stops at `n`. */
-function indexExamples(store: ChunkStore, n: number): string[] {
+/** How many leading passages are looked through for headings to suggest. */
+const EXAMPLE_PASSAGES = 64;
+
+/** Example questions from the index itself: document titles, then the headings of its first passages; stops at `n`. */
+async function indexExamples(searcher: Searcher, n: number): Promise<string[]> {
+  const { documents } = searcher.index;
   const examples = new Set<string>();
   const add = (text: string | undefined) => text && examples.add(text);
-  for (let i = 0; i < store.documents.length && examples.size < n; i++) add(store.documents[i]!.title);
-  for (let i = 0; i < store.chunks.length && examples.size < n; i++) add(store.chunks[i]!.section.at(-1));
+  for (let i = 0; i < documents.length && examples.size < n; i++) add(documents[i]!.title);
+  if (examples.size < n) {
+    const chunks = await searcher.index.chunks(positions(0, Math.min(EXAMPLE_PASSAGES, searcher.manifest.counts.chunks)));
+    for (let i = 0; i < chunks.length && examples.size < n; i++) add(chunks[i]!.section.at(-1));
+  }
   return [...examples];
 }
 
@@ -131,12 +139,14 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   // What each collection holds, for the search page's first screen (behind the key: titles are content).
   app.get('/collections', async (c) => {
     const loaded = await collections.warm();
-    const list = collections.names().flatMap((name, i) => {
-      const r = loaded[i]!;
-      if (r.status !== 'fulfilled') return [];
-      const { documents } = r.value.store;
-      return [{ name, documents: r.value.manifest.counts.documents, passages: r.value.manifest.counts.chunks, title: documents[0]?.title ?? name, examples: indexExamples(r.value.store, 3) }];
-    });
+    const names = collections.names();
+    const list = [];
+    for (const [i, r] of loaded.entries()) {
+      if (r.status !== 'fulfilled') continue;
+      const name = names[i]!;
+      const { manifest, index } = r.value;
+      list.push({ name, documents: manifest.counts.documents, passages: manifest.counts.chunks, title: index.documents[0]?.title ?? name, examples: await indexExamples(r.value, 3) });
+    }
     return c.json({ collections: list });
   });
 
@@ -144,7 +154,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const name = parseCollectionParam(new URL(c.req.url).searchParams);
     const searcher = await collections.get(name);
     const id = c.req.param('id');
-    const doc = searcher.documents.get(id);
+    const doc = await searcher.documents.get(id);
     if (!doc) throw new ApiError(404, 'not_found', `no document "${id.slice(0, 200)}" in collection "${name}"; ids are the doc_id of search results`);
     return c.json({ collection: name, ...doc });
   });
@@ -157,7 +167,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const server = createMcpServer(searchThroughApp(inner), {
       fetchDocument: fetchThroughApp(inner),
       ...(options.mcp?.toolPrefix ? { toolPrefix: options.mcp.toolPrefix } : {}),
-      about: options.mcp?.description ?? describeIndex(searcher.store),
+      about: options.mcp?.description ?? describeIndex(searcher.index.documents),
       baseUrl: new URL(c.req.url).origin,
     });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
@@ -167,17 +177,23 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   app.get('/health', async (c) => {
     const loaded = await collections.warm();
-    const summary: Record<string, { documents: number; chunks: number; built_at: string; model: string }> = {};
+    type Entry = { documents: number; chunks: number; built_at: string; model: string; storage?: Record<string, string | number> };
+    const summary: Record<string, Entry> = {};
     const failures: string[] = [];
-    collections.names().forEach((name, i) => {
-      const r = loaded[i]!;
-      if (r.status === 'fulfilled') {
-        const m = r.value.manifest;
-        summary[name] = { documents: m.counts.documents, chunks: m.counts.chunks, built_at: m.built_at, model: m.embedder.id };
-      } else {
+    const names = collections.names();
+    for (const [i, r] of loaded.entries()) {
+      const name = names[i]!;
+      if (r.status === 'rejected') {
         failures.push(`${name}: ${(r.reason as Error).message}`);
+        continue;
       }
-    });
+      const m = r.value.manifest;
+      const entry: Entry = { documents: m.counts.documents, chunks: m.counts.chunks, built_at: m.built_at, model: m.embedder.id };
+      // A database index is only healthy if the database answers now.
+      const storage = await r.value.index.describe?.().catch((err: Error) => void failures.push(`${name}: ${err.message}`));
+      if (storage) entry.storage = storage;
+      summary[name] = entry;
+    }
     if (options.apiKey) await expectedKey(options.apiKey).catch((err: Error) => failures.push(`api key: ${err.message}`));
     const ok = failures.length === 0;
     return c.json(

@@ -14,7 +14,7 @@ import type { SearchInput, SearchResponse } from './schemas.js';
 import { SearchResponseSchema } from './schemas.js';
 import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
 import type { FullDocument } from '../search/documents.js';
-import type { ChunkStore } from '../index/store.js';
+import type { DocumentRecord } from '../index/store.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -125,22 +125,22 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
   return server;
 }
 
-const descriptions = new WeakMap<ChunkStore, string>();
+const descriptions = new WeakMap<readonly DocumentRecord[], string>();
 
 /**
  * What an index holds, in one sentence for tool descriptions: its size and a few titles. Worked
  * out once per loaded index: the HTTP door builds its tools for every request.
  */
-export function describeIndex(store: ChunkStore): string {
-  let text = descriptions.get(store);
+export function describeIndex(documents: readonly DocumentRecord[]): string {
+  let text = descriptions.get(documents);
   if (text === undefined) {
-    const count = store.documents.length;
+    const count = documents.length;
     const titles = new Set<string>();
-    for (let i = 0; i < count && titles.size < 3; i++) titles.add(store.documents[i]!.title);
+    for (let i = 0; i < count && titles.size < 3; i++) titles.add(documents[i]!.title);
     const shown = [...titles].map((t) => `"${t.length > 60 ? `${t.slice(0, 57)}...` : t}"`);
     const more = count > shown.length ? ` and ${count - shown.length} more` : '';
     text = `The index holds ${count} document${count === 1 ? '' : 's'}: ${shown.join(', ')}${more}.`;
-    descriptions.set(store, text);
+    descriptions.set(documents, text);
   }
   return text;
 }

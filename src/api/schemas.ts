@@ -5,6 +5,7 @@
 import { z } from '@hono/zod-openapi';
 import { LIMITS } from './limits.js';
 import { DEFAULT_MIN_RELEVANCE } from '../search/relevance.js';
+import { COLLECTION_NAME } from '../index/names.js';
 
 const Scalar = z.union([z.string().max(1000), z.number(), z.boolean()]);
 
@@ -24,7 +25,7 @@ export const SearchModeSchema = z.enum(['hybrid', 'dense', 'lexical']).describe(
 
 export const CollectionSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'letters, digits, "_" and "-", at most 64')
+  .regex(COLLECTION_NAME, 'letters, digits, "_" and "-", at most 64')
   .describe('Which index to search, when the deployment serves several. Omit for the default.');
 
 export const ContextRequestSchema = z

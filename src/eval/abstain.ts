@@ -29,17 +29,20 @@ export function judgedQuestions(set: PreparedSet): Question[] {
 }
 
 /** Asks each question of the set's index in hybrid mode; `withoutAnswers` leaves the relevant documents out. */
-export function ask(set: PreparedSet, questions: Question[], topK: number, withoutAnswers = false): AskedQuestion[] {
+export async function ask(set: PreparedSet, questions: Question[], topK: number, withoutAnswers = false): Promise<AskedQuestion[]> {
   const { searcher } = set;
-  return questions.map((q) => {
-    const terms = searcher.lexical.analyze(q.text);
+  const asked: AskedQuestion[] = [];
+  for (const q of questions) {
     // Deep enough that topK remain after the relevant documents' passages are left out.
     const depth = withoutAnswers ? topK + 50 : topK;
-    let scored = searcher.scoreChunks({ query: q.text, topK: depth, mode: 'hybrid' }, q.vector, terms);
+    const query = { query: q.text, topK: depth, mode: 'hybrid' as const };
+    const prepared = await searcher.prepare(query);
+    let scored = await searcher.scoreChunks(query, q.vector, prepared);
     if (withoutAnswers) scored = scored.filter((s) => !q.relevant.has(searcher.documentOf(s.id).id));
-    const results = searcher.assess(scored.slice(0, topK), q.vector, terms);
-    return { results, relevant: results.map((r) => q.relevant.has(searcher.documentOf(r.id).id)) };
-  });
+    const results = await searcher.assess(scored.slice(0, topK), q.vector, prepared);
+    asked.push({ results, relevant: results.map((r) => q.relevant.has(searcher.documentOf(r.id).id)) });
+  }
+  return asked;
 }
 
 export interface CurvePoint {

@@ -67,12 +67,12 @@ function toDocuments(hits: { docId: string; score: number }[], topK: number) {
  * Every judged query through the Searcher's ranking, with question vectors computed beforehand
  * in batches (in `judgedQueries` order); chunk hits collapse to documents.
  */
-export function rankQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number, vectors: number[][]): Run {
+export async function rankQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number, vectors: number[][]): Promise<Run> {
   const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
   const run: Run = new Map();
-  judgedQueries(data).forEach((id, j) => {
-    const scored = searcher.scoreChunks({ query: data.queries.get(id)!, topK: depth, mode }, mode === 'lexical' ? undefined : vectors[j]);
+  for (const [j, id] of judgedQueries(data).entries()) {
+    const scored = await searcher.scoreChunks({ query: data.queries.get(id)!, topK: depth, mode }, mode === 'lexical' ? undefined : vectors[j]);
     run.set(id, toDocuments(scored.map((s) => ({ docId: searcher.documentOf(s.id).id, score: s.score })), topK));
-  });
+  }
   return run;
 }

@@ -23,6 +23,25 @@ export interface LexicalIndexData {
   terms: Record<string, { df: number; body?: number[]; context?: number[] }>;
 }
 
+/** One term's postings: in how many chunks it occurs, and where. */
+export type TermPostings = LexicalIndexData['terms'][string];
+
+/**
+ * The postings of one question's terms, fetched before it is ranked: from the index file's table
+ * (postingsOf) or from a database. Terms the index does not hold are absent.
+ */
+export type QueryPostings = ReadonlyMap<string, TermPostings>;
+
+/** Everything BM25 needs besides the postings: the analyzer and each chunk's field lengths. */
+export type LexicalStats = Pick<LexicalIndexData, 'analyzer' | 'count' | 'bodyLengths' | 'contextLengths'>;
+
+/** The postings of `terms` in a serialised table; own keys only, so a word like "constructor" finds nothing. */
+export function postingsOf(table: LexicalIndexData['terms'], terms: Iterable<string>): QueryPostings {
+  const found = new Map<string, TermPostings>();
+  for (const term of terms) if (Object.hasOwn(table, term)) found.set(term, table[term]!);
+  return found;
+}
+
 export interface LexicalInput {
   body: string;
   context: string;
@@ -104,7 +123,7 @@ export class LexicalIndex {
   private readonly docDf = new Map<string, number>();
 
   constructor(
-    readonly data: LexicalIndexData,
+    readonly data: LexicalStats,
     private readonly docs: ChunkDocuments,
   ) {
     this.avgBody = mean(data.bodyLengths) || 1;
@@ -128,26 +147,21 @@ export class LexicalIndex {
     return analyze(text, this.data.analyzer);
   }
 
-  /** A term's postings; own keys only, so a query word like "constructor" finds nothing it should not. */
-  private entry(term: string): LexicalIndexData['terms'][string] | undefined {
-    return Object.hasOwn(this.data.terms, term) ? this.data.terms[term] : undefined;
-  }
-
   /**
    * The idf-weighted share of the question's distinct terms that occur in a chunk (its text or its
    * context line): 1 when the passage holds every word of the question, near 0 when it holds only
    * common ones. A term absent from the whole index weighs the most, which is what marks a question
    * about something the documents never mention. Postings are sorted by chunk: binary search.
    */
-  coverage(queryTerms: string[], chunk: number): number {
+  coverage(postings: QueryPostings, queryTerms: string[], chunk: number): number {
     let total = 0;
     let found = 0;
     // A term the index never saw counts as rare as one seen once, not rarer: in a small index
     // an unseen word would otherwise outweigh all the others (its idf grows with nothing to stop it).
     const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
     for (const term of new Set(queryTerms)) {
-      const entry = this.entry(term);
-      const idf = entry ? this.idf(term) : rarest;
+      const entry = postings.get(term);
+      const idf = entry ? this.idf(postings, term) : rarest;
       total += idf;
       if (entry && (hasChunk(entry.body, chunk) || hasChunk(entry.context, chunk))) found += idf;
     }
@@ -155,17 +169,16 @@ export class LexicalIndex {
   }
 
   /** Robertson–Spärck Jones idf as in Lucene: always positive. */
-  idf(term: string): number {
-    const df = this.entry(term)?.df ?? 0;
+  idf(postings: QueryPostings, term: string): number {
+    const df = postings.get(term)?.df ?? 0;
     return Math.log(1 + (this.data.count - df + 0.5) / (df + 0.5));
   }
 
-  private documentIdf(term: string): number {
+  private documentIdf(term: string, entry: TermPostings): number {
     let df = this.docDf.get(term);
     if (df === undefined) {
-      const entry = this.entry(term);
       const seen = new Set<number>();
-      for (const list of [entry?.body ?? [], entry?.context ?? []]) for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
+      for (const list of [entry.body ?? [], entry.context ?? []]) for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
       df = seen.size;
       this.docDf.set(term, df);
     }
@@ -186,16 +199,16 @@ export class LexicalIndex {
    * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
    * by how often they occur in the query.
    */
-  score(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
+  score(postings: QueryPostings, queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
     const acc = this.accumulator;
     const tf = this.termScratch;
     const touched: number[] = [];
     const { k1, b, contextWeight } = params;
     const norms = this.norms(b);
     for (const [term, qtf] of termFrequencies(queryTerms)) {
-      const entry = this.entry(term);
+      const entry = postings.get(term);
       if (!entry) continue;
-      const idf = this.idf(term) * qtf;
+      const idf = this.idf(postings, term) * qtf;
       // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
       const hit: number[] = [];
       const body = entry.body ?? [];
@@ -229,15 +242,15 @@ export class LexicalIndex {
    * BM25F of whole documents (all their chunks' text, and their context line once): evidence a
    * single chunk of a long document does not hold on its own. Indexed by document position.
    */
-  scoreDocuments(queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): Float64Array {
+  scoreDocuments(postings: QueryPostings, queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): Float64Array {
     const { k1, b, contextWeight } = params;
     const { docOf, firstChunk } = this.docs;
     const out = new Float64Array(firstChunk.length);
     const tf = this.docScratch;
     for (const [term, qtf] of termFrequencies(queryTerms)) {
-      const entry = this.entry(term);
+      const entry = postings.get(term);
       if (!entry) continue;
-      const idf = this.documentIdf(term) * qtf;
+      const idf = this.documentIdf(term, entry) * qtf;
       const hit: number[] = [];
       const body = entry.body ?? [];
       for (let j = 0; j < body.length; j += 2) {

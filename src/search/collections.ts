@@ -8,12 +8,14 @@ import path from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import { QueryCoalescer } from '../embed/query-coalescer.js';
 import { MANIFEST_FILE } from '../index/manifest.js';
+import { COLLECTION_NAME, DEFAULT_COLLECTION_NAME } from '../index/names.js';
 import { IndexLoadError } from '../index/read-index.js';
-import type { RemoteIndex } from '../index/remote.js';
+import type { FetchedIndex, RemoteIndex } from '../index/remote.js';
+import type { IndexBackend } from '../index/backend.js';
 import { Searcher } from './searcher.js';
 import type { RankingSettings } from './defaults.js';
 
-export const DEFAULT_COLLECTION = 'default';
+export const DEFAULT_COLLECTION = DEFAULT_COLLECTION_NAME;
 
 export class UnknownCollectionError extends Error {
   constructor(
@@ -61,7 +63,7 @@ export function discoverCollections(defaultDir: string, collectionsDir?: string)
   if (collectionsDir && fs.existsSync(collectionsDir)) {
     for (const entry of fs.readdirSync(collectionsDir, { withFileTypes: true })) {
       const dir = path.join(collectionsDir, entry.name);
-      if (entry.isDirectory() && /^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/.test(entry.name) && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
+      if (entry.isDirectory() && COLLECTION_NAME.test(entry.name) && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
         dirs.set(entry.name, dir);
       }
     }
@@ -74,14 +76,19 @@ export function discoverCollections(defaultDir: string, collectionsDir?: string)
  * HNSW library refusing its file, a failed warm-up) is reported as the index being unavailable,
  * with its cause: a 503 with a fix for every request, as /health says, not a bare 500.
  */
-function asLoadError(err: unknown, dir: string): IndexLoadError {
+function asLoadError(err: unknown, where: string): IndexLoadError {
   if (err instanceof IndexLoadError) return err;
   const cause = err instanceof Error ? err.message : String(err);
   return new IndexLoadError(
     'load_failed',
-    `index at ${dir} could not be loaded: ${cause}`,
+    `index at ${where} could not be loaded: ${cause}`,
     'install the embedder its manifest names (`npm run fetch-model -- <model>` for a Transformers.js model) or rebuild the index with `npm run build-index -- --force`',
   );
+}
+
+/** A fetched index as Searcher.open takes it: a folder to read, or a backend to open. */
+function indexOf(fetched: FetchedIndex): string | (() => Promise<IndexBackend>) {
+  return 'dir' in fetched ? fetched.dir : fetched.open;
 }
 
 export class Collections {
@@ -112,9 +119,9 @@ export class Collections {
     return searcher;
   }
 
-  private open(dir: string): Promise<Searcher> {
-    return Searcher.open(dir, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) }).catch((err: unknown) =>
-      Promise.reject(asLoadError(err, dir)),
+  private open(index: string | (() => Promise<IndexBackend>), where: string = String(index)): Promise<Searcher> {
+    return Searcher.open(index, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) }).catch((err: unknown) =>
+      Promise.reject(asLoadError(err, where)),
     );
   }
 
@@ -135,7 +142,7 @@ export class Collections {
       const current = state;
       state.searcher = remote.source.fetch().then((fetched) => {
         current.etag = fetched!.etag;
-        return this.open(fetched!.dir);
+        return this.open(indexOf(fetched!), remote.source.uri);
       });
       state.searcher.catch(() => (current.failed = true));
       return state.searcher;
@@ -150,10 +157,12 @@ export class Collections {
     try {
       const fetched = await remote.source.fetch(state.etag);
       if (!fetched) return;
-      const searcher = await this.open(fetched.dir);
+      const searcher = await this.open(indexOf(fetched), remote.source.uri);
+      const replaced = state.searcher;
       state.searcher = Promise.resolve(searcher); // requests from now on; those in flight finish on the old one
       state.etag = fetched.etag;
-      remote.source.prune(fetched.dir);
+      if ('dir' in fetched) remote.source.prune(fetched.dir);
+      else void replaced?.then((old) => old.index.close()).catch(() => {});
       this.options.onRemoteEvent?.({ collection: name, uri: remote.source.uri, change: 'replaced', detail: `now ${searcher.manifest.counts.chunks} chunks built ${searcher.manifest.built_at}` });
     } catch (err) {
       this.options.onRemoteEvent?.({ collection: name, uri: remote.source.uri, change: 'check_failed', detail: (err as Error).message });

@@ -4,7 +4,8 @@
  * had text that was not indexed, such as a heading), with its source, metadata and the passages'
  * ids and offsets.
  */
-import type { ChunkStore, DocumentRecord } from '../index/store.js';
+import { positions, type IndexBackend } from '../index/backend.js';
+import type { DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
 
 export interface FullDocument {
@@ -19,16 +20,16 @@ export interface FullDocument {
 export class DocumentLookup {
   private byId?: Map<string, number>;
 
-  constructor(private readonly store: ChunkStore) {}
+  constructor(private readonly index: IndexBackend) {}
 
-  get(id: string): FullDocument | undefined {
-    this.byId ??= new Map(this.store.documents.map((d, i) => [d.id, i]));
-    const index = this.byId.get(id);
-    return index === undefined ? undefined : this.assemble(this.store.documents[index]!);
+  async get(id: string): Promise<FullDocument | undefined> {
+    this.byId ??= new Map(this.index.documents.map((d, i) => [d.id, i]));
+    const position = this.byId.get(id);
+    return position === undefined ? undefined : this.assemble(this.index.documents[position]!);
   }
 
-  private assemble(doc: DocumentRecord): FullDocument {
-    const chunks = this.store.chunks.slice(doc.first, doc.first + doc.count).sort((a, b) => a.start - b.start);
+  private async assemble(doc: DocumentRecord): Promise<FullDocument> {
+    const chunks = (await this.index.chunks(positions(doc.first, doc.count))).sort((a, b) => a.start - b.start);
     let text = '';
     let end = -1;
     for (const c of chunks) {

@@ -4,7 +4,7 @@
  * array-valued field matches when any of its values does. All conditions must hold.
  */
 import type { MetadataScalar } from '../corpus/document.js';
-import type { ChunkStore, DocumentRecord } from '../index/store.js';
+import type { DocumentRecord } from '../index/store.js';
 
 export type FilterCondition = MetadataScalar | { in: MetadataScalar[] };
 /** Field name to condition. A Map, not an object: a field may be called `constructor` or `__proto__`. */
@@ -38,12 +38,12 @@ export interface ChunkMask {
 }
 
 /** Which chunks pass the filter; undefined when there is nothing to filter. */
-export function compileFilter(filter: Filter | undefined, store: ChunkStore): ChunkMask | undefined {
+export function compileFilter(filter: Filter | undefined, documents: readonly DocumentRecord[], chunkCount: number): ChunkMask | undefined {
   if (!filter || filter.size === 0) return undefined;
   const conditions = [...filter];
-  const allowed = new Uint8Array(store.chunks.length);
+  const allowed = new Uint8Array(chunkCount);
   let count = 0;
-  for (const doc of store.documents) {
+  for (const doc of documents) {
     if (!conditions.every(([field, condition]) => matches(fieldValue(doc, field), condition))) continue;
     allowed.fill(1, doc.first, doc.first + doc.count);
     count += doc.count;
@@ -51,10 +51,10 @@ export function compileFilter(filter: Filter | undefined, store: ChunkStore): Ch
   return { allowed, count };
 }
 
-/** Every field a filter can name in this store: the built-in ones and every metadata key used. */
-export function filterableFields(store: ChunkStore): Set<string> {
+/** Every field a filter can name in these documents: the built-in ones and every metadata key used. */
+export function filterableFields(documents: readonly DocumentRecord[]): Set<string> {
   const fields = new Set(BUILT_IN.keys());
-  for (const doc of store.documents) for (const key of Object.keys(doc.metadata)) fields.add(key);
+  for (const doc of documents) for (const key of Object.keys(doc.metadata)) fields.add(key);
   return fields;
 }
 
@@ -62,14 +62,14 @@ export function filterableFields(store: ChunkStore): Set<string> {
  * Why a filter may have matched nothing, in words for the caller: a field no document has (a
  * typo, or metadata that was never indexed), or a doc_id/path value in the other one's form.
  */
-export function filterWarnings(filter: Filter | undefined, store: ChunkStore, fields: Set<string>, mask: ChunkMask | undefined): string[] {
+export function filterWarnings(filter: Filter | undefined, documents: readonly DocumentRecord[], fields: Set<string>, mask: ChunkMask | undefined): string[] {
   if (!filter || !mask || mask.count > 0) return [];
   const warnings: string[] = [];
   for (const [field, condition] of filter) {
     if (!fields.has(field)) {
       warnings.push(`no document has a field "${field.slice(0, 100)}"; the fields here are ${[...fields].slice(0, 30).join(', ')}`);
-    } else if ((field === 'doc_id' || field === 'path') && !store.documents.some((d) => matches(fieldValue(d, field), condition))) {
-      const d = store.documents[0]!;
+    } else if ((field === 'doc_id' || field === 'path') && !documents.some((d) => matches(fieldValue(d, field), condition))) {
+      const d = documents[0]!;
       warnings.push(`no document has that ${field}: doc_id is the path inside the corpus folder ("${d.id}"), path includes the folder's name ("${d.path}")`);
     }
   }

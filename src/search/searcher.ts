@@ -1,26 +1,25 @@
 /**
- * The search engine: embed the question, rank chunks densely (HNSW), lexically (BM25F) or both
- * (fusion), filter, cut to top_k and attach snippets and sources. No HTTP or AWS in here.
+ * The search engine: embed the question, rank chunks densely (nearest neighbours), lexically
+ * (BM25F) or both (fusion), filter, cut to top_k and attach snippets and sources. The index is a
+ * backend (index/backend.ts): files in memory or a database; no HTTP or AWS in here.
  */
 import type { Embedder } from '../embed/embedder.js';
-import { IndexLoadError, readIndexFiles, rebuildCommand, type IndexFiles } from '../index/read-index.js';
-import { readManifest } from '../index/read-index.js';
+import { IndexLoadError, readManifest, rebuildCommand } from '../index/read-index.js';
+import type { IndexBackend } from '../index/backend.js';
+import { FileBackend } from '../index/file-backend.js';
 import type { Manifest } from '../index/manifest.js';
-import { hnswSettings } from '../index/settings.js';
-import type { ChunkStore, DocumentRecord } from '../index/store.js';
+import type { DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
-import { LexicalIndex, type SparseScores } from '../index/bm25.js';
+import { LexicalIndex, type QueryPostings, type SparseScores } from '../index/bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, filterableFields, filterWarnings, type ChunkMask, type Filter } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
-import { HnswIndex } from '../index/hnsw.js';
 import { bestSentence, type Snippet } from './snippet.js';
 import { unflattenSpans } from '../index/store.js';
 import { relevance, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
-import type { VectorStore } from '../index/vectors.js';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -88,22 +87,21 @@ export type OpenOptions = (
   | { /** An already loaded embedder; must be the one the index was built with. */ embedder: Embedder; loadEmbedder?: undefined }
 ) & { ranking?: RankingSettings };
 
-/** Everything read from an index directory, shared by searchers with different ranking settings. */
-interface LoadedIndex {
-  manifest: Manifest;
-  store: ChunkStore;
-  vectors: VectorStore;
-  hnsw: HnswIndex;
+/** What searchers of one index share, whatever their ranking settings. */
+interface Shared {
+  backend: IndexBackend;
   lexical: LexicalIndex;
-  docOf: Int32Array;
+  documents: DocumentLookup;
+  /** Scratch arrays by chunk position, filled and cleared within one synchronous step. */
+  lexicalLookup: Float64Array;
+  matchedLookup: Uint8Array;
 }
 
-function loadIndex(files: IndexFiles, hnsw: HnswIndex): LoadedIndex {
-  const { store } = files;
-  const docOf = new Int32Array(store.chunks.length);
-  store.chunks.forEach((c, i) => (docOf[i] = c.doc));
-  const firstChunk = Int32Array.from(store.documents, (d) => d.first);
-  return { manifest: files.manifest, store, vectors: files.vectors, hnsw, lexical: new LexicalIndex(files.lexical, { docOf, firstChunk }), docOf };
+/** A question made ready for ranking: its terms, their postings and the filter's mask. */
+export interface Prepared {
+  terms: string[];
+  postings: QueryPostings;
+  mask?: ChunkMask;
 }
 
 const WARM_UP_QUERY = 'warm up the model';
@@ -112,7 +110,7 @@ const WARM_UP_QUERY = 'warm up the model';
 const NEIGHBOURHOOD = 20;
 
 export interface LoadTimings {
-  /** Reading and verifying the index files, building the graph and postings in memory. */
+  /** Reading and verifying the index, building the graph and postings in memory. */
   indexMs: number;
   /** Loading the embedder (overlaps the index load). */
   embedderMs: number;
@@ -122,13 +120,9 @@ export interface LoadTimings {
 
 export class Searcher {
   loadTimings?: LoadTimings;
-  readonly lexical: LexicalIndex;
-  readonly store: ChunkStore;
+  readonly index: IndexBackend;
   readonly manifest: Manifest;
-  readonly vectors: VectorStore;
-  private readonly hnsw: HnswIndex;
-  private readonly lexicalLookup: Float64Array;
-  private readonly matchedLookup: Uint8Array;
+  readonly lexical: LexicalIndex;
   readonly relevanceModel: RelevanceModel;
   /** Whole documents by id (GET /documents/{id}, the MCP fetch tool). */
   readonly documents: DocumentLookup;
@@ -136,65 +130,80 @@ export class Searcher {
   private fields?: Set<string>;
 
   private constructor(
-    private readonly index: LoadedIndex,
+    private readonly shared: Shared,
     readonly embedder: Embedder,
     readonly ranking: RankingSettings = DEFAULT_RANKING,
   ) {
-    this.manifest = index.manifest;
-    this.store = index.store;
-    this.vectors = index.vectors;
-    this.hnsw = index.hnsw;
-    this.lexical = index.lexical;
-    this.lexicalLookup = new Float64Array(index.store.chunks.length);
-    this.matchedLookup = new Uint8Array(index.store.chunks.length);
-    this.relevanceModel = relevanceModelFor(index.manifest.embedder.id);
-    this.fusion = fusionFor(index.manifest.embedder.id, ranking.fusion);
-    this.documents = new DocumentLookup(index.store);
+    this.index = shared.backend;
+    this.manifest = shared.backend.manifest;
+    this.lexical = shared.lexical;
+    this.documents = shared.documents;
+    this.relevanceModel = relevanceModelFor(this.manifest.embedder.id);
+    this.fusion = fusionFor(this.manifest.embedder.id, ranking.fusion);
+  }
+
+  private static over(backend: IndexBackend, embedder: Embedder, ranking?: RankingSettings): Searcher {
+    const firstChunk = Int32Array.from(backend.documents, (d) => d.first);
+    const n = backend.docOf.length;
+    const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
+    return new Searcher({ backend, lexical, documents: new DocumentLookup(backend), lexicalLookup: new Float64Array(n), matchedLookup: new Uint8Array(n) }, embedder, ranking);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
   withRanking(ranking: RankingSettings): Searcher {
-    return new Searcher(this.index, this.embedder, ranking);
+    return new Searcher(this.shared, this.embedder, ranking);
   }
 
-  /** Loads the index and its embedder in parallel; refuses an embedder the index was not built with. */
-  static async open(dir: string, options: OpenOptions): Promise<Searcher> {
+  /**
+   * Opens an index (a folder, or a backend already opened) and its embedder in parallel; refuses
+   * an embedder the index was not built with.
+   */
+  static async open(index: string | (() => Promise<IndexBackend>), options: OpenOptions): Promise<Searcher> {
     const started = performance.now();
-    const manifest = readManifest(dir);
-    const wanted = manifest.embedder.id;
-    const embedderPromise = options.embedder ? Promise.resolve(options.embedder) : options.loadEmbedder(wanted);
+    // A folder's manifest names the embedder at once: the model loads while the files are read.
+    const named = typeof index === 'string' && !options.embedder ? readManifest(index).embedder.id : undefined;
+    const backendPromise = typeof index === 'string' ? FileBackend.open(index) : index();
+    const embedderPromise = options.embedder
+      ? Promise.resolve(options.embedder)
+      : named
+        ? options.loadEmbedder(named)
+        : backendPromise.then((b) => options.loadEmbedder(b.manifest.embedder.id));
+    backendPromise.catch(() => {}); // reported by the await below
     let embedderReady = 0;
     embedderPromise.then(
       () => (embedderReady = performance.now()),
       () => {}, // reported below, after the index checks
     );
-    const files = await readIndexFiles(dir);
-    const hnsw = HnswIndex.read(files.hnswFile, manifest.embedder.dimension, hnswSettings(manifest.hnsw));
-    if (hnsw.count !== manifest.counts.chunks) {
-      throw new IndexLoadError('index_corrupt', `HNSW graph in ${dir} holds ${hnsw.count} vectors, not ${manifest.counts.chunks}`, `rebuild it with \`${rebuildCommand(dir, ' --force')}\``);
-    }
+    const backend = await backendPromise;
     const indexLoaded = performance.now();
-    const embedder = await embedderPromise;
-    const info = embedder.info;
-    if (info.id !== wanted || info.dimension !== manifest.embedder.dimension) {
-      throw new IndexLoadError(
-        'embedder_mismatch',
-        `index at ${dir} was built with embedder "${wanted}" (${manifest.embedder.dimension}-d) but the server runs "${info.id}" (${info.dimension}-d)`,
-        `serve it with embedder "${wanted}", or rebuild it with \`${rebuildCommand(dir, ` --embedder ${info.id}`)}\``,
-      );
+    try {
+      const embedder = await embedderPromise;
+      const { manifest } = backend;
+      const wanted = manifest.embedder.id;
+      const info = embedder.info;
+      if (info.id !== wanted || info.dimension !== manifest.embedder.dimension) {
+        throw new IndexLoadError(
+          'embedder_mismatch',
+          `index at ${backend.location} was built with embedder "${wanted}" (${manifest.embedder.dimension}-d) but the server runs "${info.id}" (${info.dimension}-d)`,
+          `serve it with embedder "${wanted}", or rebuild it with \`${rebuildCommand(backend.location, ` --embedder ${info.id}`)}\``,
+        );
+      }
+      const searcher = Searcher.over(backend, embedder, options.ranking);
+      const beforeWarmUp = performance.now();
+      // The first inferences compile and tier up the model's kernels: pay that at load, not in a request.
+      await searcher.search({ query: WARM_UP_QUERY, topK: 1, mode: 'hybrid' });
+      const done = performance.now();
+      searcher.loadTimings = {
+        indexMs: indexLoaded - started,
+        embedderMs: (embedderReady || beforeWarmUp) - started,
+        warmUpMs: done - beforeWarmUp,
+        totalMs: done - started,
+      };
+      return searcher;
+    } catch (err) {
+      await backend.close();
+      throw err;
     }
-    const searcher = new Searcher(loadIndex(files, hnsw), embedder, options.ranking);
-    const beforeWarmUp = performance.now();
-    // The first inferences compile and tier up the model's kernels: pay that at load, not in a request.
-    await searcher.search({ query: WARM_UP_QUERY, topK: 1, mode: 'hybrid' });
-    const done = performance.now();
-    searcher.loadTimings = {
-      indexMs: indexLoaded - started,
-      embedderMs: (embedderReady || beforeWarmUp) - started,
-      warmUpMs: done - beforeWarmUp,
-      totalMs: done - started,
-    };
-    return searcher;
   }
 
   get model(): string {
@@ -209,7 +218,7 @@ export class Searcher {
     const [vector] = await this.embedder.embedQueries([leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query]);
     const embedMs = performance.now() - t0;
     const started = performance.now();
-    const { results, noAnswer, warnings } = this.rank(q, vector!);
+    const { results, noAnswer, warnings } = await this.rank(q, vector!);
     const searchMs = performance.now() - started;
     return {
       query: q.query,
@@ -222,31 +231,47 @@ export class Searcher {
     };
   }
 
-  /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */
-  rank(q: SearchQuery, vector: number[]): { results: SearchHit[]; noAnswer?: NoAnswer; warnings?: string[] } {
+  /** The question's terms, their postings from the index, and which chunks its filter allows. */
+  async prepare(q: Pick<SearchQuery, 'query' | 'filter'>): Promise<Prepared> {
     const terms = this.lexical.analyze(q.query);
-    const queryTerms = new Set(terms);
-    const mask = compileFilter(q.filter, this.store);
-    if (mask?.count === 0) return { results: [], warnings: filterWarnings(q.filter, this.store, (this.fields ??= filterableFields(this.store)), mask) };
-    const assessed = this.assess(this.scoreChunks(q, vector, terms, mask), vector, terms, mask);
+    const mask = compileFilter(q.filter, this.index.documents, this.index.docOf.length);
+    const postings = mask?.count === 0 ? new Map() : await this.index.postings([...new Set(terms)]);
+    return { terms, postings, ...(mask ? { mask } : {}) };
+  }
+
+  /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */
+  async rank(q: SearchQuery, vector: number[]): Promise<{ results: SearchHit[]; noAnswer?: NoAnswer; warnings?: string[] }> {
+    const prepared = await this.prepare(q);
+    const { mask } = prepared;
+    if (mask?.count === 0) {
+      const documents = this.index.documents;
+      return { results: [], warnings: filterWarnings(q.filter, documents, (this.fields ??= filterableFields(documents)), mask) };
+    }
+    const assessed = await this.assess(await this.scoreChunks(q, vector, prepared), vector, prepared);
     const minRelevance = q.minRelevance ?? 0;
     const kept = assessed.filter((a) => a.relevance >= minRelevance);
-    const results = kept.map((s, r) => this.hit(s, r + 1, queryTerms));
+    const results = await this.hits(kept, prepared);
     if (kept.length > 0 || assessed.length === 0) return { results };
     return { results, noAnswer: { bestRelevance: Math.max(...assessed.map((a) => a.relevance)), minRelevance } };
   }
 
   /** Relevance of ranked chunks from their cosine, the question's terms they hold, and their gap to the nearest rival. */
-  assess(scored: ScoredChunk[], vector: number[], terms: string[], mask?: ChunkMask): Assessed[] {
+  async assess(scored: ScoredChunk[], vector: number[], prepared: Prepared): Promise<Assessed[]> {
     if (scored.length === 0) return [];
-    const near = this.denseSearch(vector, NEIGHBOURHOOD, mask);
-    return scored.map((s) => {
-      const cosine = this.vectors.dot(s.id, vector);
+    const [near, cosines] = await Promise.all([
+      this.denseSearch(vector, NEIGHBOURHOOD, prepared.mask),
+      this.index.similarities(
+        scored.map((s) => s.id),
+        vector,
+      ),
+    ]);
+    return scored.map((s, i) => {
+      const cosine = cosines[i]!;
       let rival = -Infinity;
       near.ids.forEach((id, j) => {
         if (id !== s.id && near.scores[j]! > rival) rival = near.scores[j]!;
       });
-      const features = { cosine, coverage: this.lexical.coverage(terms, s.id), gap: rival === -Infinity ? 0 : cosine - rival };
+      const features = { cosine, coverage: this.lexical.coverage(prepared.postings, prepared.terms, s.id), gap: rival === -Infinity ? 0 : cosine - rival };
       return { ...s, relevance: relevance(features, this.relevanceModel), features };
     });
   }
@@ -255,22 +280,18 @@ export class Searcher {
    * The ranking alone: chunk positions and scores, best first, after min_score and top_k; no
    * snippets or sources (the evaluation asks for a thousand chunks per query and needs none).
    */
-  scoreChunks(
-    q: SearchQuery,
-    vector: number[] | undefined,
-    terms: string[] = this.lexical.analyze(q.query),
-    mask: ChunkMask | undefined = compileFilter(q.filter, this.store),
-  ): ScoredChunk[] {
-    if (mask && mask.count === 0) return [];
+  async scoreChunks(q: SearchQuery, vector: number[] | undefined, prepared?: Prepared): Promise<ScoredChunk[]> {
+    const p = prepared ?? (await this.prepare(q));
+    if (p.mask && p.mask.count === 0) return [];
     let scored: ScoredChunk[];
     if (q.mode === 'lexical') {
-      const lex = topN(this.lexicalScores(terms, mask), q.topK);
+      const lex = topN(this.lexicalScores(p), q.topK);
       scored = lex.ids.map((id, j) => ({ id, score: lex.scores[j]!, lexical: lex.scores[j]! }));
     } else if (q.mode === 'dense') {
-      const dense = this.denseSearch(vector!, q.topK, mask);
+      const dense = await this.denseSearch(vector!, q.topK, p.mask);
       scored = dense.ids.map((id, j) => ({ id, score: dense.scores[j]!, dense: dense.scores[j]! }));
     } else {
-      scored = this.hybrid(terms, vector!, mask);
+      scored = await this.hybrid(p, vector!);
     }
     const minScore = q.minScore ?? -Infinity;
     return scored.filter((s) => s.score >= minScore).slice(0, q.topK);
@@ -278,7 +299,7 @@ export class Searcher {
 
   /** The document a chunk (by position) belongs to. */
   documentOf(chunk: number): DocumentRecord {
-    return this.store.documents[this.index.docOf[chunk]!]!;
+    return this.index.documents[this.index.docOf[chunk]!]!;
   }
 
   /**
@@ -287,34 +308,28 @@ export class Searcher {
    * words still inherits its document's share (a constant within one document, so it does not
    * reorder the passages of a single document).
    */
-  private lexicalScores(terms: string[], mask: ChunkMask | undefined): SparseScores & { of: (id: number, chunkScore: number) => number } {
+  private lexicalScores({ terms, postings, mask }: Prepared): SparseScores & { of: (id: number, chunkScore: number) => number } {
     const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
-    const chunks = this.lexical.score(terms, this.ranking.bm25, allow);
+    const chunks = this.lexical.score(postings, terms, this.ranking.bm25, allow);
     const share = this.ranking.documentLexicalWeight;
     if (share === 0) return { ...chunks, of: (_id, chunkScore) => chunkScore };
-    const docs = this.lexical.scoreDocuments(terms, this.ranking.bm25, allow);
+    const docs = this.lexical.scoreDocuments(postings, terms, this.ranking.bm25, allow);
     const { docOf } = this.index;
     const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
     return { ids: chunks.ids, scores: chunks.ids.map((id, j) => of(id, chunks.scores[j]!)), of };
   }
 
-  private denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): SparseScores {
+  private async denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): Promise<SparseScores> {
     if (mask && mask.count <= this.ranking.exactScanLimit) {
       const ids: number[] = [];
-      const scores: number[] = [];
-      mask.allowed.forEach((ok, i) => {
-        if (ok) {
-          ids.push(i);
-          scores.push(this.vectors.dot(i, vector));
-        }
-      });
-      return topN({ ids, scores }, k);
+      mask.allowed.forEach((ok, i) => ok && ids.push(i));
+      return topN({ ids, scores: await this.index.similarities(ids, vector) }, k);
     }
-    return this.hnsw.search(vector, k, mask ? (i) => mask.allowed[i] === 1 : undefined);
+    return this.index.nearest(vector, k, mask?.allowed);
   }
 
-  private hybrid(terms: string[], vector: number[], mask: ChunkMask | undefined): ScoredChunk[] {
-    const candidates = this.candidates(terms, vector, mask);
+  private async hybrid(prepared: Prepared, vector: number[]): Promise<ScoredChunk[]> {
+    const candidates = await this.candidates(prepared, vector);
     const fused = fuse(candidates, this.fusion);
     return candidates
       .map((c, i) => ({ id: c.id, score: fused[i]!, dense: c.dense, lexical: c.lexical }))
@@ -322,22 +337,24 @@ export class Searcher {
   }
 
   /** The hybrid candidate pool: the best of each side, each candidate with both of its exact scores. */
-  private candidates(terms: string[], vector: number[], mask?: ChunkMask): Candidate[] {
+  private async candidates(prepared: Prepared, vector: number[]): Promise<Candidate[]> {
     const n = this.ranking.candidates;
-    const lexAll = this.lexicalScores(terms, mask);
+    const lexAll = this.lexicalScores(prepared);
+    // Dense candidates come with their similarity from the nearest-neighbour search; lexical ones get it exactly.
+    const denseHits = await this.denseSearch(vector, n, prepared.mask);
+    const dense = new Map<number, number>();
+    denseHits.ids.forEach((id, j) => dense.set(id, denseHits.scores[j]!));
+    const lexicalOnly = topN(lexAll, n).ids.filter((id) => !dense.has(id));
+    const similarities = await this.index.similarities(lexicalOnly, vector);
+    lexicalOnly.forEach((id, j) => dense.set(id, similarities[j]!));
     // Every matching chunk's blended score, by position; candidates the dense side brings in
-    // without a match of their own still get their document's share.
-    const lexScore = this.lexicalLookup;
-    const matched = this.matchedLookup;
+    // without a match of their own still get their document's share. No await from here on:
+    // the scratch arrays are shared with other questions.
+    const { lexicalLookup: lexScore, matchedLookup: matched } = this.shared;
     lexAll.ids.forEach((id, j) => {
       lexScore[id] = lexAll.scores[j]!;
       matched[id] = 1;
     });
-    // Dense candidates come with their similarity from the graph; lexical ones get it exactly.
-    const denseHits = this.denseSearch(vector, n, mask);
-    const dense = new Map<number, number>();
-    denseHits.ids.forEach((id, j) => dense.set(id, denseHits.scores[j]!));
-    for (const id of topN(lexAll, n).ids) if (!dense.has(id)) dense.set(id, this.vectors.dot(id, vector));
     const candidates: Candidate[] = [];
     for (const [id, similarity] of dense) candidates.push({ id, dense: similarity, lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) });
     for (const id of lexAll.ids) {
@@ -347,22 +364,27 @@ export class Searcher {
     return candidates;
   }
 
-  private hit(s: Assessed, rank: number, queryTerms: Set<string>): SearchHit {
-    const chunk = this.store.chunks[s.id]!;
-    const doc = this.store.documents[chunk.doc]!;
-    return {
-      rank,
-      id: chunk.id,
-      docId: doc.id,
-      title: doc.title,
-      text: chunk.text,
-      section: chunk.section,
-      score: s.score,
-      relevance: s.relevance,
-      scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
-      snippet: bestSentence(chunk.text, queryTerms, (t) => this.lexical.idf(t), this.lexical.data.analyzer, chunk.sentences && unflattenSpans(chunk.sentences)),
-      source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },
-      metadata: doc.metadata,
-    };
+  private async hits(kept: Assessed[], prepared: Prepared): Promise<SearchHit[]> {
+    const chunks = await this.index.chunks(kept.map((s) => s.id));
+    const queryTerms = new Set(prepared.terms);
+    const idf = (t: string) => this.lexical.idf(prepared.postings, t);
+    return kept.map((s, r) => {
+      const chunk = chunks[r]!;
+      const doc = this.index.documents[chunk.doc]!;
+      return {
+        rank: r + 1,
+        id: chunk.id,
+        docId: doc.id,
+        title: doc.title,
+        text: chunk.text,
+        section: chunk.section,
+        score: s.score,
+        relevance: s.relevance,
+        scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
+        snippet: bestSentence(chunk.text, queryTerms, idf, this.lexical.data.analyzer, chunk.sentences && unflattenSpans(chunk.sentences)),
+        source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },
+        metadata: doc.metadata,
+      };
+    });
   }
 }

@@ -1,0 +1,39 @@
+/**
+ * Where an index's passages, vectors and postings live. The Searcher ranks and hydrates from any
+ * backend the same way: the analyzer, BM25, fusion and relevance all run in TypeScript on what a
+ * backend returns, so two backends holding the same index give the same answers.
+ *
+ * Documents and per-chunk field lengths stay in memory (filters, sources and BM25 length
+ * normalisation read them for every question); texts, vectors and postings are asked for.
+ */
+import type { LexicalStats, QueryPostings, SparseScores } from './bm25.js';
+import type { Manifest } from './manifest.js';
+import type { ChunkRecord, DocumentRecord } from './store.js';
+
+export interface IndexBackend {
+  /** Where the index is, for messages: a folder or a database URI without its password. */
+  readonly location: string;
+  readonly manifest: Manifest;
+  /** Every document in order; chunk positions `first .. first + count - 1` are its passages. */
+  readonly documents: readonly DocumentRecord[];
+  /** The document position of each chunk position. */
+  readonly docOf: Int32Array;
+  readonly lexical: LexicalStats;
+  /** The postings of these terms (terms the index lacks are left out). */
+  postings(terms: readonly string[]): Promise<QueryPostings>;
+  /** The k chunks nearest the vector by cosine similarity, best first, among `allow`ed ones if given. */
+  nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores>;
+  /** Exact cosine similarity of each chunk (by position) with the vector. */
+  similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]>;
+  /** Chunk records by position, in the order asked. */
+  chunks(ids: readonly number[]): Promise<ChunkRecord[]>;
+  /** What /health says about where the index is kept, beyond the manifest. */
+  describe?(): Promise<Record<string, string | number>>;
+  /** Releases what the backend holds (a connection); a no-op for files. */
+  close(): Promise<void>;
+}
+
+/** Chunk positions `first .. first + count - 1`. */
+export function positions(first: number, count: number): number[] {
+  return Array.from({ length: count }, (_, i) => first + i);
+}

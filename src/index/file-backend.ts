@@ -1,0 +1,58 @@
+/**
+ * The in-process backend: an index folder read whole into memory (chunks and postings as parsed
+ * JSON, vectors as one Float32Array, the HNSW graph in hnswlib). Opening it verifies every file
+ * against the manifest (read-index.ts) and the graph's count.
+ */
+import type { IndexBackend } from './backend.js';
+import { postingsOf, type LexicalIndexData, type QueryPostings, type SparseScores } from './bm25.js';
+import { HnswIndex } from './hnsw.js';
+import type { Manifest } from './manifest.js';
+import { IndexLoadError, readIndexFiles, rebuildCommand } from './read-index.js';
+import { hnswSettings } from './settings.js';
+import type { ChunkRecord, ChunkStore, DocumentRecord } from './store.js';
+import type { VectorStore } from './vectors.js';
+
+export class FileBackend implements IndexBackend {
+  readonly documents: readonly DocumentRecord[];
+  readonly docOf: Int32Array;
+
+  private constructor(
+    readonly location: string,
+    readonly manifest: Manifest,
+    private readonly store: ChunkStore,
+    readonly lexical: LexicalIndexData,
+    private readonly vectors: VectorStore,
+    private readonly hnsw: HnswIndex,
+  ) {
+    this.documents = store.documents;
+    this.docOf = Int32Array.from(store.chunks, (c) => c.doc);
+  }
+
+  static async open(dir: string): Promise<FileBackend> {
+    const files = await readIndexFiles(dir);
+    const { manifest } = files;
+    const hnsw = HnswIndex.read(files.hnswFile, manifest.embedder.dimension, hnswSettings(manifest.hnsw));
+    if (hnsw.count !== manifest.counts.chunks) {
+      throw new IndexLoadError('index_corrupt', `HNSW graph in ${dir} holds ${hnsw.count} vectors, not ${manifest.counts.chunks}`, `rebuild it with \`${rebuildCommand(dir, ' --force')}\``);
+    }
+    return new FileBackend(dir, manifest, files.store, files.lexical, files.vectors, hnsw);
+  }
+
+  async postings(terms: readonly string[]): Promise<QueryPostings> {
+    return postingsOf(this.lexical.terms, terms);
+  }
+
+  async nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores> {
+    return this.hnsw.search(vector as number[], k, allow ? (i) => allow[i] === 1 : undefined);
+  }
+
+  async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
+    return ids.map((id) => this.vectors.dot(id, vector));
+  }
+
+  async chunks(ids: readonly number[]): Promise<ChunkRecord[]> {
+    return ids.map((id) => this.store.chunks[id]!);
+  }
+
+  async close(): Promise<void> {}
+}
