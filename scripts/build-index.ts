@@ -1,4 +1,4 @@
-/** npm run build-index -- [--corpus <dir|file>] [--out <dir|s3://bucket/prefix>] [--embedder <id>] [--force] */
+/** npm run build-index -- [--corpus <dir|file>] [--out <dir|s3://bucket/prefix|postgres://...>] [--embedder <id>] [--force] */
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { printable } from '../src/corpus/printable.js';
@@ -10,6 +10,10 @@ import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd, resolveFromRoot 
 import { indexS3Client } from '../src/index/s3/client.js';
 import { isS3Uri, parseS3Uri } from '../src/index/s3/location.js';
 import { uploadIndex } from '../src/index/s3/upload.js';
+import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
+import { Database } from '../src/index/postgres/database.js';
+import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
+import { sha256 } from '../src/index/commit.js';
 import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
 import { nonNegativeInt, positiveInt } from './lib/cli.js';
 
@@ -33,7 +37,7 @@ function summary(report: BuildReport): string {
 const program = new Command('build-index')
   .description('Chunk, embed and index a corpus into an index directory')
   .option('--corpus <path>', 'directory or file to index', DEFAULT_CORPUS_DIR)
-  .option('--out <dir|s3://bucket/prefix>', 'index directory to write, or an S3 location to publish to (built locally first)', DEFAULT_INDEX_DIR)
+  .option('--out <dir|s3://bucket/prefix|postgres://...>', 'index directory to write, or an S3 location or PostgreSQL database to publish to (built locally first)', DEFAULT_INDEX_DIR)
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--max-tokens <n>', `chunk window in tokens (${MIN_WINDOW_TOKENS} up to what the embedder reads, its default)`, positiveInt)
   .option('--overlap <n>', `sentences repeated between split chunks (0-${MAX_OVERLAP_SENTENCES})`, nonNegativeInt)
@@ -43,9 +47,16 @@ const program = new Command('build-index')
   .option('--force', 'rebuild even if the corpus and settings are unchanged')
   .option('--json', 'print the build report as JSON')
   .action(async (opts) => {
-    // An S3 target is built in a local folder of its own (kept, so the next build is incremental), then published.
+    // An S3 or PostgreSQL target is built in a local folder of its own (kept, so the next build is
+    // incremental), then published.
     const s3 = isS3Uri(opts.out) ? parseS3Uri(opts.out) : undefined;
-    const out = s3 ? resolveFromRoot(path.join('.cache', 's3-builds', s3.bucket, s3.prefix || '_root')) : resolveFromCwd(opts.out);
+    const pg = isPostgresUri(opts.out) ? parsePostgresUri(opts.out) : undefined;
+    const db = pg ? new Database(pg, { timeoutMs: 0 }) : undefined;
+    const out = s3
+      ? resolveFromRoot(path.join('.cache', 's3-builds', s3.bucket, s3.prefix || '_root'))
+      : pg
+        ? resolveFromRoot(path.join('.cache', 'postgres-builds', sha256(pg.label).slice(0, 16)))
+        : resolveFromCwd(opts.out);
     const embedder = await loadEmbedder(opts.embedder);
     const bar = buildProgress();
     try {
@@ -63,11 +74,14 @@ const program = new Command('build-index')
         ...(opts.maxFileMb ? { load: { maxFileBytes: opts.maxFileMb * 1024 * 1024 } } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: bar.onProgress,
+        ...(db ? { storedVectors: (embedderInfo, hashes) => storedVectors(db, pg!.collection, embedderInfo, hashes) } : {}),
       });
       bar.stop();
       if (s3) await uploadIndex(out, s3, await indexS3Client(), (line) => process.stderr.write(`${line}\n`));
+      if (db) await publishToPostgres(out, db, pg!.collection, { force: Boolean(opts.force), log: (line) => process.stderr.write(`${line}\n`) });
       console.log(opts.json ? JSON.stringify({ ...report, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) : summary(report));
     } finally {
+      await db?.close();
       await embedder.dispose();
     }
   });

@@ -1,9 +1,10 @@
 /**
  * npm run eval -- --dataset <dir> [--dataset <dir> ...] [--mode hybrid|dense|lexical]
- *                 [--embedder <id>] [--top-k 100] [--out run.trec] [--abstain]
+ *                 [--embedder <id>] [--top-k 100] [--out run.trec] [--abstain] [--index postgres://...]
  * Retrieval quality of each dataset side by side (nDCG@10, Recall@10, Recall@100, MRR@10); with
  * --abstain, the abstention curve of the relevance threshold (needs two datasets or more: each
- * supplies the off-topic questions of the others). The last line is one JSON object.
+ * supplies the off-topic questions of the others); with --index, each set's index is published
+ * into that PostgreSQL database and ranked from there. The last line is one JSON object.
  */
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -11,7 +12,9 @@ import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
 import { abstentionCurve, ask, judgedQuestions } from '../src/eval/abstain.js';
 import { evaluate, formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
-import { prepareSet, type PreparedSet } from '../src/eval/prepared.js';
+import { prepareSet, servedFromPostgres, type PreparedSet } from '../src/eval/prepared.js';
+import { Database } from '../src/index/postgres/database.js';
+import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
 import { rankQueries } from '../src/eval/run-eval.js';
 import { DEFAULT_MIN_RELEVANCE } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
@@ -30,6 +33,7 @@ interface Options {
   topK: number;
   out?: string;
   abstain?: boolean;
+  index?: string;
 }
 
 async function printAbstention(sets: PreparedSet[]): Promise<Record<string, unknown>> {
@@ -57,17 +61,21 @@ const program = new Command('eval')
   .option('--top-k <n>', 'documents retrieved per query', positiveInt, 100)
   .option('--out <file>', 'write the run as a TREC run file (one dataset)')
   .option('--abstain', 'also measure abstention: off-topic and answer-removed questions')
+  .option('--index <postgres://...>', 'rank from a PostgreSQL copy of each index (collection eval-<dataset>)')
   .action(async (opts: Options) => {
     if (opts.out && opts.dataset.length > 1) throw new InvalidArgumentError('--out takes one dataset');
     if (opts.abstain && opts.dataset.length < 2) throw new InvalidArgumentError('--abstain needs two datasets or more');
     const embedder = await loadEmbedder(opts.embedder);
+    if (opts.index && !isPostgresUri(opts.index)) throw new InvalidArgumentError('--index takes a postgres:// URI');
+    const db = opts.index ? new Database(parsePostgresUri(opts.index), { timeoutMs: 0 }) : undefined;
     const sets: PreparedSet[] = [];
     const summary: Record<string, unknown>[] = [];
     console.log(`| dataset | queries | ${METRIC_NAMES.join(' | ')} |\n|---|---|${METRIC_NAMES.map(() => '---').join('|')}|`);
     for (const dir of opts.dataset) {
       const bar = buildProgress();
-      const set = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log: (line) => process.stderr.write(`${line}\n`), onProgress: bar.onProgress });
+      const prepared = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log: (line) => process.stderr.write(`${line}\n`), onProgress: bar.onProgress });
       bar.stop();
+      const set = db ? await servedFromPostgres(prepared, db) : prepared;
       sets.push(set);
       const run = await rankQueries(set.searcher, set.data, opts.mode, opts.topK, set.vectors);
       const { metrics, queries } = evaluate(run, set.data.qrels);
@@ -76,7 +84,8 @@ const program = new Command('eval')
       summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(metrics[m].toFixed(4))])) });
     }
     const abstention = opts.abstain ? await printAbstention(sets) : undefined;
-    console.log(JSON.stringify({ mode: opts.mode, embedder: embedder.info.id, datasets: summary, ...(abstention ? { abstention } : {}) }));
+    console.log(JSON.stringify({ mode: opts.mode, embedder: embedder.info.id, ...(db ? { index: db.label } : {}), datasets: summary, ...(abstention ? { abstention } : {}) }));
+    await db?.close();
     await embedder.dispose();
   });
 

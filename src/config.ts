@@ -2,11 +2,18 @@
 import { DEFAULT_INDEX_DIR, resolveFromRoot } from './paths.js';
 import type { ApiKeySource } from './api/auth.js';
 
+/** A database that has not answered in this long is reported unavailable (503), well inside API Gateway's 29 s. */
+export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
+
 export interface ServiceConfig {
   /** The default collection's index directory. */
   indexDir: string;
-  /** The default collection's index in S3 (s3://bucket/prefix), served instead of indexDir. */
+  /** The default collection's index in S3 (s3://bucket/prefix) or PostgreSQL (postgres://...), served instead of indexDir. */
   indexUri?: string;
+  /** The database password when INDEX_URI has none (from SSM Parameter Store). */
+  databasePassword?: () => Promise<string>;
+  /** Statement and connection timeout for a PostgreSQL index, in milliseconds (default DEFAULT_DATABASE_TIMEOUT_MS). */
+  databaseTimeoutMs?: number;
   /** How often, at most, a request triggers a check of indexUri for a new index. */
   indexCheckSeconds?: number;
   /** Optional directory whose subdirectories are further collections (one index each). */
@@ -17,8 +24,8 @@ export interface ServiceConfig {
   mcp?: { toolPrefix?: string; description?: string };
 }
 
-/** Fetches the key from SSM Parameter Store once per container, decrypted. */
-function ssmKey(name: string): ApiKeySource {
+/** Fetches a secret from SSM Parameter Store once per container, decrypted. */
+function ssmSecret(name: string): () => Promise<string> {
   let cached: Promise<string> | undefined;
   return () => {
     cached ??= (async () => {
@@ -31,6 +38,12 @@ function ssmKey(name: string): ApiKeySource {
     cached.catch(() => (cached = undefined)); // retry on the next request after a failure
     return cached;
   };
+}
+
+function positiveMs(name: string, value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of milliseconds, 1 or more (got "${value}")`);
+  return n;
 }
 
 function checkSeconds(value: string): number {
@@ -46,10 +59,12 @@ function toolPrefix(value: string): string {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const apiKey = env.API_KEY ? async () => env.API_KEY! : env.API_KEY_SSM_PARAMETER ? ssmKey(env.API_KEY_SSM_PARAMETER) : undefined;
+  const apiKey: ApiKeySource | undefined = env.API_KEY ? async () => env.API_KEY! : env.API_KEY_SSM_PARAMETER ? ssmSecret(env.API_KEY_SSM_PARAMETER) : undefined;
   return {
     indexDir: env.INDEX_DIR ? resolveFromRoot(env.INDEX_DIR) : DEFAULT_INDEX_DIR,
     ...(env.INDEX_URI ? { indexUri: env.INDEX_URI } : {}),
+    ...(env.INDEX_DB_PASSWORD_SSM_PARAMETER ? { databasePassword: ssmSecret(env.INDEX_DB_PASSWORD_SSM_PARAMETER) } : {}),
+    ...(env.INDEX_DB_TIMEOUT_MS ? { databaseTimeoutMs: positiveMs('INDEX_DB_TIMEOUT_MS', env.INDEX_DB_TIMEOUT_MS) } : {}),
     ...(env.INDEX_CHECK_SECONDS ? { indexCheckSeconds: checkSeconds(env.INDEX_CHECK_SECONDS) } : {}),
     ...(env.COLLECTIONS_DIR ? { collectionsDir: resolveFromRoot(env.COLLECTIONS_DIR) } : {}),
     ...(apiKey ? { apiKey } : {}),

@@ -1,12 +1,15 @@
 /** Wires configuration, collections, logger and app together: the one place adapters start from. */
 import { createApp } from './api/app.js';
 import { createLogger, type Logger } from './api/logger.js';
-import { configFromEnv, type ServiceConfig } from './config.js';
+import { configFromEnv, DEFAULT_DATABASE_TIMEOUT_MS, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
 import type { Embedder } from './embed/embedder.js';
 import { Collections, DEFAULT_COLLECTION, discoverCollections, type RemoteCollection } from './search/collections.js';
 import { watchedIndex } from './index/local-source.js';
 import { lazyS3Source } from './index/s3/lazy-source.js';
+import { lazyPostgresSource } from './index/postgres/source.js';
+import { isPostgresUri } from './index/postgres/location.js';
+import type { RemoteIndex } from './index/remote.js';
 
 export interface Service {
   app: ReturnType<typeof createApp>;
@@ -27,13 +30,18 @@ export interface ServiceOptions {
   watchIndexesMs?: number;
 }
 
+function remoteSource(uri: string, config: ServiceConfig): RemoteIndex {
+  if (!isPostgresUri(uri)) return lazyS3Source(uri);
+  return lazyPostgresSource(uri, { timeoutMs: config.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS, ...(config.databasePassword ? { password: config.databasePassword } : {}) });
+}
+
 export function createService(options: ServiceOptions = {}): Service {
   const config = options.config ?? configFromEnv();
   const logger = options.logger ?? createLogger();
   const dirs = discoverCollections(config.indexDir, config.collectionsDir);
   const remote = new Map<string, RemoteCollection>();
   if (options.watchIndexesMs !== undefined) for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });
-  if (config.indexUri) remote.set(DEFAULT_COLLECTION, { source: lazyS3Source(config.indexUri), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
+  if (config.indexUri) remote.set(DEFAULT_COLLECTION, { source: remoteSource(config.indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
   const collections = new Collections({
     dirs,
     ...(remote.size > 0 ? { remote } : {}),

@@ -12,6 +12,9 @@ import { sha256 } from '../index/commit.js';
 import { readManifest } from '../index/read-index.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
 import { Searcher } from '../search/searcher.js';
+import type { Database } from '../index/postgres/database.js';
+import { PostgresBackend } from '../index/postgres/backend.js';
+import { publishToPostgres } from '../index/postgres/publish.js';
 import { loadBeir, type BeirDataset } from './beir.js';
 import { chunkDepth, judgedQueries, prepareEvalIndex, type EvalIndexOptions } from './run-eval.js';
 
@@ -40,6 +43,17 @@ async function questionVectors(indexDir: string, embedder: Embedder, texts: stri
   const vectors = await embedInBatches(embedder, texts, 64, undefined, 'query');
   fs.writeFileSync(file, JSON.stringify(vectors));
   return vectors;
+}
+
+/**
+ * The same set ranked from PostgreSQL: its index published into the database as collection
+ * `eval-<name>` and a Searcher opened over it with the same ranking settings.
+ */
+export async function servedFromPostgres(set: PreparedSet, db: Database): Promise<PreparedSet> {
+  const collection = `eval-${set.data.name.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 64);
+  await publishToPostgres(set.indexDir, db, collection);
+  const searcher = await Searcher.open(() => PostgresBackend.open(db, collection), { embedder: set.searcher.embedder, ranking: set.searcher.ranking });
+  return { ...set, searcher };
 }
 
 export async function prepareSet(dir: string, options: PrepareOptions): Promise<PreparedSet> {

@@ -21,9 +21,16 @@ export interface IndexBackend {
   readonly lexical: LexicalStats;
   /** The postings of these terms (terms the index lacks are left out). */
   postings(terms: readonly string[]): Promise<QueryPostings>;
-  /** The k chunks nearest the vector by cosine similarity, best first, among `allow`ed ones if given. */
+  /**
+   * The k chunks nearest the vector, best first, among `allow`ed ones if given; found by an
+   * approximate search where the backend has one, scored as `similarities` scores them.
+   */
   nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores>;
-  /** Exact cosine similarity of each chunk (by position) with the vector. */
+  /**
+   * Cosine similarity of each chunk (by position) with the vector: the stored float32 vector and
+   * the question's numbers multiplied and summed in float64, in dimension order. Every backend
+   * computes it the same way, so their scores agree to the last few bits.
+   */
   similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]>;
   /** Chunk records by position, in the order asked. */
   chunks(ids: readonly number[]): Promise<ChunkRecord[]>;

@@ -35,6 +35,11 @@ export interface BuildOptions {
   onProgress?: BuildProgress;
   /** Worker threads for embedding (default: one per core); small jobs stay in this thread. */
   workers?: number;
+  /**
+   * Vectors kept elsewhere for embedding inputs (by hash) the previous build in `out` lacks, such
+   * as the database an index is published to: only what neither holds is embedded.
+   */
+  storedVectors?: (embedder: Manifest['embedder'], hashes: string[]) => Promise<Map<string, number[]>>;
 }
 
 export interface BuildReport {
@@ -196,6 +201,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
 
     const reuse = await previousVectors(options.out, embedderRecorded);
+    const notLocal = [...new Set(store.chunks.map((c) => c.hash).filter((h) => !reuse.has(h)))];
+    if (options.storedVectors && notLocal.length > 0) for (const [hash, row] of await options.storedVectors(embedderRecorded, notLocal)) reuse.set(hash, row);
     const rows: (number[] | undefined)[] = store.chunks.map((chunk) => reuse.get(chunk.hash));
     const missing = rows.flatMap((row, i) => (row ? [] : [i]));
     log(`build: embedding ${missing.length} of ${rows.length} chunks (${rows.length - missing.length} reused)`);

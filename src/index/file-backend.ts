@@ -43,7 +43,11 @@ export class FileBackend implements IndexBackend {
   }
 
   async nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores> {
-    return this.hnsw.search(vector as number[], k, allow ? (i) => allow[i] === 1 : undefined);
+    const { ids } = this.hnsw.search(vector as number[], k, allow ? (i) => allow[i] === 1 : undefined);
+    // The graph's own distances are float32 sums; rescored exactly, they rank ties the same way everywhere.
+    const scores = ids.map((id) => this.vectors.dot(id, vector));
+    const order = ids.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!);
+    return { ids: order.map((i) => ids[i]!), scores: order.map((i) => scores[i]!) };
   }
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {

@@ -14,7 +14,7 @@ import type { LexicalIndexData } from './bm25.js';
 import { VectorStore } from './vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
 
-export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch' | 'load_failed';
+export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch' | 'load_failed' | 'database_unavailable';
 
 export class IndexLoadError extends Error {
   constructor(

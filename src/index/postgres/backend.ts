@@ -1,0 +1,155 @@
+/**
+ * The PostgreSQL backend: an index published by `build-index --out postgres://...`, served where
+ * it is. Documents and field lengths are read once at open; per question, the terms' postings
+ * (one primary-key lookup each), the nearest chunks (pgvector HNSW, or an exact scan where that is
+ * cheap), exact similarities of the other candidates and the records of the results.
+ */
+import type { IndexBackend } from '../backend.js';
+import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '../bm25.js';
+import { ManifestSchema, type Manifest } from '../manifest.js';
+import { IndexLoadError } from '../read-index.js';
+import type { ChunkRecord, DocumentRecord } from '../store.js';
+import type { AnalyzerSettings } from '../analyzer.js';
+import type { Database } from './database.js';
+import { unpackInts, vectorLiteral } from './codec.js';
+import { currentGeneration } from './publish.js';
+import { generationSchema, layoutVersion, SCHEMA_VERSION } from './schema.js';
+
+export interface PostgresBackendOptions {
+  /** Indexes up to this many chunks are searched exactly (a scan is cheap there, and exact). */
+  exactBelow: number;
+}
+
+/**
+ * The similarity as the files compute it (see IndexBackend.similarities): float64 products of the
+ * stored float32 values and the question's numbers (parameter $3), summed in dimension order.
+ */
+const EXACT_SIMILARITY = '(SELECT sum(x::float8 * y ORDER BY i) FROM unnest(embedding::real[], $3::float8[]) WITH ORDINALITY AS t(x, y, i))';
+
+export const DEFAULT_POSTGRES_BACKEND: PostgresBackendOptions = { exactBelow: 4096 };
+
+function buildCommand(db: Database): string {
+  return `npm run build-index -- --corpus <your documents> --out '${db.label.replace(/ \(collection (.*)\)$/, '?collection=$1')}'`;
+}
+
+export class PostgresBackend implements IndexBackend {
+  readonly docOf: Int32Array;
+  private readonly schema: string;
+
+  private constructor(
+    private readonly db: Database,
+    readonly generation: string,
+    readonly manifest: Manifest,
+    readonly documents: readonly DocumentRecord[],
+    readonly lexical: LexicalStats,
+    private readonly options: PostgresBackendOptions,
+  ) {
+    this.schema = generationSchema(generation);
+    this.docOf = new Int32Array(manifest.counts.chunks);
+    documents.forEach((d, i) => this.docOf.fill(i, d.first, d.first + d.count));
+  }
+
+  get location(): string {
+    return this.db.label;
+  }
+
+  /** The collection's current generation; `generation` pins one (the caller checked it is current). */
+  static async open(db: Database, collection: string, options: PostgresBackendOptions = DEFAULT_POSTGRES_BACKEND): Promise<PostgresBackend> {
+    const version = await layoutVersion(db.query);
+    if (version === undefined) throw new IndexLoadError('index_missing', `no index in ${db.label}`, `build one into it with \`${buildCommand(db)}\``);
+    if (version !== SCHEMA_VERSION) {
+      throw new IndexLoadError('index_incompatible', `${db.label} holds indexes in layout version ${version}, this version reads ${SCHEMA_VERSION}`, `rebuild it with \`${buildCommand(db)} --force\``);
+    }
+    const current = await currentGeneration(db.query, collection);
+    if (!current) throw new IndexLoadError('index_missing', `no collection "${collection}" in ${db.label}`, `build it with \`${buildCommand(db)}\``);
+    const manifest = ManifestSchema.parse(current.manifest);
+    const schema = generationSchema(current.generation);
+    const [docs, lexical] = await Promise.all([
+      db.query<{ record: DocumentRecord }>(`SELECT record FROM ${schema}.documents ORDER BY pos`),
+      db.query<{ analyzer: AnalyzerSettings; count: number; body_lengths: Buffer; context_lengths: Buffer }>(`SELECT analyzer, count, body_lengths, context_lengths FROM ${schema}.lexical`),
+    ]);
+    const documents = docs.rows.map((r) => r.record);
+    const stats = lexical.rows[0];
+    const n = manifest.counts.chunks;
+    const problem =
+      documents.length !== manifest.counts.documents
+        ? 'its documents table does not match its manifest'
+        : documents.some((d, i) => d.first !== (i === 0 ? 0 : documents[i - 1]!.first + documents[i - 1]!.count)) || documents.reduce((s, d) => s + d.count, 0) !== n
+          ? 'its documents do not cover its chunks in order'
+          : !stats || stats.count !== n || stats.body_lengths.length !== 4 * n || stats.context_lengths.length !== 4 * n
+            ? `its lexical statistics do not cover exactly ${n} chunks`
+            : undefined;
+    if (problem) throw new IndexLoadError('index_corrupt', `the index of collection "${collection}" in ${db.label} is damaged: ${problem}`, `rebuild it with \`${buildCommand(db)} --force\``);
+    const lexicalStats: LexicalStats = { analyzer: stats!.analyzer, count: n, bodyLengths: unpackInts(stats!.body_lengths), contextLengths: unpackInts(stats!.context_lengths) };
+    return new PostgresBackend(db, current.generation, manifest, documents, lexicalStats, options);
+  }
+
+  async postings(terms: readonly string[]): Promise<QueryPostings> {
+    const found = new Map<string, TermPostings>();
+    if (terms.length === 0) return found;
+    const rows = await this.db.query<{ term: string; df: number; body: Buffer; context: Buffer }>(`SELECT term, df, body, context FROM ${this.schema}.postings WHERE term = ANY($1::text[])`, [terms]);
+    for (const r of rows.rows) {
+      const entry: TermPostings = { df: r.df };
+      if (r.body.length > 0) entry.body = unpackInts(r.body);
+      if (r.context.length > 0) entry.context = unpackInts(r.context);
+      found.set(r.term, entry);
+    }
+    return found;
+  }
+
+  /** Documents whose chunks the mask allows (a filter allows whole documents). */
+  private allowedDocuments(allow: Uint8Array): number[] {
+    return this.documents.flatMap((d, i) => (d.count > 0 && allow[d.first] === 1 ? [i] : []));
+  }
+
+  async nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores> {
+    const n = Math.min(k, this.manifest.counts.chunks);
+    if (n <= 0) return { ids: [], scores: [] };
+    const docs = allow ? this.allowedDocuments(allow) : undefined;
+    const where = docs ? 'WHERE doc = ANY($4::int[])' : '';
+    const values = [vectorLiteral(vector), n, vector, ...(docs ? [docs] : [])];
+    // The scan orders by pgvector's float32 distance; the chosen rows are scored exactly.
+    const nearest = (order: string) => `SELECT pos, ${EXACT_SIMILARITY} AS s FROM (SELECT pos, embedding FROM ${this.schema}.chunks ${where} ORDER BY ${order} LIMIT $2) AS near`;
+    let rows: { pos: number; s: number }[];
+    if (this.manifest.counts.chunks <= this.options.exactBelow) {
+      // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
+      rows = (await this.db.query<{ pos: number; s: number }>(nearest('(embedding <#> $1) + 0, pos'), values)).rows;
+    } else {
+      // ef_search bounds how many rows an HNSW scan returns; a filter needs the iterative scan to
+      // keep looking past rows it rejects. Both per transaction: no session state is left behind.
+      const ef = Math.max(n, this.manifest.hnsw.ef_search);
+      rows = await this.db.transaction(async (query) => {
+        await query(`SET LOCAL hnsw.ef_search = ${ef | 0}`);
+        if (docs) await query('SET LOCAL hnsw.iterative_scan = relaxed_order');
+        return (await query<{ pos: number; s: number }>(nearest('embedding <#> $1'), values)).rows;
+      });
+    }
+    rows.sort((a, b) => b.s - a.s || a.pos - b.pos);
+    return { ids: rows.map((r) => r.pos), scores: rows.map((r) => r.s) };
+  }
+
+  async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ pos: number; s: number }>(`SELECT pos, ${EXACT_SIMILARITY.replaceAll('$3', '$1')} AS s FROM ${this.schema}.chunks WHERE pos = ANY($2::int[])`, [vector, ids]);
+    const byPos = new Map(rows.rows.map((r) => [r.pos, r.s]));
+    return ids.map((id) => byPos.get(id) ?? -Infinity);
+  }
+
+  async chunks(ids: readonly number[]): Promise<ChunkRecord[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db.query<{ pos: number; record: ChunkRecord }>(`SELECT pos, record FROM ${this.schema}.chunks WHERE pos = ANY($1::int[])`, [ids]);
+    const byPos = new Map(rows.rows.map((r) => [r.pos, r.record]));
+    return ids.map((id) => {
+      const record = byPos.get(id);
+      if (!record) throw new IndexLoadError('index_corrupt', `chunk ${id} is missing from ${this.db.label}`, `rebuild it with \`${buildCommand(this.db)} --force\``);
+      return record;
+    });
+  }
+
+  async describe(): Promise<Record<string, string | number>> {
+    const version = await layoutVersion(this.db.query);
+    return { backend: 'postgres', database: this.db.label, layout_version: version ?? 0, generation: this.generation };
+  }
+
+  async close(): Promise<void> {}
+}

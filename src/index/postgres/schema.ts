@@ -1,0 +1,66 @@
+/**
+ * The database layout, versioned. One shared schema `semsearch` holds the layout version, the
+ * collections (each pointing at its current generation) and the generations themselves; every
+ * build writes a complete generation in a schema of its own and switches the pointer in one
+ * transaction, so a reader sees the old index or the new one, never a mix.
+ *
+ * A generation holds the same index as the files do: documents and chunks (their records as
+ * JSON), one vector per chunk (pgvector, float32 so scores match the files to 1e-6) with an HNSW
+ * index, the BM25 postings per term, and the per-chunk field lengths. Postings and lengths are
+ * packed int32 (bytea): a question reads its terms' rows by primary key and scores them with the
+ * same BM25F code as the files, so both rank from the same numbers.
+ */
+import type { Query } from './database.js';
+
+/** Bumped when the layout changes; a reader refuses a database written with another one. */
+export const SCHEMA_VERSION = 1;
+
+export const SHARED_SCHEMA = 'semsearch';
+
+/** A generation's schema name: generated, never user text (collection names go in as values). */
+export function generationSchema(id: string): string {
+  if (!/^[a-f0-9]{16}$/.test(id)) throw new Error(`bad generation id ${id}`);
+  return `semsearch_g_${id}`;
+}
+
+export async function createSharedSchema(query: Query): Promise<void> {
+  await query('CREATE EXTENSION IF NOT EXISTS vector');
+  await query(`CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`);
+  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.layout (version int NOT NULL)`);
+  await query(`INSERT INTO ${SHARED_SCHEMA}.layout (version) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM ${SHARED_SCHEMA}.layout)`, [SCHEMA_VERSION]);
+  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.generations (
+    id text PRIMARY KEY,
+    collection text NOT NULL,
+    state text NOT NULL CHECK (state IN ('loading', 'ready')),
+    created_at timestamptz NOT NULL DEFAULT now())`);
+  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.collections (
+    name text PRIMARY KEY,
+    generation text NOT NULL REFERENCES ${SHARED_SCHEMA}.generations (id),
+    previous text,
+    manifest jsonb NOT NULL,
+    published_at timestamptz NOT NULL DEFAULT now())`);
+}
+
+/** The layout version the database was written with, or undefined when it holds no index yet. */
+export async function layoutVersion(query: Query): Promise<number | undefined> {
+  const exists = await query<{ t: string | null }>(`SELECT to_regclass('${SHARED_SCHEMA}.layout')::text AS t`);
+  if (!exists.rows[0]?.t) return undefined;
+  const row = await query<{ version: number }>(`SELECT version FROM ${SHARED_SCHEMA}.layout`);
+  return row.rows[0]?.version;
+}
+
+/** Tables of one generation, created empty; the vector index comes after the rows (much faster to build). */
+export async function createGenerationTables(query: Query, schema: string, dimension: number): Promise<void> {
+  await query(`CREATE SCHEMA ${schema}`);
+  await query(`CREATE TABLE ${schema}.documents (pos int PRIMARY KEY, id text NOT NULL UNIQUE, record jsonb NOT NULL)`);
+  await query(`CREATE TABLE ${schema}.chunks (pos int PRIMARY KEY, doc int NOT NULL, hash text NOT NULL, record jsonb NOT NULL, embedding vector(${dimension | 0}) NOT NULL)`);
+  await query(`CREATE TABLE ${schema}.postings (term text PRIMARY KEY, df int NOT NULL, body bytea NOT NULL, context bytea NOT NULL)`);
+  await query(`CREATE TABLE ${schema}.lexical (analyzer jsonb NOT NULL, count int NOT NULL, body_lengths bytea NOT NULL, context_lengths bytea NOT NULL)`);
+}
+
+export async function createVectorIndex(query: Query, schema: string, m: number, efConstruction: number): Promise<void> {
+  // Unit-length vectors: inner product ranks as cosine does, and is the cheapest operator.
+  await query(`CREATE INDEX ON ${schema}.chunks USING hnsw (embedding vector_ip_ops) WITH (m = ${m | 0}, ef_construction = ${efConstruction | 0})`);
+  await query(`CREATE INDEX ON ${schema}.chunks (hash)`);
+  await query(`ANALYZE ${schema}.chunks`);
+}

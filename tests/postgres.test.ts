@@ -1,0 +1,251 @@
+/**
+ * The PostgreSQL backend against real PostgreSQL + pgvector (PGlite on loopback): the seed article
+ * and the mixed corpus built into it answer every question with the same passages, in the same
+ * order, with the same scores as the index files; builds reuse the database's vectors, a build
+ * stopped before its switch changes nothing served, and a database that is down is a 503.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { ARTICLE_QUESTIONS } from './helpers/article-questions.js';
+import { writeMixedCorpus } from './helpers/mixed-corpus.js';
+import { startPostgres, type RunningPostgres } from './helpers/postgres.js';
+import { apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { buildIndex } from '../src/index/build-index.js';
+import { Database, DatabaseUnavailableError } from '../src/index/postgres/database.js';
+import { parsePostgresUri } from '../src/index/postgres/location.js';
+import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
+import { PostgresBackend } from '../src/index/postgres/backend.js';
+import { Searcher, type SearchHit, type SearchQuery } from '../src/search/searcher.js';
+import { createService } from '../src/service.js';
+import { createLambdaHandler } from '../src/adapters/lambda.js';
+import { createLogger } from '../src/api/logger.js';
+import type { SearchResponse } from '../src/api/schemas.js';
+import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
+
+let pg: RunningPostgres;
+let articleDir: string;
+let mixedDir: string;
+let mixedCorpus: string;
+
+/** Publishes an index folder into a collection with a connection of its own, closed afterwards. */
+async function publish(dir: string, collection: string, options: Parameters<typeof publishToPostgres>[3] = {}) {
+  const db = new Database(parsePostgresUri(`${pg.uri}?collection=${collection}`), { timeoutMs: 0 });
+  try {
+    return await publishToPostgres(dir, db, collection, options);
+  } finally {
+    await db.close();
+  }
+}
+
+async function openBoth(dir: string, collection: string, exactBelow = 4096) {
+  const embedder = await sharedEmbedder();
+  const db = new Database(parsePostgresUri(`${pg.uri}?collection=${collection}`), { timeoutMs: 10_000 });
+  const files = await Searcher.open(dir, { embedder });
+  const database = await Searcher.open(() => PostgresBackend.open(db, collection, { exactBelow }), { embedder });
+  return { files, database, close: () => db.close() };
+}
+
+function expectSameHits(got: SearchHit[], want: SearchHit[]): void {
+  expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
+  got.forEach((h, i) => {
+    const w = want[i]!;
+    expect(Math.abs(h.score - w.score)).toBeLessThan(1e-6);
+    expect(Math.abs(h.relevance - w.relevance)).toBeLessThan(1e-6);
+    expect(Math.abs((h.scores.dense ?? 0) - (w.scores.dense ?? 0))).toBeLessThan(1e-6);
+    expect(Math.abs((h.scores.lexical ?? 0) - (w.scores.lexical ?? 0))).toBeLessThan(1e-6);
+    expect({ ...h, score: 0, relevance: 0, scores: {} }).toEqual({ ...w, score: 0, relevance: 0, scores: {} });
+  });
+}
+
+beforeAll(async () => {
+  pg = await startPostgres();
+  articleDir = (await buildArticleIndex()).out;
+  mixedCorpus = tempDir('pg-mixed-corpus');
+  await writeMixedCorpus(mixedCorpus);
+  mixedDir = tempDir('pg-mixed-index');
+  await buildIndex({ corpus: mixedCorpus, out: mixedDir, embedder: await sharedEmbedder() });
+  await publish(articleDir, 'default');
+  await publish(mixedDir, 'mixed');
+});
+
+afterAll(async () => {
+  await pg?.close();
+});
+
+describe('the same answers from PostgreSQL as from the index files', () => {
+  const MIXED_QUESTIONS = ['How often should drip emitters be checked?', 'sourdough starter feeding', 'What does the greenhouse guide say about irrigation?', 'bread', 'constructor __proto__'];
+
+  for (const [collection, questions] of [
+    ['default', ARTICLE_QUESTIONS.map((q) => q.q).concat(['What is the population of Afghanistan?', 'envoy to Moscow'])],
+    ['mixed', MIXED_QUESTIONS],
+  ] as const) {
+    it(`${collection}: every question, every mode, exact and through pgvector's HNSW`, async () => {
+      for (const exactBelow of [4096, 0]) {
+        const { files, database, close } = await openBoth(collection === 'default' ? articleDir : mixedDir, collection, exactBelow);
+        try {
+          for (const query of questions) {
+            for (const mode of ['hybrid', 'dense', 'lexical'] as const) {
+              const q: SearchQuery = { query, topK: 5, mode };
+              const [want, got] = [await files.search(q), await database.search(q)];
+              expectSameHits(got.results, want.results);
+              expect(got.noAnswer).toEqual(want.noAnswer);
+            }
+          }
+        } finally {
+          await close();
+        }
+      }
+    });
+  }
+
+  it('filters and whole documents come out the same', async () => {
+    const { files, database, close } = await openBoth(mixedDir, 'mixed');
+    try {
+      for (const filter of [new Map([['lang', 'en']]), new Map([['doc_id', 'notes.txt']]), new Map([['lang', 'xx']])]) {
+        const q: SearchQuery = { query: 'watering plants', topK: 5, mode: 'hybrid', filter };
+        const [want, got] = [await files.search(q), await database.search(q)];
+        expectSameHits(got.results, want.results);
+        expect(got.warnings).toEqual(want.warnings);
+      }
+      expect(await database.documents.get('notes.txt')).toEqual(await files.documents.get('notes.txt'));
+    } finally {
+      await close();
+    }
+  });
+});
+
+describe('serving from PostgreSQL', () => {
+  it('answers through the Lambda handler with INDEX_URI=postgres://, and /health names the database', async () => {
+    const embedder = await sharedEmbedder();
+    const service = createService({
+      config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: pg.uri, databaseTimeoutMs: 5000, corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
+    await service.ready;
+    const handler = createLambdaHandler(service);
+    for (const { q, answer } of ARTICLE_QUESTIONS.slice(0, 3)) {
+      const event = apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, top_k: 3 }) });
+      const res = (await handler(event, lambdaContext as never)) as HttpResult;
+      expect(res.statusCode).toBe(200);
+      const body = JSON.parse(res.body) as SearchResponse;
+      expect(body.results[0]!.text).toContain(answer);
+    }
+    const health = (await (await service.app.request('/health')).json()) as { status: string; collections: Record<string, { storage?: Record<string, unknown> }> };
+    expect(health.status).toBe('ok');
+    expect(health.collections.default!.storage).toMatchObject({ backend: 'postgres', layout_version: 1 });
+    expect(JSON.stringify(health)).not.toContain('password');
+  });
+
+  it('says how to build an index into a database that has none, as a 503', async () => {
+    const embedder = await sharedEmbedder();
+    const service = createService({
+      config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: `${pg.uri}?collection=nothing-here`, corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
+    await service.ready;
+    const res = await service.app.request('/search?q=anything');
+    expect(res.status).toBe(503);
+    expect(await res.text()).toMatch(/no collection \\"nothing-here\\".*npm run build-index -- --corpus <your documents> --out/);
+  });
+});
+
+describe('building into PostgreSQL', () => {
+  it('reuses the vectors the database holds: a build on a fresh machine embeds only new passages', async () => {
+    const corpus = tempDir('pg-grown');
+    fs.cpSync(DEFAULT_CORPUS_DIR, corpus, { recursive: true });
+    fs.writeFileSync(path.join(corpus, 'note.md'), '# Harbour note\n\nThe harbour wall was rebuilt in granite after the winter storms of 1990.\n');
+    const db = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
+    try {
+      const out = tempDir('pg-fresh-staging'); // nothing local to reuse
+      const report = await buildIndex({ corpus, out, embedder: await sharedEmbedder(), storedVectors: (e, hashes) => storedVectors(db, 'default', e, hashes) });
+      expect(report.chunks.embedded).toBe(1);
+      expect(report.chunks.reused).toBe(report.chunks.total - 1);
+      const published = await publishToPostgres(out, db, 'default');
+      expect(published.status).toBe('published');
+      expect((await publishToPostgres(out, db, 'default')).status).toBe('unchanged');
+    } finally {
+      await db.close();
+    }
+    const { database, close } = await openBoth(articleDir, 'default');
+    try {
+      const hit = (await database.search({ query: 'When was the harbour wall rebuilt?', topK: 1, mode: 'hybrid' })).results[0];
+      expect(hit?.docId).toBe('note.md');
+    } finally {
+      await close();
+    }
+    await publish(articleDir, 'default', { force: true }); // back to the article alone
+  });
+
+  it('a build stopped before its switch leaves the served index as it was, and the next build clears it', async () => {
+    const db = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
+    const generations = async () => (await db.query<{ id: string; state: string }>("SELECT id, state FROM semsearch.generations WHERE collection = 'default' ORDER BY created_at")).rows;
+    try {
+      const before = (await db.query<{ generation: string }>("SELECT generation FROM semsearch.collections WHERE name = 'default'")).rows[0]!.generation;
+      await expect(
+        publishToPostgres(articleDir, db, 'default', {
+          force: true,
+          beforeSwitch: async () => {
+            throw new Error('killed');
+          },
+        }),
+      ).rejects.toThrow('killed');
+      expect((await generations()).filter((g) => g.state === 'loading')).toHaveLength(1);
+      const after = (await db.query<{ generation: string }>("SELECT generation FROM semsearch.collections WHERE name = 'default'")).rows[0]!.generation;
+      expect(after).toBe(before);
+      const { files, database, close } = await openBoth(articleDir, 'default');
+      try {
+        const q: SearchQuery = { query: ARTICLE_QUESTIONS[0]!.q, topK: 3, mode: 'hybrid' };
+        expectSameHits((await database.search(q)).results, (await files.search(q)).results);
+      } finally {
+        await close();
+      }
+      await publishToPostgres(articleDir, db, 'default', { force: true });
+      const left = await generations();
+      expect(left.filter((g) => g.state === 'loading')).toEqual([]);
+      expect(left.length).toBeLessThanOrEqual(2); // the current generation and the one before it
+      const schemas = (await db.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name LIKE 'semsearch_g_%'")).rows[0]!.n;
+      expect(Number(schemas)).toBe(left.length + 1); // plus the mixed collection's
+    } finally {
+      await db.close();
+    }
+  });
+});
+
+describe('a database that is down', () => {
+  it('is a 503 with the reason, for searches and /health, never a hang; served again once it is back', async () => {
+    const embedder = await sharedEmbedder();
+    const service = createService({
+      config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: pg.uri, databaseTimeoutMs: 2000, corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
+    await service.ready;
+    expect((await service.app.request('/search?q=Taliban')).status).toBe(200);
+    await pg.stop();
+    try {
+      const started = Date.now();
+      const res = await service.app.request('/search?q=Taliban');
+      expect(res.status).toBe(503);
+      expect(await res.json()).toMatchObject({ error: { code: 'index_unavailable', message: expect.stringMatching(/index database postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres (cannot be reached|dropped the connection)/) } });
+      expect((await service.app.request('/health')).status).toBe(503);
+      expect(Date.now() - started).toBeLessThan(15_000);
+    } finally {
+      await pg.restart();
+    }
+    expect((await service.app.request('/search?q=Taliban')).status).toBe(200);
+  });
+
+  it('a statement that runs past the timeout is cut off and reported', async () => {
+    const db = new Database(parsePostgresUri(pg.uri), { timeoutMs: 300 });
+    try {
+      await expect(db.query('SELECT pg_sleep(2)')).rejects.toThrow(DatabaseUnavailableError);
+      await expect(db.query('SELECT pg_sleep(2)')).rejects.toThrow(/did not answer within 300 ms/);
+    } finally {
+      await db.close();
+    }
+  });
+});
