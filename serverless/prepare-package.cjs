@@ -57,17 +57,53 @@ class PreparePackage {
 
   /**
    * With `--param="indexUri=s3://bucket/prefix"`, the function gets INDEX_URI and permission to
-   * read that prefix only (GetObject also answers HEAD and conditional GETs).
+   * read that prefix only (GetObject also answers HEAD and conditional GETs). With a
+   * `postgres://` indexUri, it gets INDEX_URI (never with a password in it: that goes in an SSM
+   * SecureString named by indexDbPasswordSsmParameter, which the function may read), the
+   * statement timeout, and the VPC subnets and security groups that reach the database.
    */
   grantIndexUri() {
-    const uri = String((this.serverless.service.custom.semsearch || {}).indexUri || '');
+    const settings = this.serverless.service.custom.semsearch || {};
+    const uri = String(settings.indexUri || '');
     if (!uri) return;
-    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
-    if (!m) throw new this.serverless.classes.Error(`indexUri "${uri}" is not an S3 location: write s3://bucket/prefix`);
-    const prefix = (m[2] || '').replace(/^\/+|\/+$/g, '');
     const provider = this.serverless.service.provider;
+    if (/^postgres(ql)?:\/\//.test(uri)) return this.connectDatabase(uri, settings);
+    const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
+    if (!m) throw new this.serverless.classes.Error(`indexUri "${uri}" is neither an S3 location (s3://bucket/prefix) nor a PostgreSQL URI (postgres://user@host:5432/database)`);
+    const prefix = (m[2] || '').replace(/^\/+|\/+$/g, '');
     provider.environment = { ...provider.environment, INDEX_URI: uri };
     provider.iam.role.statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${m[1]}/${prefix ? `${prefix}/` : ''}*` });
+  }
+
+  connectDatabase(uri, settings) {
+    const provider = this.serverless.service.provider;
+    let url;
+    try {
+      url = new URL(uri);
+    } catch {
+      throw new this.serverless.classes.Error('indexUri is not a valid PostgreSQL URI: write postgres://user@host:5432/database');
+    }
+    if (url.password) {
+      throw new this.serverless.classes.Error('indexUri holds a password, which would be readable in the function configuration: put it in an SSM SecureString and pass --param="indexDbPasswordSsmParameter=<name>"');
+    }
+    const passwordParameter = String(settings.indexDbPasswordSsmParameter || '');
+    provider.environment = {
+      ...provider.environment,
+      INDEX_URI: uri,
+      INDEX_DB_TIMEOUT_MS: String(settings.indexDbTimeoutMs || 5000),
+      ...(passwordParameter ? { INDEX_DB_PASSWORD_SSM_PARAMETER: passwordParameter } : {}),
+    };
+    if (passwordParameter) {
+      provider.iam.role.statements.push({
+        Effect: 'Allow',
+        Action: ['ssm:GetParameter'],
+        Resource: { 'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/${passwordParameter.replace(/^\//, '')}`]] },
+      });
+    }
+    const list = (value) => String(value || '').split(',').map((s) => s.trim()).filter(Boolean);
+    const subnetIds = list(settings.vpcSubnetIds);
+    const securityGroupIds = list(settings.vpcSecurityGroupIds);
+    if (subnetIds.length > 0 && securityGroupIds.length > 0) provider.vpc = { subnetIds, securityGroupIds };
   }
 
   prepare() {

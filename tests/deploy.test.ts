@@ -15,6 +15,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { buildIndex } from '../src/index/build-index.js';
+import { Database } from '../src/index/postgres/database.js';
+import { parsePostgresUri } from '../src/index/postgres/location.js';
+import { publishToPostgres } from '../src/index/postgres/publish.js';
+import { startPostgres } from './helpers/postgres.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, PROJECT_ROOT } from '../src/paths.js';
 
 const SERVERLESS = path.join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
@@ -127,10 +131,11 @@ describe('npm run package with an index of your own documents', () => {
   let zip: string;
   let unpacked: string;
   let packaged: { stdout: string; stderr: string };
+  let ownIndex: string;
 
   beforeAll(async () => {
     const home = tempDir('own');
-    const index = path.join(home, 'my-index');
+    const index = (ownIndex = path.join(home, 'my-index'));
     await buildIndex({ corpus: writeCorpus(path.join(home, 'my-docs')), out: index, embedder: await sharedEmbedder() });
     const result = await packageCommand(['--index', index, `--param=corsOrigins=${ORIGINS.join(',')}`, '--param=indexUri=s3://my-indexes/prod']);
     expect(result.code, result.stdout + result.stderr).toBe(0);
@@ -193,26 +198,67 @@ describe('npm run package with an index of your own documents', () => {
     }
   });
 
-  it('answers a question about your documents from the unpacked zip, with no access to the project', async () => {
+  /** Runs the unpacked handler in a process of its own with the function's environment (plus `extra`); prints the first result. */
+  function askUnpacked(extra: Record<string, string>): Promise<{ code: number | null; out: string }> {
     const script = `
       const { handler } = await import(${JSON.stringify(path.join(unpacked, 'dist', 'lambda.js'))});
       const event = { version: '2.0', rawPath: '/search', rawQueryString: 'q=${encodeURIComponent(OWN_QUESTION)}&top_k=1', headers: { host: 'x' },
         requestContext: { http: { method: 'GET', path: '/search' }, domainName: 'x' }, isBase64Encoded: false };
       const res = await handler(event, { awsRequestId: 'package-test' });
-      console.log('RESULT ' + res.statusCode + ' ' + JSON.parse(res.body).results[0].text);`;
-    const result = await new Promise<{ code: number | null; out: string }>((resolve) => {
+      console.log('RESULT ' + res.statusCode + ' ' + JSON.parse(res.body).results[0].text);
+      process.exit(0); // a database connection would keep the process alive, as it does in a warm container`;
+    return new Promise<{ code: number | null; out: string }>((resolve) => {
       // The environment Lambda would give the function: the template's variables, nothing of ours.
-      // Less INDEX_URI: this checks the packaged index (the S3 one is tested against s3rver elsewhere).
+      // Less INDEX_URI: the packaged index unless `extra` names one (the S3 one is tested against s3rver elsewhere).
       const { INDEX_URI: _s3, ...variables } = functionEnvironment();
-      const env = { ...variables, PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked };
+      const env = { ...variables, ...extra, PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked };
       const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: unpacked, env, stdio: ['ignore', 'pipe', 'pipe'] });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
       child.on('exit', (code) => resolve({ code, out }));
     });
+  }
+
+  it('answers a question about your documents from the unpacked zip, with no access to the project', async () => {
+    const result = await askUnpacked({});
     expect(result.code, result.out).toBe(0);
     expect(result.out).toMatch(new RegExp(`RESULT 200 .*${OWN_ANSWER}`, 's'));
+  });
+
+  it('answers from your documents in PostgreSQL, with the driver inside the bundle', async () => {
+    const pg = await startPostgres();
+    try {
+      const db = new Database(parsePostgresUri(`${pg.uri}?collection=bread`), { timeoutMs: 0 });
+      await publishToPostgres(ownIndex, db, 'bread');
+      await db.close();
+      const result = await askUnpacked({ INDEX_URI: `${pg.uri}?collection=bread` });
+      expect(result.code, result.out).toBe(0);
+      expect(result.out).toMatch(new RegExp(`RESULT 200 .*${OWN_ANSWER}`, 's'));
+    } finally {
+      await pg.close();
+    }
+  });
+});
+
+describe('a function serving an index in PostgreSQL', () => {
+  const print = (params: string[]) => run(process.execPath, [SERVERLESS, 'print', '--format', 'json', ...params.map((p) => `--param=${p}`)], 60_000);
+
+  it('gets INDEX_URI, the timeout, the VPC and permission to read the password parameter, and nothing in S3', async () => {
+    const uri = 'postgres://semsearch@db.example:5432/app?sslmode=verify-full&collection=docs';
+    const result = await print([`indexUri=${uri}`, 'indexDbPasswordSsmParameter=semsearch-db-password', 'vpcSubnetIds=subnet-1, subnet-2', 'vpcSecurityGroupIds=sg-1']);
+    expect(result.code, result.stderr).toBe(0);
+    const provider = (JSON.parse(result.stdout) as { provider: { environment: Record<string, string>; vpc: unknown; iam: { role: { statements: { Action: string[]; Resource: unknown }[] } } } }).provider;
+    expect(provider.environment).toMatchObject({ INDEX_URI: uri, INDEX_DB_TIMEOUT_MS: '5000', INDEX_DB_PASSWORD_SSM_PARAMETER: 'semsearch-db-password' });
+    expect(provider.vpc).toEqual({ subnetIds: ['subnet-1', 'subnet-2'], securityGroupIds: ['sg-1'] });
+    expect(JSON.stringify(provider.iam.role.statements)).toContain(':parameter/semsearch-db-password');
+    expect(provider.iam.role.statements.some((s) => s.Action.some((a) => a.startsWith('s3:')))).toBe(false);
+  });
+
+  it('refuses a URI with a password in it, which anyone who can read the configuration would see', async () => {
+    const result = await print(['indexUri=postgres://semsearch:hunter2@db.example:5432/app']);
+    expect(result.code).not.toBe(0);
+    expect(result.stdout + result.stderr).toMatch(/holds a password.*SSM SecureString.*indexDbPasswordSsmParameter/s);
   });
 });
 
