@@ -65,6 +65,7 @@ class PreparePackage {
   grantIndexUri() {
     const settings = this.serverless.service.custom.semsearch || {};
     const uri = String(settings.indexUri || '');
+    if (settings.indexUriSsmParameter) return this.connectDatabase(undefined, settings);
     if (!uri) return;
     const provider = this.serverless.service.provider;
     if (/^postgres(ql)?:\/\//.test(uri)) return this.connectDatabase(uri, settings);
@@ -75,29 +76,35 @@ class PreparePackage {
     provider.iam.role.statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${m[1]}/${prefix ? `${prefix}/` : ''}*` });
   }
 
+  /** `uri` without a password, or undefined when the whole URI is in the SSM parameter indexUriSsmParameter. */
   connectDatabase(uri, settings) {
     const provider = this.serverless.service.provider;
-    let url;
-    try {
-      url = new URL(uri);
-    } catch {
-      throw new this.serverless.classes.Error('indexUri is not a valid PostgreSQL URI: write postgres://user@host:5432/database');
+    if (uri !== undefined) {
+      let url;
+      try {
+        url = new URL(uri);
+      } catch {
+        throw new this.serverless.classes.Error('indexUri is not a valid PostgreSQL URI: write postgres://user@host:5432/database');
+      }
+      if (url.password) {
+        throw new this.serverless.classes.Error(
+          'indexUri holds a password, which would be readable in the function configuration: put it in an SSM SecureString and pass --param="indexDbPasswordSsmParameter=<name>" (or the whole URI, with --param="indexUriSsmParameter=<name>")',
+        );
+      }
     }
-    if (url.password) {
-      throw new this.serverless.classes.Error('indexUri holds a password, which would be readable in the function configuration: put it in an SSM SecureString and pass --param="indexDbPasswordSsmParameter=<name>"');
-    }
+    const uriParameter = String(settings.indexUriSsmParameter || '');
     const passwordParameter = String(settings.indexDbPasswordSsmParameter || '');
     provider.environment = {
       ...provider.environment,
-      INDEX_URI: uri,
+      ...(uri !== undefined ? { INDEX_URI: uri } : { INDEX_URI_SSM_PARAMETER: uriParameter }),
       INDEX_DB_TIMEOUT_MS: String(settings.indexDbTimeoutMs || 5000),
       ...(passwordParameter ? { INDEX_DB_PASSWORD_SSM_PARAMETER: passwordParameter } : {}),
     };
-    if (passwordParameter) {
+    for (const name of [uriParameter, passwordParameter].filter(Boolean)) {
       provider.iam.role.statements.push({
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
-        Resource: { 'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/${passwordParameter.replace(/^\//, '')}`]] },
+        Resource: { 'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/${name.replace(/^\//, '')}`]] },
       });
     }
     const list = (value) => String(value || '').split(',').map((s) => s.trim()).filter(Boolean);

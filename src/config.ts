@@ -10,6 +10,8 @@ export interface ServiceConfig {
   indexDir: string;
   /** The default collection's index in S3 (s3://bucket/prefix) or PostgreSQL (postgres://...), served instead of indexDir. */
   indexUri?: string;
+  /** A PostgreSQL URI kept as a secret (an SSM SecureString), password included, instead of indexUri. */
+  indexUriSecret?: { read: () => Promise<string>; label: string };
   /** The database password when INDEX_URI has none (from SSM Parameter Store). */
   databasePassword?: () => Promise<string>;
   /** Statement and connection timeout for a PostgreSQL index, in milliseconds (default DEFAULT_DATABASE_TIMEOUT_MS). */
@@ -63,6 +65,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConf
   return {
     indexDir: env.INDEX_DIR ? resolveFromRoot(env.INDEX_DIR) : DEFAULT_INDEX_DIR,
     ...(env.INDEX_URI ? { indexUri: env.INDEX_URI } : {}),
+    ...(env.INDEX_URI_SSM_PARAMETER ? { indexUriSecret: { read: ssmSecret(env.INDEX_URI_SSM_PARAMETER), label: `the PostgreSQL URI in SSM parameter ${env.INDEX_URI_SSM_PARAMETER}` } } : {}),
     ...(env.INDEX_DB_PASSWORD_SSM_PARAMETER ? { databasePassword: ssmSecret(env.INDEX_DB_PASSWORD_SSM_PARAMETER) } : {}),
     ...(env.INDEX_DB_TIMEOUT_MS ? { databaseTimeoutMs: positiveMs('INDEX_DB_TIMEOUT_MS', env.INDEX_DB_TIMEOUT_MS) } : {}),
     ...(env.INDEX_CHECK_SECONDS ? { indexCheckSeconds: checkSeconds(env.INDEX_CHECK_SECONDS) } : {}),

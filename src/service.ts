@@ -30,8 +30,8 @@ export interface ServiceOptions {
   watchIndexesMs?: number;
 }
 
-function remoteSource(uri: string, config: ServiceConfig): RemoteIndex {
-  if (!isPostgresUri(uri)) return lazyS3Source(uri);
+function remoteSource(uri: string | { read: () => Promise<string>; label: string }, config: ServiceConfig): RemoteIndex {
+  if (typeof uri === 'string' && !isPostgresUri(uri)) return lazyS3Source(uri);
   return lazyPostgresSource(uri, { timeoutMs: config.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS, ...(config.databasePassword ? { password: config.databasePassword } : {}) });
 }
 
@@ -41,7 +41,8 @@ export function createService(options: ServiceOptions = {}): Service {
   const dirs = discoverCollections(config.indexDir, config.collectionsDir);
   const remote = new Map<string, RemoteCollection>();
   if (options.watchIndexesMs !== undefined) for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });
-  if (config.indexUri) remote.set(DEFAULT_COLLECTION, { source: remoteSource(config.indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
+  const indexUri = config.indexUriSecret ?? config.indexUri;
+  if (indexUri) remote.set(DEFAULT_COLLECTION, { source: remoteSource(indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
   const collections = new Collections({
     dirs,
     ...(remote.size > 0 ? { remote } : {}),

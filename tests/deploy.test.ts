@@ -255,6 +255,15 @@ describe('a function serving an index in PostgreSQL', () => {
     expect(provider.iam.role.statements.some((s) => s.Action.some((a) => a.startsWith('s3:')))).toBe(false);
   });
 
+  it('or reads the whole URI from an SSM SecureString it may read', async () => {
+    const result = await print(['indexUriSsmParameter=semsearch-db-uri']);
+    expect(result.code, result.stderr).toBe(0);
+    const provider = (JSON.parse(result.stdout) as { provider: { environment: Record<string, string>; iam: { role: { statements: unknown[] } } } }).provider;
+    expect(provider.environment).toMatchObject({ INDEX_URI_SSM_PARAMETER: 'semsearch-db-uri', INDEX_DB_TIMEOUT_MS: '5000' });
+    expect(provider.environment.INDEX_URI).toBeUndefined();
+    expect(JSON.stringify(provider.iam.role.statements)).toContain(':parameter/semsearch-db-uri');
+  });
+
   it('refuses a URI with a password in it, which anyone who can read the configuration would see', async () => {
     const result = await print(['indexUri=postgres://semsearch:hunter2@db.example:5432/app']);
     expect(result.code).not.toBe(0);

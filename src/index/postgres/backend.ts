@@ -26,6 +26,9 @@ export interface PostgresBackendOptions {
  */
 const EXACT_SIMILARITY = '(SELECT sum(x::float8 * y ORDER BY i) FROM unnest(embedding::real[], $3::float8[]) WITH ORDINALITY AS t(x, y, i))';
 
+/** pgvector's upper bound for hnsw.ef_search. */
+const MAX_EF_SEARCH = 1000;
+
 export const DEFAULT_POSTGRES_BACKEND: PostgresBackendOptions = { exactBelow: 4096 };
 
 function buildCommand(db: Database): string {
@@ -115,12 +118,13 @@ export class PostgresBackend implements IndexBackend {
       // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
       rows = (await this.db.query<{ pos: number; s: number }>(nearest('(embedding <#> $1) + 0, pos'), values)).rows;
     } else {
-      // ef_search bounds how many rows an HNSW scan returns; a filter needs the iterative scan to
-      // keep looking past rows it rejects. Both per transaction: no session state is left behind.
-      const ef = Math.max(n, this.manifest.hnsw.ef_search);
+      // ef_search bounds how many rows an HNSW scan returns (at most 1,000); past that, and with a
+      // filter that rejects rows, the iterative scan keeps looking. Both per transaction: no
+      // session state is left behind.
+      const ef = Math.min(MAX_EF_SEARCH, Math.max(n, this.manifest.hnsw.ef_search));
       rows = await this.db.transaction(async (query) => {
         await query(`SET LOCAL hnsw.ef_search = ${ef | 0}`);
-        if (docs) await query('SET LOCAL hnsw.iterative_scan = relaxed_order');
+        if (docs || n > ef) await query('SET LOCAL hnsw.iterative_scan = relaxed_order');
         return (await query<{ pos: number; s: number }>(nearest('embedding <#> $1'), values)).rows;
       });
     }

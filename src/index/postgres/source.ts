@@ -4,7 +4,7 @@
  * use, so a function serving files never loads it.
  */
 import type { RemoteIndex } from '../remote.js';
-import { parsePostgresUri } from './location.js';
+import { parsePostgresUri, type PostgresLocation } from './location.js';
 
 export interface PostgresSourceOptions {
   /** Statement and connection timeout for serving. */
@@ -13,29 +13,36 @@ export interface PostgresSourceOptions {
   password?: () => Promise<string>;
 }
 
-export function lazyPostgresSource(uri: string, options: PostgresSourceOptions): RemoteIndex {
-  const given = parsePostgresUri(uri); // a malformed INDEX_URI fails at start-up, not at the first request
-  let opened: Promise<{ db: import('./database.js').Database; backend: typeof import('./backend.js') }> | undefined;
+/**
+ * `uri` is the connection string, or where to read it (a secret: an SSM SecureString holding the
+ * whole URI, password included), described by `label` until it has been read.
+ */
+export function lazyPostgresSource(uri: string | { read: () => Promise<string>; label: string }, options: PostgresSourceOptions): RemoteIndex {
+  // A malformed INDEX_URI fails at start-up, not at the first request.
+  const given = typeof uri === 'string' ? parsePostgresUri(uri) : undefined;
+  type Opened = { db: import('./database.js').Database; location: PostgresLocation; backend: typeof import('./backend.js') };
+  let opened: Promise<Opened> | undefined;
   const connect = () => {
     opened ??= (async () => {
       const [database, backend] = await Promise.all([import('./database.js'), import('./backend.js')]);
-      return { db: new database.Database(given, { timeoutMs: options.timeoutMs, ...(options.password ? { password: options.password } : {}) }), backend };
+      const location = given ?? parsePostgresUri(await (uri as { read: () => Promise<string> }).read());
+      return { db: new database.Database(location, { timeoutMs: options.timeoutMs, ...(options.password ? { password: options.password } : {}) }), location, backend };
     })();
-    opened.catch(() => (opened = undefined));
+    opened.catch(() => (opened = undefined)); // a secret that could not be read is read again next time
     return opened;
   };
   return {
-    uri: given.label,
+    uri: given?.label ?? (uri as { label: string }).label,
     fetch: async (ifNoneMatch) => {
-      const { db, backend } = await connect();
+      const { db, location, backend } = await connect();
       const { currentGeneration } = await import('./publish.js');
-      const current = await currentGeneration(db.query, given.collection).catch((err: unknown) => {
+      const current = await currentGeneration(db.query, location.collection).catch((err: unknown) => {
         // No collections table yet is the same as no collection: open() says how to build one.
         if ((err as { code?: string }).code === '42P01') return undefined;
         throw err;
       });
       if (current && current.generation === ifNoneMatch) return undefined;
-      return { etag: current?.generation ?? 'none', open: () => backend.PostgresBackend.open(db, given.collection) };
+      return { etag: current?.generation ?? 'none', open: () => backend.PostgresBackend.open(db, location.collection) };
     },
     prune: () => {},
   };
