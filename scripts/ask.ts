@@ -23,12 +23,18 @@ function wrap(text: string, width: number, indent: string): string {
 }
 
 export function readable(response: SearchResponse): string {
-  if (response.no_answer) return `No answer: ${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance.toFixed(2)}, below ${response.no_answer.min_relevance})`;
+  if (response.no_answer)
+    return `No answer: ${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance.toFixed(2)}, below ${response.no_answer.min_relevance})`;
   if (response.results.length === 0) return `No passage matched "${response.query}".`;
   return response.results
     .map((r) => {
       const section = r.section.length ? ` — ${r.section.join(' › ')}` : '';
-      const source = [r.source.url, `${r.source.path}${r.source.page ? `, page ${r.source.page}` : ''}, characters ${r.source.char_start}–${r.source.char_end}`].filter(Boolean).join(' · ');
+      const source = [
+        r.source.url,
+        `${r.source.path}${r.source.page ? `, page ${r.source.page}` : ''}, characters ${r.source.char_start}–${r.source.char_end}`,
+      ]
+        .filter(Boolean)
+        .join(' · ');
       return `[${r.rank}] ${r.title}${section}  (relevance ${r.relevance.toFixed(2)})\n${wrap(r.text, 96, '    ')}\n    source: ${source}`;
     })
     .join('\n\n');
@@ -41,7 +47,8 @@ function jsonObject(value: string): Record<string, unknown> {
   } catch {
     throw new InvalidArgumentError('expected a JSON object, e.g. \'{"doc_id": "guide.md"}\'');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new InvalidArgumentError('expected a JSON object, not an array or a value');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw new InvalidArgumentError('expected a JSON object, not an array or a value');
   return parsed as Record<string, unknown>;
 }
 
@@ -77,10 +84,15 @@ const program = new Command('ask')
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
         })
-      : new HttpSearchClient(opts.url ?? (process.env.SEMSEARCH_URL || `http://127.0.0.1:${process.env.PORT || 3000}`), { apiKey: opts.apiKey });
+      : new HttpSearchClient(opts.url ?? (process.env.SEMSEARCH_URL || `http://127.0.0.1:${process.env.PORT || 3000}`), {
+          apiKey: opts.apiKey,
+        });
     const response = await client.search(request);
     if (opts.json) console.log(JSON.stringify(response, null, 2));
-    else console.log(response.context && response.results.length ? `${readable(response)}\n\ncontext:\n${response.context}` : readable(response));
+    else
+      console.log(
+        response.context && response.results.length ? `${readable(response)}\n\ncontext:\n${response.context}` : readable(response),
+      );
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -51,10 +51,16 @@ const program = new Command('bench')
 
     const defaultIndex = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-default-'));
     await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out: defaultIndex, embedder });
-    const corpora: { name: string; index: string; corpus: string }[] = [{ name: 'default (seed article)', index: defaultIndex, corpus: DEFAULT_CORPUS_DIR }];
+    const corpora: { name: string; index: string; corpus: string }[] = [
+      { name: 'default (seed article)', index: defaultIndex, corpus: DEFAULT_CORPUS_DIR },
+    ];
     if (!opts.skipLarge) {
       log('large corpus: preparing the SciFact index (cached after the first run)');
-      corpora.push({ name: `${data.name} (${data.queries.size} queries' corpus)`, index: await prepareEvalIndex(data, { embedder, log }), corpus: data.corpus });
+      corpora.push({
+        name: `${data.name} (${data.queries.size} queries' corpus)`,
+        index: await prepareEvalIndex(data, { embedder, log }),
+        corpus: data.corpus,
+      });
     }
 
     const results: CorpusResult[] = [];
@@ -92,16 +98,25 @@ const program = new Command('bench')
 
     const f = (x: number, d = 1) => x.toFixed(d);
     const lines: string[] = [];
-    lines.push(`| measure | ${results.map((r) => `${r.corpus}, ${r.chunks} chunks`).join(' | ')} |`, `|---|${results.map(() => '---').join('|')}|`);
+    lines.push(
+      `| measure | ${results.map((r) => `${r.corpus}, ${r.chunks} chunks`).join(' | ')} |`,
+      `|---|${results.map(() => '---').join('|')}|`,
+    );
     const row = (name: string, cell: (r: CorpusResult) => string) => lines.push(`| ${name} | ${results.map(cell).join(' | ')} |`);
     row('cold start to first answer, median ms (p95)', (r) => `${f(r.cold.totalMs.p50, 0)} (${f(r.cold.totalMs.p95, 0)})`);
     row('  of which import + model + index load, ms', (r) => f(r.cold.importAndLoadMs.p50, 0));
-    row('  load breakdown ms: index / embedder / warm-up', (r) => `${r.cold.loadMs.index} / ${r.cold.loadMs.embedder} / ${r.cold.loadMs.warm_up}`);
+    row(
+      '  load breakdown ms: index / embedder / warm-up',
+      (r) => `${r.cold.loadMs.index} / ${r.cold.loadMs.embedder} / ${r.cold.loadMs.warm_up}`,
+    );
     row('  first answer, ms', (r) => f(r.cold.firstAnswerMs.p50));
     row('RSS after first answer, MB', (r) => f(r.cold.rssMb, 0));
-    row('warm handler p50 / p95 / p99, ms', (r) => `${f(r.warm.handlerMs.p50, 2)} / ${f(r.warm.handlerMs.p95, 2)} / ${f(r.warm.handlerMs.p99, 2)}`);
+    row(
+      'warm handler p50 / p95 / p99, ms',
+      (r) => `${f(r.warm.handlerMs.p50, 2)} / ${f(r.warm.handlerMs.p95, 2)} / ${f(r.warm.handlerMs.p99, 2)}`,
+    );
     row('question embedding alone p50, ms', (r) => f(r.warm.embedMs.p50, 2));
-    row('  same with the model package\'s embed(), p50 ms', (r) => f(r.warm.stockEmbedMs.p50, 2));
+    row("  same with the model package's embed(), p50 ms", (r) => f(r.warm.stockEmbedMs.p50, 2));
     row('search alone p50 / p95, ms', (r) => `${f(r.warm.searchMs.p50, 3)} / ${f(r.warm.searchMs.p95, 3)}`);
     row('LangChain.js HNSWLib peer p50, ms', (r) => f(r.warm.peerMs.p50, 2));
     row('handler p50 / embedding p50', (r) => f(r.warm.handlerMs.p50 / r.warm.embedMs.p50, 3));
@@ -116,7 +131,11 @@ const program = new Command('bench')
     }
     console.log(lines.join('\n'));
     if (mixed) {
-      const stages = mixed.stages ? ` (${Object.entries(mixed.stages).map(([k, v]) => `${k} ${f(v)} s`).join(', ')})` : '';
+      const stages = mixed.stages
+        ? ` (${Object.entries(mixed.stages)
+            .map(([k, v]) => `${k} ${f(v)} s`)
+            .join(', ')})`
+        : '';
       console.log(
         `\nbuild, mixed documents (40 package READMEs): ${mixed.chunks} chunks in ${f(mixed.seconds)} s${stages}; ` +
           `${f(mixed.chunksPerSecond)} chunks/s, ${f(mixed.ratio, 2)} times the one-at-a-time loop (${f(mixed.loopChunksPerSecond)}/s); peak RSS ${mixed.peakRssMb} MB`,
@@ -149,9 +168,25 @@ const program = new Command('bench')
         handler_over_embed: round(r.warm.handlerMs.p50 / r.warm.embedMs.p50, 3),
         handler_over_peer: round(r.warm.handlerMs.p50 / r.warm.peerMs.p50, 3),
         index_load_ms: round(r.warm.indexLoadMs, 1),
-        ...(r.build ? { build_chunks_per_s: round(r.build.chunksPerSecond), build_over_loop: round(r.build.ratio, 3), build_peak_rss_mb: r.build.peakRssMb } : {}),
+        ...(r.build
+          ? {
+              build_chunks_per_s: round(r.build.chunksPerSecond),
+              build_over_loop: round(r.build.ratio, 3),
+              build_peak_rss_mb: r.build.peakRssMb,
+            }
+          : {}),
       })),
-      ...(mixed ? { mixed_build: { chunks: mixed.chunks, seconds: round(mixed.seconds, 2), chunks_per_s: round(mixed.chunksPerSecond), build_over_loop: round(mixed.ratio, 3), stages: mixed.stages } } : {}),
+      ...(mixed
+        ? {
+            mixed_build: {
+              chunks: mixed.chunks,
+              seconds: round(mixed.seconds, 2),
+              chunks_per_s: round(mixed.chunksPerSecond),
+              build_over_loop: round(mixed.ratio, 3),
+              stages: mixed.stages,
+            },
+          }
+        : {}),
       ...(scale
         ? {
             scale: {

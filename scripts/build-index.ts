@@ -23,25 +23,40 @@ function summary(report: BuildReport): string {
     `${report.status === 'unchanged' ? 'unchanged' : 'built'} ${report.out}: ${report.manifest.counts.documents} documents, ${report.chunks.total} chunks, embedder ${report.manifest.embedder.id}`,
     `documents: ${d.added.length} added, ${d.changed.length} changed, ${d.removed.length} removed, ${d.unchanged.length} unchanged`,
     `chunks: ${report.chunks.embedded} embedded, ${report.chunks.reused} reused; ${report.seconds.toFixed(2)} s` +
-      (report.stages ? ` (${Object.entries(report.stages).map(([stage, s]) => `${stage} ${s.toFixed(1)} s`).join(', ')})` : ''),
+      (report.stages
+        ? ` (${Object.entries(report.stages)
+            .map(([stage, s]) => `${stage} ${s.toFixed(1)} s`)
+            .join(', ')})`
+        : ''),
   ];
   const shown = 20;
-  for (const [label, ids] of [['added', d.added], ['changed', d.changed], ['removed', d.removed]] as const) {
+  for (const [label, ids] of [
+    ['added', d.added],
+    ['changed', d.changed],
+    ['removed', d.removed],
+  ] as const) {
     for (const id of ids.slice(0, shown)) lines.push(`  ${label}: ${printable(id)}`);
     if (ids.length > shown) lines.push(`  ... and ${ids.length - shown} more ${label}`);
   }
-  if (report.skipped.length > 0) lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${printable(s.path)}: ${s.reason}`));
+  if (report.skipped.length > 0)
+    lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${printable(s.path)}: ${s.reason}`));
   return lines.join('\n');
 }
 
 const program = new Command('build-index')
   .description('Chunk, embed and index a corpus into an index directory')
   .option('--corpus <path>', 'directory or file to index', DEFAULT_CORPUS_DIR)
-  .option('--out <dir|s3://bucket/prefix|postgres://...>', 'index directory to write, or an S3 location or PostgreSQL database to publish to (built locally first)', DEFAULT_INDEX_DIR)
+  .option(
+    '--out <dir|s3://bucket/prefix|postgres://...>',
+    'index directory to write, or an S3 location or PostgreSQL database to publish to (built locally first)',
+    DEFAULT_INDEX_DIR,
+  )
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--max-tokens <n>', `chunk window in tokens (${MIN_WINDOW_TOKENS} up to what the embedder reads, its default)`, positiveInt)
   .option('--overlap <n>', `sentences repeated between split chunks (0-${MAX_OVERLAP_SENTENCES})`, nonNegativeInt)
-  .addOption(new Option('--context <kind>', 'context embedded before each passage').choices(CHUNK_CONTEXTS).default(DEFAULT_BUILD_SETTINGS.context))
+  .addOption(
+    new Option('--context <kind>', 'context embedded before each passage').choices(CHUNK_CONTEXTS).default(DEFAULT_BUILD_SETTINGS.context),
+  )
   .option('--workers <n>', 'embedding worker threads (default: one per core)', positiveInt)
   .option('--max-file-mb <n>', 'skip files larger than this (JSON Lines is streamed and exempt)', positiveInt)
   .option('--force', 'rebuild even if the corpus and settings are unchanged')
@@ -78,8 +93,11 @@ const program = new Command('build-index')
       });
       bar.stop();
       if (s3) await uploadIndex(out, s3, await indexS3Client(), (line) => process.stderr.write(`${line}\n`));
-      if (db) await publishToPostgres(out, db, pg!.collection, { force: Boolean(opts.force), log: (line) => process.stderr.write(`${line}\n`) });
-      console.log(opts.json ? JSON.stringify({ ...report, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) : summary(report));
+      if (db)
+        await publishToPostgres(out, db, pg!.collection, { force: Boolean(opts.force), log: (line) => process.stderr.write(`${line}\n`) });
+      console.log(
+        opts.json ? JSON.stringify({ ...report, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) : summary(report),
+      );
     } finally {
       await db?.close();
       await embedder.dispose();

@@ -29,7 +29,12 @@ const program = new Command('calibrate')
     for (const set of sets) {
       const own = judgedQuestions(set);
       const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
-      groups.push({ name: set.data.name, answerable: await ask(set, own, TOP_K), offTopic: await ask(set, others, TOP_K), removed: await ask(set, own, TOP_K, true) });
+      groups.push({
+        name: set.data.name,
+        answerable: await ask(set, own, TOP_K),
+        offTopic: await ask(set, others, TOP_K),
+        removed: await ask(set, own, TOP_K, true),
+      });
       log(`${set.data.name}: asked ${own.length} own, ${others.length} off-topic questions`);
     }
     // Every result a request with top_k 10 would show is a row (relevance is shown on each), and
@@ -37,14 +42,17 @@ const program = new Command('calibrate')
     const samples: Sample[] = [];
     for (const g of groups) {
       for (const asked of [g.answerable, g.offTopic, g.removed]) {
-        const rows = asked.flatMap((q) => q.results.map((r, i) => ({ x: FEATURE_NAMES.map((f) => r.features[f]), y: q.relevant[i] ? 1 : 0 }) as Sample));
+        const rows = asked.flatMap((q) =>
+          q.results.map((r, i) => ({ x: FEATURE_NAMES.map((f) => r.features[f]), y: q.relevant[i] ? 1 : 0 }) as Sample),
+        );
         for (const row of rows) samples.push({ ...row, weight: 1000 / rows.length });
       }
     }
     const [intercept, ...weights] = fitLogistic(samples);
     const model = { intercept: intercept!, ...Object.fromEntries(FEATURE_NAMES.map((f, i) => [f, weights[i]!])) } as RelevanceModel;
     console.log(`fitted for ${embedder.info.id} on ${samples.length} rows: ${JSON.stringify(model)}`);
-    const rescore = (asked: AskedQuestion[]) => asked.map((q) => ({ ...q, results: q.results.map((r) => ({ ...r, relevance: relevance(r.features, model) })) }));
+    const rescore = (asked: AskedQuestion[]) =>
+      asked.map((q) => ({ ...q, results: q.results.map((r) => ({ ...r, relevance: relevance(r.features, model) })) }));
     for (const g of groups) {
       console.log(`\n${g.name}`);
       printCurve(abstentionCurve(rescore(g.answerable), rescore(g.offTopic), rescore(g.removed), THRESHOLDS));

@@ -41,11 +41,22 @@ async function printAbstention(sets: PreparedSet[]): Promise<Record<string, unkn
   for (const set of sets) {
     const own = judgedQuestions(set);
     const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
-    const curve = abstentionCurve(await ask(set, own, ABSTAIN_TOP_K), await ask(set, others, ABSTAIN_TOP_K), await ask(set, own, ABSTAIN_TOP_K, true), [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b));
-    console.log(`\n${set.data.name}: ${own.length} own questions, ${others.length} off-topic (top_k ${ABSTAIN_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`);
+    const curve = abstentionCurve(
+      await ask(set, own, ABSTAIN_TOP_K),
+      await ask(set, others, ABSTAIN_TOP_K),
+      await ask(set, own, ABSTAIN_TOP_K, true),
+      [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b),
+    );
+    console.log(
+      `\n${set.data.name}: ${own.length} own questions, ${others.length} off-topic (top_k ${ABSTAIN_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`,
+    );
     printCurve(curve);
     const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
-    report[set.data.name] = { off_topic_empty: chosen.offTopicEmpty, removed_empty: chosen.removedEmpty, correct_dropped: chosen.correctDropped };
+    report[set.data.name] = {
+      off_topic_empty: chosen.offTopicEmpty,
+      removed_empty: chosen.removedEmpty,
+      correct_dropped: chosen.correctDropped,
+    };
   }
   return report;
 }
@@ -53,10 +64,15 @@ async function printAbstention(sets: PreparedSet[]): Promise<Record<string, unkn
 const program = new Command('eval')
   .description('Retrieval quality on BEIR-layout datasets, through the product build and Searcher')
   .requiredOption('--dataset <dir...>', 'directories with corpus.jsonl(.gz), queries.jsonl, qrels.tsv')
-  .option('--mode <mode>', 'hybrid | dense | lexical', (v) => {
-    if (!MODES.includes(v)) throw new InvalidArgumentError(`one of ${MODES.join(', ')}`);
-    return v;
-  }, 'hybrid')
+  .option(
+    '--mode <mode>',
+    'hybrid | dense | lexical',
+    (v) => {
+      if (!MODES.includes(v)) throw new InvalidArgumentError(`one of ${MODES.join(', ')}`);
+      return v;
+    },
+    'hybrid',
+  )
   .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .option('--top-k <n>', 'documents retrieved per query', positiveInt, 100)
   .option('--out <file>', 'write the run as a TREC run file (one dataset)')
@@ -73,7 +89,12 @@ const program = new Command('eval')
     console.log(`| dataset | queries | ${METRIC_NAMES.join(' | ')} |\n|---|---|${METRIC_NAMES.map(() => '---').join('|')}|`);
     for (const dir of opts.dataset) {
       const bar = buildProgress();
-      const prepared = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log: (line) => process.stderr.write(`${line}\n`), onProgress: bar.onProgress });
+      const prepared = await prepareSet(resolveFromCwd(dir), {
+        embedder,
+        topK: opts.topK,
+        log: (line) => process.stderr.write(`${line}\n`),
+        onProgress: bar.onProgress,
+      });
       bar.stop();
       const set = db ? await servedFromPostgres(prepared, db) : prepared;
       sets.push(set);
@@ -84,7 +105,15 @@ const program = new Command('eval')
       summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(metrics[m].toFixed(4))])) });
     }
     const abstention = opts.abstain ? await printAbstention(sets) : undefined;
-    console.log(JSON.stringify({ mode: opts.mode, embedder: embedder.info.id, ...(db ? { index: db.label } : {}), datasets: summary, ...(abstention ? { abstention } : {}) }));
+    console.log(
+      JSON.stringify({
+        mode: opts.mode,
+        embedder: embedder.info.id,
+        ...(db ? { index: db.label } : {}),
+        datasets: summary,
+        ...(abstention ? { abstention } : {}),
+      }),
+    );
     await db?.close();
     await embedder.dispose();
   });

@@ -13,7 +13,9 @@ const program = new Command('fetch-model')
     const dir = opts.modelsDir ? resolveFromCwd(opts.modelsDir) : modelsDir();
     console.log(`fetching ${ref.modelId} (${ref.precision}) into ${dir}`);
     const result = await fetchModel({ ref, modelsDir: dir, log: (line) => console.log(line) });
-    console.log(`ready: ${result.dir}\nbuild with: npm run build-index -- --embedder transformers:${ref.modelId}${ref.precision === 'fp32' ? '@fp32' : ''}`);
+    console.log(
+      `ready: ${result.dir}\nbuild with: npm run build-index -- --embedder transformers:${ref.modelId}${ref.precision === 'fp32' ? '@fp32' : ''}`,
+    );
   });
 
 program.parseAsync().catch((err: Error) => {

@@ -56,8 +56,10 @@ function fire(url: string, options: { connections: number; duration?: number; am
 
 function summary(name: string, r: autocannon.Result): string {
   const l = r.latency;
-  return `${name}: ${r.requests.total} requests in ${r.duration.toFixed(1)} s (${r.requests.average.toFixed(1)} req/s), ` +
-    `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}; latency ms p50 ${l.p50} p90 ${l.p90} p99 ${l.p99} max ${l.max}`;
+  return (
+    `${name}: ${r.requests.total} requests in ${r.duration.toFixed(1)} s (${r.requests.average.toFixed(1)} req/s), ` +
+    `errors ${r.errors}, timeouts ${r.timeouts}, non-2xx ${r.non2xx}; latency ms p50 ${l.p50} p90 ${l.p90} p99 ${l.p99} max ${l.max}`
+  );
 }
 
 const program = new Command('load')
@@ -78,7 +80,11 @@ const program = new Command('load')
       let log = '';
       server.stderr!.on('data', (d: Buffer) => (log += d.toString()));
       await new Promise<void>((resolve, reject) => {
-        const t = setInterval(() => log.includes('serving on') && (clearInterval(t), resolve()), 100);
+        const t = setInterval(() => {
+          if (!log.includes('serving on')) return;
+          clearInterval(t);
+          resolve();
+        }, 100);
         server!.on('exit', (code) => reject(new Error(`server exited (${code}): ${log}`)));
       });
       url = `http://127.0.0.1:${port}`;
@@ -91,13 +97,25 @@ const program = new Command('load')
       const soak = await fire(url, { connections: 8, amount: opts.soak });
       const after = server ? rssMb(server.pid!) : NaN;
       console.log(summary('soak', soak));
-      if (server) console.log(`server RSS: ${before.toFixed(1)} MB before the soak, ${after.toFixed(1)} MB after ${opts.soak} requests (${(after - before >= 0 ? '+' : '') + (after - before).toFixed(1)} MB)`);
+      if (server)
+        console.log(
+          `server RSS: ${before.toFixed(1)} MB before the soak, ${after.toFixed(1)} MB after ${opts.soak} requests (${(after - before >= 0 ? '+' : '') + (after - before).toFixed(1)} MB)`,
+        );
       const failures = load.errors + load.timeouts + load.non2xx + soak.errors + soak.timeouts + soak.non2xx;
       console.log(
         JSON.stringify({
           connections: opts.connections,
           duration_s: opts.duration,
-          load: { requests: load.requests.total, rps: load.requests.average, p50: load.latency.p50, p90: load.latency.p90, p99: load.latency.p99, errors: load.errors, timeouts: load.timeouts, non2xx: load.non2xx },
+          load: {
+            requests: load.requests.total,
+            rps: load.requests.average,
+            p50: load.latency.p50,
+            p90: load.latency.p90,
+            p99: load.latency.p99,
+            errors: load.errors,
+            timeouts: load.timeouts,
+            non2xx: load.non2xx,
+          },
           soak: { requests: soak.requests.total, rss_mb_before: before, rss_mb_after: after, errors: soak.errors, non2xx: soak.non2xx },
         }),
       );

@@ -19,9 +19,5 @@ const opts = program.opts<{ index?: string; collections?: string }>();
 const params = Object.entries(opts).map(([name, dir]) => `--param=${name}=${resolveFromCwd(dir as string)}`);
 
 const serverless = path.join(PROJECT_ROOT, 'node_modules', 'osls', 'bin', 'serverless.js');
-const result = spawnSync(
-  process.execPath,
-  [serverless, 'package', ...params, ...program.args],
-  { cwd: PROJECT_ROOT, stdio: 'inherit' },
-);
+const result = spawnSync(process.execPath, [serverless, 'package', ...params, ...program.args], { cwd: PROJECT_ROOT, stdio: 'inherit' });
 process.exit(result.status ?? 1);

@@ -64,26 +64,47 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
       name: `semsearch ${mode}${mode === 'hybrid' ? ' (shipped default)' : ''}`,
       // The ranking alone, as the peers do it: no snippets or sources for a thousand hits.
       search: async (query, vector, k) =>
-        (await searcher.scoreChunks({ query, topK: k, mode }, mode === 'lexical' ? undefined : vector)).map((h) => ({ docId: searcher.documentOf(h.id).id, score: h.score })),
+        (await searcher.scoreChunks({ query, topK: k, mode }, mode === 'lexical' ? undefined : vector)).map((h) => ({
+          docId: searcher.documentOf(h.id).id,
+          score: h.score,
+        })),
     });
   }
 
   log('LangChain HNSWLib: adding vectors');
   const lc = new HNSWLib(langchainEmbeddings(embedder), { space: 'cosine', numDimensions: vectors.dimension });
   const rows = Array.from({ length: vectors.count }, (_, i) => vectors.row(i));
-  await lc.addVectors(rows, store.chunks.map((c, i) => new Document({ pageContent: c.text, metadata: { docId: docOf(i).id } })));
+  await lc.addVectors(
+    rows,
+    store.chunks.map((c, i) => new Document({ pageContent: c.text, metadata: { docId: docOf(i).id } })),
+  );
   systems.push({
     name: 'LangChain.js HNSWLib (dense)',
-    search: async (_q, vector, k) => (await lc.similaritySearchVectorWithScore(vector, k)).map(([d, distance]) => ({ docId: d.metadata.docId as string, score: 1 - distance })),
+    search: async (_q, vector, k) =>
+      (await lc.similaritySearchVectorWithScore(vector, k)).map(([d, distance]) => ({
+        docId: d.metadata.docId as string,
+        score: 1 - distance,
+      })),
   });
 
   log('Orama: inserting chunks');
   const orama = create({ schema: { docId: 'string', text: 'string', embedding: `vector[${vectors.dimension}]` } as const });
-  await insertMultiple(orama, store.chunks.map((_, i) => ({ docId: docOf(i).id, text: lexicalText(i), embedding: rows[i]! })), 1000);
+  await insertMultiple(
+    orama,
+    store.chunks.map((_, i) => ({ docId: docOf(i).id, text: lexicalText(i), embedding: rows[i]! })),
+    1000,
+  );
   systems.push({
     name: 'Orama hybrid',
     search: async (query, vector, k) => {
-      const r = await oramaSearch(orama, { mode: 'hybrid', term: query, properties: ['text'], vector: { value: vector, property: 'embedding' }, similarity: 0, limit: k });
+      const r = await oramaSearch(orama, {
+        mode: 'hybrid',
+        term: query,
+        properties: ['text'],
+        vector: { value: vector, property: 'embedding' },
+        similarity: 0,
+        limit: k,
+      });
       return r.hits.map((h) => ({ docId: (h.document as { docId: string }).docId, score: h.score }));
     },
   });
@@ -92,14 +113,23 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
   const engine = bm25();
   engine.defineConfig({ fldWeights: { body: 1 } });
   engine.definePrepTasks([nlp.string.lowerCase, nlp.string.tokenize0, nlp.tokens.removeWords, nlp.tokens.stem]);
-  store.chunks.forEach((_, i) => engine.addDoc({ body: lexicalText(i) }, i));
+  store.chunks.forEach((_, i) => {
+    engine.addDoc({ body: lexicalText(i) }, i);
+  });
   engine.consolidate();
   systems.push({
     name: 'BM25 (wink-bm25-text-search)',
-    search: async (query, _v, k) => (engine.search(query, k) as [string, number][]).map(([id, score]) => ({ docId: docOf(Number(id)).id, score })),
+    search: async (query, _v, k) =>
+      (engine.search(query, k) as [string, number][]).map(([id, score]) => ({ docId: docOf(Number(id)).id, score })),
   });
 
-  const only = opts.only ? new Set(String(opts.only).split(',').map((s) => s.trim())) : undefined;
+  const only = opts.only
+    ? new Set(
+        String(opts.only)
+          .split(',')
+          .map((s) => s.trim()),
+      )
+    : undefined;
   const results: Row[] = [];
   for (const system of systems) {
     if (only && ![...only].some((o) => system.name.toLowerCase().includes(o.toLowerCase()))) continue;
@@ -107,7 +137,12 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
     const started = performance.now();
     for (let j = 0; j < judged.length; j++) {
       const hits = await system.search(data.queries.get(judged[j]!)!, questionVectors[j]!, depth);
-      run.set(judged[j]!, collapseToDocuments(hits).sort((a, b) => b.score - a.score).slice(0, opts.topK));
+      run.set(
+        judged[j]!,
+        collapseToDocuments(hits)
+          .sort((a, b) => b.score - a.score)
+          .slice(0, opts.topK),
+      );
     }
     const ms = (performance.now() - started) / judged.length;
     const { metrics } = evaluate(run, data.qrels);
@@ -117,7 +152,8 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
   console.log(`\n${data.name}, ${judged.length} judged queries, embedder ${embedder.info.id}, ${manifest.counts.chunks} chunks\n`);
   console.log(`| system | ${METRIC_NAMES.join(' | ')} | ranking ms/query |`);
   console.log(`|---|${METRIC_NAMES.map(() => '---').join('|')}|---|`);
-  for (const r of results) console.log(`| ${r.system} | ${METRIC_NAMES.map((m) => r.metrics[m].toFixed(3)).join(' | ')} | ${r.ms_per_query.toFixed(2)} |`);
+  for (const r of results)
+    console.log(`| ${r.system} | ${METRIC_NAMES.map((m) => r.metrics[m].toFixed(3)).join(' | ')} | ${r.ms_per_query.toFixed(2)} |`);
   return results;
 }
 
@@ -136,11 +172,21 @@ const program = new Command('peers')
     }
     if (all.length > 1) {
       console.log(`\nnDCG@10 side by side\n\n| system | ${names.join(' | ')} |\n|---|${names.map(() => '---').join('|')}|`);
-      for (const r of all[0]!) console.log(`| ${r.system} | ${all.map((rows) => rows.find((x) => x.system === r.system)?.metrics['ndcg@10'].toFixed(3) ?? '').join(' | ')} |`);
+      for (const r of all[0]!)
+        console.log(
+          `| ${r.system} | ${all.map((rows) => rows.find((x) => x.system === r.system)?.metrics['ndcg@10'].toFixed(3) ?? '').join(' | ')} |`,
+        );
     }
     console.log(
       JSON.stringify(
-        names.map((name, d) => ({ dataset: name, embedder: embedder.info.id, results: all[d]!.map((r) => ({ system: r.system, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(r.metrics[m].toFixed(4))])) })) })),
+        names.map((name, d) => ({
+          dataset: name,
+          embedder: embedder.info.id,
+          results: all[d]!.map((r) => ({
+            system: r.system,
+            ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(r.metrics[m].toFixed(4))])),
+          })),
+        })),
       ),
     );
     await embedder.dispose();

@@ -61,7 +61,10 @@ function closure(roots: string[]): string[] {
     const dir = packageDir(name, from);
     if (!dir || seen.has(dir)) return;
     seen.add(dir);
-    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as { dependencies?: object; optionalDependencies?: object };
+    const pkg = JSON.parse(fs.readFileSync(path.join(dir, 'package.json'), 'utf8')) as {
+      dependencies?: object;
+      optionalDependencies?: object;
+    };
     for (const dep of Object.keys({ ...pkg.dependencies, ...pkg.optionalDependencies })) visit(dep, dir);
   };
   for (const r of roots) visit(r, PROJECT_ROOT);
@@ -159,7 +162,8 @@ export async function preparePackage(sources: PackageSources): Promise<PackagePl
       for (const f of [...requiredModelFiles(ref), ...OPTIONAL_MODEL_FILES]) {
         const rel = `models/${ref.modelId}/${f}`;
         if (fs.existsSync(path.join(PROJECT_ROOT, rel))) modelFiles.push(rel);
-        else if (requiredModelFiles(ref).includes(f)) throw new Error(`${rel} is missing: fetch the model with \`npm run fetch-model -- ${ref.modelId}\``);
+        else if (requiredModelFiles(ref).includes(f))
+          throw new Error(`${rel} is missing: fetch the model with \`npm run fetch-model -- ${ref.modelId}\``);
       }
     }
   }
@@ -167,7 +171,14 @@ export async function preparePackage(sources: PackageSources): Promise<PackagePl
   // An upper bound: the runtime packages before trimming, the bundle, the indexes and the models.
   const total =
     staged.bytes +
-    [...runtimePackages, ...modelFiles].reduce((sum, p) => sum + (fs.statSync(path.join(PROJECT_ROOT, p)).isDirectory() ? bytesUnder(path.join(PROJECT_ROOT, p)) : fs.statSync(path.join(PROJECT_ROOT, p)).size), 0) +
+    [...runtimePackages, ...modelFiles].reduce(
+      (sum, p) =>
+        sum +
+        (fs.statSync(path.join(PROJECT_ROOT, p)).isDirectory()
+          ? bytesUnder(path.join(PROJECT_ROOT, p))
+          : fs.statSync(path.join(PROJECT_ROOT, p)).size),
+      0,
+    ) +
     fs.statSync(path.join(PROJECT_ROOT, 'dist', 'lambda.js')).size;
   if (total > LAMBDA_UNZIPPED_LIMIT) {
     throw new Error(

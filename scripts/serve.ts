@@ -57,13 +57,17 @@ const program = new Command('serve')
         onProgress: bar.onProgress,
       });
       bar.stop();
-      process.stderr.write(`index ${report.status}: ${report.manifest.counts.chunks} chunks from ${report.manifest.counts.documents} documents\n`);
+      process.stderr.write(
+        `index ${report.status}: ${report.manifest.counts.chunks} chunks from ${report.manifest.counts.documents} documents\n`,
+      );
     }
     // A rebuild (npm run build-index) is picked up within two seconds, without a restart.
     const service = createService({ config, loadEmbedder: sharedLoader, concurrent: true, watchIndexesMs: 2000 });
     await service.ready;
     const server = await startServer(service, Number(opts.port), opts.host);
-    process.stderr.write(`serving on ${server.url} (search page at ${server.url}/)\n${await banner(service, server.url, config.indexUri ?? config.indexDir)}\n`);
+    process.stderr.write(
+      `serving on ${server.url} (search page at ${server.url}/)\n${await banner(service, server.url, config.indexUri ?? config.indexDir)}\n`,
+    );
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) process.exit(1); // a second signal: stop now

@@ -34,7 +34,8 @@ function grid(base: RankingSettings, which: string): Variant[] {
   }
   if (which === 'fusion' || which === 'all') {
     out.push({ name: 'dense only', mode: 'dense', ranking: {} });
-    for (const denseWeight of [0.2, 0.3, 0.4, 0.5, 0.6]) hybrid(`convex dense=${denseWeight}`, { fusion: { ...base.fusion, method: 'convex', denseWeight } });
+    for (const denseWeight of [0.2, 0.3, 0.4, 0.5, 0.6])
+      hybrid(`convex dense=${denseWeight}`, { fusion: { ...base.fusion, method: 'convex', denseWeight } });
     for (const spreadDepth of [10, 20, 50])
       for (const halfAt of [0.06, 0.08, 0.1, 0.12, 0.15])
         hybrid(`spread half-at=${halfAt} depth=${spreadDepth}`, { fusion: { ...base.fusion, method: 'spread', halfAt, spreadDepth } });
@@ -74,7 +75,16 @@ const program = new Command('tune')
     const embedder = await loadEmbedder(opts.embedder);
     const base: RankingSettings = { ...DEFAULT_RANKING, ...(JSON.parse(opts.base) as Partial<RankingSettings>) };
     const sets: PreparedSet[] = [];
-    for (const dir of opts.dataset) sets.push(await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log, ranking: base, build: JSON.parse(opts.build) as Partial<BuildSettings> }));
+    for (const dir of opts.dataset)
+      sets.push(
+        await prepareSet(resolveFromCwd(dir), {
+          embedder,
+          topK: opts.topK,
+          log,
+          ranking: base,
+          build: JSON.parse(opts.build) as Partial<BuildSettings>,
+        }),
+      );
     const rows: { name: string; ndcg: number[] }[] = [];
     for (const v of grid(base, opts.grid)) {
       const ndcg: number[] = [];
@@ -94,12 +104,16 @@ const program = new Command('tune')
       return deltas.some((d) => d > 0) ? 'mixed' : 'loses';
     };
     rows.sort((a, b) => Math.min(...b.ndcg.map((n, i) => n - shipped[i]!)) - Math.min(...a.ndcg.map((n, i) => n - shipped[i]!)));
-    console.log(`| setting | ${sets.map((s) => `${s.data.name} nDCG@10 (Δ)`).join(' | ')} | verdict |\n|---|${sets.map(() => '---').join('|')}|---|`);
+    console.log(
+      `| setting | ${sets.map((s) => `${s.data.name} nDCG@10 (Δ)`).join(' | ')} | verdict |\n|---|${sets.map(() => '---').join('|')}|---|`,
+    );
     for (const r of rows) {
       const cells = r.ndcg.map((n, i) => `${n.toFixed(4)} (${n - shipped[i]! >= 0 ? '+' : ''}${(n - shipped[i]!).toFixed(4)})`);
       console.log(`| ${r.name} | ${cells.join(' | ')} | ${verdict(r.ndcg)} |`);
     }
-    console.log(JSON.stringify(rows.map((r) => ({ setting: r.name, ...Object.fromEntries(sets.map((s, i) => [s.data.name, r.ndcg[i]])) }))));
+    console.log(
+      JSON.stringify(rows.map((r) => ({ setting: r.name, ...Object.fromEntries(sets.map((s, i) => [s.data.name, r.ndcg[i]])) }))),
+    );
     await embedder.dispose();
   });
 

@@ -50,9 +50,14 @@ class PreparePackage {
    * a list. Variables are resolved by the time `initialize` runs, so split them here.
    */
   splitCorsOrigins() {
-    const cors = this.serverless.service.provider.httpApi && this.serverless.service.provider.httpApi.cors;
+    const cors = this.serverless.service.provider.httpApi?.cors;
     if (!cors || !Array.isArray(cors.allowedOrigins)) return;
-    cors.allowedOrigins = cors.allowedOrigins.flatMap((o) => String(o).split(',').map((s) => s.trim()).filter(Boolean));
+    cors.allowedOrigins = cors.allowedOrigins.flatMap((o) =>
+      String(o)
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    );
   }
 
   /**
@@ -70,10 +75,17 @@ class PreparePackage {
     const provider = this.serverless.service.provider;
     if (/^postgres(ql)?:\/\//.test(uri)) return this.connectDatabase(uri, settings);
     const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
-    if (!m) throw new this.serverless.classes.Error(`indexUri "${uri}" is neither an S3 location (s3://bucket/prefix) nor a PostgreSQL URI (postgres://user@host:5432/database)`);
+    if (!m)
+      throw new this.serverless.classes.Error(
+        `indexUri "${uri}" is neither an S3 location (s3://bucket/prefix) nor a PostgreSQL URI (postgres://user@host:5432/database)`,
+      );
     const prefix = (m[2] || '').replace(/^\/+|\/+$/g, '');
     provider.environment = { ...provider.environment, INDEX_URI: uri };
-    provider.iam.role.statements.push({ Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::${m[1]}/${prefix ? `${prefix}/` : ''}*` });
+    provider.iam.role.statements.push({
+      Effect: 'Allow',
+      Action: ['s3:GetObject'],
+      Resource: `arn:aws:s3:::${m[1]}/${prefix ? `${prefix}/` : ''}*`,
+    });
   }
 
   /** `uri` without a password, or undefined when the whole URI is in the SSM parameter indexUriSsmParameter. */
@@ -104,10 +116,19 @@ class PreparePackage {
       provider.iam.role.statements.push({
         Effect: 'Allow',
         Action: ['ssm:GetParameter'],
-        Resource: { 'Fn::Join': ['', ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/${name.replace(/^\//, '')}`]] },
+        Resource: {
+          'Fn::Join': [
+            '',
+            ['arn:aws:ssm:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:parameter/${name.replace(/^\//, '')}`],
+          ],
+        },
       });
     }
-    const list = (value) => String(value || '').split(',').map((s) => s.trim()).filter(Boolean);
+    const list = (value) =>
+      String(value || '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
     const subnetIds = list(settings.vpcSubnetIds);
     const securityGroupIds = list(settings.vpcSecurityGroupIds);
     if (subnetIds.length > 0 && securityGroupIds.length > 0) provider.vpc = { subnetIds, securityGroupIds };
@@ -119,17 +140,22 @@ class PreparePackage {
     const { index, collections } = this.serverless.service.custom.semsearch;
     let out;
     try {
-      out = execFileSync(process.execPath, ['--import', 'tsx', path.join(root, 'scripts', 'prepare-package.ts'), '--index', index, '--collections', collections], {
-        cwd: root,
-        stdio: ['ignore', 'pipe', 'pipe'],
-        encoding: 'utf8',
-      });
+      out = execFileSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(root, 'scripts', 'prepare-package.ts'), '--index', index, '--collections', collections],
+        {
+          cwd: root,
+          stdio: ['ignore', 'pipe', 'pipe'],
+          encoding: 'utf8',
+        },
+      );
     } catch (err) {
       // The script's own message (what is wrong and what to run), not a stack of this plugin.
       throw new this.serverless.classes.Error(String(err.stderr || err.message).trim());
     }
     const plan = JSON.parse(fs.readFileSync(path.join(root, 'dist', 'package-plan.json'), 'utf8'));
-    const pkg = (this.serverless.service.package ??= {});
+    if (!this.serverless.service.package) this.serverless.service.package = {};
+    const pkg = this.serverless.service.package;
     pkg.patterns = plan.patterns;
     pkg.excludeDevDependencies = false; // the plan already lists exactly the runtime packages
     if (this.log) this.log.notice(out.trim());

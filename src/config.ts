@@ -61,17 +61,34 @@ function toolPrefix(value: string): string {
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
-  const apiKey: ApiKeySource | undefined = env.API_KEY ? async () => env.API_KEY! : env.API_KEY_SSM_PARAMETER ? ssmSecret(env.API_KEY_SSM_PARAMETER) : undefined;
+  const apiKey: ApiKeySource | undefined = env.API_KEY
+    ? async () => env.API_KEY!
+    : env.API_KEY_SSM_PARAMETER
+      ? ssmSecret(env.API_KEY_SSM_PARAMETER)
+      : undefined;
   return {
     indexDir: env.INDEX_DIR ? resolveFromRoot(env.INDEX_DIR) : DEFAULT_INDEX_DIR,
     ...(env.INDEX_URI ? { indexUri: env.INDEX_URI } : {}),
-    ...(env.INDEX_URI_SSM_PARAMETER ? { indexUriSecret: { read: ssmSecret(env.INDEX_URI_SSM_PARAMETER), label: `the PostgreSQL URI in SSM parameter ${env.INDEX_URI_SSM_PARAMETER}` } } : {}),
+    ...(env.INDEX_URI_SSM_PARAMETER
+      ? {
+          indexUriSecret: {
+            read: ssmSecret(env.INDEX_URI_SSM_PARAMETER),
+            label: `the PostgreSQL URI in SSM parameter ${env.INDEX_URI_SSM_PARAMETER}`,
+          },
+        }
+      : {}),
     ...(env.INDEX_DB_PASSWORD_SSM_PARAMETER ? { databasePassword: ssmSecret(env.INDEX_DB_PASSWORD_SSM_PARAMETER) } : {}),
     ...(env.INDEX_DB_TIMEOUT_MS ? { databaseTimeoutMs: positiveMs('INDEX_DB_TIMEOUT_MS', env.INDEX_DB_TIMEOUT_MS) } : {}),
     ...(env.INDEX_CHECK_SECONDS ? { indexCheckSeconds: checkSeconds(env.INDEX_CHECK_SECONDS) } : {}),
     ...(env.COLLECTIONS_DIR ? { collectionsDir: resolveFromRoot(env.COLLECTIONS_DIR) } : {}),
     ...(apiKey ? { apiKey } : {}),
-    corsOrigins: (env.CORS_ORIGINS ?? '*').split(',').map((s) => s.trim()).filter(Boolean),
-    mcp: { ...(env.MCP_TOOL_PREFIX ? { toolPrefix: toolPrefix(env.MCP_TOOL_PREFIX) } : {}), ...(env.MCP_DESCRIPTION ? { description: env.MCP_DESCRIPTION } : {}) },
+    corsOrigins: (env.CORS_ORIGINS ?? '*')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    mcp: {
+      ...(env.MCP_TOOL_PREFIX ? { toolPrefix: toolPrefix(env.MCP_TOOL_PREFIX) } : {}),
+      ...(env.MCP_DESCRIPTION ? { description: env.MCP_DESCRIPTION } : {}),
+    },
   };
 }

@@ -32,7 +32,10 @@ export interface ServiceOptions {
 
 function remoteSource(uri: string | { read: () => Promise<string>; label: string }, config: ServiceConfig): RemoteIndex {
   if (typeof uri === 'string' && !isPostgresUri(uri)) return lazyS3Source(uri);
-  return lazyPostgresSource(uri, { timeoutMs: config.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS, ...(config.databasePassword ? { password: config.databasePassword } : {}) });
+  return lazyPostgresSource(uri, {
+    timeoutMs: config.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
+    ...(config.databasePassword ? { password: config.databasePassword } : {}),
+  });
 }
 
 export function createService(options: ServiceOptions = {}): Service {
@@ -40,13 +43,16 @@ export function createService(options: ServiceOptions = {}): Service {
   const logger = options.logger ?? createLogger();
   const dirs = discoverCollections(config.indexDir, config.collectionsDir);
   const remote = new Map<string, RemoteCollection>();
-  if (options.watchIndexesMs !== undefined) for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });
+  if (options.watchIndexesMs !== undefined)
+    for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });
   const indexUri = config.indexUriSecret ?? config.indexUri;
-  if (indexUri) remote.set(DEFAULT_COLLECTION, { source: remoteSource(indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
+  if (indexUri)
+    remote.set(DEFAULT_COLLECTION, { source: remoteSource(indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
   const collections = new Collections({
     dirs,
     ...(remote.size > 0 ? { remote } : {}),
-    onRemoteEvent: (e) => (e.change === 'replaced' ? logger.info({ msg: 'index replaced', ...e }) : logger.warn({ msg: 'index check failed', ...e })),
+    onRemoteEvent: (e) =>
+      e.change === 'replaced' ? logger.info({ msg: 'index replaced', ...e }) : logger.warn({ msg: 'index check failed', ...e }),
     loadEmbedder: options.loadEmbedder ?? loadEmbedder,
     coalesceQuestions: options.concurrent ?? false,
   });
@@ -68,7 +74,16 @@ export function createService(options: ServiceOptions = {}): Service {
           collection,
           model: r.value.model,
           chunks: r.value.manifest.counts.chunks,
-          ...(t ? { load_ms: { index: Math.round(t.indexMs), embedder: Math.round(t.embedderMs), warm_up: Math.round(t.warmUpMs), total: Math.round(t.totalMs) } } : {}),
+          ...(t
+            ? {
+                load_ms: {
+                  index: Math.round(t.indexMs),
+                  embedder: Math.round(t.embedderMs),
+                  warm_up: Math.round(t.warmUpMs),
+                  total: Math.round(t.totalMs),
+                },
+              }
+            : {}),
         });
       }
     });

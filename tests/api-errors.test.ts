@@ -47,7 +47,11 @@ function serviceWith(options: { apiKey?: string; corsOrigins?: string[]; logLine
 
 async function post(service: Service, body: BodyInit | null, headers: Record<string, string> = { 'content-type': 'application/json' }) {
   const res = await service.app.request('/search', { method: 'POST', headers, body });
-  return { status: res.status, headers: res.headers, body: (await res.json()) as { error?: { code: string; message: string; details?: { path: string }[] } } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    body: (await res.json()) as { error?: { code: string; message: string; details?: { path: string }[] } },
+  };
 }
 
 describe('each kind of bad request gets a clear 4xx', () => {
@@ -61,22 +65,78 @@ describe('each kind of bad request gets a clear 4xx', () => {
     ['empty body', '', undefined, 400, 'invalid_json', /body is empty/],
     ['query missing', '{}', undefined, 400, 'invalid_request', /query/],
     ['query empty', '{"query": "   "}', undefined, 400, 'invalid_request', /query must not be empty/],
-    ['query too long', JSON.stringify({ query: 'x'.repeat(LIMITS.maxQueryChars + 1) }), undefined, 400, 'invalid_request', new RegExp(`at most ${LIMITS.maxQueryChars} characters`)],
+    [
+      'query too long',
+      JSON.stringify({ query: 'x'.repeat(LIMITS.maxQueryChars + 1) }),
+      undefined,
+      400,
+      'invalid_request',
+      new RegExp(`at most ${LIMITS.maxQueryChars} characters`),
+    ],
     ['query of the wrong type', '{"query": 42}', undefined, 400, 'invalid_request', /query: .*string/i],
     ['top_k out of range', '{"query": "x", "top_k": 500}', undefined, 400, 'invalid_request', /top_k/],
     ['top_k not an integer', '{"query": "x", "top_k": 2.5}', undefined, 400, 'invalid_request', /top_k/],
     ['unknown mode', '{"query": "x", "mode": "semantic"}', undefined, 400, 'invalid_request', /mode/],
     ['unknown field', '{"query": "x", "topk": 3}', undefined, 400, 'invalid_request', /Unrecognized key.*topk/],
     ['body an array', '[1, 2]', undefined, 400, 'invalid_request', /object/],
-    ['wrong content type', '{"query": "x"}', { 'content-type': 'text/plain' }, 415, 'unsupported_media_type', /Content-Type: application\/json/],
-    ['no content type', new TextEncoder().encode('{"query": "x"}'), {}, 415, 'unsupported_media_type', /Content-Type: application\/json.*got no Content-Type/],
-    ['non-UTF-8 charset declared', '{"query": "x"}', { 'content-type': 'application/json; charset=iso-8859-1' }, 415, 'unsupported_media_type', /UTF-8/],
-    ['oversized body', JSON.stringify({ query: 'x', pad: 'y'.repeat(LIMITS.maxBodyBytes) }), undefined, 413, 'payload_too_large', /larger than/],
-    ['bytes that are not UTF-8', new Uint8Array([0x7b, 0x22, 0x71, 0x75, 0x65, 0x72, 0x79, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]), undefined, 400, 'invalid_encoding', /not valid UTF-8/],
+    [
+      'wrong content type',
+      '{"query": "x"}',
+      { 'content-type': 'text/plain' },
+      415,
+      'unsupported_media_type',
+      /Content-Type: application\/json/,
+    ],
+    [
+      'no content type',
+      new TextEncoder().encode('{"query": "x"}'),
+      {},
+      415,
+      'unsupported_media_type',
+      /Content-Type: application\/json.*got no Content-Type/,
+    ],
+    [
+      'non-UTF-8 charset declared',
+      '{"query": "x"}',
+      { 'content-type': 'application/json; charset=iso-8859-1' },
+      415,
+      'unsupported_media_type',
+      /UTF-8/,
+    ],
+    [
+      'oversized body',
+      JSON.stringify({ query: 'x', pad: 'y'.repeat(LIMITS.maxBodyBytes) }),
+      undefined,
+      413,
+      'payload_too_large',
+      /larger than/,
+    ],
+    [
+      'bytes that are not UTF-8',
+      new Uint8Array([0x7b, 0x22, 0x71, 0x75, 0x65, 0x72, 0x79, 0x22, 0x3a, 0x22, 0xff, 0xfe, 0x22, 0x7d]),
+      undefined,
+      400,
+      'invalid_encoding',
+      /not valid UTF-8/,
+    ],
     ['unknown collection', '{"query": "x", "collection": "nope"}', undefined, 404, 'unknown_collection', /serves: default/],
-    ['collection named like a prototype member', '{"query": "x", "collection": "constructor"}', undefined, 404, 'unknown_collection', /serves: default/],
+    [
+      'collection named like a prototype member',
+      '{"query": "x", "collection": "constructor"}',
+      undefined,
+      404,
+      'unknown_collection',
+      /serves: default/,
+    ],
     ['min_relevance above 1', '{"query": "x", "min_relevance": 1.5}', undefined, 400, 'invalid_request', /min_relevance/],
-    ['filter condition of the wrong type', '{"query": "x", "filter": {"valueOf": {"gt": 1}}}', undefined, 400, 'invalid_request', /filter\.valueOf/],
+    [
+      'filter condition of the wrong type',
+      '{"query": "x", "filter": {"valueOf": {"gt": 1}}}',
+      undefined,
+      400,
+      'invalid_request',
+      /filter\.valueOf/,
+    ],
   ];
 
   const getCases: [string, string, RegExp][] = [
@@ -164,10 +224,16 @@ describe('API key', () => {
 describe('CORS', () => {
   it('answers preflights for configured origins only', async () => {
     const service = serviceWith({ corsOrigins: ['https://app.example'] });
-    const ok = await service.app.request('/search', { method: 'OPTIONS', headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' } });
+    const ok = await service.app.request('/search', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://app.example', 'access-control-request-method': 'POST' },
+    });
     expect(ok.status).toBe(204);
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://app.example');
-    const other = await service.app.request('/search', { method: 'OPTIONS', headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' } });
+    const other = await service.app.request('/search', {
+      method: 'OPTIONS',
+      headers: { origin: 'https://evil.example', 'access-control-request-method': 'POST' },
+    });
     expect(other.headers.get('access-control-allow-origin')).toBeNull();
   });
 
@@ -184,11 +250,23 @@ describe('request logs', () => {
     const service = serviceWith({ apiKey: KEY, logLines: lines });
     await service.ready;
     lines.length = 0;
-    await post(service, '{"query": "Who recognized the Taliban?", "top_k": 2}', { 'content-type': 'application/json', 'x-api-key': KEY, 'x-request-id': 'req-42' });
+    await post(service, '{"query": "Who recognized the Taliban?", "top_k": 2}', {
+      'content-type': 'application/json',
+      'x-api-key': KEY,
+      'x-request-id': 'req-42',
+    });
     await post(service, '{"query": 1}', { 'content-type': 'application/json', authorization: `Bearer ${KEY}` });
     const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
     expect(entries).toHaveLength(2);
-    expect(entries[0]).toMatchObject({ level: 'info', id: 'req-42', method: 'POST', path: '/search', status: 200, results: 2, mode: 'hybrid' });
+    expect(entries[0]).toMatchObject({
+      level: 'info',
+      id: 'req-42',
+      method: 'POST',
+      path: '/search',
+      status: 200,
+      results: 2,
+      mode: 'hybrid',
+    });
     expect(entries[0]!.latency_ms).toBeTypeOf('number');
     expect(entries[1]).toMatchObject({ status: 400 });
     expect(lines.join('\n')).not.toContain(KEY);

@@ -19,7 +19,11 @@ let handler: ReturnType<typeof createLambdaHandler>;
 beforeAll(async () => {
   const { out } = await buildArticleIndex();
   const embedder = await sharedEmbedder();
-  service = createService({ config: { indexDir: out, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+  service = createService({
+    config: { indexDir: out, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
   handler = createLambdaHandler(service);
 });
 
@@ -33,12 +37,18 @@ describe('OpenAPI document', () => {
   });
 
   it('describes exactly what the validator accepts (one schema for both)', async () => {
-    const doc = (await (await service.app.request('/openapi.json')).json()) as { components: { schemas: Record<string, { properties: object; required: string[]; additionalProperties: boolean }> } };
+    const doc = (await (await service.app.request('/openapi.json')).json()) as {
+      components: { schemas: Record<string, { properties: object; required: string[]; additionalProperties: boolean }> };
+    };
     const documented = doc.components.schemas.SearchRequest!;
     expect(Object.keys(documented.properties).sort()).toEqual(Object.keys(SearchRequestSchema.shape).sort());
     expect(documented.required).toEqual(['query']);
     expect(documented.additionalProperties).toBe(false);
-    const res = await service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: 'x', undocumented: 1 }) });
+    const res = await service.app.request('/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: 'x', undocumented: 1 }),
+    });
     expect(res.status).toBe(400);
   });
 });
@@ -61,7 +71,11 @@ describe('function-calling tool definition', () => {
 
 describe('prompt-ready context', () => {
   async function ask(body: object): Promise<SearchResponse> {
-    const res = await service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const res = await service.app.request('/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     expect(res.status).toBe(200);
     return (await res.json()) as SearchResponse;
   }
@@ -73,7 +87,9 @@ describe('prompt-ready context', () => {
     expect(context.startsWith(`[1] ${out.results[0]!.title}`)).toBe(true);
     const cited = [...context.matchAll(/^\[(\d+)\] /gm)].map((m) => Number(m[1]));
     expect(cited).toEqual(cited.map((_, i) => i + 1));
-    cited.forEach((n) => expect(context).toContain(out.results[n - 1]!.text.slice(0, 60)));
+    cited.forEach((n) => {
+      expect(context).toContain(out.results[n - 1]!.text.slice(0, 60));
+    });
   });
 
   it('honours a token budget (4 characters a token) and cuts the best passage rather than return nothing', async () => {
@@ -110,9 +126,26 @@ describe('Amazon Bedrock Agents', () => {
         { name: 'top_k', type: 'integer', value: '2' },
       ]),
       lambdaContext as never,
-    )) as { messageVersion: string; response: { actionGroup: string; apiPath: string; httpMethod: string; httpStatusCode: number; responseBody: Record<string, { body: string }> }; sessionAttributes: object };
-    expect(res).toMatchObject({ messageVersion: '1.0', response: { actionGroup: 'search-documents', apiPath: '/search', httpMethod: 'POST', httpStatusCode: 200 }, sessionAttributes: { tenant: 'acme' } });
-    const body = JSON.parse(res.response.responseBody['application/json']!.body) as { context: string; results: { rank: number; snippet: string }[] };
+    )) as {
+      messageVersion: string;
+      response: {
+        actionGroup: string;
+        apiPath: string;
+        httpMethod: string;
+        httpStatusCode: number;
+        responseBody: Record<string, { body: string }>;
+      };
+      sessionAttributes: object;
+    };
+    expect(res).toMatchObject({
+      messageVersion: '1.0',
+      response: { actionGroup: 'search-documents', apiPath: '/search', httpMethod: 'POST', httpStatusCode: 200 },
+      sessionAttributes: { tenant: 'acme' },
+    });
+    const body = JSON.parse(res.response.responseBody['application/json']!.body) as {
+      context: string;
+      results: { rank: number; snippet: string }[];
+    };
     expect(body.results).toHaveLength(2);
     expect(body.context).toMatch(/^\[1\] /);
     expect(body.context).toContain('Moscow received the credentials');
@@ -141,12 +174,20 @@ describe('Amazon Bedrock Agents', () => {
   });
 
   it('reports bad input and unknown paths with the status in the agent format', async () => {
-    const bad = (await handler(openApiEvent([{ name: 'query', type: 'string', value: 'x' }, { name: 'top_k', type: 'integer', value: '500' }]), lambdaContext as never)) as {
+    const bad = (await handler(
+      openApiEvent([
+        { name: 'query', type: 'string', value: 'x' },
+        { name: 'top_k', type: 'integer', value: '500' },
+      ]),
+      lambdaContext as never,
+    )) as {
       response: { httpStatusCode: number; responseBody: Record<string, { body: string }> };
     };
     expect(bad.response.httpStatusCode).toBe(400);
     expect(JSON.parse(bad.response.responseBody['application/json']!.body).error.code).toBe('invalid_request');
-    const unknown = (await handler(openApiEvent([], '/delete-everything'), lambdaContext as never)) as { response: { httpStatusCode: number } };
+    const unknown = (await handler(openApiEvent([], '/delete-everything'), lambdaContext as never)) as {
+      response: { httpStatusCode: number };
+    };
     expect(unknown.response.httpStatusCode).toBe(404);
   });
 });

@@ -23,12 +23,25 @@ let browser: Browser;
 beforeAll(async () => {
   const { out } = await buildArticleIndex();
   const embedder = await sharedEmbedder();
-  const service = createService({ config: { indexDir: out, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+  const service = createService({
+    config: { indexDir: out, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
   await service.ready;
   server = await startServer(service, 0);
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   fs.mkdirSync(ARTIFACTS, { recursive: true });
 });
@@ -90,7 +103,9 @@ describe('the search page', () => {
     const page = await browser.newPage({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
     await page.goto(`${server.url}/?q=${encodeURIComponent('What restrictions has the Taliban imposed on women?')}`);
     await page.locator('#results li').first().waitFor();
-    expect(await page.locator('#results li').first().locator('.text').textContent()).toContain('restrictions imposed by the Taliban on women');
+    expect(await page.locator('#results li').first().locator('.text').textContent()).toContain(
+      'restrictions imposed by the Taliban on women',
+    );
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     expect(overflow).toBeLessThanOrEqual(0);
     await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-phone.png'), fullPage: true });
@@ -111,7 +126,9 @@ describe('the search page', () => {
   it('first says what is indexed, with example questions from the index; options live in the URL', async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
     await page.goto(`${server.url}/`);
-    await expect.poll(() => page.locator('#intro').textContent()).toMatch(/Searching 1 document \(13 passages\): Russia becomes the first country/);
+    await expect
+      .poll(() => page.locator('#intro').textContent())
+      .toMatch(/Searching 1 document \(13 passages\): Russia becomes the first country/);
     expect(await page.locator('#collection').isHidden()).toBe(true); // one collection: no picker
     await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-start.png'), fullPage: true });
     await page.locator('button.example').first().click();
@@ -135,7 +152,10 @@ describe('the search page', () => {
     const { out } = await buildArticleIndex();
     const collections = tempDir('page-collections');
     const tides = tempDir('page-tides');
-    fs.writeFileSync(path.join(tides, 'tides.md'), '# Tides\n\n## Spring tides\n\nSpring tides happen when the sun and the moon line up, twice a month.\n');
+    fs.writeFileSync(
+      path.join(tides, 'tides.md'),
+      '# Tides\n\n## Spring tides\n\nSpring tides happen when the sun and the moon line up, twice a month.\n',
+    );
     await buildIndex({ corpus: tides, out: path.join(collections, 'tides'), embedder });
     const guarded = createService({
       config: { indexDir: out, collectionsDir: collections, corsOrigins: ['*'], apiKey: async () => 'page-key' },

@@ -21,11 +21,25 @@ beforeAll(async () => {
 });
 
 function buildCli(args: string[]) {
-  return spawnSync(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', DEFAULT_CORPUS_DIR, '--out', out, '--force', ...args], {
-    cwd: PROJECT_ROOT,
-    encoding: 'utf8',
-    timeout: 60_000,
-  });
+  return spawnSync(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'),
+      '--corpus',
+      DEFAULT_CORPUS_DIR,
+      '--out',
+      out,
+      '--force',
+      ...args,
+    ],
+    {
+      cwd: PROJECT_ROOT,
+      encoding: 'utf8',
+      timeout: 60_000,
+    },
+  );
 }
 
 describe('build-index options', () => {
@@ -45,10 +59,15 @@ describe('build-index options', () => {
 
   it('property: the library refuses any overlap or window that is not a sensible integer, before touching the index', async () => {
     const embedder = await sharedEmbedder();
-    const bad = fc.oneof(fc.constant(Number.NaN), fc.double({ noNaN: true }).filter((v) => !Number.isInteger(v) || v < 0 || v > 8));
+    const bad = fc.oneof(
+      fc.constant(Number.NaN),
+      fc.double({ noNaN: true }).filter((v) => !Number.isInteger(v) || v < 0 || v > 8),
+    );
     await fc.assert(
       fc.asyncProperty(bad, async (overlapSentences) => {
-        const err = await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out, embedder, force: true, settings: { overlapSentences } }).catch((e: unknown) => e);
+        const err = await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out, embedder, force: true, settings: { overlapSentences } }).catch(
+          (e: unknown) => e,
+        );
         expect(err).toBeInstanceOf(InvalidBuildSettingsError);
         expect(fs.readFileSync(path.join(out, 'manifest.json'), 'utf8')).toBe(manifestBefore);
       }),

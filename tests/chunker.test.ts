@@ -10,10 +10,22 @@ const words: TokenCounter = (t) => t.split(/\s+/).filter(Boolean).length;
 
 function docFrom(text: string): SourceDocument {
   const s = parseTextStructure(text);
-  return { id: 'doc.txt', title: s.title ?? 'doc', text, blocks: s.blocks, source: { path: 'doc.txt', format: 'text' }, metadata: s.metadata };
+  return {
+    id: 'doc.txt',
+    title: s.title ?? 'doc',
+    text,
+    blocks: s.blocks,
+    source: { path: 'doc.txt', format: 'text' },
+    metadata: s.metadata,
+  };
 }
 
-const settings = (maxTokens: number, context: ChunkingSettings['context'] = 'none', overlapSentences = 0, minTokens = 0): ChunkingSettings => ({
+const settings = (
+  maxTokens: number,
+  context: ChunkingSettings['context'] = 'none',
+  overlapSentences = 0,
+  minTokens = 0,
+): ChunkingSettings => ({
   maxTokens,
   context,
   overlapSentences,
@@ -111,7 +123,10 @@ describe('chunkDocument', () => {
     const tokenized = (length: number) => {
       let chars = 0;
       const blob = Array.from({ length }, (_, i) => 'QmFzZTY0IGJsb2Igb2YgYnl0ZXM+/='[(i * 7) % 29]).join('');
-      const chunks = chunkDocument(docFrom(`A file\n\n${blob}\n`), settings(128), (t) => ((chars += t.length), embedder.countPassageTokens(t)));
+      const chunks = chunkDocument(docFrom(`A file\n\n${blob}\n`), settings(128), (t) => {
+        chars += t.length;
+        return embedder.countPassageTokens(t);
+      });
       expect(chunks.map((c) => c.text).join('')).toContain(blob); // cut into pieces, nothing lost
       expect(chunks.every((c) => embedder.countPassageTokens(c.embedInput) <= 128)).toBe(true);
       return chars / length;
@@ -125,11 +140,19 @@ describe('chunkDocument', () => {
 
   it('Markdown: links are read by their text, so a list of links is one passage, not one per link', () => {
     const items = ['Command API Reference', 'Input', 'Output', 'Errors', 'Examples'].map(
-      (label, i) => `- [${label}](https://docs.example.com/reference/packages/client/commands/${label.replace(/ /g, '')}Command${'x'.repeat(40 + i)}.html)`,
+      (label, i) =>
+        `- [${label}](https://docs.example.com/reference/packages/client/commands/${label.replace(/ /g, '')}Command${'x'.repeat(40 + i)}.html)`,
     );
     const text = `# Commands\n\n${items.join('\n\n')}\n\n[![build](https://img.example.com/badge.svg)](https://ci.example.com/run/1)\n`;
     const s = parseTextStructure(text);
-    const doc: SourceDocument = { id: 'cmds.md', title: 'Commands', text, blocks: s.blocks, source: { path: 'cmds.md', format: 'markdown' }, metadata: {} };
+    const doc: SourceDocument = {
+      id: 'cmds.md',
+      title: 'Commands',
+      text,
+      blocks: s.blocks,
+      source: { path: 'cmds.md', format: 'markdown' },
+      metadata: {},
+    };
     // Each link line alone is a handful of words but, with its URL, dozens of tokens.
     const urlHeavy: TokenCounter = (t) => t.length / 4;
     const chunks = chunkDocument(doc, settings(128, 'none', 0, 24), urlHeavy);

@@ -32,7 +32,18 @@ const blockTexts = (id: string) => doc(id).blocks.map((b) => doc(id).text.slice(
 describe('reading a mixed corpus', () => {
   it('reads every supported file, walking directories and skipping hidden ones', () => {
     expect(corpus.documents.map((d) => d.id).sort()).toEqual(
-      ['faq-1', 'faq-2', 'faq-5', 'faq-6', 'guide.md', 'legacy/latin1.txt', 'legacy/utf16.txt', 'news/tidal.html', 'notes.txt', 'reports/battery.pdf'].sort(),
+      [
+        'faq-1',
+        'faq-2',
+        'faq-5',
+        'faq-6',
+        'guide.md',
+        'legacy/latin1.txt',
+        'legacy/utf16.txt',
+        'news/tidal.html',
+        'notes.txt',
+        'reports/battery.pdf',
+      ].sort(),
     );
   });
 
@@ -73,7 +84,11 @@ describe('reading a mixed corpus', () => {
   });
 
   it('JSON Lines: one document per line with its id, title, url and metadata', () => {
-    expect(doc('faq-1')).toMatchObject({ title: 'Returns policy', metadata: { lang: 'en', year: 2024 }, source: { url: 'https://shop.example/faq#returns', format: 'jsonl' } });
+    expect(doc('faq-1')).toMatchObject({
+      title: 'Returns policy',
+      metadata: { lang: 'en', year: 2024 },
+      source: { url: 'https://shop.example/faq#returns', format: 'jsonl' },
+    });
     expect(doc('faq-5').metadata).toEqual({ lang: 'pt', tags: ['shipping', 'logistics'] });
   });
 
@@ -91,7 +106,11 @@ describe('reading a mixed corpus', () => {
     fs.writeFileSync(
       path.join(dir, 'report.pdf'),
       await pdfBytes('Grid Report', [
-        ['The substation upgrade was finished in March and the new', 'transformers carry twice the load of the old ones, which', 'the operators measured over'],
+        [
+          'The substation upgrade was finished in March and the new',
+          'transformers carry twice the load of the old ones, which',
+          'the operators measured over',
+        ],
         ['three winter months of peak demand.', 'Maintenance is planned for the autumn.'],
       ]),
     );
@@ -141,7 +160,11 @@ describe('an index of the mixed corpus, searched with filters', () => {
     out = tempDir('mixed-index');
     const embedder = await sharedEmbedder();
     await buildIndex({ corpus: corpusDir, out, embedder });
-    service = createService({ config: { indexDir: out, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+    service = createService({
+      config: { indexDir: out, corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
     await service.ready;
   });
 
@@ -160,7 +183,10 @@ describe('an index of the mixed corpus, searched with filters', () => {
     });
     expect((await search({ query: 'how often should drip irrigation emitters be checked', top_k: 1 })).results[0]!.doc_id).toBe('guide.md');
     expect((await search({ query: 'who inspects the tidal turbine blades', top_k: 1 })).results[0]!.section).toEqual(['Maintenance']);
-    expect((await search({ query: 'refund for unworn shoes', top_k: 1 })).results[0]).toMatchObject({ doc_id: 'faq-1', metadata: { lang: 'en', year: 2024 } });
+    expect((await search({ query: 'refund for unworn shoes', top_k: 1 })).results[0]).toMatchObject({
+      doc_id: 'faq-1',
+      metadata: { lang: 'en', year: 2024 },
+    });
   });
 
   it('filters on metadata with equality and "in", before ranking', async () => {
@@ -180,9 +206,13 @@ describe('an index of the mixed corpus, searched with filters', () => {
   it('says why a filter matched nothing: a field no document has, or a doc_id given as a path', async () => {
     const typo = await search({ query: 'returns', filter: { language: 'fr' } });
     expect(typo.results).toEqual([]);
-    expect(typo.warnings).toEqual([expect.stringMatching(/^no document has a field "language"; the fields here are doc_id, title, path, url, format, .*lang/)]);
+    expect(typo.warnings).toEqual([
+      expect.stringMatching(/^no document has a field "language"; the fields here are doc_id, title, path, url, format, .*lang/),
+    ]);
     const asPath = await search({ query: 'returns', filter: { doc_id: 'docs/guide.md' } });
-    expect(asPath.warnings).toEqual([expect.stringMatching(/no document has that doc_id: doc_id is the path inside the corpus folder .*path includes the folder's name/)]);
+    expect(asPath.warnings).toEqual([
+      expect.stringMatching(/no document has that doc_id: doc_id is the path inside the corpus folder .*path includes the folder's name/),
+    ]);
     const fine = await search({ query: 'returns', filter: { lang: 'fr' } });
     expect(fine.warnings).toBeUndefined();
     const proto = await search({ query: 'returns', filter: { hasOwnProperty: 'x' } });
@@ -190,7 +220,8 @@ describe('an index of the mixed corpus, searched with filters', () => {
   });
 
   it('treats fields named like Object.prototype members as plain fields', async () => {
-    const ids = async (filter: string) => (await search(`{"query": "shop counters", "top_k": 20, "min_relevance": 0, "filter": ${filter}}`)).results.map((r) => r.doc_id);
+    const ids = async (filter: string) =>
+      (await search(`{"query": "shop counters", "top_k": 20, "min_relevance": 0, "filter": ${filter}}`)).results.map((r) => r.doc_id);
     expect(await ids('{"constructor": "Oak & Sons"}')).toEqual(['faq-6']);
     expect(await ids('{"toString": "fittings"}')).toEqual(['faq-6']);
     expect(await ids('{"__proto__": "odd"}')).toEqual(['faq-6']);
@@ -248,7 +279,8 @@ describe('several collections from one deployment', () => {
       loadEmbedder: async () => embedder,
     });
     await service.ready;
-    const ask = async (body: object) => service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const ask = async (body: object) =>
+      service.app.request('/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     const mixed = (await (await ask({ query: 'sourdough starter feeding', collection: 'mixed', top_k: 1 })).json()) as SearchResponse;
     expect(mixed).toMatchObject({ collection: 'mixed', results: [{ doc_id: 'notes.txt' }] });
     // The news article holds nothing about sourdough: the default collection says so.

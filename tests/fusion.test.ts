@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { fuse, fusionFor, spreadWeight, type FusionSettings } from '../src/search/fusion.js';
 
-const settings = (s: Partial<FusionSettings>): FusionSettings => ({ method: 'convex', denseWeight: 0.3, halfAt: 0.1, spreadDepth: 20, rrfK: 60, ...s });
+const settings = (s: Partial<FusionSettings>): FusionSettings => ({
+  method: 'convex',
+  denseWeight: 0.3,
+  halfAt: 0.1,
+  spreadDepth: 20,
+  rrfK: 60,
+  ...s,
+});
 
 const candidates = [
   { id: 1, dense: 0.9, lexical: 0 },
@@ -21,7 +28,11 @@ describe('fusion', () => {
   it('convex with weight 1 is the dense order, with weight 0 the lexical order', () => {
     const dense = fuse(candidates, settings({ method: 'convex', denseWeight: 1 }));
     const lexical = fuse(candidates, settings({ method: 'convex', denseWeight: 0 }));
-    const order = (scores: number[]) => candidates.map((c, i) => [c.id, scores[i]!] as const).sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const order = (scores: number[]) =>
+      candidates
+        .map((c, i) => [c.id, scores[i]!] as const)
+        .sort((a, b) => b[1] - a[1])
+        .map(([id]) => id);
     expect(order(dense)).toEqual([1, 3, 2]);
     expect(order(lexical)).toEqual([2, 3, 1]);
   });
@@ -51,7 +62,9 @@ describe('fusion', () => {
     expect(spreadWeight([], 0.1, 20)).toBe(0);
     // The fused score is the convex fusion at that weight.
     const candidates = pool(0.1);
-    expect(fuse(candidates, settings({ method: 'spread' }))).toEqual(fuse(candidates, settings({ method: 'convex', denseWeight: spreadWeight(candidates, 0.1, 20) })));
+    expect(fuse(candidates, settings({ method: 'spread' }))).toEqual(
+      fuse(candidates, settings({ method: 'convex', denseWeight: spreadWeight(candidates, 0.1, 20) })),
+    );
   });
 
   it('spread applies to the encoder it was measured on; others fall back to the fixed convex weight', () => {

@@ -17,7 +17,11 @@ let handler: ReturnType<typeof createLambdaHandler>;
 beforeAll(async () => {
   const report = await buildArticleIndex();
   const embedder = await sharedEmbedder();
-  const service = createService({ config: { indexDir: report.out, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+  const service = createService({
+    config: { indexDir: report.out, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
   handler = createLambdaHandler(service);
 });
 
@@ -27,7 +31,10 @@ function checkHttp(method: string, rawPath: string, res: HttpResult): void {
   const path = new URL(`https://host${rawPath}`).pathname; // as the server routes it: "/." is "/"
   // REST API events get multi-value headers back, HTTP API events single values.
   const multi = (res as { multiValueHeaders?: Record<string, string[]> }).multiValueHeaders ?? {};
-  const pairs: [string, string][] = [...Object.entries(res.headers ?? {}), ...Object.entries(multi).map(([k, v]): [string, string] => [k, v[0] ?? ''])];
+  const pairs: [string, string][] = [
+    ...Object.entries(res.headers ?? {}),
+    ...Object.entries(multi).map(([k, v]): [string, string] => [k, v[0] ?? '']),
+  ];
   const headers = Object.fromEntries(pairs.map(([k, v]) => [k.toLowerCase(), v]));
   if (method === 'HEAD' || method === 'OPTIONS' || res.statusCode === 204) return;
   const type = headers['content-type'] ?? '';
@@ -48,12 +55,21 @@ const scalar = fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc
 /** Search requests near the valid ones: each field valid, wrong, missing or out of range. */
 const searchLike = fc.record(
   {
-    query: fc.oneof(fc.string({ maxLength: 40 }), fc.constant('Who recognized the Taliban?'), fc.constant('   '), fc.string({ minLength: 990, maxLength: 1100 }), scalar),
+    query: fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constant('Who recognized the Taliban?'),
+      fc.constant('   '),
+      fc.string({ minLength: 990, maxLength: 1100 }),
+      scalar,
+    ),
     top_k: fc.oneof(fc.integer({ min: -5, max: 60 }), fc.double(), fc.string(), scalar),
     mode: fc.oneof(fc.constantFrom('hybrid', 'dense', 'lexical'), fc.string(), scalar),
     min_score: fc.oneof(fc.double(), scalar),
     filter: fc.oneof(
-      fc.dictionary(fc.string({ maxLength: 12 }), fc.oneof(scalar, fc.record({ in: fc.array(scalar, { maxLength: 3 }) }), fc.array(scalar))),
+      fc.dictionary(
+        fc.string({ maxLength: 12 }),
+        fc.oneof(scalar, fc.record({ in: fc.array(scalar, { maxLength: 3 }) }), fc.array(scalar)),
+      ),
       scalar,
     ),
     collection: fc.oneof(fc.constant('default'), fc.string({ maxLength: 20 }), scalar),
@@ -85,10 +101,30 @@ const bodyText = fc.oneof(
   fc.constant(''),
 );
 
-const contentType = fc.option(fc.constantFrom('application/json', 'application/json; charset=utf-8', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data', 'application/problem+json'), { nil: undefined });
-const method = fc.oneof(fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'), fc.constantFrom('TRACE', 'get', 'FOO'));
-const path = fc.oneof(fc.constantFrom('/search', '/health', '/openapi.json', '/', '/tool.json', '/search/', '/SEARCH', '/nope'), fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)));
-const queryParams = fc.dictionary(fc.constantFrom('q', 'top_k', 'mode', 'min_score', 'doc_id', 'filter', 'collection', 'x'), fc.string({ maxLength: 30 }), { maxKeys: 4 });
+const contentType = fc.option(
+  fc.constantFrom(
+    'application/json',
+    'application/json; charset=utf-8',
+    'text/plain',
+    'application/json; charset=latin1',
+    'multipart/form-data',
+    'application/problem+json',
+  ),
+  { nil: undefined },
+);
+const method = fc.oneof(
+  fc.constantFrom('GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'OPTIONS', 'HEAD'),
+  fc.constantFrom('TRACE', 'get', 'FOO'),
+);
+const path = fc.oneof(
+  fc.constantFrom('/search', '/health', '/openapi.json', '/', '/tool.json', '/search/', '/SEARCH', '/nope'),
+  fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
+);
+const queryParams = fc.dictionary(
+  fc.constantFrom('q', 'top_k', 'mode', 'min_score', 'doc_id', 'filter', 'collection', 'x'),
+  fc.string({ maxLength: 30 }),
+  { maxKeys: 4 },
+);
 
 describe('fuzzing the handler', () => {
   it('POST /search with 4,000 generated bodies (HTTP API v2): never a 5xx, always a documented shape', async () => {
@@ -111,7 +147,13 @@ describe('fuzzing the handler', () => {
     await fc.assert(
       fc.asyncProperty(fc.uint8Array({ maxLength: 200 }), async (bytes) => {
         const res = (await handler(
-          apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: Buffer.from(bytes).toString('base64'), base64: true }),
+          apiGatewayV2Event({
+            method: 'POST',
+            path: '/search',
+            headers: { 'content-type': 'application/json' },
+            body: Buffer.from(bytes).toString('base64'),
+            base64: true,
+          }),
           lambdaContext as never,
         )) as HttpResult;
         checkHttp('POST', '/search', res);
@@ -122,12 +164,20 @@ describe('fuzzing the handler', () => {
 
   it('any method, path, query and body, as v1 and v2 events: 3,000 runs', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.boolean(), method, path, queryParams, fc.option(bodyText, { nil: undefined }), contentType, async (v1, m, p, query, body, type) => {
-        const headers: Record<string, string> = type ? { 'content-type': type } : {};
-        const call = { method: m, path: p, query, headers, ...(body !== undefined ? { body } : {}) };
-        const res = (await handler(v1 ? apiGatewayV1Event(call) : apiGatewayV2Event(call), lambdaContext as never)) as HttpResult;
-        checkHttp(m, p, res);
-      }),
+      fc.asyncProperty(
+        fc.boolean(),
+        method,
+        path,
+        queryParams,
+        fc.option(bodyText, { nil: undefined }),
+        contentType,
+        async (v1, m, p, query, body, type) => {
+          const headers: Record<string, string> = type ? { 'content-type': type } : {};
+          const call = { method: m, path: p, query, headers, ...(body !== undefined ? { body } : {}) };
+          const res = (await handler(v1 ? apiGatewayV1Event(call) : apiGatewayV2Event(call), lambdaContext as never)) as HttpResult;
+          checkHttp(m, p, res);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -135,15 +185,36 @@ describe('fuzzing the handler', () => {
   it('malformed and arbitrary events: 1,000 runs answered without throwing', async () => {
     const mangled = fc.oneof(
       fc.anything(),
-      fc.record({ rawPath: fc.anything(), requestContext: fc.anything(), headers: fc.anything(), body: fc.anything(), isBase64Encoded: fc.anything() }, { requiredKeys: [] }),
-      fc.record({ httpMethod: fc.anything(), path: fc.anything(), headers: fc.anything(), multiValueHeaders: fc.anything(), body: fc.anything() }, { requiredKeys: [] }),
+      fc.record(
+        {
+          rawPath: fc.anything(),
+          requestContext: fc.anything(),
+          headers: fc.anything(),
+          body: fc.anything(),
+          isBase64Encoded: fc.anything(),
+        },
+        { requiredKeys: [] },
+      ),
+      fc.record(
+        { httpMethod: fc.anything(), path: fc.anything(), headers: fc.anything(), multiValueHeaders: fc.anything(), body: fc.anything() },
+        { requiredKeys: [] },
+      ),
       fc.constant({ rawPath: '/search', requestContext: { http: { method: 'POST' } }, body: '%%%not base64', isBase64Encoded: true }),
       fc.record({
         messageVersion: fc.constant('1.0'),
         actionGroup: fc.string(),
         apiPath: fc.oneof(fc.constant('/search'), fc.string()),
         httpMethod: fc.constantFrom('POST', 'GET'),
-        parameters: fc.oneof(fc.anything(), fc.array(fc.record({ name: fc.constantFrom('query', 'top_k', 'mode', 'filter'), type: fc.constantFrom('string', 'integer', 'object', 'array'), value: fc.string() }))),
+        parameters: fc.oneof(
+          fc.anything(),
+          fc.array(
+            fc.record({
+              name: fc.constantFrom('query', 'top_k', 'mode', 'filter'),
+              type: fc.constantFrom('string', 'integer', 'object', 'array'),
+              value: fc.string(),
+            }),
+          ),
+        ),
         requestBody: fc.anything(),
         sessionAttributes: fc.anything(),
       }),
@@ -153,7 +224,9 @@ describe('fuzzing the handler', () => {
         const res = (await handler(event, lambdaContext as never)) as Record<string, unknown>;
         expect(res).toBeTypeOf('object');
         if ('messageVersion' in res) {
-          const agent = res as { response: { httpStatusCode?: number; responseBody?: Record<string, { body: string }>; functionResponse?: object } };
+          const agent = res as {
+            response: { httpStatusCode?: number; responseBody?: Record<string, { body: string }>; functionResponse?: object };
+          };
           if (agent.response.httpStatusCode !== undefined) expect(agent.response.httpStatusCode).toBeLessThan(500);
           for (const part of Object.values(agent.response.responseBody ?? {})) expect(() => JSON.parse(part.body)).not.toThrow();
         } else if ('statusCode' in res) checkHttp('POST', '/search', res as unknown as HttpResult);
@@ -190,7 +263,13 @@ describe('fuzzing the handler', () => {
       { ...v1, multiValueHeaders: { ...v1.multiValueHeaders, 'x-a': ['ok', 'bad\nvalue'] } },
       { ...v1, queryStringParameters: { q: 'a\udc00' }, multiValueQueryStringParameters: { q: ['a\udc00'] } },
       { ...v1, rawPath: '/search', requestContext: { ...v1.requestContext, http: { method: 'GET' } } }, // v1 fields, read as v2
-      { method: 'GET', path: '/search', headers: {}, requestContext: { serviceArn: 'arn:aws:vpc-lattice:eu-west-1:1:service/svc-1' }, httpMethod: 'GET' }, // VPC Lattice
+      {
+        method: 'GET',
+        path: '/search',
+        headers: {},
+        requestContext: { serviceArn: 'arn:aws:vpc-lattice:eu-west-1:1:service/svc-1' },
+        httpMethod: 'GET',
+      }, // VPC Lattice
     ];
     const errors: unknown[] = [];
     const original = console.error;
@@ -211,14 +290,19 @@ describe('fuzzing the handler', () => {
   it('property: any header names and values, cookies and host: never a 5xx or a plain-text answer', async () => {
     const text = fc.string({ unit: 'binary', maxLength: 12 });
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(text, text, { maxKeys: 3 }), fc.array(text, { maxLength: 2 }), fc.option(text, { nil: undefined }), async (headers, cookies, host) => {
-        const event = apiGatewayV2Event({ method: 'GET', path: '/health', headers });
-        const res = (await handler(
-          { ...event, cookies, requestContext: { ...event.requestContext, ...(host !== undefined ? { domainName: host } : {}) } },
-          lambdaContext as never,
-        )) as HttpResult;
-        checkHttp('GET', '/health', res);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(text, text, { maxKeys: 3 }),
+        fc.array(text, { maxLength: 2 }),
+        fc.option(text, { nil: undefined }),
+        async (headers, cookies, host) => {
+          const event = apiGatewayV2Event({ method: 'GET', path: '/health', headers });
+          const res = (await handler(
+            { ...event, cookies, requestContext: { ...event.requestContext, ...(host !== undefined ? { domainName: host } : {}) } },
+            lambdaContext as never,
+          )) as HttpResult;
+          checkHttp('GET', '/health', res);
+        },
+      ),
       { numRuns: 500 },
     );
   });

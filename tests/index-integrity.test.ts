@@ -113,7 +113,11 @@ describe('index integrity', () => {
     const dir = copyIndex();
     fs.rmSync(path.join(dir, manifest.files.vectors.name));
     const embedder = await sharedEmbedder();
-    const service = createService({ config: { indexDir: dir, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+    const service = createService({
+      config: { indexDir: dir, corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
     await service.ready;
     const health = await service.app.request('/health');
     expect(health.status).toBe(503);
@@ -125,19 +129,36 @@ describe('index integrity', () => {
   });
 
   /** /health and /search of a service over `dir`, loading embedders with `load`. */
-  async function served(dir: string, load: (id: string) => Promise<import('../src/embed/embedder.js').Embedder>, apiKey?: () => Promise<string>) {
-    const service = createService({ config: { indexDir: dir, corsOrigins: ['*'], ...(apiKey ? { apiKey } : {}) }, logger: createLogger({ level: 'silent' }), loadEmbedder: load });
+  async function served(
+    dir: string,
+    load: (id: string) => Promise<import('../src/embed/embedder.js').Embedder>,
+    apiKey?: () => Promise<string>,
+  ) {
+    const service = createService({
+      config: { indexDir: dir, corsOrigins: ['*'], ...(apiKey ? { apiKey } : {}) },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: load,
+    });
     await service.ready;
     const health = await service.app.request('/health');
     const search = await service.app.request('/search?q=Taliban', { headers: { 'x-api-key': 'k' } });
-    return { health: { status: health.status, body: (await health.json()) as { message?: string } }, search: { status: search.status, body: (await search.json()) as { error: { code: string; message: string } } } };
+    return {
+      health: { status: health.status, body: (await health.json()) as { message?: string } },
+      search: { status: search.status, body: (await search.json()) as { error: { code: string; message: string } } },
+    };
   }
 
   it.each([
-    ['a model that is not installed', () => Promise.reject(new Error('model files for transformers:Xenova/bge-small-en-v1.5 are not in models/'))],
+    [
+      'a model that is not installed',
+      () => Promise.reject(new Error('model files for transformers:Xenova/bge-small-en-v1.5 are not in models/')),
+    ],
     [
       'a warm-up failure in the embedder',
-      async () => Object.assign(Object.create(await sharedEmbedder()) as object, { embedQueries: () => Promise.reject(new Error('onnxruntime: failed to allocate')) }),
+      async () =>
+        Object.assign(Object.create(await sharedEmbedder()) as object, {
+          embedQueries: () => Promise.reject(new Error('onnxruntime: failed to allocate')),
+        }),
     ],
   ])('%s: every /search is a 503 index_unavailable with the cause and a fix, as /health says', async (_, load) => {
     const { health, search } = await served(pristine, load as never);
@@ -153,14 +174,19 @@ describe('index integrity', () => {
     const garbage = Buffer.alloc(manifest.files.hnsw.bytes, 0xff); // same size; the checksum is updated to match
     fs.writeFileSync(hnsw, garbage);
     const sha = (await import('node:crypto')).createHash('sha256').update(garbage).digest('hex');
-    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, files: { ...manifest.files, hnsw: { ...manifest.files.hnsw, sha256: sha } } }));
+    fs.writeFileSync(
+      path.join(dir, MANIFEST_FILE),
+      JSON.stringify({ ...manifest, files: { ...manifest.files, hnsw: { ...manifest.files.hnsw, sha256: sha } } }),
+    );
     const { search } = await served(dir, sharedEmbedder);
     expect(search.status).toBe(503);
     expect(search.body.error.code).toBe('index_unavailable');
   });
 
   it('an API key that cannot be read: /search is 503 auth_unavailable, /health reports it, nothing leaks', async () => {
-    const { health, search } = await served(pristine, sharedEmbedder, () => Promise.reject(new Error('AccessDeniedException: arn:aws:ssm:eu-west-1:123:parameter/secret')));
+    const { health, search } = await served(pristine, sharedEmbedder, () =>
+      Promise.reject(new Error('AccessDeniedException: arn:aws:ssm:eu-west-1:123:parameter/secret')),
+    );
     expect(search.status).toBe(503);
     expect(search.body.error.code).toBe('auth_unavailable');
     expect(JSON.stringify(search.body)).not.toContain('arn:aws');
@@ -232,7 +258,10 @@ describe('index integrity', () => {
     let other: { dir: string; manifest: Manifest };
     beforeAll(async () => {
       const corpus = tempDir('other-corpus');
-      fs.writeFileSync(path.join(corpus, 'tides.txt'), `Tides\n\n${'The moon pulls the oceans and the tides follow it twice a day. '.repeat(60)}\n`);
+      fs.writeFileSync(
+        path.join(corpus, 'tides.txt'),
+        `Tides\n\n${'The moon pulls the oceans and the tides follow it twice a day. '.repeat(60)}\n`,
+      );
       const dir = tempDir('other-index');
       await buildIndex({ corpus, out: dir, embedder: await sharedEmbedder() });
       other = { dir, manifest: JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest };
@@ -255,7 +284,9 @@ describe('index integrity', () => {
 
     it('postings that point past the last chunk', async () => {
       const dir = copyIndex();
-      const lexical = JSON.parse(fs.readFileSync(path.join(dir, manifest.files.lexical.name), 'utf8')) as { terms: Record<string, { body?: number[] }> };
+      const lexical = JSON.parse(fs.readFileSync(path.join(dir, manifest.files.lexical.name), 'utf8')) as {
+        terms: Record<string, { body?: number[] }>;
+      };
       const term = Object.values(lexical.terms).find((t) => t.body)!;
       term.body![term.body!.length - 2] = manifest.counts.chunks + 5;
       forge(dir, 'lexical', Buffer.from(JSON.stringify(lexical)), true);

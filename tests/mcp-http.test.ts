@@ -35,7 +35,7 @@ afterAll(async () => {
 });
 
 type Json = Record<string, unknown>;
-const textOf = (result: Json) => ((result.content as { type: string; text: string }[])[0]!).text;
+const textOf = (result: Json) => (result.content as { type: string; text: string }[])[0]!.text;
 
 /** The checks a connector's first minutes would make, with any transport. */
 async function exercise(client: Client, baseUrl: string) {
@@ -44,7 +44,10 @@ async function exercise(client: Client, baseUrl: string) {
   const described = (await client.listTools()).tools.find((t) => t.name === 'news_search')!;
   expect(described.description).toMatch(/The index holds 1 document: "Russia becomes the first country/);
 
-  const search = (await client.callTool({ name: 'news_search', arguments: { query: 'What did the Russian Supreme Court do in April?' } })) as Json;
+  const search = (await client.callTool({
+    name: 'news_search',
+    arguments: { query: 'What did the Russian Supreme Court do in April?' },
+  })) as Json;
   expect(search.isError).toBeFalsy();
   const found = JSON.parse(textOf(search)) as { results: { id: string; title: string; url: string; text: string }[] };
   expect(found).toEqual(search.structuredContent);
@@ -62,7 +65,9 @@ async function exercise(client: Client, baseUrl: string) {
   expect(unknown.isError).toBe(true);
   expect(textOf(unknown)).toMatch(/No document has the id "nope.txt"/);
 
-  const bad = (await client.callTool({ name: 'news_search', arguments: { query: '' } }).catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }))) as Json;
+  const bad = (await client
+    .callTool({ name: 'news_search', arguments: { query: '' } })
+    .catch((e: Error) => ({ isError: true, content: [{ type: 'text', text: e.message }] }))) as Json;
   expect(bad.isError).toBe(true);
 
   const offTopic = (await client.callTool({ name: 'news_search', arguments: { query: 'How do I bake sourdough bread?' } })) as Json;
@@ -73,7 +78,9 @@ async function exercise(client: Client, baseUrl: string) {
 describe('remote MCP at /mcp', () => {
   it('against the local server: initialize, list, search, fetch, a bad argument, an unknown id', async () => {
     const client = new Client({ name: 'test-connector', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${KEY}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${KEY}` } } }),
+    );
     await exercise(client, server.url);
     await client.close();
   });
@@ -82,12 +89,21 @@ describe('remote MCP at /mcp', () => {
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } } }),
+      body: JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'x', version: '1' } },
+      }),
     });
     expect(res.status).toBe(401);
     expect(res.headers.get('www-authenticate')).toBe('Bearer');
     const wrong = new Client({ name: 'test-connector', version: '1.0.0' });
-    await expect(wrong.connect(new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { 'x-api-key': 'wrong' } } }))).rejects.toThrow();
+    await expect(
+      wrong.connect(
+        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { 'x-api-key': 'wrong' } } }),
+      ),
+    ).rejects.toThrow();
   });
 
   it('through the Lambda handler, with API Gateway HTTP API events', async () => {
@@ -97,7 +113,9 @@ describe('remote MCP at /mcp', () => {
       const request = new Request(input, init);
       const url = new URL(request.url);
       const headers: Record<string, string> = {};
-      request.headers.forEach((value, name) => (headers[name] = value));
+      request.headers.forEach((value, name) => {
+        headers[name] = value;
+      });
       const event = apiGatewayV2Event({
         method: request.method,
         path: url.pathname,
@@ -105,10 +123,18 @@ describe('remote MCP at /mcp', () => {
         ...(request.method === 'POST' ? { body: await request.text() } : {}),
       });
       const res = (await handler(event, lambdaContext as never)) as HttpResult;
-      return new Response(res.statusCode === 202 || res.statusCode === 204 ? null : res.body, { status: res.statusCode, headers: res.headers as Record<string, string> });
+      return new Response(res.statusCode === 202 || res.statusCode === 204 ? null : res.body, {
+        status: res.statusCode,
+        headers: res.headers as Record<string, string>,
+      });
     };
     const client = new Client({ name: 'test-connector', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL('https://abc123.execute-api.eu-west-1.amazonaws.com/mcp'), { fetch: viaLambda, requestInit: { headers: { 'x-api-key': KEY } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('https://abc123.execute-api.eu-west-1.amazonaws.com/mcp'), {
+        fetch: viaLambda,
+        requestInit: { headers: { 'x-api-key': KEY } },
+      }),
+    );
     await exercise(client, 'https://abc123.execute-api.eu-west-1.amazonaws.com');
     await client.close();
   });
@@ -118,14 +144,22 @@ describe('GET /documents/{id}', () => {
   it('returns the whole document with its source, metadata and passages; 404 in the JSON error shape for an unknown id', async () => {
     const res = await fetch(`${server.url}/documents/article.txt`, { headers: { 'x-api-key': KEY } });
     expect(res.status).toBe(200);
-    const doc = (await res.json()) as { id: string; text: string; source: { url: string }; passages: { id: string; start: number; end: number }[] };
+    const doc = (await res.json()) as {
+      id: string;
+      text: string;
+      source: { url: string };
+      passages: { id: string; start: number; end: number }[];
+    };
     expect(doc.id).toBe('article.txt');
     expect(doc.source.url).toBe(ARTICLE_URL);
     expect(doc.passages.length).toBeGreaterThan(10);
     expect(doc.passages[0]!.id).toBe('article.txt#p0');
     const missing = await fetch(`${server.url}/documents/${encodeURIComponent('no/such doc.md')}`, { headers: { 'x-api-key': KEY } });
     expect(missing.status).toBe(404);
-    expect(((await missing.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: 'not_found', message: expect.stringMatching(/no document "no\/such doc.md"/) });
+    expect(((await missing.json()) as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'not_found',
+      message: expect.stringMatching(/no document "no\/such doc.md"/),
+    });
     expect((await fetch(`${server.url}/documents/article.txt`)).status).toBe(401);
   });
 });

@@ -42,7 +42,10 @@ describe('MCP server over stdio', () => {
   });
 
   it('answers a tool call with cited passages as text and the full response as structured content', async () => {
-    const result = await client.callTool({ name: TOOL_NAME, arguments: { query: 'What did the Russian Supreme Court do in April?', top_k: 3, min_relevance: 0 } });
+    const result = await client.callTool({
+      name: TOOL_NAME,
+      arguments: { query: 'What did the Russian Supreme Court do in April?', top_k: 3, min_relevance: 0 },
+    });
     expect(result.isError).toBeFalsy();
     const text = (result.content as { type: string; text: string }[])[0]!.text;
     expect(text).toMatch(/^\[1\] Russia becomes the first country to formally recognize the Taliban regime — Russia removes the Taliban/);
@@ -57,7 +60,9 @@ describe('MCP server over stdio', () => {
   it('says so when the documents hold no answer', async () => {
     const result = await client.callTool({ name: TOOL_NAME, arguments: { query: 'How do I configure a Kubernetes ingress controller?' } });
     expect(result.isError).toBeFalsy();
-    expect((result.content as { text: string }[])[0]!.text).toMatch(/^Nothing in these documents answers this question\..*Say so rather than guessing/);
+    expect((result.content as { text: string }[])[0]!.text).toMatch(
+      /^Nothing in these documents answers this question\..*Say so rather than guessing/,
+    );
     const structured = SearchResponseSchema.parse(result.structuredContent);
     expect(structured.results).toEqual([]);
     expect(structured.no_answer?.best_relevance).toBeLessThan(structured.no_answer!.min_relevance);

@@ -1,6 +1,16 @@
 /** The evaluation metrics against cases worked out by hand (trec_eval / BEIR semantics). */
 import { describe, expect, it } from 'vitest';
-import { collapseToDocuments, evaluate, formatTrecRun, mrrAt, ndcgAt, recallAt, trecOrder, type Qrels, type Run } from '../src/eval/metrics.js';
+import {
+  collapseToDocuments,
+  evaluate,
+  formatTrecRun,
+  mrrAt,
+  ndcgAt,
+  recallAt,
+  trecOrder,
+  type Qrels,
+  type Run,
+} from '../src/eval/metrics.js';
 
 const rels = (o: Record<string, number>) => new Map(Object.entries(o));
 
@@ -72,7 +82,13 @@ describe('evaluate', () => {
       ['q3', rels({ c: 0 })],
     ]);
     const run: Run = new Map([
-      ['q1', [{ docId: 'a', score: 3 }, { docId: 'x', score: 1 }]],
+      [
+        'q1',
+        [
+          { docId: 'a', score: 3 },
+          { docId: 'x', score: 1 },
+        ],
+      ],
       ['q3', [{ docId: 'c', score: 1 }]],
     ]);
     const { metrics, queries } = evaluate(run, qrels);
@@ -83,7 +99,15 @@ describe('evaluate', () => {
   });
 
   it('writes a TREC run file in rank order', () => {
-    const run: Run = new Map([['7', [{ docId: 'b', score: 0.25 }, { docId: 'a', score: 0.5 }]]]);
+    const run: Run = new Map([
+      [
+        '7',
+        [
+          { docId: 'b', score: 0.25 },
+          { docId: 'a', score: 0.5 },
+        ],
+      ],
+    ]);
     expect(formatTrecRun(run, 'tag')).toBe('7 Q0 a 1 0.500000 tag\n7 Q0 b 2 0.250000 tag\n');
   });
 });

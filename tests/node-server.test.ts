@@ -24,7 +24,11 @@ beforeAll(async () => {
       done();
     },
   });
-  const service = createService({ config: { indexDir: index, corsOrigins: ['*'] }, logger: createLogger({ level: 'info', destination }), loadEmbedder: async () => embedder });
+  const service = createService({
+    config: { indexDir: index, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'info', destination }),
+    loadEmbedder: async () => embedder,
+  });
   await service.ready;
   server = await startServer(service, 0);
   port = Number(new URL(server.url).port);

@@ -75,7 +75,13 @@ afterAll(async () => {
 });
 
 describe('the same answers from PostgreSQL as from the index files', () => {
-  const MIXED_QUESTIONS = ['How often should drip emitters be checked?', 'sourdough starter feeding', 'What does the greenhouse guide say about irrigation?', 'bread', 'constructor __proto__'];
+  const MIXED_QUESTIONS = [
+    'How often should drip emitters be checked?',
+    'sourdough starter feeding',
+    'What does the greenhouse guide say about irrigation?',
+    'bread',
+    'constructor __proto__',
+  ];
 
   for (const [collection, questions] of [
     ['default', ARTICLE_QUESTIONS.map((q) => q.q).concat(['What is the population of Afghanistan?', 'envoy to Moscow'])],
@@ -127,13 +133,21 @@ describe('serving from PostgreSQL', () => {
     await service.ready;
     const handler = createLambdaHandler(service);
     for (const { q, answer } of ARTICLE_QUESTIONS.slice(0, 3)) {
-      const event = apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, top_k: 3 }) });
+      const event = apiGatewayV2Event({
+        method: 'POST',
+        path: '/search',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q, top_k: 3 }),
+      });
       const res = (await handler(event, lambdaContext as never)) as HttpResult;
       expect(res.statusCode).toBe(200);
       const body = JSON.parse(res.body) as SearchResponse;
       expect(body.results[0]!.text).toContain(answer);
     }
-    const health = (await (await service.app.request('/health')).json()) as { status: string; collections: Record<string, { storage?: Record<string, unknown> }> };
+    const health = (await (await service.app.request('/health')).json()) as {
+      status: string;
+      collections: Record<string, { storage?: Record<string, unknown> }>;
+    };
     expect(health.status).toBe('ok');
     expect(health.collections.default!.storage).toMatchObject({ backend: 'postgres', layout_version: 1 });
     expect(JSON.stringify(health)).not.toContain('password');
@@ -157,11 +171,19 @@ describe('building into PostgreSQL', () => {
   it('reuses the vectors the database holds: a build on a fresh machine embeds only new passages', async () => {
     const corpus = tempDir('pg-grown');
     fs.cpSync(DEFAULT_CORPUS_DIR, corpus, { recursive: true });
-    fs.writeFileSync(path.join(corpus, 'note.md'), '# Harbour note\n\nThe harbour wall was rebuilt in granite after the winter storms of 1990.\n');
+    fs.writeFileSync(
+      path.join(corpus, 'note.md'),
+      '# Harbour note\n\nThe harbour wall was rebuilt in granite after the winter storms of 1990.\n',
+    );
     const db = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
     try {
       const out = tempDir('pg-fresh-staging'); // nothing local to reuse
-      const report = await buildIndex({ corpus, out, embedder: await sharedEmbedder(), storedVectors: (e, hashes) => storedVectors(db, 'default', e, hashes) });
+      const report = await buildIndex({
+        corpus,
+        out,
+        embedder: await sharedEmbedder(),
+        storedVectors: (e, hashes) => storedVectors(db, 'default', e, hashes),
+      });
       expect(report.chunks.embedded).toBe(1);
       expect(report.chunks.reused).toBe(report.chunks.total - 1);
       const published = await publishToPostgres(out, db, 'default');
@@ -182,9 +204,15 @@ describe('building into PostgreSQL', () => {
 
   it('a build stopped before its switch leaves the served index as it was, and the next build clears it', async () => {
     const db = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
-    const generations = async () => (await db.query<{ id: string; state: string }>("SELECT id, state FROM semsearch.generations WHERE collection = 'default' ORDER BY created_at")).rows;
+    const generations = async () =>
+      (
+        await db.query<{ id: string; state: string }>(
+          "SELECT id, state FROM semsearch.generations WHERE collection = 'default' ORDER BY created_at",
+        )
+      ).rows;
     try {
-      const before = (await db.query<{ generation: string }>("SELECT generation FROM semsearch.collections WHERE name = 'default'")).rows[0]!.generation;
+      const before = (await db.query<{ generation: string }>("SELECT generation FROM semsearch.collections WHERE name = 'default'"))
+        .rows[0]!.generation;
       await expect(
         publishToPostgres(articleDir, db, 'default', {
           force: true,
@@ -194,7 +222,8 @@ describe('building into PostgreSQL', () => {
         }),
       ).rejects.toThrow('killed');
       expect((await generations()).filter((g) => g.state === 'loading')).toHaveLength(1);
-      const after = (await db.query<{ generation: string }>("SELECT generation FROM semsearch.collections WHERE name = 'default'")).rows[0]!.generation;
+      const after = (await db.query<{ generation: string }>("SELECT generation FROM semsearch.collections WHERE name = 'default'")).rows[0]!
+        .generation;
       expect(after).toBe(before);
       const { files, database, close } = await openBoth(articleDir, 'default');
       try {
@@ -207,7 +236,9 @@ describe('building into PostgreSQL', () => {
       const left = await generations();
       expect(left.filter((g) => g.state === 'loading')).toEqual([]);
       expect(left.length).toBeLessThanOrEqual(2); // the current generation and the one before it
-      const schemas = (await db.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name LIKE 'semsearch_g_%'")).rows[0]!.n;
+      const schemas = (
+        await db.query<{ n: string }>("SELECT count(*) AS n FROM information_schema.schemata WHERE schema_name LIKE 'semsearch_g_%'")
+      ).rows[0]!.n;
       expect(Number(schemas)).toBe(left.length + 1); // plus the mixed collection's
     } finally {
       await db.close();
@@ -230,7 +261,14 @@ describe('a database that is down', () => {
       const started = Date.now();
       const res = await service.app.request('/search?q=Taliban');
       expect(res.status).toBe(503);
-      expect(await res.json()).toMatchObject({ error: { code: 'index_unavailable', message: expect.stringMatching(/index database postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres (cannot be reached|dropped the connection)/) } });
+      expect(await res.json()).toMatchObject({
+        error: {
+          code: 'index_unavailable',
+          message: expect.stringMatching(
+            /index database postgres:\/\/postgres@127\.0\.0\.1:\d+\/postgres (cannot be reached|dropped the connection)/,
+          ),
+        },
+      });
       expect((await service.app.request('/health')).status).toBe(503);
       expect(Date.now() - started).toBeLessThan(15_000);
     } finally {

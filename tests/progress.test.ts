@@ -4,7 +4,11 @@ import { buildProgress } from '../scripts/lib/progress.js';
 it('outside a terminal, a long stage logs a line every five seconds with its rate and time left; short stages log nothing', () => {
   const lines: string[] = [];
   let now = 0;
-  const progress = buildProgress((l) => lines.push(l), false, () => now);
+  const progress = buildProgress(
+    (l) => lines.push(l),
+    false,
+    () => now,
+  );
   progress.onProgress('reading', 0, 10);
   now = 800;
   progress.onProgress('reading', 9, 10); // done in under a second: silent

@@ -42,7 +42,9 @@ describe('logistic fit', () => {
       samples.push({ x, y: random() < p ? 1 : 0 });
     }
     const fitted = fitLogistic(samples);
-    fitted.forEach((b, i) => expect(b).toBeCloseTo(truth[i]!, 0));
+    fitted.forEach((b, i) => {
+      expect(b).toBeCloseTo(truth[i]!, 0);
+    });
   });
 
   it('a sample weight counts like that many copies', () => {
@@ -55,6 +57,8 @@ describe('logistic fit', () => {
     ];
     const copied = fitLogistic([...rows, rows[0]!, rows[0]!]);
     const weighted = fitLogistic([{ ...rows[0]!, weight: 3 }, ...rows.slice(1)]);
-    weighted.forEach((b, i) => expect(b).toBeCloseTo(copied[i]!, 6));
+    weighted.forEach((b, i) => {
+      expect(b).toBeCloseTo(copied[i]!, 6);
+    });
   });
 });

@@ -14,7 +14,10 @@ import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
 
 function tides(): string {
   const dir = tempDir('tides');
-  fs.writeFileSync(path.join(dir, 'tides.md'), '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters.\n');
+  fs.writeFileSync(
+    path.join(dir, 'tides.md'),
+    '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters.\n',
+  );
   return dir;
 }
 
@@ -33,9 +36,18 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): P
 it('serves a rebuilt index, and one built after start-up, without a restart', async () => {
   const embedder = await sharedEmbedder();
   const index = path.join(tempDir('reload'), 'index');
-  const service = createService({ config: { indexDir: index, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder, watchIndexesMs: 0 });
+  const service = createService({
+    config: { indexDir: index, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+    watchIndexesMs: 0,
+  });
   await service.ready;
-  const health = async () => (await service.app.request('/health')).json() as Promise<{ status: string; collections: Record<string, { documents: number; chunks: number }> }>;
+  const health = async () =>
+    (await service.app.request('/health')).json() as Promise<{
+      status: string;
+      collections: Record<string, { documents: number; chunks: number }>;
+    }>;
   expect((await health()).status).toBe('unavailable'); // nothing built yet
 
   await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out: index, embedder });
@@ -45,6 +57,8 @@ it('serves a rebuilt index, and one built after start-up, without a restart', as
   await buildIndex({ corpus: tides(), out: index, embedder });
   const second = await until(health, (h) => h.collections.default?.chunks === 1);
   expect(second.collections.default!.documents).toBe(1);
-  const answer = (await (await service.app.request('/search?q=When+do+spring+tides+happen&top_k=1')).json()) as { results: { text: string }[] };
+  const answer = (await (await service.app.request('/search?q=When+do+spring+tides+happen&top_k=1')).json()) as {
+    results: { text: string }[];
+  };
   expect(answer.results[0]!.text).toContain('Spring tides');
 });

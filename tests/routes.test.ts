@@ -14,7 +14,9 @@ const config = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'serverless.yml'), 
 
 it('every route the app answers is an HTTP API event, and nothing else is', () => {
   const events = config.functions.search.events.map((e) => e.httpApi).sort();
-  const routes = Object.entries(ROUTES).flatMap(([p, methods]) => methods.map((m) => `${m} ${p}`)).sort();
+  const routes = Object.entries(ROUTES)
+    .flatMap(([p, methods]) => methods.map((m) => `${m} ${p}`))
+    .sort();
   expect(events).toEqual(routes);
 });
 

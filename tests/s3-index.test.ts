@@ -29,7 +29,13 @@ let client: S3Client;
 
 beforeAll(async () => {
   const port = await freePort();
-  server = new S3rver({ port, address: '127.0.0.1', silent: true, directory: tempDir('s3rver'), configureBuckets: [{ name: BUCKET, configs: [] }] });
+  server = new S3rver({
+    port,
+    address: '127.0.0.1',
+    silent: true,
+    directory: tempDir('s3rver'),
+    configureBuckets: [{ name: BUCKET, configs: [] }],
+  });
   await server.run();
   endpoint = `http://127.0.0.1:${port}`;
   Object.assign(process.env, S3RVER_KEYS, { S3_ENDPOINT: endpoint });
@@ -43,11 +49,15 @@ afterAll(async () => {
 /** `npm run build-index -- --out s3://...` as a user runs it, against the local S3. */
 async function publish(corpus: string, uri: string): Promise<{ stderr: string }> {
   // Asynchronous: the S3 server runs in this process and must keep answering meanwhile.
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', uri], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, ...S3RVER_KEYS, S3_ENDPOINT: endpoint },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', uri],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, ...S3RVER_KEYS, S3_ENDPOINT: endpoint },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
@@ -72,7 +82,10 @@ async function serve(uri: string, checkSeconds = 60) {
 
 function tidesCorpus(): string {
   const dir = tempDir('tides');
-  fs.writeFileSync(path.join(dir, 'tides.md'), '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters of the year.\n');
+  fs.writeFileSync(
+    path.join(dir, 'tides.md'),
+    '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters of the year.\n',
+  );
   return dir;
 }
 
@@ -98,7 +111,9 @@ describe('an index in S3', () => {
     const { buildIndex } = await import('../src/index/build-index.js');
     const built = await buildIndex({ corpus: tides, out: local, embedder: await sharedEmbedder() });
     for (const ref of Object.values(built.manifest.files)) {
-      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `half/${ref.name}`, Body: fs.readFileSync(path.join(local, ref.name)) }));
+      await client.send(
+        new PutObjectCommand({ Bucket: BUCKET, Key: `half/${ref.name}`, Body: fs.readFileSync(path.join(local, ref.name)) }),
+      );
     }
     const { ask } = await serve(`s3://${BUCKET}/half`);
     expect((await ask('What did the Russian Supreme Court do in April?')).body.results[0]!.text).toContain('Supreme Court removed');
@@ -106,7 +121,9 @@ describe('an index in S3', () => {
 
   it('an object that does not match its checksum is refused with 503, and nothing half-downloaded is served', async () => {
     await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/corrupt`);
-    const manifest = JSON.parse(fs.readFileSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, 'corrupt', MANIFEST_FILE), 'utf8')) as Manifest;
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, 'corrupt', MANIFEST_FILE), 'utf8'),
+    ) as Manifest;
     const ref = manifest.files.vectors;
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `corrupt/${ref.name}`, Body: Buffer.alloc(ref.bytes, 7) }));
     const { ask } = await serve(`s3://${BUCKET}/corrupt`);
@@ -114,7 +131,11 @@ describe('an index in S3', () => {
     expect(answer.status).toBe(503);
     expect(answer.body.error!.code).toBe('index_unavailable');
     expect(answer.body.error!.message).toMatch(new RegExp(`${ref.name} does not match its checksum`));
-    const cache = path.join(os.tmpdir(), 'semsearch-index', createHash('sha256').update(`s3://${BUCKET}/corrupt`).digest('hex').slice(0, 12));
+    const cache = path.join(
+      os.tmpdir(),
+      'semsearch-index',
+      createHash('sha256').update(`s3://${BUCKET}/corrupt`).digest('hex').slice(0, 12),
+    );
     expect(fs.existsSync(cache) ? fs.readdirSync(cache) : []).toEqual([]); // no staging left, no copy kept
   });
 
@@ -122,9 +143,13 @@ describe('an index in S3', () => {
     const bucket = await serve('s3://no-such-bucket/prod');
     const missing = await bucket.ask('Taliban');
     expect(missing.status).toBe(503);
-    expect(missing.body.error!.message).toMatch(/no bucket "no-such-bucket".*npm run build-index -- --corpus <docs> --out s3:\/\/no-such-bucket\/prod/);
+    expect(missing.body.error!.message).toMatch(
+      /no bucket "no-such-bucket".*npm run build-index -- --corpus <docs> --out s3:\/\/no-such-bucket\/prod/,
+    );
     const prefix = await serve(`s3://${BUCKET}/nothing-here`);
-    expect((await prefix.ask('Taliban')).body.error!.message).toMatch(/no index at s3:\/\/indexes\/nothing-here \(manifest.json not found\)/);
+    expect((await prefix.ask('Taliban')).body.error!.message).toMatch(
+      /no index at s3:\/\/indexes\/nothing-here \(manifest.json not found\)/,
+    );
   });
 
   it('a running service picks up a newly published index; requests keep being answered meanwhile', async () => {

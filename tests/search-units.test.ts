@@ -15,7 +15,10 @@ const PLAIN = { stem: false, stopwords: false };
 describe('BM25F', () => {
   // Three one-chunk documents, no context lines: plain BM25 with k1 1.2, b 0.75.
   const bodies = ['tide tide moon', 'moon sun', 'harbour wall'];
-  const data = buildLexicalIndex(bodies.map((body) => ({ body, context: '' })), PLAIN);
+  const data = buildLexicalIndex(
+    bodies.map((body) => ({ body, context: '' })),
+    PLAIN,
+  );
   const lexical = new LexicalIndex(data, { docOf: Int32Array.from([0, 1, 2]), firstChunk: Int32Array.from([0, 1, 2]) });
   // The index as a question sees it: its terms' postings fetched first, as every backend does.
   const index = {
@@ -59,7 +62,10 @@ describe('topN', () => {
     fc.assert(
       fc.property(fc.array(fc.integer({ min: 0, max: 20 }), { maxLength: 300 }), fc.integer({ min: 0, max: 40 }), (values, n) => {
         const ids = values.map((_, i) => i * 3);
-        const sorted = ids.map((id, i) => ({ id, s: values[i]! })).sort((a, b) => b.s - a.s || a.id - b.id).slice(0, n);
+        const sorted = ids
+          .map((id, i) => ({ id, s: values[i]! }))
+          .sort((a, b) => b.s - a.s || a.id - b.id)
+          .slice(0, n);
         const got = topN({ ids, scores: values }, n);
         expect(got.ids).toEqual(sorted.map((x) => x.id));
         expect(got.scores).toEqual(sorted.map((x) => x.s));
@@ -70,8 +76,20 @@ describe('topN', () => {
 });
 
 describe('filters', () => {
-  const doc = (id: string, first: number, metadata: Record<string, unknown>) => ({ id, title: id, path: `docs/${id}`, format: 'text' as const, metadata: metadata as never, first, count: 2 });
-  const documents = [doc('a.txt', 0, { lang: 'en', tags: ['x', 'y'] }), doc('b.txt', 2, { lang: 'fr' }), doc('c.txt', 4, { lang: 'en', year: 2024 })];
+  const doc = (id: string, first: number, metadata: Record<string, unknown>) => ({
+    id,
+    title: id,
+    path: `docs/${id}`,
+    format: 'text' as const,
+    metadata: metadata as never,
+    first,
+    count: 2,
+  });
+  const documents = [
+    doc('a.txt', 0, { lang: 'en', tags: ['x', 'y'] }),
+    doc('b.txt', 2, { lang: 'fr' }),
+    doc('c.txt', 4, { lang: 'en', year: 2024 }),
+  ];
   const allowed = (filter: Filter) => [...compileFilter(filter, documents, 6)!.allowed].map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
 
   it('equality, "in", array fields, built-in fields and several conditions at once', () => {
@@ -79,7 +97,14 @@ describe('filters', () => {
     expect(allowed(new Map([['lang', { in: ['fr', 'de'] }]]))).toEqual([2, 3]);
     expect(allowed(new Map([['tags', 'y']]))).toEqual([0, 1]);
     expect(allowed(new Map([['doc_id', 'c.txt']]))).toEqual([4, 5]);
-    expect(allowed(new Map<string, never>([['lang', 'en' as never], ['year', 2024 as never]]))).toEqual([4, 5]);
+    expect(
+      allowed(
+        new Map<string, never>([
+          ['lang', 'en' as never],
+          ['year', 2024 as never],
+        ]),
+      ),
+    ).toEqual([4, 5]);
     expect(allowed(new Map([['year', '2024']]))).toEqual([]); // types are not coerced
     expect(compileFilter(new Map(), documents, 6)).toBeUndefined();
   });

@@ -31,14 +31,20 @@ async function connect(port: number): Promise<Conn> {
 /** Waits (polling) until `check` holds; vitest's waitFor, which fails the test with a timeout. */
 const until = (check: () => boolean, timeout = 5000) => vi.waitFor(() => expect(check()).toBe(true), { timeout, interval: 10 });
 
-it('SIGTERM under keep-alive: idle closed, in-flight answered, late request 503, half-sent request cut, clean exit', { timeout: 60_000 }, async () => {
+it('SIGTERM under keep-alive: idle closed, in-flight answered, late request 503, half-sent request cut, clean exit', {
+  timeout: 60_000,
+}, async () => {
   const index = (await buildArticleIndex()).out;
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--no-build', '--port', String(port)], {
-    cwd: PROJECT_ROOT,
-    env: { ...process.env, INDEX_DIR: index, LOG_LEVEL: 'silent' },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'serve.ts'), '--no-build', '--port', String(port)],
+    {
+      cwd: PROJECT_ROOT,
+      env: { ...process.env, INDEX_DIR: index, LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   let log = '';
   child.stderr!.on('data', (d: Buffer) => (log += d.toString()));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
@@ -50,7 +56,9 @@ it('SIGTERM under keep-alive: idle closed, in-flight answered, late request 503,
 
   const body = JSON.stringify({ query: 'Which country recognized the Taliban first?', top_k: 1 });
   const inFlight = await connect(port);
-  inFlight.socket.write(`POST /search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`);
+  inFlight.socket.write(
+    `POST /search HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`,
+  );
   const late = await connect(port);
   late.socket.write('GET /health HTTP/1.1\r\nHost: x\r\n');
   const stuck = await connect(port);

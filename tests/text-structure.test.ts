@@ -22,7 +22,11 @@ describe('plain-text structure', () => {
 
   it('turns standalone short lines into section headings', () => {
     const sections = [...new Set(s.blocks.map((b) => b.section.join('/')))];
-    expect(sections).toEqual(['', 'Promising prospects for important cooperation', 'Russia removes the Taliban from its list of terrorist organizations']);
+    expect(sections).toEqual([
+      '',
+      'Promising prospects for important cooperation',
+      'Russia removes the Taliban from its list of terrorist organizations',
+    ]);
   });
 
   it('keeps every paragraph of the body', () => {

@@ -41,7 +41,10 @@ beforeAll(async () => {
   writeTinyModel(models, 'test/tiny-bert-plain', { words });
   const clsDir = writeTinyModel(models, 'test/tiny-bert-cls', { words });
   fs.mkdirSync(path.join(clsDir, '1_Pooling'), { recursive: true });
-  fs.writeFileSync(path.join(clsDir, '1_Pooling', 'config.json'), JSON.stringify({ word_embedding_dimension: 32, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }));
+  fs.writeFileSync(
+    path.join(clsDir, '1_Pooling', 'config.json'),
+    JSON.stringify({ word_embedding_dimension: 32, pooling_mode_cls_token: true, pooling_mode_mean_tokens: false }),
+  );
   previousModelsDir = process.env.MODELS_DIR;
   process.env.MODELS_DIR = models;
   tiny = await loadEmbedder(TINY);
@@ -126,7 +129,9 @@ describe('loading a Transformers.js model from disk', () => {
     const texts = words.slice(0, 40).map((w, i) => `${w} ${words[i + 7]} ${words[i + 13]}`);
     const inWorkers = await embedInWorkers(TINY, texts, { workers: 2, batchSize: 8 });
     const here = await tiny.embedPassages(texts);
-    inWorkers.forEach((v, i) => expect(dot(v, here[i]!)).toBeCloseTo(1, 5));
+    inWorkers.forEach((v, i) => {
+      expect(dot(v, here[i]!)).toBeCloseTo(1, 5);
+    });
   });
 });
 
@@ -145,7 +150,14 @@ describe('an index built and served with the tiny model', () => {
 
   it('records the embedder in the manifest and keeps every chunk inside its 64-token window', async () => {
     const { manifest, store } = await readIndexFiles(indexDir);
-    expect(manifest.embedder).toMatchObject({ id: TINY, dimension: 32, max_tokens: 64, query_prefix: 'query: ', passage_prefix: 'passage: ', variant: 'quantized' });
+    expect(manifest.embedder).toMatchObject({
+      id: TINY,
+      dimension: 32,
+      max_tokens: 64,
+      query_prefix: 'query: ',
+      passage_prefix: 'passage: ',
+      variant: 'quantized',
+    });
     expect(manifest.chunking.max_tokens).toBe(64);
     expect(store.chunks.length).toBeGreaterThan(13); // smaller window than the bundled encoder's 128
     for (const c of store.chunks) expect(tiny.countPassageTokens(c.text)).toBeLessThanOrEqual(64);
@@ -166,7 +178,9 @@ describe('an index built and served with the tiny model', () => {
     const err = await Searcher.open(indexDir, { embedder: useLite }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IndexLoadError);
     expect((err as IndexLoadError).problem).toBe('embedder_mismatch');
-    expect((err as Error).message).toMatch(/built with embedder "transformers:test\/tiny-bert" \(32-d\) but the server runs "use-lite" \(512-d\)/);
+    expect((err as Error).message).toMatch(
+      /built with embedder "transformers:test\/tiny-bert" \(32-d\) but the server runs "use-lite" \(512-d\)/,
+    );
     await useLite.dispose();
   });
 });
@@ -187,7 +201,9 @@ describe('fetch-model', () => {
       res.writeHead(200, headers).end(data);
     });
     return new Promise((resolve) =>
-      server.listen(0, '127.0.0.1', () => resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() })),
+      server.listen(0, '127.0.0.1', () =>
+        resolve({ url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, close: () => server.close() }),
+      ),
     );
   }
 
@@ -196,8 +212,15 @@ describe('fetch-model', () => {
     const target = tempDir('fetched');
     try {
       const lines: string[] = [];
-      const result = await fetchModel({ ref: parseTransformersId(TINY), modelsDir: target, endpoint: server.url, log: (l) => lines.push(l) });
-      expect(result.files.map((f) => f.file)).toEqual(expect.arrayContaining(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx', 'semsearch.json']));
+      const result = await fetchModel({
+        ref: parseTransformersId(TINY),
+        modelsDir: target,
+        endpoint: server.url,
+        log: (l) => lines.push(l),
+      });
+      expect(result.files.map((f) => f.file)).toEqual(
+        expect.arrayContaining(['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model_quantized.onnx', 'semsearch.json']),
+      );
       expect(result.files.find((f) => f.file.endsWith('.onnx'))!.verified).toBe('sha256');
       expect(lines.join('\n')).toMatch(/loads: 32-d, window 64 tokens/);
       expect(fs.existsSync(path.join(target, 'test/tiny-bert/onnx/model_quantized.onnx'))).toBe(true);
@@ -222,7 +245,9 @@ describe('fetch-model', () => {
   it('says clearly when the hub cannot be reached', async () => {
     const closed = await hub(models);
     closed.close(); // a port that was just freed: connections are refused
-    const err = await fetchModel({ ref: parseTransformersId(TINY), modelsDir: tempDir('fetched'), endpoint: closed.url }).catch((e: unknown) => e);
+    const err = await fetchModel({ ref: parseTransformersId(TINY), modelsDir: tempDir('fetched'), endpoint: closed.url }).catch(
+      (e: unknown) => e,
+    );
     expect((err as Error).message).toMatch(/cannot reach http:\/\/127\.0\.0\.1:\d+ \(ECONNREFUSED\).*HF_ENDPOINT/);
   });
 });

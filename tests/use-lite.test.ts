@@ -15,11 +15,15 @@ beforeAll(async () => {
 
 describe('bundled encoder', () => {
   it('tokenises exactly like the package, on the article and on generated text', () => {
-    for (const paragraph of article.split('\n')) expect(embedder.countPassageTokens(paragraph)).toBe(embedder.reference.encode(paragraph).length);
+    for (const paragraph of article.split('\n'))
+      expect(embedder.countPassageTokens(paragraph)).toBe(embedder.reference.encode(paragraph).length);
     fc.assert(
-      fc.property(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.lorem({ maxCount: 30 })), (text) => {
-        expect(embedder.countPassageTokens(text)).toBe(embedder.reference.encode(text).length);
-      }),
+      fc.property(
+        fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.string({ unit: 'binary' }), fc.lorem({ maxCount: 30 })),
+        (text) => {
+          expect(embedder.countPassageTokens(text)).toBe(embedder.reference.encode(text).length);
+        },
+      ),
       { numRuns: 2000 },
     );
   });
@@ -28,16 +32,24 @@ describe('bundled encoder', () => {
     const texts = ['Who recognized the Taliban?', article.slice(0, 400), '', 'émigré café ½ 😀'];
     const ours = await embedder.embedPassages(texts);
     const theirs = await embedder.reference.embed(texts);
-    ours.forEach((v, i) => v.forEach((x, j) => expect(x).toBeCloseTo(theirs[i]![j]!, 6)));
+    ours.forEach((v, i) => {
+      v.forEach((x, j) => {
+        expect(x).toBeCloseTo(theirs[i]![j]!, 6);
+      });
+    });
     const [single] = await embedder.embedQueries([texts[0]!]);
-    single!.forEach((x, j) => expect(x).toBeCloseTo(theirs[0]![j]!, 6));
+    single!.forEach((x, j) => {
+      expect(x).toBeCloseTo(theirs[0]![j]!, 6);
+    });
   });
 
   it('reads only its first 128 tokens, which is why chunks are cut to fit', async () => {
     const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
     expect(embedder.countPassageTokens(words)).toBeGreaterThan(200);
     const [a, b] = await embedder.embedPassages([words, `${words} galaxy telescope astronomy`]);
-    a!.forEach((x, j) => expect(x).toBeCloseTo(b![j]!, 6));
+    a!.forEach((x, j) => {
+      expect(x).toBeCloseTo(b![j]!, 6);
+    });
   });
 
   it('shares model calls between concurrent questions and answers each with its own vector', async () => {
@@ -50,7 +62,9 @@ describe('bundled encoder', () => {
     expect(coalescer.modelCalls).toBe(3);
     questions.forEach((_, i) => {
       expect(together[i]).toHaveLength(1);
-      together[i]![0]!.forEach((x, j) => expect(x).toBeCloseTo(alone[i]![0]![j]!, 5));
+      together[i]![0]!.forEach((x, j) => {
+        expect(x).toBeCloseTo(alone[i]![0]![j]!, 5);
+      });
     });
     expect(together[10]).toEqual([]);
   });

@@ -31,7 +31,7 @@ export function sampleCorpus(corpusFile: string, n: number): string {
   const text = (corpusFile.endsWith('.gz') ? zlib.gunzipSync(raw) : raw).toString('utf8');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-corpus-'));
   const file = path.join(dir, 'sample.jsonl');
-  fs.writeFileSync(file, text.split('\n').filter(Boolean).slice(0, n).join('\n') + '\n');
+  fs.writeFileSync(file, `${text.split('\n').filter(Boolean).slice(0, n).join('\n')}\n`);
   return file;
 }
 
@@ -42,7 +42,10 @@ export function sampleCorpus(corpusFile: string, n: number): string {
  */
 export function packageReadmes(n = 40): string {
   const root = path.join(PROJECT_ROOT, 'node_modules');
-  const names = fs.readdirSync(root).flatMap((d) => (d.startsWith('@') ? fs.readdirSync(path.join(root, d)).map((s) => `${d}/${s}`) : [d])).sort();
+  const names = fs
+    .readdirSync(root)
+    .flatMap((d) => (d.startsWith('@') ? fs.readdirSync(path.join(root, d)).map((s) => `${d}/${s}`) : [d]))
+    .sort();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-readmes-'));
   let taken = 0;
   for (const name of names) {
@@ -58,8 +61,18 @@ async function runBuild(corpus: string): Promise<{ chunks: number; seconds: numb
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-index-'));
   try {
     const line = await runScript('scripts/build-index.ts', ['--corpus', corpus, '--out', out, '--json']);
-    const report = JSON.parse(line) as { chunks: { embedded: number }; seconds: number; peak_rss_mb: number; stages?: Record<string, number> };
-    return { chunks: report.chunks.embedded, seconds: report.seconds, peakRssMb: report.peak_rss_mb, ...(report.stages ? { stages: report.stages } : {}) };
+    const report = JSON.parse(line) as {
+      chunks: { embedded: number };
+      seconds: number;
+      peak_rss_mb: number;
+      stages?: Record<string, number>;
+    };
+    return {
+      chunks: report.chunks.embedded,
+      seconds: report.seconds,
+      peakRssMb: report.peak_rss_mb,
+      ...(report.stages ? { stages: report.stages } : {}),
+    };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
   }

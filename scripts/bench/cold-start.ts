@@ -26,7 +26,11 @@ if (res.statusCode !== 200) throw new Error('cold start answered ' + res.statusC
 console.log('BENCH ' + JSON.stringify({ processStartToImport: t0, importAndLoad: t1 - t0, firstAnswer: t2 - t1, rss: process.memoryUsage().rss }));
 `;
 
-function once(bundle: string, indexDir: string, question: string): Promise<{ total: number; child: Record<string, number>; load: ColdStart['loadMs'] }> {
+function once(
+  bundle: string,
+  indexDir: string,
+  question: string,
+): Promise<{ total: number; child: Record<string, number>; load: ColdStart['loadMs'] }> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn(process.execPath, ['--input-type=module', '-e', CHILD], {
@@ -44,8 +48,13 @@ function once(bundle: string, indexDir: string, question: string): Promise<{ tot
     child.on('exit', (code) => {
       const line = out.split('\n').find((l) => l.startsWith('BENCH '));
       const loaded = out.split('\n').find((l) => l.includes('"index loaded"'));
-      if (code !== 0 || !line || !loaded || answered === undefined) return reject(new Error(`cold-start child failed (${code}): ${err || out}`));
-      resolve({ total: answered, child: JSON.parse(line.slice(6)) as Record<string, number>, load: (JSON.parse(loaded) as { load_ms: ColdStart['loadMs'] }).load_ms });
+      if (code !== 0 || !line || !loaded || answered === undefined)
+        return reject(new Error(`cold-start child failed (${code}): ${err || out}`));
+      resolve({
+        total: answered,
+        child: JSON.parse(line.slice(6)) as Record<string, number>,
+        load: (JSON.parse(loaded) as { load_ms: ColdStart['loadMs'] }).load_ms,
+      });
     });
   });
 }

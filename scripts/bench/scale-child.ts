@@ -35,7 +35,12 @@ const full: number[] = [];
 const denseIds: number[][] = [];
 for (const [i, q] of queries.entries()) {
   const steps = [
-    async () => dense.push(await elapsedMs(async () => (denseIds[i] = (await searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector)).map((s) => s.id)))),
+    async () =>
+      dense.push(
+        await elapsedMs(
+          async () => (denseIds[i] = (await searcher.scoreChunks({ query: q.text, topK: 10, mode: 'dense' }, q.vector)).map((s) => s.id)),
+        ),
+      ),
     async () => hybrid.push(await elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'hybrid' }, q.vector))),
     async () => lexical.push(await elapsedMs(() => searcher.scoreChunks({ query: q.text, topK: 10, mode: 'lexical' }, undefined))),
     async () => full.push(await elapsedMs(() => searcher.rank({ query: q.text, topK: 5, mode: 'hybrid' }, q.vector))),

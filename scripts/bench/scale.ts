@@ -34,7 +34,8 @@ export async function measureScale(baseDir: string, chunks: number, questions: s
     const buildSeconds = (performance.now() - started) / 1000;
     const diskMb = Object.values(manifest.files).reduce((sum, f) => sum + f.bytes, 0) / 1048576;
     const loads: number[] = [];
-    for (let i = 0; i < 3; i++) loads.push((JSON.parse(await runScript('scripts/bench/scale-child.ts', [out])) as { load_ms: number }).load_ms);
+    for (let i = 0; i < 3; i++)
+      loads.push((JSON.parse(await runScript('scripts/bench/scale-child.ts', [out])) as { load_ms: number }).load_ms);
     const child = await runScript('scripts/bench/scale-child.ts', [out, questionsFile]);
     const r = JSON.parse(child) as Record<string, unknown>;
     return {
@@ -56,5 +57,3 @@ export async function measureScale(baseDir: string, chunks: number, questions: s
     fs.rmSync(questionsFile, { force: true });
   }
 }
-
-

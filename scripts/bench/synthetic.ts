@@ -41,8 +41,21 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
       const first = store.chunks.length;
       for (let i = doc.first; i < doc.first + doc.count && store.chunks.length < target; i++) {
         const chunk = base.store.chunks[i]!;
-        const text = copy === 0 ? chunk.text : chunk.text.split(' ').filter(() => random() > 0.2).join(' ');
-        store.chunks.push({ ...chunk, id: `${id}#p${i - doc.first}`, doc: d, text, end: chunk.start + text.length, hash: `${copy}-${chunk.hash}` });
+        const text =
+          copy === 0
+            ? chunk.text
+            : chunk.text
+                .split(' ')
+                .filter(() => random() > 0.2)
+                .join(' ');
+        store.chunks.push({
+          ...chunk,
+          id: `${id}#p${i - doc.first}`,
+          doc: d,
+          text,
+          end: chunk.start + text.length,
+          hash: `${copy}-${chunk.hash}`,
+        });
         lexicalInputs.push({ body: text, context: contextLine(doc.title, chunk.section, 'title+section') });
         rows.push(copy === 0 ? base.vectors.row(i) : perturb(base.vectors.row(i), 0.4, random));
       }
@@ -57,7 +70,11 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
       lexicalInputs,
       embedder: m.embedder,
       settings: { chunking: m.chunking, lexical: m.lexical, hnsw: m.hnsw },
-      corpus: { settings_hash: m.corpus.settings_hash, fingerprint: `scaled-${target}`, documents: store.documents.map((d) => ({ id: d.id, hash: d.id, chunks: d.count })) },
+      corpus: {
+        settings_hash: m.corpus.settings_hash,
+        fingerprint: `scaled-${target}`,
+        documents: store.documents.map((d) => ({ id: d.id, hash: d.id, chunks: d.count })),
+      },
     }),
   );
 }

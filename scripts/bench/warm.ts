@@ -29,19 +29,41 @@ export type EmbedFn = (texts: string[]) => Promise<number[][]>;
 
 export async function langchainStore(indexDir: string, embed: EmbedFn): Promise<HNSWLib> {
   const { store, vectors } = await readIndexFiles(indexDir);
-  const lc = new HNSWLib({ embedDocuments: embed, embedQuery: async (t: string) => (await embed([t]))[0]! }, { space: 'cosine', numDimensions: vectors.dimension });
+  const lc = new HNSWLib(
+    { embedDocuments: embed, embedQuery: async (t: string) => (await embed([t]))[0]! },
+    { space: 'cosine', numDimensions: vectors.dimension },
+  );
   const rows = Array.from({ length: vectors.count }, (_, i) => vectors.row(i));
-  await lc.addVectors(rows, store.chunks.map((c) => new Document({ pageContent: c.text, metadata: { id: c.id } })));
+  await lc.addVectors(
+    rows,
+    store.chunks.map((c) => new Document({ pageContent: c.text, metadata: { id: c.id } })),
+  );
   return lc;
 }
 
-export async function measureWarm(indexDir: string, embedder: Embedder, stockEmbed: EmbedFn, questions: string[], warmUp = 20): Promise<Warm> {
-  const service = createService({ config: { indexDir, corsOrigins: ['*'] }, logger: createLogger({ level: 'silent' }), loadEmbedder: async () => embedder });
+export async function measureWarm(
+  indexDir: string,
+  embedder: Embedder,
+  stockEmbed: EmbedFn,
+  questions: string[],
+  warmUp = 20,
+): Promise<Warm> {
+  const service = createService({
+    config: { indexDir, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
   await service.ready;
   const searcher = await service.collections.get();
   const handler = createLambdaHandler(service);
   const peer = await langchainStore(indexDir, stockEmbed);
-  const samples: Record<'handler' | 'embed' | 'stock' | 'search' | 'peer', number[]> = { handler: [], embed: [], stock: [], search: [], peer: [] };
+  const samples: Record<'handler' | 'embed' | 'stock' | 'search' | 'peer', number[]> = {
+    handler: [],
+    embed: [],
+    stock: [],
+    search: [],
+    peer: [],
+  };
   const all = [...questions.slice(0, warmUp), ...questions];
   type Step = 'embed' | 'stock' | 'search' | 'handler' | 'peer';
   const steps: Record<Step, (q: string) => Promise<unknown>> = {
@@ -55,7 +77,12 @@ export async function measureWarm(indexDir: string, embedder: Embedder, stockEmb
       return performance.now() - t;
     },
     handler: async (q) => {
-      const event = apiGatewayV2Event({ method: 'POST', path: '/search', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: q, top_k: 5 }) });
+      const event = apiGatewayV2Event({
+        method: 'POST',
+        path: '/search',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: q, top_k: 5 }),
+      });
       const res = (await handler(event, lambdaContext as never)) as HttpResult;
       if (res.statusCode !== 200) throw new Error(`handler answered ${res.statusCode}: ${res.body}`);
     },

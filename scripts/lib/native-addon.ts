@@ -42,7 +42,12 @@ export function checkNativeAddon(root = PROJECT_ROOT): void {
   const file = path.join(root, ADDON);
   if (!fs.existsSync(file)) throw new Error(`${ADDON} is missing: run \`npm ci\` first`);
   const platform = addonPlatform(file);
-  const problem = platform !== 'linux-x64' ? `${ADDON} is ${platform}` : hostLibc() !== 'glibc' ? `${ADDON} was built against a C library other than glibc (musl?)` : undefined;
+  const problem =
+    platform !== 'linux-x64'
+      ? `${ADDON} is ${platform}`
+      : hostLibc() !== 'glibc'
+        ? `${ADDON} was built against a C library other than glibc (musl?)`
+        : undefined;
   if (problem) {
     throw new Error(
       `${problem}, and Lambda runs Linux x64 with glibc. Package from an Amazon Linux container instead: ` +

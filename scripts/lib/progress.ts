@@ -45,7 +45,10 @@ export function buildProgress(
       if (interactive) {
         if (!bar && now - started > 1000 && done < total) {
           bar = new cliProgress.SingleBar(
-            { stream: process.stderr, format: `${current} [{bar}] {value}/{total} ${UNITS[current]} | {percentage}% | eta {eta_formatted}` },
+            {
+              stream: process.stderr,
+              format: `${current} [{bar}] {value}/{total} ${UNITS[current]} | {percentage}% | eta {eta_formatted}`,
+            },
             cliProgress.Presets.shades_classic,
           );
           bar.start(total, done);
@@ -53,7 +56,9 @@ export function buildProgress(
         bar?.update(done);
       } else if (now - lastLog >= LOG_EVERY_MS && done < total) {
         lastLog = now;
-        write(`build: ${current} ${done}/${total} ${UNITS[current]} (${Math.floor((100 * done) / total)}%), ${eta(done, total, now - started)}`);
+        write(
+          `build: ${current} ${done}/${total} ${UNITS[current]} (${Math.floor((100 * done) / total)}%), ${eta(done, total, now - started)}`,
+        );
       }
     },
     stop: stopBar,

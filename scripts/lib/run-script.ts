@@ -5,11 +5,16 @@ import { PROJECT_ROOT } from '../../src/paths.js';
 
 export function runScript(script: string, args: string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script), ...args], { cwd: PROJECT_ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script), ...args], {
+      cwd: PROJECT_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('exit', (code) => (code === 0 ? resolve(stdout.trim().split('\n').pop() ?? '') : reject(new Error(`${script} failed (${code}): ${stderr}`))));
+    child.on('exit', (code) =>
+      code === 0 ? resolve(stdout.trim().split('\n').pop() ?? '') : reject(new Error(`${script} failed (${code}): ${stderr}`)),
+    );
   });
 }

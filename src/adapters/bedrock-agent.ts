@@ -34,7 +34,11 @@ export interface BedrockAgentEvent {
 }
 
 export function isBedrockAgentEvent(event: Record<string, unknown>): event is Record<string, unknown> & BedrockAgentEvent {
-  return typeof event.messageVersion === 'string' && typeof event.actionGroup === 'string' && (typeof event.apiPath === 'string' || typeof event.function === 'string');
+  return (
+    typeof event.messageVersion === 'string' &&
+    typeof event.actionGroup === 'string' &&
+    (typeof event.apiPath === 'string' || typeof event.function === 'string')
+  );
 }
 
 /** Agent parameters arrive as strings with a declared type; give them their JSON types back. */
@@ -66,7 +70,14 @@ function forAgent(body: Record<string, unknown>): Record<string, unknown> {
   return {
     query: body.query,
     context: body.context,
-    results: (body.results as Record<string, unknown>[]).map(({ rank, id, title, snippet, score, source }) => ({ rank, id, title, snippet, score, source })),
+    results: (body.results as Record<string, unknown>[]).map(({ rank, id, title, snippet, score, source }) => ({
+      rank,
+      id,
+      title,
+      snippet,
+      score,
+      source,
+    })),
   };
 }
 
@@ -75,14 +86,28 @@ export async function answerBedrockAgent(event: BedrockAgentEvent, fetchApp: (re
   const shape = AgentEvent.safeParse(event);
   let status = 404;
   let body: Record<string, unknown> = {
-    error: { code: 'not_found', message: `this action group offers ${event.apiPath !== undefined ? 'apiPath /search' : `the function ${TOOL_NAME}`} only` },
+    error: {
+      code: 'not_found',
+      message: `this action group offers ${event.apiPath !== undefined ? 'apiPath /search' : `the function ${TOOL_NAME}`} only`,
+    },
   };
   if (!shape.success) {
     status = 400;
-    body = { error: { code: 'invalid_request', message: `malformed agent event: ${shape.error.issues[0]!.path.join('.')}: ${shape.error.issues[0]!.message}` } };
+    body = {
+      error: {
+        code: 'invalid_request',
+        message: `malformed agent event: ${shape.error.issues[0]!.path.join('.')}: ${shape.error.issues[0]!.message}`,
+      },
+    };
     event = { ...event, sessionAttributes: {}, promptSessionAttributes: {} };
   } else if (known) {
-    const res = await fetchApp(new Request('https://bedrock.agent/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(requestFrom(event)) }));
+    const res = await fetchApp(
+      new Request('https://bedrock.agent/search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(requestFrom(event)),
+      }),
+    );
     status = res.status;
     body = forAgent((await res.json()) as Record<string, unknown>);
   }
@@ -91,7 +116,13 @@ export async function answerBedrockAgent(event: BedrockAgentEvent, fetchApp: (re
   if (event.apiPath !== undefined) {
     return {
       messageVersion: '1.0',
-      response: { actionGroup: event.actionGroup, apiPath: event.apiPath, httpMethod: event.httpMethod ?? 'POST', httpStatusCode: status, responseBody: { 'application/json': { body: text } } },
+      response: {
+        actionGroup: event.actionGroup,
+        apiPath: event.apiPath,
+        httpMethod: event.httpMethod ?? 'POST',
+        httpStatusCode: status,
+        responseBody: { 'application/json': { body: text } },
+      },
       ...attributes,
     };
   }

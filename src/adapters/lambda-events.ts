@@ -15,7 +15,10 @@ const Base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 const body = z
   .object({ body: z.string().nullish(), isBase64Encoded: z.boolean().optional() })
-  .refine((e) => !e.isBase64Encoded || !e.body || (e.body.length % 4 === 0 && Base64.test(e.body)), { message: 'body is marked base64 but is not valid base64', path: ['body'] });
+  .refine((e) => !e.isBase64Encoded || !e.body || (e.body.length % 4 === 0 && Base64.test(e.body)), {
+    message: 'body is marked base64 but is not valid base64',
+    path: ['body'],
+  });
 
 /** API Gateway HTTP API (payload 2.0) and Function URL events. */
 export const HttpApiV2Event = z
@@ -43,7 +46,11 @@ export const RestApiV1Event = z
   .and(body);
 
 export function isHttpEvent(event: Record<string, unknown>): boolean {
-  return 'httpMethod' in event || 'rawPath' in event || (typeof event.requestContext === 'object' && event.requestContext !== null && 'http' in event.requestContext);
+  return (
+    'httpMethod' in event ||
+    'rawPath' in event ||
+    (typeof event.requestContext === 'object' && event.requestContext !== null && 'http' in event.requestContext)
+  );
 }
 
 type Shape = 'http-api' | 'rest-api' | 'lattice';
@@ -58,7 +65,7 @@ function shapeOf(event: Record<string, unknown>): Shape {
 }
 
 /** What the adapter does to a header value before the WHATWG Headers sees it. */
-const adapterSafe = (value: string) => (/[^\x00-\x7F]/.test(value) ? encodeURIComponent(value) : value);
+const adapterSafe = (value: string) => (/[\u0080-\uFFFF]/.test(value) ? encodeURIComponent(value) : value);
 
 /**
  * Builds what the adapter will build (URL, headers, cookies, method) and reports the first part
@@ -119,13 +126,16 @@ function requestProblem(event: Record<string, unknown>, shape: Shape): string | 
 /** The problem with an HTTP event, or undefined when it is well formed. */
 export function httpEventProblem(event: Record<string, unknown>): string | undefined {
   const shape = shapeOf(event);
-  if (shape === 'lattice') return 'VPC Lattice events are not supported: put an API Gateway HTTP API, a Function URL or an ALB in front of the function';
+  if (shape === 'lattice')
+    return 'VPC Lattice events are not supported: put an API Gateway HTTP API, a Function URL or an ALB in front of the function';
   const parsed = (shape === 'rest-api' ? RestApiV1Event : HttpApiV2Event).safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     return `malformed ${shape === 'rest-api' ? 'REST API' : 'HTTP API'} event: ${issue.path.join('.') || '(event)'}: ${issue.message}`;
   }
-  const method = String(shape === 'rest-api' ? event.httpMethod : (event.requestContext as { http: { method: string } }).http.method).toUpperCase();
+  const method = String(
+    shape === 'rest-api' ? event.httpMethod : (event.requestContext as { http: { method: string } }).http.method,
+  ).toUpperCase();
   if ((method === 'GET' || method === 'HEAD') && typeof event.body === 'string' && event.body.length > 0) {
     return bodyOnGetMessage(method);
   }

@@ -19,7 +19,12 @@ function isDirectInvoke(event: Event): boolean {
 
 /** An error as an API Gateway proxy result (what an HTTP event expects back). */
 function httpResult(error: ApiError) {
-  return { statusCode: error.status, headers: { 'content-type': 'application/json' }, body: JSON.stringify(error.toJSON()), isBase64Encoded: false };
+  return {
+    statusCode: error.status,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(error.toJSON()),
+    isBase64Encoded: false,
+  };
 }
 
 export function createLambdaHandler(service: Service) {
@@ -65,6 +70,10 @@ export function createLambdaHandler(service: Service) {
       if (response.status >= 500) throw new Error(`${body.error?.code ?? 'internal_error'}: ${body.error?.message ?? 'search failed'}`);
       return body;
     }
-    return new ApiError(400, 'invalid_request', 'unrecognised event: send an API Gateway/Function URL HTTP event, or {"query": "..."} to invoke directly').toJSON();
+    return new ApiError(
+      400,
+      'invalid_request',
+      'unrecognised event: send an API Gateway/Function URL HTTP event, or {"query": "..."} to invoke directly',
+    ).toJSON();
   };
 }

@@ -19,7 +19,7 @@ import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/
 import { createMcpServer, describeIndex, fetchThroughApp, searchThroughApp } from './mcp-tools.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { registerOpenApi } from './openapi.js';
-import { Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
+import { type Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
 import { IndexLoadError } from '../index/read-index.js';
 import { positions } from '../index/backend.js';
 import type { Searcher } from '../search/searcher.js';
@@ -126,7 +126,8 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     });
     info.results = outcome.results.length;
     const response = presentSearch(outcome, name, performance.now() - started);
-    if (request.context) response.context = response.no_answer ? response.no_answer.message : packContext(response.results, request.context);
+    if (request.context)
+      response.context = response.no_answer ? response.no_answer.message : packContext(response.results, request.context);
     return c.json(response);
   };
 
@@ -145,7 +146,13 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       if (r.status !== 'fulfilled') continue;
       const name = names[i]!;
       const { manifest, index } = r.value;
-      list.push({ name, documents: manifest.counts.documents, passages: manifest.counts.chunks, title: index.documents[0]?.title ?? name, examples: await indexExamples(r.value, 3) });
+      list.push({
+        name,
+        documents: manifest.counts.documents,
+        passages: manifest.counts.chunks,
+        title: index.documents[0]?.title ?? name,
+        examples: await indexExamples(r.value, 3),
+      });
     }
     return c.json({ collections: list });
   });
@@ -155,7 +162,12 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const searcher = await collections.get(name);
     const id = c.req.param('id');
     const doc = await searcher.documents.get(id);
-    if (!doc) throw new ApiError(404, 'not_found', `no document "${id.slice(0, 200)}" in collection "${name}"; ids are the doc_id of search results`);
+    if (!doc)
+      throw new ApiError(
+        404,
+        'not_found',
+        `no document "${id.slice(0, 200)}" in collection "${name}"; ids are the doc_id of search results`,
+      );
     return c.json({ collection: name, ...doc });
   });
 
@@ -197,7 +209,12 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     if (options.apiKey) await expectedKey(options.apiKey).catch((err: Error) => failures.push(`api key: ${err.message}`));
     const ok = failures.length === 0;
     return c.json(
-      { status: ok ? 'ok' : 'unavailable', model: summary[DEFAULT_COLLECTION]?.model, collections: summary, ...(ok ? {} : { message: failures.join('; ') }) },
+      {
+        status: ok ? 'ok' : 'unavailable',
+        model: summary[DEFAULT_COLLECTION]?.model,
+        collections: summary,
+        ...(ok ? {} : { message: failures.join('; ') }),
+      },
       ok ? 200 : 503,
     );
   });
@@ -218,7 +235,10 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const allowed = methodsFor(c.req.path);
     if (allowed) {
       c.header('Allow', allowed.join(', '));
-      return c.json(new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(), 405);
+      return c.json(
+        new ApiError(405, 'method_not_allowed', `${c.req.method} is not allowed on ${c.req.path}; use ${allowed.join(' or ')}`).toJSON(),
+        405,
+      );
     }
     return c.json(new ApiError(404, 'not_found', `no route ${c.req.path}; try ${routeList()}`).toJSON(), 404);
   });

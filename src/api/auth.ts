@@ -27,13 +27,24 @@ export async function expectedKey(source: ApiKeySource): Promise<string> {
     return await source();
   } catch (err) {
     // The cause (a parameter name, an IAM message) goes to the log, not to an unauthenticated caller.
-    throw new ApiError(503, 'auth_unavailable', 'the API key could not be read from its store; requests are refused until it can be', undefined, { cause: err });
+    throw new ApiError(
+      503,
+      'auth_unavailable',
+      'the API key could not be read from its store; requests are refused until it can be',
+      undefined,
+      { cause: err },
+    );
   }
 }
 
 export async function checkApiKey(headers: Headers, source: ApiKeySource): Promise<void> {
   const given = presentedKey(headers);
-  if (!given) throw new ApiError(401, 'unauthorized', 'this endpoint needs an API key: send it in the "x-api-key" header or as "Authorization: Bearer <key>"');
+  if (!given)
+    throw new ApiError(
+      401,
+      'unauthorized',
+      'this endpoint needs an API key: send it in the "x-api-key" header or as "Authorization: Bearer <key>"',
+    );
   const expected = await expectedKey(source);
   if (!timingSafeEqual(digest(given), digest(expected))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
 }

@@ -37,16 +37,26 @@ export interface McpOptions {
   baseUrl?: string;
 }
 
-const DocumentResultSchema = z.object({ id: z.string(), title: z.string(), url: z.string().optional(), text: z.string(), metadata: z.record(z.string(), z.unknown()) });
+const DocumentResultSchema = z.object({
+  id: z.string(),
+  title: z.string(),
+  url: z.string().optional(),
+  text: z.string(),
+  metadata: z.record(z.string(), z.unknown()),
+});
 
-const asJson = (value: object) => ({ content: [{ type: 'text' as const, text: JSON.stringify(value) }], structuredContent: value as Record<string, unknown> });
+const asJson = (value: object) => ({
+  content: [{ type: 'text' as const, text: JSON.stringify(value) }],
+  structuredContent: value as Record<string, unknown>,
+});
 const failure = (text: string) => ({ isError: true, content: [{ type: 'text' as const, text }] });
 
 export function createMcpServer(search: SearchFn, options: McpOptions = {}): McpServer {
   const server = new McpServer({ name: 'semantic-search', version: SERVER_VERSION });
   const name = (tool: string) => `${options.toolPrefix ?? ''}${tool}`;
   const about = options.about ? ` ${options.about}` : '';
-  const urlOf = (id: string, own?: string) => own ?? (options.baseUrl ? `${options.baseUrl}/documents/${encodeURIComponent(id)}` : undefined);
+  const urlOf = (id: string, own?: string) =>
+    own ?? (options.baseUrl ? `${options.baseUrl}/documents/${encodeURIComponent(id)}` : undefined);
 
   server.registerTool(
     name(TOOL_NAME),
@@ -148,7 +158,13 @@ export function describeIndex(documents: readonly DocumentRecord[]): string {
 /** A SearchFn over the app itself: the same validation, routing and engine as HTTP requests. */
 export function searchThroughApp(fetchApp: (request: Request) => Response | Promise<Response>): SearchFn {
   return async (request) => {
-    const res = await fetchApp(new Request('http://mcp.local/search', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(request) }));
+    const res = await fetchApp(
+      new Request('http://mcp.local/search', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(request),
+      }),
+    );
     const body = (await res.json()) as SearchResponse & { error?: { message: string } };
     if (!res.ok || body.error) throw new Error(body.error?.message ?? `status ${res.status}`);
     return body;

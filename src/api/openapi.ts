@@ -1,23 +1,40 @@
 /** The OpenAPI 3.1 document, generated from the same zod schemas that validate requests. */
 import type { OpenAPIHono } from '@hono/zod-openapi';
+import type { Env } from 'hono';
 import { z } from '@hono/zod-openapi';
-import { DocumentSchema, ErrorSchema, HealthSchema, SearchQueryParamsSchema, SearchRequestSchema, SearchResponseSchema } from './schemas.js';
+import {
+  DocumentSchema,
+  ErrorSchema,
+  HealthSchema,
+  SearchQueryParamsSchema,
+  SearchRequestSchema,
+  SearchResponseSchema,
+} from './schemas.js';
 import { LIMITS } from './limits.js';
 
 const errors = {
-  400: { description: 'Invalid request (bad JSON, wrong types, unknown fields, out-of-range values)', content: { 'application/json': { schema: ErrorSchema } } },
-  401: { description: 'Missing or wrong API key (when the deployment requires one)', content: { 'application/json': { schema: ErrorSchema } } },
+  400: {
+    description: 'Invalid request (bad JSON, wrong types, unknown fields, out-of-range values)',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
+  401: {
+    description: 'Missing or wrong API key (when the deployment requires one)',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
   404: { description: 'Unknown collection', content: { 'application/json': { schema: ErrorSchema } } },
   413: { description: `Body larger than ${LIMITS.maxBodyBytes} bytes`, content: { 'application/json': { schema: ErrorSchema } } },
   415: { description: 'Body not sent as UTF-8 JSON', content: { 'application/json': { schema: ErrorSchema } } },
-  503: { description: 'Index unavailable (missing, damaged or not loadable) or the API key unreadable; the message names the fix', content: { 'application/json': { schema: ErrorSchema } } },
+  503: {
+    description: 'Index unavailable (missing, damaged or not loadable) or the API key unreadable; the message names the fix',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
 };
 
 export const API_DESCRIPTION =
   'Semantic search over a document collection: ask a natural-language question, get the best-matching passages ' +
   'with their sources. Hybrid ranking (embeddings + BM25) by default.';
 
-export function registerOpenApi(app: OpenAPIHono<any>): void {
+export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
   const registry = app.openAPIRegistry;
   registry.registerComponent('securitySchemes', 'ApiKey', { type: 'apiKey', in: 'header', name: 'x-api-key' });
   registry.registerPath({
@@ -45,7 +62,10 @@ export function registerOpenApi(app: OpenAPIHono<any>): void {
     operationId: 'getDocument',
     summary: 'A whole document, by the doc_id of a search result',
     security: [{ ApiKey: [] }, {}],
-    request: { params: z.object({ id: z.string().describe('The document id (URL-encoded; may contain slashes).') }), query: z.object({ collection: z.string().optional() }) },
+    request: {
+      params: z.object({ id: z.string().describe('The document id (URL-encoded; may contain slashes).') }),
+      query: z.object({ collection: z.string().optional() }),
+    },
     responses: {
       200: { description: 'The document', content: { 'application/json': { schema: DocumentSchema } } },
       ...errors,
@@ -63,7 +83,17 @@ export function registerOpenApi(app: OpenAPIHono<any>): void {
         description: 'The collections served',
         content: {
           'application/json': {
-            schema: z.object({ collections: z.array(z.object({ name: z.string(), documents: z.number().int(), passages: z.number().int(), title: z.string(), examples: z.array(z.string()) })) }),
+            schema: z.object({
+              collections: z.array(
+                z.object({
+                  name: z.string(),
+                  documents: z.number().int(),
+                  passages: z.number().int(),
+                  title: z.string(),
+                  examples: z.array(z.string()),
+                }),
+              ),
+            }),
           },
         },
       },
@@ -79,7 +109,12 @@ export function registerOpenApi(app: OpenAPIHono<any>): void {
       'MCP over Streamable HTTP, stateless, JSON responses: JSON-RPC messages from an MCP client (chat assistants, agent frameworks). ' +
       'Tools: search and fetch (the contract ChatGPT connectors use) and search_documents (every search option).',
     security: [{ ApiKey: [] }, {}],
-    request: { body: { required: true, content: { 'application/json': { schema: z.object({ jsonrpc: z.literal('2.0'), method: z.string() }).passthrough() } } } },
+    request: {
+      body: {
+        required: true,
+        content: { 'application/json': { schema: z.object({ jsonrpc: z.literal('2.0'), method: z.string() }).passthrough() } },
+      },
+    },
     responses: { 200: { description: 'A JSON-RPC response' }, 202: { description: 'A notification, accepted' }, ...errors },
   });
   registry.registerPath({

@@ -37,7 +37,11 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   } catch (err) {
     if (err instanceof ApiError) throw err;
     // The client's doing (it hung up, or sent broken chunked encoding), not a fault of the server.
-    throw new ApiError(400, 'invalid_request', 'the request body could not be read: the connection closed early or its chunked encoding is malformed');
+    throw new ApiError(
+      400,
+      'invalid_request',
+      'the request body could not be read: the connection closed early or its chunked encoding is malformed',
+    );
   }
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) throw new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object such as {"query": "..."}');

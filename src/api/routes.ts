@@ -25,7 +25,12 @@ export const CORS = {
 /** The methods a concrete path answers (for 405 with Allow), matching templates. */
 export function methodsFor(path: string): readonly string[] | undefined {
   for (const [template, methods] of Object.entries(ROUTES)) {
-    const pattern = new RegExp(`^${template.replace(/[.]/g, '\\.').replace(/\{[^}]+\+\}/g, '.+').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+    const pattern = new RegExp(
+      `^${template
+        .replace(/[.]/g, '\\.')
+        .replace(/\{[^}]+\+\}/g, '.+')
+        .replace(/\{[^}]+\}/g, '[^/]+')}$`,
+    );
     if (pattern.test(path)) return methods;
   }
   return undefined;

@@ -21,7 +21,9 @@ export const FilterSchema = z
   )
   .openapi('Filter', { example: { doc_id: 'article.txt' } });
 
-export const SearchModeSchema = z.enum(['hybrid', 'dense', 'lexical']).describe('hybrid (default) fuses semantic and keyword ranking; dense is semantic only; lexical is BM25 only.');
+export const SearchModeSchema = z
+  .enum(['hybrid', 'dense', 'lexical'])
+  .describe('hybrid (default) fuses semantic and keyword ranking; dense is semantic only; lexical is BM25 only.');
 
 export const CollectionSchema = z
   .string()
@@ -31,7 +33,12 @@ export const CollectionSchema = z
 export const ContextRequestSchema = z
   .object({
     max_chars: z.number().int().min(100).max(LIMITS.maxContextChars).optional(),
-    max_tokens: z.number().int().min(25).max(Math.floor(LIMITS.maxContextChars / 4)).optional(),
+    max_tokens: z
+      .number()
+      .int()
+      .min(25)
+      .max(Math.floor(LIMITS.maxContextChars / 4))
+      .optional(),
   })
   .strict()
   .refine((c) => c.max_chars !== undefined || c.max_tokens !== undefined, { message: 'give max_chars or max_tokens' })
@@ -78,13 +85,21 @@ export const SearchResultSchema = z
     title: z.string(),
     section: z.array(z.string()).describe('Headings above the passage, outermost first.'),
     text: z.string(),
-    score: z.number().describe('Orders the results; higher is better. hybrid: fused score in [0, 1] (1 for the best candidate of every question); dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.'),
+    score: z
+      .number()
+      .describe(
+        'Orders the results; higher is better. hybrid: fused score in [0, 1] (1 for the best candidate of every question); dense: cosine similarity in [-1, 1]; lexical: BM25 score, 0 or more.',
+      ),
     relevance: z
       .number()
       .min(0)
       .max(1)
-      .describe('Calibrated chance that this passage answers the question, comparable across questions and collections; the same in every mode.'),
-    scores: z.object({ dense: z.number().optional(), lexical: z.number().optional() }).describe('The evidence behind the score: cosine similarity and BM25, where computed.'),
+      .describe(
+        'Calibrated chance that this passage answers the question, comparable across questions and collections; the same in every mode.',
+      ),
+    scores: z
+      .object({ dense: z.number().optional(), lexical: z.number().optional() })
+      .describe('The evidence behind the score: cosine similarity and BM25, where computed.'),
     snippet: z.string().describe('The sentence of the passage that best matches the query.'),
     snippet_start: z.number().int().describe('Offset of the snippet within text.'),
     source: z.object({
@@ -115,7 +130,10 @@ export const SearchResponseSchema = z
       .optional()
       .describe('Present when passages were found but none is relevant enough: the documents do not seem to answer this question.'),
     context: z.string().optional().describe('Present when the request asked for it: the passages packed with [n] citations.'),
-    warnings: z.array(z.string()).optional().describe('Present when a filter matched nothing and the reason can be told (a field no document has).'),
+    warnings: z
+      .array(z.string())
+      .optional()
+      .describe('Present when a filter matched nothing and the reason can be told (a field no document has).'),
   })
   .openapi('SearchResponse');
 
@@ -155,7 +173,15 @@ export const DocumentSchema = z
     text: z.string().describe('The passages joined in source order; a blank line where the source had text that was not indexed.'),
     source: z.object({ path: z.string(), format: z.string(), url: z.string().optional() }),
     metadata: z.record(z.string(), z.unknown()),
-    passages: z.array(z.object({ id: z.string(), start: z.number().int(), end: z.number().int(), section: z.array(z.string()), page: z.number().int().optional() })),
+    passages: z.array(
+      z.object({
+        id: z.string(),
+        start: z.number().int(),
+        end: z.number().int(),
+        section: z.array(z.string()),
+        page: z.number().int().optional(),
+      }),
+    ),
   })
   .openapi('Document');
 

@@ -18,7 +18,14 @@ export const TOOL_DESCRIPTION = [
 ].join(' ');
 
 /** What a model may set: the request without the context budget (the tool always packs context). */
-export const ToolInputSchema = SearchRequestSchema.pick({ query: true, top_k: true, mode: true, min_relevance: true, filter: true, collection: true });
+export const ToolInputSchema = SearchRequestSchema.pick({
+  query: true,
+  top_k: true,
+  mode: true,
+  min_relevance: true,
+  filter: true,
+  collection: true,
+});
 
 /** OpenAI-style function definition ({type, name, description, parameters}). */
 export function functionToolDefinition() {

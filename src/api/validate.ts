@@ -1,7 +1,14 @@
 /** Turns raw input (a parsed body or query parameters) into a validated SearchRequest or a 400. */
 import type { z } from '@hono/zod-openapi';
 import { ApiError, type ErrorDetail } from './errors.js';
-import { CollectionSchema, FilterConditionSchema, FilterFieldSchema, SearchQueryParamsSchema, SearchRequestSchema, type SearchRequest } from './schemas.js';
+import {
+  CollectionSchema,
+  FilterConditionSchema,
+  FilterFieldSchema,
+  SearchQueryParamsSchema,
+  SearchRequestSchema,
+  type SearchRequest,
+} from './schemas.js';
 import type { Filter, FilterCondition } from '../search/filter.js';
 import { DEFAULT_COLLECTION } from '../search/collections.js';
 
@@ -9,7 +16,9 @@ import { DEFAULT_COLLECTION } from '../search/collections.js';
 export type ParsedSearch = Omit<SearchRequest, 'filter'> & { filter?: Filter };
 
 function details(error: z.ZodError, prefix: string[]): ErrorDetail[] {
-  return error.issues.slice(0, 20).map((issue) => ({ path: [...prefix, ...issue.path.map(String)].join('.') || '(body)', message: issue.message }));
+  return error.issues
+    .slice(0, 20)
+    .map((issue) => ({ path: [...prefix, ...issue.path.map(String)].join('.') || '(body)', message: issue.message }));
 }
 
 function invalid(error: z.ZodError, prefix: string[] = []): ApiError {
@@ -27,7 +36,12 @@ function parseFilter(raw: Record<string, unknown>): Filter {
   const filter = new Map<string, FilterCondition>();
   for (const [field, value] of Object.entries(raw)) {
     const name = FilterFieldSchema.safeParse(field);
-    if (!name.success) throw new ApiError(400, 'invalid_request', `filter: field name ${JSON.stringify(field.slice(0, 40))}: ${name.error.issues[0]!.message}`);
+    if (!name.success)
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `filter: field name ${JSON.stringify(field.slice(0, 40))}: ${name.error.issues[0]!.message}`,
+      );
     const condition = FilterConditionSchema.safeParse(value);
     if (!condition.success) throw invalid(condition.error, ['filter', field]);
     filter.set(field, condition.data);
@@ -66,7 +80,11 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
     if (unknown.length > 0) {
       const known = Object.keys(SearchQueryParamsSchema.shape).join(', ');
       const hint = unknown.includes('query') ? ' (the question goes in q: /search?q=...)' : '';
-      throw new ApiError(400, 'invalid_request', `unknown query parameter ${unknown.map((k) => JSON.stringify(k)).join(', ')}${hint}; known: ${known}`);
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `unknown query parameter ${unknown.map((k) => JSON.stringify(k)).join(', ')}${hint}; known: ${known}`,
+      );
     }
     throw invalid(parsed.error);
   }
@@ -79,11 +97,13 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
     } catch {
       parsedFilter = undefined;
     }
-    if (!isPlainObject(parsedFilter)) throw new ApiError(400, 'invalid_request', 'filter: must be a JSON object, e.g. {"doc_id":"article.txt"}');
+    if (!isPlainObject(parsedFilter))
+      throw new ApiError(400, 'invalid_request', 'filter: must be a JSON object, e.g. {"doc_id":"article.txt"}');
     filter = parsedFilter;
   }
   if (p.doc_id !== undefined) {
-    if (filter && Object.hasOwn(filter, 'doc_id')) throw new ApiError(400, 'invalid_request', 'doc_id: given twice, as a parameter and inside filter');
+    if (filter && Object.hasOwn(filter, 'doc_id'))
+      throw new ApiError(400, 'invalid_request', 'doc_id: given twice, as a parameter and inside filter');
     // defineProperty, not assignment: the parsed filter may hold an own "__proto__" key.
     filter ??= {};
     Object.defineProperty(filter, 'doc_id', { value: p.doc_id, enumerable: true, configurable: true, writable: true });

@@ -27,7 +27,6 @@ export interface HttpClientOptions {
   timeoutMs?: number;
 }
 
-
 export class HttpSearchClient {
   private readonly base: string;
 

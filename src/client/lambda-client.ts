@@ -3,7 +3,7 @@
  * no HTTP endpoint needed, IAM decides who may call. Region, profile and endpoint (for a local
  * emulator such as serverless-offline) are options.
  */
-import { InvokeCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { InvokeCommand, LambdaClient, type InvokeCommandOutput } from '@aws-sdk/client-lambda';
 import type { SearchResponse } from '../api/schemas.js';
 import { parseAnswer, SearchClientError, type SearchInput } from './http-client.js';
 import { isLoopback, LOOPBACK_CREDENTIALS } from '../aws/loopback.js';
@@ -14,7 +14,6 @@ export interface LambdaClientOptions {
   /** e.g. http://127.0.0.1:3002 for serverless-offline's Lambda API. */
   endpoint?: string;
 }
-
 
 export class LambdaSearchClient {
   private readonly client: LambdaClient;
@@ -35,12 +34,15 @@ export class LambdaSearchClient {
   }
 
   async search(request: SearchInput): Promise<SearchResponse> {
-    let out;
+    let out: InvokeCommandOutput;
     try {
-      out = await this.client.send(new InvokeCommand({ FunctionName: this.functionName, Payload: new TextEncoder().encode(JSON.stringify(request)) }));
+      out = await this.client.send(
+        new InvokeCommand({ FunctionName: this.functionName, Payload: new TextEncoder().encode(JSON.stringify(request)) }),
+      );
     } catch (err) {
       const e = err as Error & { name: string; $metadata?: { httpStatusCode?: number } };
-      if (e.name === 'ResourceNotFoundException') throw new SearchClientError(`no Lambda function named "${this.functionName}" (${e.message})`, 404, 'function_not_found');
+      if (e.name === 'ResourceNotFoundException')
+        throw new SearchClientError(`no Lambda function named "${this.functionName}" (${e.message})`, 404, 'function_not_found');
       throw new SearchClientError(`invoking ${this.functionName} failed: ${e.name}: ${e.message}`, e.$metadata?.httpStatusCode);
     }
     const text = out.Payload ? new TextDecoder().decode(out.Payload) : '';

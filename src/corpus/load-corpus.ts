@@ -6,7 +6,7 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import type { SourceDocument } from './document.js';
-import { UnreadableFileError, type CorpusFile, type FormatReader } from './formats/format.js';
+import { UnreadableFileError, type FormatReader } from './formats/format.js';
 import { textReader } from './formats/text.js';
 import { jsonlReader } from './formats/jsonl.js';
 import { markdownReader } from './formats/markdown.js';
@@ -55,7 +55,7 @@ async function walk(dir: string, skip: (file: string, reason: string) => void, a
   for (const entry of entries) {
     if (entry.name.startsWith('.') || entry.name === 'node_modules') continue;
     const full = path.join(dir, entry.name);
-    let stat;
+    let stat: Awaited<ReturnType<typeof fs.stat>>;
     try {
       stat = await fs.stat(full); // follows links
     } catch {

@@ -53,7 +53,9 @@ export async function embedInWorkers(embedderId: string, texts: string[], option
           return;
         }
         if (msg.vectors && current) {
-          msg.vectors.forEach((v, j) => (out[current!.start + j] = v));
+          msg.vectors.forEach((v, j) => {
+            out[current!.start + j] = v;
+          });
           done += current.texts.length;
           options.onProgress?.(done, texts.length);
         }

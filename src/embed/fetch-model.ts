@@ -9,7 +9,6 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadTransformersEmbedder, OPTIONAL_MODEL_FILES, requiredModelFiles, type TransformersModelRef } from './transformers.js';
 
-
 export interface FetchOptions {
   ref: TransformersModelRef;
   modelsDir: string;
@@ -76,12 +75,17 @@ export async function fetchModel(options: FetchOptions): Promise<{ dir: string; 
   const stagedDir = path.join(staging, ref.modelId);
   try {
     const files: FetchedFile[] = [];
-    const wanted = [...requiredModelFiles(ref).map((f) => ({ f, optional: false })), ...OPTIONAL_MODEL_FILES.map((f) => ({ f, optional: true }))];
+    const wanted = [
+      ...requiredModelFiles(ref).map((f) => ({ f, optional: false })),
+      ...OPTIONAL_MODEL_FILES.map((f) => ({ f, optional: true })),
+    ];
     for (const { f, optional } of wanted) {
       const url = `${endpoint}/${ref.modelId}/resolve/main/${f}`;
       const got = await download(url, path.join(stagedDir, f), optional).catch((err: Error) => {
         if (err instanceof FetchModelError && /answered 404/.test(err.message) && !optional) {
-          throw new FetchModelError(`${ref.modelId} has no ${f} at ${endpoint}: it is not in the Transformers.js layout (look for a Xenova/ or onnx-community/ conversion of it)`);
+          throw new FetchModelError(
+            `${ref.modelId} has no ${f} at ${endpoint}: it is not in the Transformers.js layout (look for a Xenova/ or onnx-community/ conversion of it)`,
+          );
         }
         throw err;
       });

@@ -35,7 +35,10 @@ export const EMBEDDER_FAMILIES: readonly EmbedderFamily[] = [
 
 export function embedderFamily(id: string): EmbedderFamily {
   const family = EMBEDDER_FAMILIES.find((f) => f.matches(id));
-  if (!family) throw new UnknownEmbedderError(`unknown embedder "${id}": use "${USE_LITE_ID}" or "transformers:<model-id>" (e.g. transformers:Xenova/all-MiniLM-L6-v2)`);
+  if (!family)
+    throw new UnknownEmbedderError(
+      `unknown embedder "${id}": use "${USE_LITE_ID}" or "transformers:<model-id>" (e.g. transformers:Xenova/all-MiniLM-L6-v2)`,
+    );
   return family;
 }
 

@@ -18,7 +18,10 @@ export interface ModelSettings {
 /** Families whose published usage asks for a prefix or CLS pooling. */
 const FAMILIES: { pattern: RegExp; settings: Partial<ModelSettings> }[] = [
   { pattern: /(^|\/)(multilingual-)?e5-/i, settings: { pooling: 'mean', queryPrefix: 'query: ', passagePrefix: 'passage: ' } },
-  { pattern: /(^|\/)bge-[^/]*-en/i, settings: { pooling: 'cls', queryPrefix: 'Represent this sentence for searching relevant passages: ' } },
+  {
+    pattern: /(^|\/)bge-[^/]*-en/i,
+    settings: { pooling: 'cls', queryPrefix: 'Represent this sentence for searching relevant passages: ' },
+  },
   { pattern: /(^|\/)bge-/i, settings: { pooling: 'cls' } },
   { pattern: /nomic-embed-text/i, settings: { pooling: 'mean', queryPrefix: 'search_query: ', passagePrefix: 'search_document: ' } },
   { pattern: /(^|\/)(gte-|all-MiniLM|all-mpnet|paraphrase-|multi-qa-)/i, settings: { pooling: 'mean' } },
@@ -43,7 +46,10 @@ export function resolveModelSettings(modelId: string, modelDir: string): ModelSe
   const family = FAMILIES.find((f) => f.pattern.test(modelId))?.settings ?? {};
 
   const positions = typeof config.max_position_embeddings === 'number' ? config.max_position_embeddings : HARD_MAX;
-  const tokenizerMax = typeof tokenizerConfig.model_max_length === 'number' && tokenizerConfig.model_max_length < 1e6 ? tokenizerConfig.model_max_length : positions;
+  const tokenizerMax =
+    typeof tokenizerConfig.model_max_length === 'number' && tokenizerConfig.model_max_length < 1e6
+      ? tokenizerConfig.model_max_length
+      : positions;
   const sbertMax = typeof sbert?.max_seq_length === 'number' ? sbert.max_seq_length : undefined;
 
   let pooling: ModelSettings['pooling'] = family.pooling ?? 'mean';

@@ -14,7 +14,13 @@ import { DEFAULT_MODELS_DIR, resolveFromRoot } from '../paths.js';
 export const TRANSFORMERS_PREFIX = 'transformers:';
 
 /** Model files used when present (pooling, window, tokens, our own overrides): fetched and shipped if the Hub has them. */
-export const OPTIONAL_MODEL_FILES = ['special_tokens_map.json', 'sentence_bert_config.json', '1_Pooling/config.json', 'modules.json', 'semsearch.json'];
+export const OPTIONAL_MODEL_FILES = [
+  'special_tokens_map.json',
+  'sentence_bert_config.json',
+  '1_Pooling/config.json',
+  'modules.json',
+  'semsearch.json',
+];
 
 export interface TransformersModelRef {
   modelId: string;
@@ -97,7 +103,10 @@ export async function loadTransformersEmbedder(id: string): Promise<Embedder> {
   env.allowRemoteModels = false;
   env.allowLocalModels = true;
   env.localModelPath = root.endsWith(path.sep) ? root : root + path.sep;
-  const extractor = (await pipeline('feature-extraction', ref.modelId, { quantized: ref.precision === 'quantized', local_files_only: true })) as unknown as Extractor;
+  const extractor = (await pipeline('feature-extraction', ref.modelId, {
+    quantized: ref.precision === 'quantized',
+    local_files_only: true,
+  })) as unknown as Extractor;
   const settings = resolveModelSettings(ref.modelId, dir);
   const [probe] = (await extractor(['dimension probe'], { pooling: settings.pooling, normalize: settings.normalize })).tolist();
   const info: EmbedderInfo = {

@@ -62,13 +62,13 @@ class UseLiteEmbedder implements Embedder {
     const indices = new Int32Array(total * 2);
     const values = new Int32Array(total);
     let k = 0;
-    encoded.forEach((ids, row) =>
-      ids.forEach((id, position) => {
+    for (const [row, ids] of encoded.entries()) {
+      for (const [position, id] of ids.entries()) {
         indices[2 * k] = row;
         indices[2 * k + 1] = position;
         values[k++] = id;
-      }),
-    );
+      }
+    }
     const inputs = { indices: this.tf.tensor2d(indices, [total, 2], 'int32'), values: this.tf.tensor1d(values, 'int32') };
     const output = (await this.model.model.executeAsync(inputs as never)) as unknown as Tensor;
     inputs.indices.dispose();

@@ -24,7 +24,11 @@ export interface Question {
 export function judgedQuestions(set: PreparedSet): Question[] {
   return set.judged.map((id, j) => {
     const rels = set.data.qrels.get(id)!;
-    return { text: set.data.queries.get(id)!, vector: set.vectors[j]!, relevant: new Set([...rels].filter(([, g]) => g > 0).map(([d]) => d)) };
+    return {
+      text: set.data.queries.get(id)!,
+      vector: set.vectors[j]!,
+      relevant: new Set([...rels].filter(([, g]) => g > 0).map(([d]) => d)),
+    };
   });
 }
 
@@ -60,7 +64,12 @@ export interface CurvePoint {
 const best = (q: AskedQuestion) => Math.max(0, ...q.results.map((r) => r.relevance));
 const share = <T>(items: T[], test: (item: T) => boolean) => (items.length ? items.filter(test).length / items.length : 0);
 
-export function abstentionCurve(answerable: AskedQuestion[], offTopic: AskedQuestion[], removed: AskedQuestion[], thresholds: number[]): CurvePoint[] {
+export function abstentionCurve(
+  answerable: AskedQuestion[],
+  offTopic: AskedQuestion[],
+  removed: AskedQuestion[],
+  thresholds: number[],
+): CurvePoint[] {
   const correctFirst = answerable.filter((q) => q.relevant[0]);
   return thresholds.map((t) => ({
     threshold: t,

@@ -30,7 +30,10 @@ export function ndcgAt(ranked: string[], rels: Map<string, number>, k: number): 
     const gain = rels.get(doc) ?? 0;
     if (gain > 0) dcg += gain / Math.log2(i + 2);
   });
-  const ideal = [...rels.values()].filter((g) => g > 0).sort((a, b) => b - a).slice(0, k);
+  const ideal = [...rels.values()]
+    .filter((g) => g > 0)
+    .sort((a, b) => b - a)
+    .slice(0, k);
   const idcg = ideal.reduce((sum, g, i) => sum + g / Math.log2(i + 2), 0);
   return idcg > 0 ? dcg / idcg : 0;
 }
@@ -83,7 +86,9 @@ export function collapseToDocuments(hits: { docId: string; score: number }[]): S
 export function formatTrecRun(run: Run, tag: string): string {
   const lines: string[] = [];
   for (const [qid, docs] of run) {
-    trecOrder(docs).forEach((d, i) => lines.push(`${qid} Q0 ${d.docId} ${i + 1} ${d.score.toFixed(6)} ${tag}`));
+    trecOrder(docs).forEach((d, i) => {
+      lines.push(`${qid} Q0 ${d.docId} ${i + 1} ${d.score.toFixed(6)} ${tag}`);
+    });
   }
   return lines.join('\n') + (lines.length ? '\n' : '');
 }

@@ -52,7 +52,10 @@ async function questionVectors(indexDir: string, embedder: Embedder, texts: stri
 export async function servedFromPostgres(set: PreparedSet, db: Database): Promise<PreparedSet> {
   const collection = `eval-${set.data.name.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 64);
   await publishToPostgres(set.indexDir, db, collection);
-  const searcher = await Searcher.open(() => PostgresBackend.open(db, collection), { embedder: set.searcher.embedder, ranking: set.searcher.ranking });
+  const searcher = await Searcher.open(() => PostgresBackend.open(db, collection), {
+    embedder: set.searcher.embedder,
+    ranking: set.searcher.ranking,
+  });
   return { ...set, searcher };
 }
 
@@ -62,8 +65,16 @@ export async function prepareSet(dir: string, options: PrepareOptions): Promise<
   const { counts } = readManifest(indexDir);
   const depth = chunkDepth(options.topK, counts.chunks, counts.documents);
   const base = options.ranking ?? DEFAULT_RANKING;
-  const searcher = await Searcher.open(indexDir, { embedder: options.embedder, ranking: { ...base, candidates: Math.max(base.candidates, depth) } });
+  const searcher = await Searcher.open(indexDir, {
+    embedder: options.embedder,
+    ranking: { ...base, candidates: Math.max(base.candidates, depth) },
+  });
   const judged = judgedQueries(data);
-  const vectors = await questionVectors(indexDir, options.embedder, judged.map((q) => data.queries.get(q)!), options.log);
+  const vectors = await questionVectors(
+    indexDir,
+    options.embedder,
+    judged.map((q) => data.queries.get(q)!),
+    options.log,
+  );
   return { data, indexDir, searcher, judged, vectors, depth };
 }

@@ -26,7 +26,9 @@ export interface EvalIndexOptions {
 /** Where the index for this dataset, embedder and build settings is cached. */
 export function evalIndexDir(dataset: string, embedderId: string, build: Partial<BuildSettings> = {}): string {
   const slug = embedderId.replace(/[^A-Za-z0-9._-]+/g, '_');
-  const differs = Object.entries(build).filter(([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_BUILD_SETTINGS[k as keyof BuildSettings]));
+  const differs = Object.entries(build).filter(
+    ([k, v]) => JSON.stringify(v) !== JSON.stringify(DEFAULT_BUILD_SETTINGS[k as keyof BuildSettings]),
+  );
   const suffix = differs.length ? `-${sha256(JSON.stringify(Object.fromEntries(differs))).slice(0, 8)}` : '';
   return path.join(EVAL_CACHE_DIR, path.basename(path.resolve(dataset)), `${slug}${suffix}`);
 }
@@ -67,12 +69,27 @@ function toDocuments(hits: { docId: string; score: number }[], topK: number) {
  * Every judged query through the Searcher's ranking, with question vectors computed beforehand
  * in batches (in `judgedQueries` order); chunk hits collapse to documents.
  */
-export async function rankQueries(searcher: Searcher, data: BeirDataset, mode: SearchMode, topK: number, vectors: number[][]): Promise<Run> {
+export async function rankQueries(
+  searcher: Searcher,
+  data: BeirDataset,
+  mode: SearchMode,
+  topK: number,
+  vectors: number[][],
+): Promise<Run> {
   const depth = chunkDepth(topK, searcher.manifest.counts.chunks, searcher.manifest.counts.documents);
   const run: Run = new Map();
   for (const [j, id] of judgedQueries(data).entries()) {
-    const scored = await searcher.scoreChunks({ query: data.queries.get(id)!, topK: depth, mode }, mode === 'lexical' ? undefined : vectors[j]);
-    run.set(id, toDocuments(scored.map((s) => ({ docId: searcher.documentOf(s.id).id, score: s.score })), topK));
+    const scored = await searcher.scoreChunks(
+      { query: data.queries.get(id)!, topK: depth, mode },
+      mode === 'lexical' ? undefined : vectors[j],
+    );
+    run.set(
+      id,
+      toDocuments(
+        scored.map((s) => ({ docId: searcher.documentOf(s.id).id, score: s.score })),
+        topK,
+      ),
+    );
   }
   return run;
 }

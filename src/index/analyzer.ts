@@ -27,10 +27,7 @@ function toTerm(raw: string, settings: AnalyzerSettings, stem: (word: string) =>
 }
 
 /** Terms of a text, in order, with their character offsets. */
-export function analyzeWithOffsets(
-  text: string,
-  settings: AnalyzerSettings,
-): { term: string; start: number; end: number }[] {
+export function analyzeWithOffsets(text: string, settings: AnalyzerSettings): { term: string; start: number; end: number }[] {
   const out: { term: string; start: number; end: number }[] = [];
   for (const s of segmenter.segment(text)) {
     if (!s.isWordLike) continue;

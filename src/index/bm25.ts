@@ -63,11 +63,19 @@ export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSett
     bodyLengths.push(body.length);
     contextLengths.push(context.length);
     const seen = new Set<string>();
-    for (const [field, list] of [['body', body], ['context', context]] as const) {
+    for (const [field, list] of [
+      ['body', body],
+      ['context', context],
+    ] as const) {
       for (const [term, tf] of termFrequencies(list)) {
         let entry = terms.get(term);
-        if (!entry) terms.set(term, (entry = { df: 0 }));
-        (entry[field] ??= []).push(i, tf);
+        if (!entry) {
+          entry = { df: 0 };
+          terms.set(term, entry);
+        }
+        const postings = entry[field] ?? [];
+        entry[field] = postings;
+        postings.push(i, tf);
         if (!seen.has(term)) {
           seen.add(term);
           entry.df++;
@@ -178,7 +186,8 @@ export class LexicalIndex {
     let df = this.docDf.get(term);
     if (df === undefined) {
       const seen = new Set<number>();
-      for (const list of [entry.body ?? [], entry.context ?? []]) for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
+      for (const list of [entry.body ?? [], entry.context ?? []])
+        for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
       df = seen.size;
       this.docDf.set(term, df);
     }

@@ -83,14 +83,16 @@ export function inputHash(input: string): string {
  */
 async function previousVectors(out: string, embedder: Manifest['embedder']): Promise<Map<string, number[]>> {
   const reuse = new Map<string, number[]>();
-  let previous;
+  let previous: Awaited<ReturnType<typeof readIndexFiles>>;
   try {
     previous = await readIndexFiles(out);
   } catch {
     return reuse; // nothing usable to reuse: embed everything
   }
   if (JSON.stringify(previous.manifest.embedder) !== JSON.stringify(embedder)) return reuse;
-  previous.store.chunks.forEach((chunk, i) => reuse.set(chunk.hash, previous.vectors.row(i)));
+  previous.store.chunks.forEach((chunk, i) => {
+    reuse.set(chunk.hash, previous.vectors.row(i));
+  });
   return reuse;
 }
 
@@ -114,7 +116,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     stageStarted = now;
   };
   log(`build: reading corpus ${options.corpus}`);
-  const corpus = await loadCorpus(options.corpus, { ...options.load, ...(progress ? { onFile: (done: number, total: number) => progress('reading', done, total) } : {}) });
+  const corpus = await loadCorpus(options.corpus, {
+    ...options.load,
+    ...(progress ? { onFile: (done: number, total: number) => progress('reading', done, total) } : {}),
+  });
   stageDone('reading');
   for (const s of corpus.skipped) log(`build: skipped ${printable(s.path)}: ${s.reason}`);
   if (corpus.documents.length === 0) {
@@ -202,13 +207,21 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     const reuse = await previousVectors(options.out, embedderRecorded);
     const notLocal = [...new Set(store.chunks.map((c) => c.hash).filter((h) => !reuse.has(h)))];
-    if (options.storedVectors && notLocal.length > 0) for (const [hash, row] of await options.storedVectors(embedderRecorded, notLocal)) reuse.set(hash, row);
+    if (options.storedVectors && notLocal.length > 0)
+      for (const [hash, row] of await options.storedVectors(embedderRecorded, notLocal)) reuse.set(hash, row);
     const rows: (number[] | undefined)[] = store.chunks.map((chunk) => reuse.get(chunk.hash));
     const missing = rows.flatMap((row, i) => (row ? [] : [i]));
     log(`build: embedding ${missing.length} of ${rows.length} chunks (${rows.length - missing.length} reused)`);
-    const fresh = await embedPassages(embedder, missing.map((i) => inputs[i]!), options.workers ?? defaultWorkerCount(), progress ? (done, total) => progress('embedding', done, total) : undefined);
+    const fresh = await embedPassages(
+      embedder,
+      missing.map((i) => inputs[i]!),
+      options.workers ?? defaultWorkerCount(),
+      progress ? (done, total) => progress('embedding', done, total) : undefined,
+    );
     stageDone('embedding');
-    missing.forEach((i, j) => (rows[i] = fresh[j]));
+    missing.forEach((i, j) => {
+      rows[i] = fresh[j];
+    });
     const vectors = VectorStore.fromRows(rows as number[][], embedder.info.dimension);
 
     const manifest = writeIndex(
@@ -253,4 +266,3 @@ function embedPassages(embedder: Embedder, texts: string[], workers: number, onP
   // One passage per call: padding makes batched calls slower per passage (see embed-worker.ts).
   return embedInBatches(embedder, texts, 1, onProgress);
 }
-

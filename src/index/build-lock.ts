@@ -14,7 +14,9 @@ export class BuildLockedError extends Error {
     readonly dir: string,
     readonly owner: string,
   ) {
-    super(`another build is writing ${dir} (${owner}); wait for it to finish, or remove ${path.join(dir, LOCK_FILE)} if that process is gone`);
+    super(
+      `another build is writing ${dir} (${owner}); wait for it to finish, or remove ${path.join(dir, LOCK_FILE)} if that process is gone`,
+    );
   }
 }
 

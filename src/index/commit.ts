@@ -90,7 +90,8 @@ export class Staging {
       const target = path.join(this.dir, ref.name);
       if (fileMatches(target, ref)) continue; // already there, and verified
       fs.renameSync(path.join(this.path, ref.name), target);
-      if (!fileMatches(target, ref)) throw new Error(`${ref.name} does not match what was written (${ref.bytes} bytes); the index was left as it was`);
+      if (!fileMatches(target, ref))
+        throw new Error(`${ref.name} does not match what was written (${ref.bytes} bytes); the index was left as it was`);
     }
     syncDir(this.dir);
     const staged = path.join(this.path, MANIFEST_FILE);

@@ -28,7 +28,8 @@ export function manifestProblem(manifest: Manifest): string | undefined {
 
 /** Returns the first inconsistency found, or undefined. */
 export function chunkStoreProblem(store: ChunkStore & { build_id?: string }, manifest: Manifest): string | undefined {
-  if (manifest.build_id !== undefined && store.build_id !== manifest.build_id) return 'the chunk store comes from another build than the manifest';
+  if (manifest.build_id !== undefined && store.build_id !== manifest.build_id)
+    return 'the chunk store comes from another build than the manifest';
   if (store.chunks?.length !== manifest.counts.chunks || store.documents?.length !== manifest.counts.documents) {
     return 'the chunk store holds a different number of chunks or documents than the manifest';
   }
@@ -36,7 +37,8 @@ export function chunkStoreProblem(store: ChunkStore & { build_id?: string }, man
   for (const d of manifest.corpus.documents) if (d.chunks > 0) expected.set(d.id, d.chunks);
   let next = 0;
   for (const [d, doc] of store.documents.entries()) {
-    if (expected.get(doc.id) !== doc.count || doc.first !== next) return `the chunk store's document "${doc.id}" does not match the manifest's corpus`;
+    if (expected.get(doc.id) !== doc.count || doc.first !== next)
+      return `the chunk store's document "${doc.id}" does not match the manifest's corpus`;
     for (let i = doc.first; i < doc.first + doc.count; i++) if (store.chunks[i]?.doc !== d) return 'a chunk points at the wrong document';
     next += doc.count;
   }
@@ -45,8 +47,10 @@ export function chunkStoreProblem(store: ChunkStore & { build_id?: string }, man
 
 export function lexicalProblem(lexical: LexicalIndexData & { build_id?: string }, manifest: Manifest): string | undefined {
   const n = manifest.counts.chunks;
-  if (manifest.build_id !== undefined && lexical.build_id !== manifest.build_id) return 'the lexical index comes from another build than the manifest';
-  if (lexical.count !== n || lexical.bodyLengths?.length !== n || lexical.contextLengths?.length !== n) return `the lexical index does not cover exactly ${n} chunks`;
+  if (manifest.build_id !== undefined && lexical.build_id !== manifest.build_id)
+    return 'the lexical index comes from another build than the manifest';
+  if (lexical.count !== n || lexical.bodyLengths?.length !== n || lexical.contextLengths?.length !== n)
+    return `the lexical index does not cover exactly ${n} chunks`;
   for (const entry of Object.values(lexical.terms ?? {})) {
     if (!Number.isInteger(entry.df) || entry.df < 1 || entry.df > n) return 'a term has an impossible document frequency';
     for (const postings of [entry.body, entry.context]) {
@@ -55,7 +59,8 @@ export function lexicalProblem(lexical: LexicalIndexData & { build_id?: string }
       for (let k = 0, last = -1; k < postings.length; k += 2) {
         const chunk = postings[k]!;
         const tf = postings[k + 1]!;
-        if (!Number.isInteger(chunk) || chunk <= last || chunk >= n || !Number.isInteger(tf) || tf < 1) return 'a postings list points outside the index';
+        if (!Number.isInteger(chunk) || chunk <= last || chunk >= n || !Number.isInteger(tf) || tf < 1)
+          return 'a postings list points outside the index';
         last = chunk;
       }
     }
@@ -79,7 +84,8 @@ export function hnswHeaderProblem(graph: Buffer, manifest: Manifest): string | u
   const count = field(16);
   const vectorBytes = field(32) - field(40);
   if (count !== manifest.counts.chunks || field(8) < count) return `the HNSW graph holds ${count} vectors, not ${manifest.counts.chunks}`;
-  if (vectorBytes !== manifest.embedder.dimension * 4) return `the HNSW graph holds vectors of dimension ${vectorBytes / 4}, not ${manifest.embedder.dimension}`;
+  if (vectorBytes !== manifest.embedder.dimension * 4)
+    return `the HNSW graph holds vectors of dimension ${vectorBytes / 4}, not ${manifest.embedder.dimension}`;
   if (field(72) !== manifest.hnsw.m) return `the HNSW graph was built with M=${field(72)}, the manifest says ${manifest.hnsw.m}`;
   return undefined;
 }

@@ -33,7 +33,11 @@ export class FileBackend implements IndexBackend {
     const { manifest } = files;
     const hnsw = HnswIndex.read(files.hnswFile, manifest.embedder.dimension, hnswSettings(manifest.hnsw));
     if (hnsw.count !== manifest.counts.chunks) {
-      throw new IndexLoadError('index_corrupt', `HNSW graph in ${dir} holds ${hnsw.count} vectors, not ${manifest.counts.chunks}`, `rebuild it with \`${rebuildCommand(dir, ' --force')}\``);
+      throw new IndexLoadError(
+        'index_corrupt',
+        `HNSW graph in ${dir} holds ${hnsw.count} vectors, not ${manifest.counts.chunks}`,
+        `rebuild it with \`${rebuildCommand(dir, ' --force')}\``,
+      );
     }
     return new FileBackend(dir, manifest, files.store, files.lexical, files.vectors, hnsw);
   }

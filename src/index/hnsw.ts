@@ -30,7 +30,12 @@ export class HnswIndex {
 
   static build(vectors: VectorStore, settings: HnswSettings): HnswIndex {
     const graph = new HierarchicalNSW('cosine', vectors.dimension);
-    graph.initIndex({ maxElements: Math.max(1, vectors.count), m: settings.m, efConstruction: settings.efConstruction, randomSeed: settings.seed });
+    graph.initIndex({
+      maxElements: Math.max(1, vectors.count),
+      m: settings.m,
+      efConstruction: settings.efConstruction,
+      randomSeed: settings.seed,
+    });
     for (let i = 0; i < vectors.count; i++) graph.addPoint(vectors.row(i), i);
     return new HnswIndex(graph, settings);
   }

@@ -1,20 +1,28 @@
-/**
- * Loads an index directory and checks it against its manifest: format version, every file's size
- * and SHA-256, counts and vector dimension. Any failure is an IndexLoadError that names the
- * problem and the command that fixes it.
- */
-import fs from 'node:fs';
 import path from 'node:path';
 import { sha256 } from './commit.js';
 import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem, vectorsProblem } from './consistency.js';
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
-import { FORMAT_VERSION, INDEX_FORMAT, MANIFEST_FILE, MAX_MANIFEST_BYTES, ManifestSchema, type FileRef, type Manifest } from './manifest.js';
+import {
+  FORMAT_VERSION,
+  INDEX_FORMAT,
+  MANIFEST_FILE,
+  MAX_MANIFEST_BYTES,
+  ManifestSchema,
+  type FileRef,
+  type Manifest,
+} from './manifest.js';
 import type { ChunkStore } from './store.js';
 import type { LexicalIndexData } from './bm25.js';
 import { VectorStore } from './vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
 
-export type IndexProblem = 'index_missing' | 'index_corrupt' | 'index_incompatible' | 'embedder_mismatch' | 'load_failed' | 'database_unavailable';
+export type IndexProblem =
+  | 'index_missing'
+  | 'index_corrupt'
+  | 'index_incompatible'
+  | 'embedder_mismatch'
+  | 'load_failed'
+  | 'database_unavailable';
 
 export class IndexLoadError extends Error {
   constructor(
@@ -33,7 +41,11 @@ export function rebuildCommand(dir: string, extra = ''): string {
 }
 
 function corrupt(dir: string, message: string): IndexLoadError {
-  return new IndexLoadError('index_corrupt', `index at ${dir} is damaged: ${message}`, `rebuild it with \`${rebuildCommand(dir, ' --force')}\``);
+  return new IndexLoadError(
+    'index_corrupt',
+    `index at ${dir} is damaged: ${message}`,
+    `rebuild it with \`${rebuildCommand(dir, ' --force')}\``,
+  );
 }
 
 export function readManifest(dir: string): Manifest {
@@ -43,7 +55,11 @@ export function readManifest(dir: string): Manifest {
     raw = readRegularFileSync(file, MAX_MANIFEST_BYTES).toString('utf8');
   } catch (err) {
     if (err instanceof NotRegularFileError) throw corrupt(dir, `${MANIFEST_FILE}: ${err.message}`);
-    throw new IndexLoadError('index_missing', `no index at ${dir} (${MANIFEST_FILE} not found)`, `build it with \`${rebuildCommand(dir)}\``);
+    throw new IndexLoadError(
+      'index_missing',
+      `no index at ${dir} (${MANIFEST_FILE} not found)`,
+      `build it with \`${rebuildCommand(dir)}\``,
+    );
   }
   let json: unknown;
   try {
@@ -77,11 +93,13 @@ export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
     // Never more than the manifest allows: a file that grew is refused without reading it all.
     read = await readRegularFile(path.join(dir, ref.name), ref.bytes);
   } catch (err) {
-    if (err instanceof NotRegularFileError) throw corrupt(dir, `${ref.name} is not a regular file (a device, a FIFO, a directory or a link to one)`);
+    if (err instanceof NotRegularFileError)
+      throw corrupt(dir, `${ref.name} is not a regular file (a device, a FIFO, a directory or a link to one)`);
     throw corrupt(dir, `${ref.name} is missing`);
   }
   const data = read.data;
-  if (read.size !== ref.bytes) throw corrupt(dir, `${ref.name} has ${read.size} bytes, the manifest says ${ref.bytes} (truncated or replaced)`);
+  if (read.size !== ref.bytes)
+    throw corrupt(dir, `${ref.name} has ${read.size} bytes, the manifest says ${ref.bytes} (truncated or replaced)`);
   if (sha256(data) !== ref.sha256) throw corrupt(dir, `${ref.name} does not match its checksum`);
   return data;
 }

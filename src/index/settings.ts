@@ -28,7 +28,12 @@ export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
 /** The build settings as the manifest records them. */
 export function manifestSettings(settings: BuildSettings, maxTokens: number): Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'> {
   return {
-    chunking: { max_tokens: maxTokens, overlap_sentences: settings.overlapSentences, min_tokens: settings.minTokens, context: settings.context },
+    chunking: {
+      max_tokens: maxTokens,
+      overlap_sentences: settings.overlapSentences,
+      min_tokens: settings.minTokens,
+      context: settings.context,
+    },
     lexical: settings.analyzer,
     hnsw: {
       space: 'cosine',
@@ -55,14 +60,18 @@ export function checkBuildSettings(settings: BuildSettings, embedderMaxTokens: n
   const problems: string[] = [];
   const { maxTokens, overlapSentences, context, minTokens } = settings;
   if (maxTokens !== undefined && (!Number.isInteger(maxTokens) || maxTokens < MIN_WINDOW_TOKENS || maxTokens > embedderMaxTokens)) {
-    problems.push(`max tokens must be an integer from ${MIN_WINDOW_TOKENS} to ${embedderMaxTokens} (what the embedder reads), not ${maxTokens}`);
+    problems.push(
+      `max tokens must be an integer from ${MIN_WINDOW_TOKENS} to ${embedderMaxTokens} (what the embedder reads), not ${maxTokens}`,
+    );
   }
   if (!Number.isInteger(overlapSentences) || overlapSentences < 0 || overlapSentences > MAX_OVERLAP_SENTENCES) {
     problems.push(`overlap must be a whole number of sentences from 0 to ${MAX_OVERLAP_SENTENCES}, not ${overlapSentences}`);
   }
-  if (!(CHUNK_CONTEXTS as readonly string[]).includes(context)) problems.push(`context must be one of ${CHUNK_CONTEXTS.join(', ')}, not "${context}"`);
+  if (!(CHUNK_CONTEXTS as readonly string[]).includes(context))
+    problems.push(`context must be one of ${CHUNK_CONTEXTS.join(', ')}, not "${context}"`);
   if (!Number.isInteger(minTokens) || minTokens < 0) problems.push(`min tokens must be a non-negative integer, not ${minTokens}`);
-  if (problems.length > 0) throw new InvalidBuildSettingsError(`invalid build settings: ${problems.join('; ')}; the index was left as it was`);
+  if (problems.length > 0)
+    throw new InvalidBuildSettingsError(`invalid build settings: ${problems.join('; ')}; the index was left as it was`);
 }
 
 /** The manifest's HNSW settings as the graph library takes them. */

@@ -20,10 +20,12 @@ export async function indexFreshness(indexDir: string, manifest: Manifest): Prom
   if (!fs.existsSync(corpus)) return { state: 'unknown', reason: `its corpus ${corpus} is not here` };
   const { documents } = await loadCorpus(corpus);
   const hashes = documents.map(documentHash);
-  if (corpusFingerprint(manifest.corpus.settings_hash, documents, hashes) === manifest.corpus.fingerprint) return { state: 'current', corpus };
+  if (corpusFingerprint(manifest.corpus.settings_hash, documents, hashes) === manifest.corpus.fingerprint)
+    return { state: 'current', corpus };
   // Added, edited or removed documents (0 when only the build settings changed).
   const before = new Map(manifest.corpus.documents.map((d) => [d.id, d.hash]));
   const now = new Set(documents.map((d) => d.id));
-  const changed = documents.filter((d, i) => before.get(d.id) !== hashes[i]).length + [...before.keys()].filter((id) => !now.has(id)).length;
+  const changed =
+    documents.filter((d, i) => before.get(d.id) !== hashes[i]).length + [...before.keys()].filter((id) => !now.has(id)).length;
   return { state: 'stale', corpus, changed };
 }

@@ -10,7 +10,9 @@ export class VectorStore {
 
   static fromRows(rows: number[][], dimension: number): VectorStore {
     const data = new Float32Array(rows.length * dimension);
-    rows.forEach((row, i) => data.set(row, i * dimension));
+    rows.forEach((row, i) => {
+      data.set(row, i * dimension);
+    });
     return new VectorStore(data, dimension);
   }
 

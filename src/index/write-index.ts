@@ -4,7 +4,7 @@
  */
 import fs from 'node:fs';
 import { buildLexicalIndex, type LexicalInput } from './bm25.js';
-import { HnswIndex, type HnswSettings } from './hnsw.js';
+import { HnswIndex } from './hnsw.js';
 import type { VectorStore } from './vectors.js';
 import { acquireBuildLock } from './build-lock.js';
 import { hnswSettings } from './settings.js';
@@ -48,7 +48,10 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
     // hnswlib writes through a C++ stream that does not report a short write: read the graph
     // back and check it holds every vector before it is published.
     const written = HnswIndex.read(graphFile, parts.vectors.dimension, hnswSettings(parts.settings.hnsw)).count;
-    if (written !== parts.vectors.count) throw new Error(`the HNSW graph was written incompletely (${written} of ${parts.vectors.count} vectors); the index was left as it was`);
+    if (written !== parts.vectors.count)
+      throw new Error(
+        `the HNSW graph was written incompletely (${written} of ${parts.vectors.count} vectors); the index was left as it was`,
+      );
     const graph = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
     // Vectors and graph first: the build id is derived from them and written into the JSON files.

@@ -120,9 +120,10 @@ export class Collections {
   }
 
   private open(index: string | (() => Promise<IndexBackend>), where: string = String(index)): Promise<Searcher> {
-    return Searcher.open(index, { loadEmbedder: (id) => this.embedder(id), ...(this.options.ranking ? { ranking: this.options.ranking } : {}) }).catch((err: unknown) =>
-      Promise.reject(asLoadError(err, where)),
-    );
+    return Searcher.open(index, {
+      loadEmbedder: (id) => this.embedder(id),
+      ...(this.options.ranking ? { ranking: this.options.ranking } : {}),
+    }).catch((err: unknown) => Promise.reject(asLoadError(err, where)));
   }
 
   /**
@@ -133,7 +134,10 @@ export class Collections {
    */
   private remoteSearcher(name: string, remote: RemoteCollection): Promise<Searcher> {
     let state = this.remoteState.get(name);
-    if (!state) this.remoteState.set(name, (state = { failed: false, checkedAt: 0, checking: false }));
+    if (!state) {
+      state = { failed: false, checkedAt: 0, checking: false };
+      this.remoteState.set(name, state);
+    }
     const now = Date.now();
     const due = now - state.checkedAt >= remote.checkEveryMs;
     if (!state.searcher || (state.failed && due)) {
@@ -163,7 +167,12 @@ export class Collections {
       state.etag = fetched.etag;
       if ('dir' in fetched) remote.source.prune(fetched.dir);
       else void replaced?.then((old) => old.index.close()).catch(() => {});
-      this.options.onRemoteEvent?.({ collection: name, uri: remote.source.uri, change: 'replaced', detail: `now ${searcher.manifest.counts.chunks} chunks built ${searcher.manifest.built_at}` });
+      this.options.onRemoteEvent?.({
+        collection: name,
+        uri: remote.source.uri,
+        change: 'replaced',
+        detail: `now ${searcher.manifest.counts.chunks} chunks built ${searcher.manifest.built_at}`,
+      });
     } catch (err) {
       this.options.onRemoteEvent?.({ collection: name, uri: remote.source.uri, change: 'check_failed', detail: (err as Error).message });
     } finally {

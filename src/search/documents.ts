@@ -44,7 +44,13 @@ export class DocumentLookup {
       text,
       source: { path: doc.path, format: doc.format, ...(doc.url ? { url: doc.url } : {}) },
       metadata: doc.metadata,
-      passages: chunks.map((c) => ({ id: c.id, start: c.start, end: c.end, section: c.section, ...(c.page !== undefined ? { page: c.page } : {}) })),
+      passages: chunks.map((c) => ({
+        id: c.id,
+        start: c.start,
+        end: c.end,
+        section: c.section,
+        ...(c.page !== undefined ? { page: c.page } : {}),
+      })),
     };
   }
 }

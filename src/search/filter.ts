@@ -62,7 +62,12 @@ export function filterableFields(documents: readonly DocumentRecord[]): Set<stri
  * Why a filter may have matched nothing, in words for the caller: a field no document has (a
  * typo, or metadata that was never indexed), or a doc_id/path value in the other one's form.
  */
-export function filterWarnings(filter: Filter | undefined, documents: readonly DocumentRecord[], fields: Set<string>, mask: ChunkMask | undefined): string[] {
+export function filterWarnings(
+  filter: Filter | undefined,
+  documents: readonly DocumentRecord[],
+  fields: Set<string>,
+  mask: ChunkMask | undefined,
+): string[] {
   if (!filter || !mask || mask.count > 0) return [];
   const warnings: string[] = [];
   for (const [field, condition] of filter) {
@@ -70,7 +75,9 @@ export function filterWarnings(filter: Filter | undefined, documents: readonly D
       warnings.push(`no document has a field "${field.slice(0, 100)}"; the fields here are ${[...fields].slice(0, 30).join(', ')}`);
     } else if ((field === 'doc_id' || field === 'path') && !documents.some((d) => matches(fieldValue(d, field), condition))) {
       const d = documents[0]!;
-      warnings.push(`no document has that ${field}: doc_id is the path inside the corpus folder ("${d.id}"), path includes the folder's name ("${d.path}")`);
+      warnings.push(
+        `no document has that ${field}: doc_id is the path inside the corpus folder ("${d.id}"), path includes the folder's name ("${d.path}")`,
+      );
     }
   }
   return warnings;

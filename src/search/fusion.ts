@@ -86,7 +86,10 @@ export function fuse(candidates: Candidate[], settings: FusionSettings): number[
   if (settings.method === 'convex') return convex(candidates, settings.denseWeight);
   const k = settings.rrfK;
   const rd = ranks(candidates, 'dense');
-  const rl = ranks(candidates.filter((c) => c.lexical > 0), 'lexical');
+  const rl = ranks(
+    candidates.filter((c) => c.lexical > 0),
+    'lexical',
+  );
   const best = 2 / (k + 1);
   return candidates.map((c) => {
     const lexicalRank = rl.get(c.id);

@@ -146,7 +146,11 @@ export class Searcher {
     const firstChunk = Int32Array.from(backend.documents, (d) => d.first);
     const n = backend.docOf.length;
     const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
-    return new Searcher({ backend, lexical, documents: new DocumentLookup(backend), lexicalLookup: new Float64Array(n), matchedLookup: new Uint8Array(n) }, embedder, ranking);
+    return new Searcher(
+      { backend, lexical, documents: new DocumentLookup(backend), lexicalLookup: new Float64Array(n), matchedLookup: new Uint8Array(n) },
+      embedder,
+      ranking,
+    );
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
@@ -215,7 +219,9 @@ export class Searcher {
     // Every mode embeds the question: relevance rests on its similarity to the passages.
     // The encoder reads its window and no more: a longer question costs time for nothing.
     const window = this.embedder.info.maxTokens;
-    const [vector] = await this.embedder.embedQueries([leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query]);
+    const [vector] = await this.embedder.embedQueries([
+      leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query,
+    ]);
     const embedMs = performance.now() - t0;
     const started = performance.now();
     const { results, noAnswer, warnings } = await this.rank(q, vector!);
@@ -245,7 +251,8 @@ export class Searcher {
     const { mask } = prepared;
     if (mask?.count === 0) {
       const documents = this.index.documents;
-      return { results: [], warnings: filterWarnings(q.filter, documents, (this.fields ??= filterableFields(documents)), mask) };
+      this.fields ??= filterableFields(documents);
+      return { results: [], warnings: filterWarnings(q.filter, documents, this.fields, mask) };
     }
     const assessed = await this.assess(await this.scoreChunks(q, vector, prepared), vector, prepared);
     const minRelevance = q.minRelevance ?? 0;
@@ -271,7 +278,11 @@ export class Searcher {
       near.ids.forEach((id, j) => {
         if (id !== s.id && near.scores[j]! > rival) rival = near.scores[j]!;
       });
-      const features = { cosine, coverage: this.lexical.coverage(prepared.postings, prepared.terms, s.id), gap: rival === -Infinity ? 0 : cosine - rival };
+      const features = {
+        cosine,
+        coverage: this.lexical.coverage(prepared.postings, prepared.terms, s.id),
+        gap: rival === -Infinity ? 0 : cosine - rival,
+      };
       return { ...s, relevance: relevance(features, this.relevanceModel), features };
     });
   }
@@ -322,7 +333,9 @@ export class Searcher {
   private async denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): Promise<SparseScores> {
     if (mask && mask.count <= this.ranking.exactScanLimit) {
       const ids: number[] = [];
-      mask.allowed.forEach((ok, i) => ok && ids.push(i));
+      mask.allowed.forEach((ok, i) => {
+        if (ok) ids.push(i);
+      });
       return topN({ ids, scores: await this.index.similarities(ids, vector) }, k);
     }
     return this.index.nearest(vector, k, mask?.allowed);
@@ -343,10 +356,14 @@ export class Searcher {
     // Dense candidates come with their similarity from the nearest-neighbour search; lexical ones get it exactly.
     const denseHits = await this.denseSearch(vector, n, prepared.mask);
     const dense = new Map<number, number>();
-    denseHits.ids.forEach((id, j) => dense.set(id, denseHits.scores[j]!));
+    denseHits.ids.forEach((id, j) => {
+      dense.set(id, denseHits.scores[j]!);
+    });
     const lexicalOnly = topN(lexAll, n).ids.filter((id) => !dense.has(id));
     const similarities = await this.index.similarities(lexicalOnly, vector);
-    lexicalOnly.forEach((id, j) => dense.set(id, similarities[j]!));
+    lexicalOnly.forEach((id, j) => {
+      dense.set(id, similarities[j]!);
+    });
     // Every matching chunk's blended score, by position; candidates the dense side brings in
     // without a match of their own still get their document's share. No await from here on:
     // the scratch arrays are shared with other questions.
@@ -356,7 +373,8 @@ export class Searcher {
       matched[id] = 1;
     });
     const candidates: Candidate[] = [];
-    for (const [id, similarity] of dense) candidates.push({ id, dense: similarity, lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) });
+    for (const [id, similarity] of dense)
+      candidates.push({ id, dense: similarity, lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) });
     for (const id of lexAll.ids) {
       lexScore[id] = 0;
       matched[id] = 0;
@@ -382,7 +400,13 @@ export class Searcher {
         relevance: s.relevance,
         scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
         snippet: bestSentence(chunk.text, queryTerms, idf, this.lexical.data.analyzer, chunk.sentences && unflattenSpans(chunk.sentences)),
-        source: { path: doc.path, ...(doc.url ? { url: doc.url } : {}), ...(chunk.page !== undefined ? { page: chunk.page } : {}), charStart: chunk.start, charEnd: chunk.end },
+        source: {
+          path: doc.path,
+          ...(doc.url ? { url: doc.url } : {}),
+          ...(chunk.page !== undefined ? { page: chunk.page } : {}),
+          charStart: chunk.start,
+          charEnd: chunk.end,
+        },
         metadata: doc.metadata,
       };
     });

@@ -77,11 +77,29 @@ Rye flour makes the starter more active in cold kitchens.
 `;
 
 export const JSONL = [
-  JSON.stringify({ id: 'faq-1', title: 'Returns policy', text: 'Customers may return unworn shoes within thirty days for a full refund.', lang: 'en', year: 2024, url: 'https://shop.example/faq#returns' }),
-  JSON.stringify({ id: 'faq-2', title: 'Politique de retour', text: 'Les chaussures non portées peuvent être retournées sous trente jours.', lang: 'fr', year: 2024 }),
+  JSON.stringify({
+    id: 'faq-1',
+    title: 'Returns policy',
+    text: 'Customers may return unworn shoes within thirty days for a full refund.',
+    lang: 'en',
+    year: 2024,
+    url: 'https://shop.example/faq#returns',
+  }),
+  JSON.stringify({
+    id: 'faq-2',
+    title: 'Politique de retour',
+    text: 'Les chaussures non portées peuvent être retournées sous trente jours.',
+    lang: 'fr',
+    year: 2024,
+  }),
   '{"id": "faq-3", "title": "broken line',
   JSON.stringify({ id: 'faq-4', title: 'No text here' }),
-  JSON.stringify({ _id: 'faq-5', title: 'Shipping', text: 'Orders ship from the Lisbon warehouse within two working days.', metadata: { lang: 'pt', tags: ['shipping', 'logistics'] } }),
+  JSON.stringify({
+    _id: 'faq-5',
+    title: 'Shipping',
+    text: 'Orders ship from the Lisbon warehouse within two working days.',
+    metadata: { lang: 'pt', tags: ['shipping', 'logistics'] },
+  }),
   // Metadata fields named like Object.prototype members are fields like any other.
   '{"id": "faq-6", "title": "Store fittings", "text": "The shop counters were built by a local joinery.", "metadata": {"constructor": "Oak & Sons", "toString": "fittings", "__proto__": "odd"}}',
 ].join('\n');
@@ -98,7 +116,11 @@ export async function writeMixedCorpus(dir: string): Promise<void> {
   w(
     'reports/battery.pdf',
     await pdfBytes('Battery Storage Study', [
-      ['Summary', 'Lithium iron phosphate batteries lasted six thousand cycles in the field trial.', 'Capacity fade stayed below ten percent.'],
+      [
+        'Summary',
+        'Lithium iron phosphate batteries lasted six thousand cycles in the field trial.',
+        'Capacity fade stayed below ten percent.',
+      ],
       ['Costs', 'Installed storage cost fell to two hundred dollars per kilowatt hour in the study period.'],
     ]),
   );
@@ -108,6 +130,9 @@ export async function writeMixedCorpus(dir: string): Promise<void> {
   w('picture.png', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
   w('binary.txt', Buffer.from([0x48, 0x69, 0x00, 0x00, 0x01, 0x02]));
   w('legacy/latin1.txt', Buffer.from('Café menu\n\nThe café serves crème brûlée on Sundays.\n', 'latin1'));
-  w('legacy/utf16.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Tea list\n\nGreen tea from Shizuoka is steamed, not roasted.\n', 'utf16le')]));
+  w(
+    'legacy/utf16.txt',
+    Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from('Tea list\n\nGreen tea from Shizuoka is steamed, not roasted.\n', 'utf16le')]),
+  );
   w('.hidden/secret.md', '# Secret\n\nShould never be indexed.');
 }

@@ -64,12 +64,21 @@ function graph(vocabSize: number, hidden: number, random: () => number, quantize
     initializers.push(tensor('embeddings.q', [vocabSize, hidden], q, T.UINT8));
     initializers.push(tensor('embeddings.scale', [], Float32Array.of(1 / 127.5), T.FLOAT));
     initializers.push(tensor('embeddings.zero', [], Uint8Array.of(128), T.UINT8));
-    nodes.push({ opType: 'DequantizeLinear', input: ['embeddings.q', 'embeddings.scale', 'embeddings.zero'], output: ['embeddings.weight'] });
+    nodes.push({
+      opType: 'DequantizeLinear',
+      input: ['embeddings.q', 'embeddings.scale', 'embeddings.zero'],
+      output: ['embeddings.weight'],
+    });
   } else {
     initializers.push(tensor('embeddings.weight', [vocabSize, hidden], table, T.FLOAT));
   }
   nodes.push(
-    { opType: 'Gather', input: ['embeddings.weight', 'input_ids'], output: ['tokens'], attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }] },
+    {
+      opType: 'Gather',
+      input: ['embeddings.weight', 'input_ids'],
+      output: ['tokens'],
+      attribute: [{ name: 'axis', type: onnx.AttributeProto.AttributeType.INT, i: 0 }],
+    },
     { opType: 'MatMul', input: ['tokens', 'dense.weight'], output: ['projected'] },
     { opType: 'Tanh', input: ['projected'], output: ['activated'] },
     { opType: 'Add', input: ['activated', 'tokens'], output: ['last_hidden_state'] },
@@ -95,12 +104,24 @@ function tokenizerJson(vocab: string[], maxTokens: number) {
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: SPECIALS.map((content) => ({ id: id(content), content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    added_tokens: SPECIALS.map((content) => ({
+      id: id(content),
+      content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: true,
+    })),
     normalizer: { type: 'BertNormalizer', clean_text: true, handle_chinese_chars: true, strip_accents: null, lowercase: true },
     pre_tokenizer: { type: 'BertPreTokenizer' },
     post_processor: {
       type: 'TemplateProcessing',
-      single: [{ SpecialToken: { id: '[CLS]', type_id: 0 } }, { Sequence: { id: 'A', type_id: 0 } }, { SpecialToken: { id: '[SEP]', type_id: 0 } }],
+      single: [
+        { SpecialToken: { id: '[CLS]', type_id: 0 } },
+        { Sequence: { id: 'A', type_id: 0 } },
+        { SpecialToken: { id: '[SEP]', type_id: 0 } },
+      ],
       pair: [
         { SpecialToken: { id: '[CLS]', type_id: 0 } },
         { Sequence: { id: 'A', type_id: 0 } },
@@ -134,11 +155,28 @@ export function writeTinyModel(root: string, modelId: string, options: TinyModel
   const write = (file: string, data: string | Uint8Array) => fs.writeFileSync(path.join(dir, file), data);
   write(
     'config.json',
-    JSON.stringify({ model_type: 'bert', architectures: ['BertModel'], hidden_size: hidden, vocab_size: vocab.length, max_position_embeddings: maxTokens, num_hidden_layers: 1, num_attention_heads: 1 }),
+    JSON.stringify({
+      model_type: 'bert',
+      architectures: ['BertModel'],
+      hidden_size: hidden,
+      vocab_size: vocab.length,
+      max_position_embeddings: maxTokens,
+      num_hidden_layers: 1,
+      num_attention_heads: 1,
+    }),
   );
   write(
     'tokenizer_config.json',
-    JSON.stringify({ tokenizer_class: 'BertTokenizer', do_lower_case: true, model_max_length: maxTokens, cls_token: '[CLS]', sep_token: '[SEP]', pad_token: '[PAD]', unk_token: '[UNK]', mask_token: '[MASK]' }),
+    JSON.stringify({
+      tokenizer_class: 'BertTokenizer',
+      do_lower_case: true,
+      model_max_length: maxTokens,
+      cls_token: '[CLS]',
+      sep_token: '[SEP]',
+      pad_token: '[PAD]',
+      unk_token: '[UNK]',
+      mask_token: '[MASK]',
+    }),
   );
   write('tokenizer.json', JSON.stringify(tokenizerJson(vocab, maxTokens)));
   write('onnx/model.onnx', graph(vocab.length, hidden, mulberry32(options.seed ?? 7), false));

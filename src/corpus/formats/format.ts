@@ -35,5 +35,10 @@ export interface FormatReader {
 /** "reports/q3-results_final.md" -> "q3 results final" */
 export function titleFromPath(relPath: string): string {
   const base = relPath.split('/').pop() ?? relPath;
-  return base.replace(/\.[^.]+$/, '').replace(/[-_]+/g, ' ').trim() || base;
+  return (
+    base
+      .replace(/\.[^.]+$/, '')
+      .replace(/[-_]+/g, ' ')
+      .trim() || base
+  );
 }

@@ -14,7 +14,14 @@ import { readWhole, titleFromPath, UnreadableFileError, type FormatReader } from
 const BLOCKS = 'h1,h2,h3,h4,h5,h6,p,li,blockquote,pre,td,th,dt,dd,figcaption,caption';
 const NOISE = 'script,style,noscript,template,svg,nav,header,footer,aside,form,iframe,button';
 
-type El = { tagName: string; textContent: string | null; querySelector(s: string): El | null; querySelectorAll(s: string): Iterable<El>; getAttribute(n: string): string | null; remove(): void };
+type El = {
+  tagName: string;
+  textContent: string | null;
+  querySelector(s: string): El | null;
+  querySelectorAll(s: string): Iterable<El>;
+  getAttribute(n: string): string | null;
+  remove(): void;
+};
 
 function clean(text: string, pre: boolean): string {
   return pre ? text.replace(/^\n+|\s+$/g, '') : text.replace(/\s+/g, ' ').trim();
@@ -30,10 +37,15 @@ export const htmlReader: FormatReader = {
   extensions: ['.html', '.htm', '.xhtml'],
   async read(file) {
     const { text: html } = decodeText(await readWhole(file));
-    const { document } = parseHTML(html) as unknown as { document: El & { documentElement: El; body: El | null; cloneNode(deep: boolean): unknown } };
+    const { document } = parseHTML(html) as unknown as {
+      document: El & { documentElement: El; body: El | null; cloneNode(deep: boolean): unknown };
+    };
     const h1 = document.querySelector('h1')?.textContent?.trim();
     const title =
-      attr(document, 'meta[property="og:title"]', 'content') ?? (h1 || undefined) ?? (document.querySelector('title')?.textContent?.trim() || undefined) ?? titleFromPath(file.relPath);
+      attr(document, 'meta[property="og:title"]', 'content') ??
+      (h1 || undefined) ??
+      (document.querySelector('title')?.textContent?.trim() || undefined) ??
+      titleFromPath(file.relPath);
     const url = attr(document, 'link[rel="canonical"]', 'href') ?? attr(document, 'meta[property="og:url"]', 'content');
     const metadata: Metadata = {};
     const lang = document.documentElement.getAttribute('lang')?.trim();
@@ -74,6 +86,8 @@ export const htmlReader: FormatReader = {
       if (all) blocks.push({ start: 0, end: all.length, section: [] });
       text = all;
     }
-    return [{ id: file.relPath, title, text, blocks, source: { path: file.displayPath, format: 'html', ...(url ? { url } : {}) }, metadata }];
+    return [
+      { id: file.relPath, title, text, blocks, source: { path: file.displayPath, format: 'html', ...(url ? { url } : {}) }, metadata },
+    ];
   },
 };

@@ -6,7 +6,7 @@
 import { fromMarkdown } from 'mdast-util-from-markdown';
 import { frontmatterFromMarkdown } from 'mdast-util-frontmatter';
 import { gfmFromMarkdown } from 'mdast-util-gfm';
-import { toString } from 'mdast-util-to-string';
+import { toString as textOf } from 'mdast-util-to-string';
 import { frontmatter } from 'micromark-extension-frontmatter';
 import { gfm } from 'micromark-extension-gfm';
 import YAML from 'yaml';
@@ -46,7 +46,12 @@ export const markdownReader: FormatReader = {
       }
     }
     const firstH1 = tree.children.find((n): n is Heading => n.type === 'heading' && n.depth === 1);
-    const title = typeof front.title === 'string' && front.title.trim() ? front.title.trim() : firstH1 ? toString(firstH1).trim() : titleFromPath(file.relPath);
+    const title =
+      typeof front.title === 'string' && front.title.trim()
+        ? front.title.trim()
+        : firstH1
+          ? textOf(firstH1).trim()
+          : titleFromPath(file.relPath);
     const url = [front.url, front.source_url, front.canonical].find((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u));
 
     const blocks: TextBlock[] = [];
@@ -57,9 +62,9 @@ export const markdownReader: FormatReader = {
     };
     for (const node of tree.children as RootContent[]) {
       if (node.type === 'heading') {
-        if (node === firstH1 && title === toString(firstH1).trim()) continue; // it is the title
+        if (node === firstH1 && title === textOf(firstH1).trim()) continue; // it is the title
         while (headings.length && headings[headings.length - 1]!.depth >= node.depth) headings.pop();
-        headings.push({ depth: node.depth, text: toString(node).trim() });
+        headings.push({ depth: node.depth, text: textOf(node).trim() });
       } else if (node.type === 'list') {
         for (const item of node.children) push(item);
       } else if (!SKIPPED.has(node.type)) {
@@ -68,6 +73,8 @@ export const markdownReader: FormatReader = {
     }
     const { title: _t, url: _u, source_url: _s, canonical: _c, ...rest } = front;
     const metadata: Metadata = scalarMetadata(rest);
-    return [{ id: file.relPath, title, text, blocks, source: { path: file.displayPath, format: 'markdown', ...(url ? { url } : {}) }, metadata }];
+    return [
+      { id: file.relPath, title, text, blocks, source: { path: file.displayPath, format: 'markdown', ...(url ? { url } : {}) }, metadata },
+    ];
   },
 };

@@ -57,7 +57,6 @@ export const pdfReader: FormatReader = {
     }
     let text = '';
     const blocks: TextBlock[] = [];
-    let joined: TextBlock[];
     let section: string[] = [];
     let firstHeading: string | undefined;
     pages.forEach((pageText, p) => {
@@ -75,11 +74,20 @@ export const pdfReader: FormatReader = {
         const start = base + offset + (line.length - line.trimStart().length);
         const end = base + offset + line.trimEnd().length;
         offset += line.length + 1;
-        if (!line.trim()) return close();
+        if (!line.trim()) {
+          close();
+          return;
+        }
         const next = lines[i + 1]?.trim();
         // A wrapped line also looks like a heading (capitalised, no full stop): a heading is short
         // and the line after it starts a sentence.
-        if (looksLikeHeading(line.trim()) && line.trim().split(/\s+/).length <= 10 && next && !looksLikeHeading(next) && /^[\p{Lu}\p{N}]/u.test(next)) {
+        if (
+          looksLikeHeading(line.trim()) &&
+          line.trim().split(/\s+/).length <= 10 &&
+          next &&
+          !looksLikeHeading(next) &&
+          /^[\p{Lu}\p{N}]/u.test(next)
+        ) {
           close();
           firstHeading ??= headingText(line.trim());
           section = [headingText(line.trim())];
@@ -90,10 +98,21 @@ export const pdfReader: FormatReader = {
       close();
     });
     if (blocks.length === 0) throw new UnreadableFileError('no extractable text (a scanned PDF needs OCR first)');
-    ({ text, blocks: joined } = joinBrokenLines(text, blocks));
+    const joinedText = joinBrokenLines(text, blocks);
+    text = joinedText.text;
+    const joined = joinedText.blocks;
     const infoTitle = typeof info.Title === 'string' ? info.Title.trim() : '';
     const metadata: Metadata = { pages: pages.length };
     if (typeof info.Author === 'string' && info.Author.trim()) metadata.author = info.Author.trim();
-    return [{ id: file.relPath, title: infoTitle || firstHeading || titleFromPath(file.relPath), text, blocks: joined, source: { path: file.displayPath, format: 'pdf' }, metadata }];
+    return [
+      {
+        id: file.relPath,
+        title: infoTitle || firstHeading || titleFromPath(file.relPath),
+        text,
+        blocks: joined,
+        source: { path: file.displayPath, format: 'pdf' },
+        metadata,
+      },
+    ];
   },
 };

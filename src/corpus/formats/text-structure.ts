@@ -12,11 +12,12 @@ interface Paragraph {
   lines: string[];
 }
 
-const ATTRIBUTION_LINE = /^\s*(source|original|statement|author|authors|by|published|date|url|link|via|credit|copyright|editor)\s*:\s*(\S.*?)\s*$/i;
+const ATTRIBUTION_LINE =
+  /^\s*(source|original|statement|author|authors|by|published|date|url|link|via|credit|copyright|editor)\s*:\s*(\S.*?)\s*$/i;
 const URL_KEYS = new Set(['original', 'url', 'link']);
 const CLOSING_PUNCTUATION = /[.!?:;,…]$/;
 const TRAILING_QUOTES = /["'”’»)\]]+$/;
-const LEADING_QUOTES = /^["'“‘«(\[]+/;
+const LEADING_QUOTES = /^["'“‘«([]+/;
 
 export interface TextStructure {
   title?: string;
@@ -59,7 +60,7 @@ export function looksLikeHeading(line: string): boolean {
   if (bare.length === 0 || line.length > 120) return false;
   if (line.split(/\s+/).length > 16) return false;
   if (CLOSING_PUNCTUATION.test(bare)) return false;
-  return /^[\p{Lu}\p{N}"'“‘«(\[]/u.test(line);
+  return /^[\p{Lu}\p{N}"'“‘«([]/u.test(line);
 }
 
 export function headingText(line: string): string {

@@ -24,7 +24,8 @@ export interface PostgresBackendOptions {
  * The similarity as the files compute it (see IndexBackend.similarities): float64 products of the
  * stored float32 values and the question's numbers (parameter $3), summed in dimension order.
  */
-const EXACT_SIMILARITY = '(SELECT sum(x::float8 * y ORDER BY i) FROM unnest(embedding::real[], $3::float8[]) WITH ORDINALITY AS t(x, y, i))';
+const EXACT_SIMILARITY =
+  '(SELECT sum(x::float8 * y ORDER BY i) FROM unnest(embedding::real[], $3::float8[]) WITH ORDINALITY AS t(x, y, i))';
 
 /** pgvector's upper bound for hnsw.ef_search. */
 const MAX_EF_SEARCH = 1000;
@@ -49,7 +50,9 @@ export class PostgresBackend implements IndexBackend {
   ) {
     this.schema = generationSchema(generation);
     this.docOf = new Int32Array(manifest.counts.chunks);
-    documents.forEach((d, i) => this.docOf.fill(i, d.first, d.first + d.count));
+    documents.forEach((d, i) => {
+      this.docOf.fill(i, d.first, d.first + d.count);
+    });
   }
 
   get location(): string {
@@ -57,19 +60,31 @@ export class PostgresBackend implements IndexBackend {
   }
 
   /** The collection's current generation; `generation` pins one (the caller checked it is current). */
-  static async open(db: Database, collection: string, options: PostgresBackendOptions = DEFAULT_POSTGRES_BACKEND): Promise<PostgresBackend> {
+  static async open(
+    db: Database,
+    collection: string,
+    options: PostgresBackendOptions = DEFAULT_POSTGRES_BACKEND,
+  ): Promise<PostgresBackend> {
     const version = await layoutVersion(db.query);
-    if (version === undefined) throw new IndexLoadError('index_missing', `no index in ${db.label}`, `build one into it with \`${buildCommand(db)}\``);
+    if (version === undefined)
+      throw new IndexLoadError('index_missing', `no index in ${db.label}`, `build one into it with \`${buildCommand(db)}\``);
     if (version !== SCHEMA_VERSION) {
-      throw new IndexLoadError('index_incompatible', `${db.label} holds indexes in layout version ${version}, this version reads ${SCHEMA_VERSION}`, `rebuild it with \`${buildCommand(db)} --force\``);
+      throw new IndexLoadError(
+        'index_incompatible',
+        `${db.label} holds indexes in layout version ${version}, this version reads ${SCHEMA_VERSION}`,
+        `rebuild it with \`${buildCommand(db)} --force\``,
+      );
     }
     const current = await currentGeneration(db.query, collection);
-    if (!current) throw new IndexLoadError('index_missing', `no collection "${collection}" in ${db.label}`, `build it with \`${buildCommand(db)}\``);
+    if (!current)
+      throw new IndexLoadError('index_missing', `no collection "${collection}" in ${db.label}`, `build it with \`${buildCommand(db)}\``);
     const manifest = ManifestSchema.parse(current.manifest);
     const schema = generationSchema(current.generation);
     const [docs, lexical] = await Promise.all([
       db.query<{ record: DocumentRecord }>(`SELECT record FROM ${schema}.documents ORDER BY pos`),
-      db.query<{ analyzer: AnalyzerSettings; count: number; body_lengths: Buffer; context_lengths: Buffer }>(`SELECT analyzer, count, body_lengths, context_lengths FROM ${schema}.lexical`),
+      db.query<{ analyzer: AnalyzerSettings; count: number; body_lengths: Buffer; context_lengths: Buffer }>(
+        `SELECT analyzer, count, body_lengths, context_lengths FROM ${schema}.lexical`,
+      ),
     ]);
     const documents = docs.rows.map((r) => r.record);
     const stats = lexical.rows[0];
@@ -77,20 +92,34 @@ export class PostgresBackend implements IndexBackend {
     const problem =
       documents.length !== manifest.counts.documents
         ? 'its documents table does not match its manifest'
-        : documents.some((d, i) => d.first !== (i === 0 ? 0 : documents[i - 1]!.first + documents[i - 1]!.count)) || documents.reduce((s, d) => s + d.count, 0) !== n
+        : documents.some((d, i) => d.first !== (i === 0 ? 0 : documents[i - 1]!.first + documents[i - 1]!.count)) ||
+            documents.reduce((s, d) => s + d.count, 0) !== n
           ? 'its documents do not cover its chunks in order'
           : !stats || stats.count !== n || stats.body_lengths.length !== 4 * n || stats.context_lengths.length !== 4 * n
             ? `its lexical statistics do not cover exactly ${n} chunks`
             : undefined;
-    if (problem) throw new IndexLoadError('index_corrupt', `the index of collection "${collection}" in ${db.label} is damaged: ${problem}`, `rebuild it with \`${buildCommand(db)} --force\``);
-    const lexicalStats: LexicalStats = { analyzer: stats!.analyzer, count: n, bodyLengths: unpackInts(stats!.body_lengths), contextLengths: unpackInts(stats!.context_lengths) };
+    if (problem)
+      throw new IndexLoadError(
+        'index_corrupt',
+        `the index of collection "${collection}" in ${db.label} is damaged: ${problem}`,
+        `rebuild it with \`${buildCommand(db)} --force\``,
+      );
+    const lexicalStats: LexicalStats = {
+      analyzer: stats!.analyzer,
+      count: n,
+      bodyLengths: unpackInts(stats!.body_lengths),
+      contextLengths: unpackInts(stats!.context_lengths),
+    };
     return new PostgresBackend(db, current.generation, manifest, documents, lexicalStats, options);
   }
 
   async postings(terms: readonly string[]): Promise<QueryPostings> {
     const found = new Map<string, TermPostings>();
     if (terms.length === 0) return found;
-    const rows = await this.db.query<{ term: string; df: number; body: Buffer; context: Buffer }>(`SELECT term, df, body, context FROM ${this.schema}.postings WHERE term = ANY($1::text[])`, [terms]);
+    const rows = await this.db.query<{ term: string; df: number; body: Buffer; context: Buffer }>(
+      `SELECT term, df, body, context FROM ${this.schema}.postings WHERE term = ANY($1::text[])`,
+      [terms],
+    );
     for (const r of rows.rows) {
       const entry: TermPostings = { df: r.df };
       if (r.body.length > 0) entry.body = unpackInts(r.body);
@@ -112,7 +141,8 @@ export class PostgresBackend implements IndexBackend {
     const where = docs ? 'WHERE doc = ANY($4::int[])' : '';
     const values = [vectorLiteral(vector), n, vector, ...(docs ? [docs] : [])];
     // The scan orders by pgvector's float32 distance; the chosen rows are scored exactly.
-    const nearest = (order: string) => `SELECT pos, ${EXACT_SIMILARITY} AS s FROM (SELECT pos, embedding FROM ${this.schema}.chunks ${where} ORDER BY ${order} LIMIT $2) AS near`;
+    const nearest = (order: string) =>
+      `SELECT pos, ${EXACT_SIMILARITY} AS s FROM (SELECT pos, embedding FROM ${this.schema}.chunks ${where} ORDER BY ${order} LIMIT $2) AS near`;
     let rows: { pos: number; s: number }[];
     if (this.manifest.counts.chunks <= this.options.exactBelow) {
       // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
@@ -134,18 +164,29 @@ export class PostgresBackend implements IndexBackend {
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<{ pos: number; s: number }>(`SELECT pos, ${EXACT_SIMILARITY.replaceAll('$3', '$1')} AS s FROM ${this.schema}.chunks WHERE pos = ANY($2::int[])`, [vector, ids]);
+    const rows = await this.db.query<{ pos: number; s: number }>(
+      `SELECT pos, ${EXACT_SIMILARITY.replaceAll('$3', '$1')} AS s FROM ${this.schema}.chunks WHERE pos = ANY($2::int[])`,
+      [vector, ids],
+    );
     const byPos = new Map(rows.rows.map((r) => [r.pos, r.s]));
     return ids.map((id) => byPos.get(id) ?? -Infinity);
   }
 
   async chunks(ids: readonly number[]): Promise<ChunkRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<{ pos: number; record: ChunkRecord }>(`SELECT pos, record FROM ${this.schema}.chunks WHERE pos = ANY($1::int[])`, [ids]);
+    const rows = await this.db.query<{ pos: number; record: ChunkRecord }>(
+      `SELECT pos, record FROM ${this.schema}.chunks WHERE pos = ANY($1::int[])`,
+      [ids],
+    );
     const byPos = new Map(rows.rows.map((r) => [r.pos, r.record]));
     return ids.map((id) => {
       const record = byPos.get(id);
-      if (!record) throw new IndexLoadError('index_corrupt', `chunk ${id} is missing from ${this.db.label}`, `rebuild it with \`${buildCommand(this.db)} --force\``);
+      if (!record)
+        throw new IndexLoadError(
+          'index_corrupt',
+          `chunk ${id} is missing from ${this.db.label}`,
+          `rebuild it with \`${buildCommand(this.db)} --force\``,
+        );
       return record;
     });
   }

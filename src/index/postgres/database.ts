@@ -97,7 +97,7 @@ export class Database {
         if (attempt >= 2 || !retry) throw new DatabaseUnavailableError(this.label, 'dropped the connection', err);
       }
     }
-  };
+  }
 
   /** Runs `work` in one transaction on this connection; rolled back if it throws. */
   async transaction<T>(work: (query: Query) => Promise<T>): Promise<T> {

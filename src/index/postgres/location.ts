@@ -24,13 +24,19 @@ export function parsePostgresUri(uri: string): PostgresLocation {
   } catch {
     throw new Error(`"${redact(uri)}" is not a PostgreSQL URI: write postgres://user:password@host:5432/database?collection=name`);
   }
-  if (!isPostgresUri(uri) || !url.hostname) throw new Error(`"${redact(uri)}" is not a PostgreSQL URI: write postgres://user:password@host:5432/database`);
+  if (!isPostgresUri(uri) || !url.hostname)
+    throw new Error(`"${redact(uri)}" is not a PostgreSQL URI: write postgres://user:password@host:5432/database`);
   const collection = url.searchParams.get('collection') ?? DEFAULT_COLLECTION_NAME;
-  if (!COLLECTION_NAME.test(collection)) throw new Error(`collection "${collection.slice(0, 80)}" in the PostgreSQL URI must be 1-64 letters, digits, "_" or "-"`);
+  if (!COLLECTION_NAME.test(collection))
+    throw new Error(`collection "${collection.slice(0, 80)}" in the PostgreSQL URI must be 1-64 letters, digits, "_" or "-"`);
   url.searchParams.delete('collection');
   const label = new URL(url);
   if (label.password) label.password = '***';
-  return { connectionString: url.toString(), collection, label: `${label.toString()}${collection === DEFAULT_COLLECTION_NAME ? '' : ` (collection ${collection})`}` };
+  return {
+    connectionString: url.toString(),
+    collection,
+    label: `${label.toString()}${collection === DEFAULT_COLLECTION_NAME ? '' : ` (collection ${collection})`}`,
+  };
 }
 
 /** A URI with its password hidden, for an error about the URI itself. */

@@ -11,7 +11,15 @@ import { readIndexFiles } from '../read-index.js';
 import type { Manifest } from '../manifest.js';
 import type { Database, Query } from './database.js';
 import { packInts, parseVector, vectorLiteral } from './codec.js';
-import { createGenerationTables, createSharedSchema, createVectorIndex, generationSchema, layoutVersion, SCHEMA_VERSION, SHARED_SCHEMA } from './schema.js';
+import {
+  createGenerationTables,
+  createSharedSchema,
+  createVectorIndex,
+  generationSchema,
+  layoutVersion,
+  SCHEMA_VERSION,
+  SHARED_SCHEMA,
+} from './schema.js';
 
 /** Rows per INSERT: large enough to keep round trips few, small enough to keep each statement a few MB. */
 const BATCH = 500;
@@ -35,13 +43,21 @@ export class LayoutVersionError extends Error {}
 async function checkLayout(db: Database): Promise<void> {
   const version = await layoutVersion(db.query);
   if (version !== undefined && version !== SCHEMA_VERSION) {
-    throw new LayoutVersionError(`${db.label} holds indexes in layout version ${version}; this version writes ${SCHEMA_VERSION}. Publish into another database or schema, or drop the "${SHARED_SCHEMA}" schema first`);
+    throw new LayoutVersionError(
+      `${db.label} holds indexes in layout version ${version}; this version writes ${SCHEMA_VERSION}. Publish into another database or schema, or drop the "${SHARED_SCHEMA}" schema first`,
+    );
   }
 }
 
 /** The collection's current generation and the build it holds, if it has one. */
-export async function currentGeneration(query: Query, collection: string): Promise<{ generation: string; previous: string | null; manifest: Manifest } | undefined> {
-  const rows = await query<{ generation: string; previous: string | null; manifest: Manifest }>(`SELECT generation, previous, manifest FROM ${SHARED_SCHEMA}.collections WHERE name = $1`, [collection]);
+export async function currentGeneration(
+  query: Query,
+  collection: string,
+): Promise<{ generation: string; previous: string | null; manifest: Manifest } | undefined> {
+  const rows = await query<{ generation: string; previous: string | null; manifest: Manifest }>(
+    `SELECT generation, previous, manifest FROM ${SHARED_SCHEMA}.collections WHERE name = $1`,
+    [collection],
+  );
   return rows.rows[0];
 }
 
@@ -63,7 +79,12 @@ async function inBatches<T>(items: readonly T[], insert: (batch: readonly T[], o
   for (let i = 0; i < items.length; i += BATCH) await insert(items.slice(i, i + BATCH), i);
 }
 
-export async function publishToPostgres(dir: string, db: Database, collection: string, options: PublishOptions = {}): Promise<PublishReport> {
+export async function publishToPostgres(
+  dir: string,
+  db: Database,
+  collection: string,
+  options: PublishOptions = {},
+): Promise<PublishReport> {
   const started = performance.now();
   const log = options.log ?? (() => {});
   const files = await readIndexFiles(dir);
@@ -92,22 +113,28 @@ export async function publishToPostgres(dir: string, db: Database, collection: s
       ]),
     );
     await inBatches(store.chunks, (batch, offset) =>
-      db.query(`INSERT INTO ${schema}.chunks (pos, doc, hash, record, embedding) SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::jsonb[], $5::vector[])`, [
-        batch.map((_, i) => offset + i),
-        batch.map((c) => c.doc),
-        batch.map((c) => c.hash),
-        batch.map((c) => JSON.stringify(c)),
-        batch.map((_, i) => vectorLiteral(vectors.data.subarray((offset + i) * vectors.dimension, (offset + i + 1) * vectors.dimension))),
-      ]),
+      db.query(
+        `INSERT INTO ${schema}.chunks (pos, doc, hash, record, embedding) SELECT * FROM unnest($1::int[], $2::int[], $3::text[], $4::jsonb[], $5::vector[])`,
+        [
+          batch.map((_, i) => offset + i),
+          batch.map((c) => c.doc),
+          batch.map((c) => c.hash),
+          batch.map((c) => JSON.stringify(c)),
+          batch.map((_, i) => vectorLiteral(vectors.data.subarray((offset + i) * vectors.dimension, (offset + i + 1) * vectors.dimension))),
+        ],
+      ),
     );
     const terms = Object.keys(lexical.terms);
     await inBatches(terms, (batch) =>
-      db.query(`INSERT INTO ${schema}.postings (term, df, body, context) SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[], $4::bytea[])`, [
-        batch,
-        batch.map((t) => lexical.terms[t]!.df),
-        batch.map((t) => packInts(lexical.terms[t]!.body ?? [])),
-        batch.map((t) => packInts(lexical.terms[t]!.context ?? [])),
-      ]),
+      db.query(
+        `INSERT INTO ${schema}.postings (term, df, body, context) SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[], $4::bytea[])`,
+        [
+          batch,
+          batch.map((t) => lexical.terms[t]!.df),
+          batch.map((t) => packInts(lexical.terms[t]!.body ?? [])),
+          batch.map((t) => packInts(lexical.terms[t]!.context ?? [])),
+        ],
+      ),
     );
     await db.query(`INSERT INTO ${schema}.lexical (analyzer, count, body_lengths, context_lengths) VALUES ($1, $2, $3, $4)`, [
       JSON.stringify(lexical.analyzer),
@@ -145,14 +172,22 @@ function sameEmbedder(a: Manifest['embedder'], b: Manifest['embedder']): boolean
  * current generation, when it was built with the same embedder: a build on a fresh machine embeds
  * only what is new.
  */
-export async function storedVectors(db: Database, collection: string, embedder: Manifest['embedder'], hashes: readonly string[]): Promise<Map<string, number[]>> {
+export async function storedVectors(
+  db: Database,
+  collection: string,
+  embedder: Manifest['embedder'],
+  hashes: readonly string[],
+): Promise<Map<string, number[]>> {
   const found = new Map<string, number[]>();
   if ((await layoutVersion(db.query)) !== SCHEMA_VERSION) return found;
   const current = await currentGeneration(db.query, collection);
   if (!current || !sameEmbedder(current.manifest.embedder, embedder)) return found;
   const schema = generationSchema(current.generation);
   await inBatches(hashes, async (batch) => {
-    const rows = await db.query<{ hash: string; embedding: string }>(`SELECT DISTINCT ON (hash) hash, embedding::text AS embedding FROM ${schema}.chunks WHERE hash = ANY($1::text[])`, [batch]);
+    const rows = await db.query<{ hash: string; embedding: string }>(
+      `SELECT DISTINCT ON (hash) hash, embedding::text AS embedding FROM ${schema}.chunks WHERE hash = ANY($1::text[])`,
+      [batch],
+    );
     for (const row of rows.rows) found.set(row.hash, parseVector(row.embedding));
   });
   return found;

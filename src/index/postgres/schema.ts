@@ -27,7 +27,9 @@ export async function createSharedSchema(query: Query): Promise<void> {
   await query('CREATE EXTENSION IF NOT EXISTS vector');
   await query(`CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`);
   await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.layout (version int NOT NULL)`);
-  await query(`INSERT INTO ${SHARED_SCHEMA}.layout (version) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM ${SHARED_SCHEMA}.layout)`, [SCHEMA_VERSION]);
+  await query(`INSERT INTO ${SHARED_SCHEMA}.layout (version) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM ${SHARED_SCHEMA}.layout)`, [
+    SCHEMA_VERSION,
+  ]);
   await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.generations (
     id text PRIMARY KEY,
     collection text NOT NULL,
@@ -53,14 +55,20 @@ export async function layoutVersion(query: Query): Promise<number | undefined> {
 export async function createGenerationTables(query: Query, schema: string, dimension: number): Promise<void> {
   await query(`CREATE SCHEMA ${schema}`);
   await query(`CREATE TABLE ${schema}.documents (pos int PRIMARY KEY, id text NOT NULL UNIQUE, record jsonb NOT NULL)`);
-  await query(`CREATE TABLE ${schema}.chunks (pos int PRIMARY KEY, doc int NOT NULL, hash text NOT NULL, record jsonb NOT NULL, embedding vector(${dimension | 0}) NOT NULL)`);
+  await query(
+    `CREATE TABLE ${schema}.chunks (pos int PRIMARY KEY, doc int NOT NULL, hash text NOT NULL, record jsonb NOT NULL, embedding vector(${dimension | 0}) NOT NULL)`,
+  );
   await query(`CREATE TABLE ${schema}.postings (term text PRIMARY KEY, df int NOT NULL, body bytea NOT NULL, context bytea NOT NULL)`);
-  await query(`CREATE TABLE ${schema}.lexical (analyzer jsonb NOT NULL, count int NOT NULL, body_lengths bytea NOT NULL, context_lengths bytea NOT NULL)`);
+  await query(
+    `CREATE TABLE ${schema}.lexical (analyzer jsonb NOT NULL, count int NOT NULL, body_lengths bytea NOT NULL, context_lengths bytea NOT NULL)`,
+  );
 }
 
 export async function createVectorIndex(query: Query, schema: string, m: number, efConstruction: number): Promise<void> {
   // Unit-length vectors: inner product ranks as cosine does, and is the cheapest operator.
-  await query(`CREATE INDEX ON ${schema}.chunks USING hnsw (embedding vector_ip_ops) WITH (m = ${m | 0}, ef_construction = ${efConstruction | 0})`);
+  await query(
+    `CREATE INDEX ON ${schema}.chunks USING hnsw (embedding vector_ip_ops) WITH (m = ${m | 0}, ef_construction = ${efConstruction | 0})`,
+  );
   await query(`CREATE INDEX ON ${schema}.chunks (hash)`);
   await query(`ANALYZE ${schema}.chunks`);
 }

@@ -17,7 +17,10 @@ export interface PostgresSourceOptions {
  * `uri` is the connection string, or where to read it (a secret: an SSM SecureString holding the
  * whole URI, password included), described by `label` until it has been read.
  */
-export function lazyPostgresSource(uri: string | { read: () => Promise<string>; label: string }, options: PostgresSourceOptions): RemoteIndex {
+export function lazyPostgresSource(
+  uri: string | { read: () => Promise<string>; label: string },
+  options: PostgresSourceOptions,
+): RemoteIndex {
   // A malformed INDEX_URI fails at start-up, not at the first request.
   const given = typeof uri === 'string' ? parsePostgresUri(uri) : undefined;
   type Opened = { db: import('./database.js').Database; location: PostgresLocation; backend: typeof import('./backend.js') };
@@ -26,7 +29,11 @@ export function lazyPostgresSource(uri: string | { read: () => Promise<string>; 
     opened ??= (async () => {
       const [database, backend] = await Promise.all([import('./database.js'), import('./backend.js')]);
       const location = given ?? parsePostgresUri(await (uri as { read: () => Promise<string> }).read());
-      return { db: new database.Database(location, { timeoutMs: options.timeoutMs, ...(options.password ? { password: options.password } : {}) }), location, backend };
+      return {
+        db: new database.Database(location, { timeoutMs: options.timeoutMs, ...(options.password ? { password: options.password } : {}) }),
+        location,
+        backend,
+      };
     })();
     opened.catch(() => (opened = undefined)); // a secret that could not be read is read again next time
     return opened;

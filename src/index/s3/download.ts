@@ -52,7 +52,11 @@ export class S3IndexSource {
   }
 
   private unavailable(problem: 'index_missing' | 'index_corrupt' | 'load_failed', message: string): IndexLoadError {
-    return new IndexLoadError(problem, message, `publish one with \`npm run build-index -- --corpus <docs> --out ${this.uri}\`, or check INDEX_URI and the function's S3 permissions`);
+    return new IndexLoadError(
+      problem,
+      message,
+      `publish one with \`npm run build-index -- --corpus <docs> --out ${this.uri}\`, or check INDEX_URI and the function's S3 permissions`,
+    );
   }
 
   /** The current index on local disk; with `ifNoneMatch`, undefined when the manifest has not changed. */
@@ -62,16 +66,24 @@ export class S3IndexSource {
     let etag: string;
     try {
       const out = await this.client.send(
-        new GetObjectCommand({ Bucket: this.location.bucket, Key: keyOf(this.location, MANIFEST_FILE), ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}) }),
+        new GetObjectCommand({
+          Bucket: this.location.bucket,
+          Key: keyOf(this.location, MANIFEST_FILE),
+          ...(ifNoneMatch ? { IfNoneMatch: ifNoneMatch } : {}),
+        }),
       );
       bytes = Buffer.from(await out.Body!.transformToByteArray());
       etag = out.ETag ?? sha256(bytes);
     } catch (err) {
       const e = err as { name?: string; message?: string; $metadata?: { httpStatusCode?: number } };
       if (e.$metadata?.httpStatusCode === 304) return undefined;
-      if (e.name === 'NoSuchBucket') throw this.unavailable('index_missing', `no bucket "${this.location.bucket}" for the index at ${this.uri}`);
+      if (e.name === 'NoSuchBucket')
+        throw this.unavailable('index_missing', `no bucket "${this.location.bucket}" for the index at ${this.uri}`);
       if (e.name === 'NoSuchKey') throw this.unavailable('index_missing', `no index at ${this.uri} (${MANIFEST_FILE} not found)`);
-      throw this.unavailable('load_failed', `the index at ${this.uri} could not be read: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`);
+      throw this.unavailable(
+        'load_failed',
+        `the index at ${this.uri} could not be read: ${e.name ?? 'Error'}: ${e.message ?? String(err)}`,
+      );
     }
     const dir = path.join(this.cacheRoot, sha256(bytes).slice(0, 16));
     if (fs.existsSync(path.join(dir, MANIFEST_FILE))) return { dir, etag };
@@ -107,22 +119,30 @@ export class S3IndexSource {
         const handle = await fs.promises.open(path.join(staging, ref.name), 'w');
         handles.set(ref.name, handle);
         await handle.truncate(ref.bytes);
-        for (let start = 0; start < ref.bytes; start += this.rangeBytes) ranges.push({ ref, start, end: Math.min(ref.bytes, start + this.rangeBytes) - 1 });
+        for (let start = 0; start < ref.bytes; start += this.rangeBytes)
+          ranges.push({ ref, start, end: Math.min(ref.bytes, start + this.rangeBytes) - 1 });
       }
       let next = 0;
       const worker = async () => {
         while (next < ranges.length) {
           const { ref, start, end } = ranges[next++]!;
-          const out = await this.client.send(new GetObjectCommand({ Bucket: this.location.bucket, Key: keyOf(this.location, ref.name), Range: `bytes=${start}-${end}` }));
+          const out = await this.client.send(
+            new GetObjectCommand({ Bucket: this.location.bucket, Key: keyOf(this.location, ref.name), Range: `bytes=${start}-${end}` }),
+          );
           const data = Buffer.from(await out.Body!.transformToByteArray());
-          if (data.length !== end - start + 1) throw this.unavailable('index_corrupt', `${this.uri}/${ref.name} is shorter than the manifest says (${ref.bytes} bytes)`);
+          if (data.length !== end - start + 1)
+            throw this.unavailable('index_corrupt', `${this.uri}/${ref.name} is shorter than the manifest says (${ref.bytes} bytes)`);
           await handles.get(ref.name)!.write(data, 0, data.length, start);
         }
       };
       await Promise.all(Array.from({ length: Math.min(this.concurrency, ranges.length) }, worker)).catch((err: unknown) => {
         const e = err as { name?: string };
         if (err instanceof IndexLoadError) throw err;
-        if (e.name === 'NoSuchKey' || e.name === 'InvalidRange') throw this.unavailable('index_corrupt', `${this.uri} is missing a file its manifest names, or holds a shorter one (an upload in progress or a damaged prefix)`);
+        if (e.name === 'NoSuchKey' || e.name === 'InvalidRange')
+          throw this.unavailable(
+            'index_corrupt',
+            `${this.uri} is missing a file its manifest names, or holds a shorter one (an upload in progress or a damaged prefix)`,
+          );
         throw this.unavailable('load_failed', `downloading ${this.uri} failed: ${(err as Error).message}`);
       });
     } finally {
@@ -130,7 +150,8 @@ export class S3IndexSource {
     }
     for (const ref of refs) {
       const data = fs.readFileSync(path.join(staging, ref.name));
-      if (data.length !== ref.bytes || sha256(data) !== ref.sha256) throw this.unavailable('index_corrupt', `${this.uri}/${ref.name} does not match its checksum in the manifest`);
+      if (data.length !== ref.bytes || sha256(data) !== ref.sha256)
+        throw this.unavailable('index_corrupt', `${this.uri}/${ref.name} does not match its checksum in the manifest`);
     }
   }
 

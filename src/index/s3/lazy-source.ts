@@ -11,7 +11,9 @@ export function lazyS3Source(uri: string): RemoteIndex {
   let source: Promise<S3IndexSource> | undefined;
   let loaded: S3IndexSource | undefined;
   const get = () =>
-    (source ??= Promise.all([import('./download.js'), import('./client.js')]).then(([d, c]) => c.indexS3Client().then((client) => (loaded = new d.S3IndexSource(location, client)))));
+    (source ??= Promise.all([import('./download.js'), import('./client.js')]).then(([d, c]) =>
+      c.indexS3Client().then((client) => (loaded = new d.S3IndexSource(location, client))),
+    ));
   return {
     uri: uriOf(location),
     fetch: async (ifNoneMatch) => (await get()).fetch(ifNoneMatch),

@@ -28,7 +28,12 @@ export interface UploadReport {
   skipped: string[];
 }
 
-export async function uploadIndex(dir: string, location: S3Location, client: S3Client, log: (line: string) => void = () => {}): Promise<UploadReport> {
+export async function uploadIndex(
+  dir: string,
+  location: S3Location,
+  client: S3Client,
+  log: (line: string) => void = () => {},
+): Promise<UploadReport> {
   const manifest = readManifest(dir);
   const report: UploadReport = { uri: uriOf(location), uploaded: [], skipped: [] };
   for (const ref of Object.values(manifest.files)) {
@@ -49,7 +54,14 @@ export async function uploadIndex(dir: string, location: S3Location, client: S3C
     report.uploaded.push(ref.name);
   }
   const manifestBytes = fs.readFileSync(path.join(dir, MANIFEST_FILE));
-  await client.send(new PutObjectCommand({ Bucket: location.bucket, Key: keyOf(location, MANIFEST_FILE), Body: manifestBytes, ContentType: 'application/json' }));
+  await client.send(
+    new PutObjectCommand({
+      Bucket: location.bucket,
+      Key: keyOf(location, MANIFEST_FILE),
+      Body: manifestBytes,
+      ContentType: 'application/json',
+    }),
+  );
   log(`upload: ${MANIFEST_FILE} to ${report.uri}: published`);
   return report;
 }
