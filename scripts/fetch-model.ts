@@ -1,7 +1,8 @@
 /** npm run fetch-model -- <model-id> [--fp32] [--models-dir <dir>]: download a Transformers.js model. */
 import { Command } from 'commander';
 import { fetchModel } from '../src/embed/fetch-model.js';
-import { modelsDir, parseTransformersId } from '../src/embed/transformers.js';
+import { parseTransformersId } from '../src/embed/transformers.js';
+import { modelsDirFromEnv } from '../src/config.js';
 import { resolveFromCwd } from '../src/paths.js';
 
 const program = new Command('fetch-model')
@@ -10,7 +11,7 @@ const program = new Command('fetch-model')
   .option('--models-dir <dir>', 'where models live (env MODELS_DIR)')
   .action(async (id: string, opts) => {
     const ref = parseTransformersId(`transformers:${id.replace(/^transformers:/, '')}${opts.fp32 ? '@fp32' : ''}`);
-    const dir = opts.modelsDir ? resolveFromCwd(opts.modelsDir) : modelsDir();
+    const dir = opts.modelsDir ? resolveFromCwd(opts.modelsDir) : modelsDirFromEnv();
     console.log(`fetching ${ref.modelId} (${ref.precision}) into ${dir}`);
     const result = await fetchModel({ ref, modelsDir: dir, log: (line) => console.log(line) });
     console.log(

@@ -6,7 +6,7 @@
 import { Command } from 'commander';
 import { StdioServerTransport } from '@modelcontextprotocol/sdk/server/stdio.js';
 import pino from 'pino';
-import { createMcpServer, describeIndex, fetchThroughApp, searchThroughApp, type FetchFn, type SearchFn } from '../src/api/mcp-tools.js';
+import { createMcpServer, describeIndex, documentOrNothing, type FetchFn, type SearchFn } from '../src/api/mcp-tools.js';
 import { configFromEnv } from '../src/config.js';
 import { HttpSearchClient } from '../src/client/http-client.js';
 import { createLogger } from '../src/api/logger.js';
@@ -24,16 +24,12 @@ const program = new Command('mcp')
     if (opts.url) {
       const client = new HttpSearchClient(opts.url, { ...(opts.apiKey ? { apiKey: opts.apiKey } : {}) });
       search = (request) => client.search(request);
-      fetchDocument = fetchThroughApp((request) => {
-        const url = new URL(new URL(request.url).pathname, opts.url);
-        return fetch(url, { headers: opts.apiKey ? { 'x-api-key': opts.apiKey } : {} });
-      });
+      fetchDocument = (id) => client.document(id);
     } else {
       const service = createService({ logger });
       await service.ready;
-      const inner = (request: Request) => service.app.fetch(request, { trustedInvoke: true });
-      search = searchThroughApp(inner);
-      fetchDocument = fetchThroughApp(inner);
+      search = service.api.search;
+      fetchDocument = documentOrNothing(service.api);
       about = describeIndex((await service.collections.get()).index.documents);
     }
     const { mcp } = configFromEnv();

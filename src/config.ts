@@ -1,6 +1,5 @@
 /** Service configuration from environment variables (Lambda, serverless-offline, npm start). */
-import { DEFAULT_INDEX_DIR, resolveFromRoot } from './paths.js';
-import type { ApiKeySource } from './api/auth.js';
+import { DEFAULT_INDEX_DIR, DEFAULT_MODELS_DIR, resolveFromRoot } from './paths.js';
 
 /** A database that has not answered in this long is reported unavailable (503), well inside API Gateway's 29 s. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
@@ -24,6 +23,19 @@ export interface ServiceConfig {
   corsOrigins: string[];
   /** MCP tool name prefix and index description (MCP_TOOL_PREFIX, MCP_DESCRIPTION). */
   mcp?: { toolPrefix?: string; description?: string };
+}
+
+/** Where the API key comes from: the environment, or a secret store read on demand. */
+export type ApiKeySource = () => Promise<string>;
+
+/** Where Transformers.js models are kept (MODELS_DIR, relative to the project). */
+export function modelsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.MODELS_DIR ? resolveFromRoot(env.MODELS_DIR) : DEFAULT_MODELS_DIR;
+}
+
+/** The log level (LOG_LEVEL). */
+export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): string {
+  return env.LOG_LEVEL ?? 'info';
 }
 
 /** Fetches a secret from SSM Parameter Store once per container, decrypted. */

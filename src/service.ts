@@ -1,5 +1,6 @@
 /** Wires configuration, collections, logger and app together: the one place adapters start from. */
 import { createApp } from './api/app.js';
+import { createSearchApi, type SearchApi } from './api/search-api.js';
 import { createLogger, type Logger } from './api/logger.js';
 import { configFromEnv, DEFAULT_DATABASE_TIMEOUT_MS, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
@@ -13,6 +14,8 @@ import type { RemoteIndex } from './index/remote.js';
 
 export interface Service {
   app: ReturnType<typeof createApp>;
+  /** The API's operations without HTTP, for the doors that are not HTTP (direct invoke, Bedrock, MCP over stdio). */
+  api: SearchApi;
   collections: Collections;
   logger: Logger;
   /** Settles when every collection has loaded or failed (failures are logged with their fix). */
@@ -56,8 +59,10 @@ export function createService(options: ServiceOptions = {}): Service {
     loadEmbedder: options.loadEmbedder ?? loadEmbedder,
     coalesceQuestions: options.concurrent ?? false,
   });
+  const api = createSearchApi(collections);
   const app = createApp({
     collections,
+    api,
     logger,
     ...(config.apiKey ? { apiKey: config.apiKey } : {}),
     corsOrigins: config.corsOrigins,
@@ -88,5 +93,5 @@ export function createService(options: ServiceOptions = {}): Service {
       }
     });
   });
-  return { app, collections, logger, ready };
+  return { app, api, collections, logger, ready };
 }

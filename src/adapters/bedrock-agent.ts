@@ -2,10 +2,12 @@
  * Amazon Bedrock Agents action groups. An agent calls the function with its own event shape
  * (OpenAPI-defined action: apiPath /search, parameters and request-body properties as strings;
  * or function-defined action: function search_documents) and expects its own response shape.
- * The search itself goes through the same app as HTTP requests.
+ * The search itself is the API's, as for HTTP requests.
  */
 import { z } from 'zod';
 import { TOOL_NAME } from '../api/tool.js';
+import { toApiError } from '../api/search-api.js';
+import type { SearchResponse } from '../api/schemas.js';
 
 const Parameter = z.object({ name: z.string(), type: z.string().optional(), value: z.string() });
 const AgentEvent = z.object({
@@ -65,12 +67,11 @@ function requestFrom(event: BedrockAgentEvent): Record<string, unknown> {
 }
 
 /** The compact body an agent gets: the packed context, and each result without its full text. */
-function forAgent(body: Record<string, unknown>): Record<string, unknown> {
-  if (!Array.isArray(body.results)) return body;
+function forAgent(body: SearchResponse): Record<string, unknown> {
   return {
     query: body.query,
     context: body.context,
-    results: (body.results as Record<string, unknown>[]).map(({ rank, id, title, snippet, score, source }) => ({
+    results: body.results.map(({ rank, id, title, snippet, score, source }) => ({
       rank,
       id,
       title,
@@ -81,7 +82,7 @@ function forAgent(body: Record<string, unknown>): Record<string, unknown> {
   };
 }
 
-export async function answerBedrockAgent(event: BedrockAgentEvent, fetchApp: (request: Request) => Promise<Response>) {
+export async function answerBedrockAgent(event: BedrockAgentEvent, search: (body: unknown) => Promise<SearchResponse>) {
   const known = event.apiPath !== undefined ? event.apiPath === '/search' : event.function === TOOL_NAME;
   const shape = AgentEvent.safeParse(event);
   let status = 404;
@@ -101,15 +102,14 @@ export async function answerBedrockAgent(event: BedrockAgentEvent, fetchApp: (re
     };
     event = { ...event, sessionAttributes: {}, promptSessionAttributes: {} };
   } else if (known) {
-    const res = await fetchApp(
-      new Request('https://bedrock.agent/search', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(requestFrom(event)),
-      }),
-    );
-    status = res.status;
-    body = forAgent((await res.json()) as Record<string, unknown>);
+    try {
+      status = 200;
+      body = forAgent(await search(requestFrom(event)));
+    } catch (err) {
+      const error = toApiError(err);
+      status = error.status;
+      body = error.toJSON();
+    }
   }
   const text = JSON.stringify(body);
   const attributes = { sessionAttributes: event.sessionAttributes ?? {}, promptSessionAttributes: event.promptSessionAttributes ?? {} };

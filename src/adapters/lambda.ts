@@ -8,6 +8,7 @@ import type { Context as LambdaContext } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Service } from '../service.js';
 import { ApiError } from '../api/errors.js';
+import { toApiError } from '../api/search-api.js';
 import { httpEventProblem, isHttpEvent } from './lambda-events.js';
 import { answerBedrockAgent, isBedrockAgentEvent } from './bedrock-agent.js';
 
@@ -38,7 +39,7 @@ export function createLambdaHandler(service: Service) {
     // Bedrock's events carry httpMethod too: recognise them before HTTP events.
     if (isBedrockAgentEvent(e)) {
       // The agent's own IAM role was allowed to invoke the function: no HTTP API key applies.
-      return answerBedrockAgent(e, async (request) => service.app.fetch(request, { lambdaContext: context, trustedInvoke: true }));
+      return answerBedrockAgent(e, service.api.search);
     }
     if (isHttpEvent(e)) {
       const problem = httpEventProblem(e);
@@ -55,20 +56,33 @@ export function createLambdaHandler(service: Service) {
       }
     }
     if (isDirectInvoke(e)) {
-      const response = await service.app.fetch(
-        new Request('https://lambda.invoke/search', {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify(e),
-        }),
-        // IAM already authorised a direct invoke: the HTTP API key does not apply to it.
-        { lambdaContext: context, trustedInvoke: true },
-      );
-      const body = (await response.json()) as { error?: { code: string; message: string } };
-      // A bad request is answered with its error body; a fault on this side (index unavailable)
-      // fails the invocation, so Lambda reports a FunctionError and counts it in its metrics.
-      if (response.status >= 500) throw new Error(`${body.error?.code ?? 'internal_error'}: ${body.error?.message ?? 'search failed'}`);
-      return body;
+      // IAM already authorised a direct invoke: the HTTP API key does not apply to it.
+      const started = performance.now();
+      try {
+        const response = await service.api.search(e);
+        service.logger.info({
+          msg: 'request',
+          id: context?.awsRequestId,
+          door: 'invoke',
+          status: 200,
+          results: response.results.length,
+          latency_ms: Math.round(performance.now() - started),
+        });
+        return response;
+      } catch (err) {
+        const error = toApiError(err);
+        service.logger[error.status >= 500 ? 'error' : 'warn']({
+          msg: 'request failed',
+          id: context?.awsRequestId,
+          door: 'invoke',
+          status: error.status,
+          error: (err as Error).message,
+        });
+        // A bad request is answered with its error body; a fault on this side (index unavailable)
+        // fails the invocation, so Lambda reports a FunctionError and counts it in its metrics.
+        if (error.status >= 500) throw new Error(`${error.code}: ${error.message}`);
+        return error.toJSON();
+      }
     }
     return new ApiError(
       400,

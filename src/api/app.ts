@@ -9,24 +9,24 @@ import type { Context } from 'hono';
 import { ApiError } from './errors.js';
 import { LIMITS } from './limits.js';
 import type { Logger } from './logger.js';
-import { presentSearch } from './present.js';
-import { packContext } from './context.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
 import { CORS, methodsFor, routeList } from './routes.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { createMcpServer, describeIndex, fetchThroughApp, searchThroughApp } from './mcp-tools.js';
-import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
+import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.js';
+import { parseCollectionParam, parseSearchParams, type ParsedSearch } from './validate.js';
+import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
-import { type Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
-import { IndexLoadError } from '../index/read-index.js';
+import { type Collections, DEFAULT_COLLECTION } from '../search/collections.js';
 import { positions } from '../index/backend.js';
 import type { Searcher } from '../search/searcher.js';
 import { checkApiKey, expectedKey, type ApiKeySource } from './auth.js';
 
 export interface AppOptions {
   collections: Collections;
+  /** The operations the routes call (default: over `collections`); the other doors call the same. */
+  api?: SearchApi;
   logger: Logger;
   /** When set, /search needs this key in `x-api-key` or `Authorization: Bearer`. */
   apiKey?: ApiKeySource;
@@ -43,7 +43,10 @@ interface RequestInfo {
   mode?: string;
 }
 
-type Env = { Variables: { info: RequestInfo } };
+/** What the runtime adapter passes along with each request (Hono's aws-lambda adapter: the Lambda context). */
+type Bindings = { lambdaContext?: { awsRequestId?: string } };
+
+type Env = { Bindings: Bindings; Variables: { info: RequestInfo } };
 
 /** How many leading passages are looked through for headings to suggest. */
 const EXAMPLE_PASSAGES = 64;
@@ -63,11 +66,12 @@ async function indexExamples(searcher: Searcher, n: number): Promise<string[]> {
 
 export function createApp(options: AppOptions): OpenAPIHono<Env> {
   const { collections, logger } = options;
+  const api = options.api ?? createSearchApi(collections);
   const app = new OpenAPIHono<Env>();
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const lambdaId = (c.env as { lambdaContext?: { awsRequestId?: string } } | undefined)?.lambdaContext?.awsRequestId;
+    const lambdaId = c.env?.lambdaContext?.awsRequestId;
     const headerId = c.req.header('x-request-id');
     const info: RequestInfo = { id: lambdaId ?? (headerId && /^[\w-]{1,64}$/.test(headerId) ? headerId : randomUUID()) };
     c.set('info', info);
@@ -101,8 +105,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   if (options.apiKey) {
     const source = options.apiKey;
     const guard = async (c: Context<Env>, next: () => Promise<void>) => {
-      const trusted = (c.env as { trustedInvoke?: boolean } | undefined)?.trustedInvoke === true;
-      if (!trusted) await checkApiKey(c.req.raw.headers, source);
+      await checkApiKey(c.req.raw.headers, source);
       await next();
     };
     // Everything that reads the documents; the page, health and the API description stay public.
@@ -110,28 +113,21 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   }
 
   const search = async (c: Context<Env>, request: ParsedSearch) => {
-    const started = performance.now();
-    const name = request.collection ?? DEFAULT_COLLECTION;
     const info = c.get('info');
-    info.collection = name;
+    info.collection = request.collection ?? DEFAULT_COLLECTION;
     info.mode = request.mode;
-    const searcher = await collections.get(name);
-    const outcome = await searcher.search({
-      query: request.query,
-      topK: request.top_k,
-      mode: request.mode,
-      ...(request.min_score !== undefined ? { minScore: request.min_score } : {}),
-      minRelevance: request.min_relevance,
-      ...(request.filter ? { filter: request.filter } : {}),
-    });
-    info.results = outcome.results.length;
-    const response = presentSearch(outcome, name, performance.now() - started);
-    if (request.context)
-      response.context = response.no_answer ? response.no_answer.message : packContext(response.results, request.context);
+    const response = await api.searchParsed(request);
+    info.results = response.results.length;
     return c.json(response);
   };
 
-  app.post('/search', async (c) => search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes))));
+  app.post('/search', async (c) => {
+    const body = await readJsonBody(c.req.raw, LIMITS.maxBodyBytes);
+    const info = c.get('info');
+    const response = await api.search(body);
+    Object.assign(info, { collection: response.collection, mode: response.mode, results: response.results.length });
+    return c.json(response);
+  });
   app.get('/search', async (c) => {
     if (hasBody(c.req.raw)) throw new ApiError(400, 'invalid_request', bodyOnGetMessage(c.req.method));
     return search(c, parseSearchParams(new URL(c.req.url).searchParams));
@@ -159,25 +155,15 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   app.get('/documents/:id{.+}', async (c) => {
     const name = parseCollectionParam(new URL(c.req.url).searchParams);
-    const searcher = await collections.get(name);
-    const id = c.req.param('id');
-    const doc = await searcher.documents.get(id);
-    if (!doc)
-      throw new ApiError(
-        404,
-        'not_found',
-        `no document "${id.slice(0, 200)}" in collection "${name}"; ids are the doc_id of search results`,
-      );
-    return c.json({ collection: name, ...doc });
+    return c.json(await api.document(c.req.param('id'), name));
   });
 
   // MCP over Streamable HTTP, stateless: a server and a transport per request, JSON answers, so
-  // any Lambda instance can answer any request. Tools call the app itself, already authorised.
+  // any Lambda instance can answer any request. Tools call the same operations as the routes.
   app.post('/mcp', async (c) => {
-    const inner = (request: Request) => app.fetch(request, { ...(c.env as object), trustedInvoke: true });
     const searcher = await collections.get(DEFAULT_COLLECTION);
-    const server = createMcpServer(searchThroughApp(inner), {
-      fetchDocument: fetchThroughApp(inner),
+    const server = createMcpServer(api.search, {
+      fetchDocument: documentOrNothing(api),
       ...(options.mcp?.toolPrefix ? { toolPrefix: options.mcp.toolPrefix } : {}),
       about: options.mcp?.description ?? describeIndex(searcher.index.documents),
       baseUrl: new URL(c.req.url).origin,
@@ -255,11 +241,4 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   });
 
   return app;
-}
-
-function toApiError(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  if (err instanceof UnknownCollectionError) return new ApiError(404, 'unknown_collection', err.message);
-  if (err instanceof IndexLoadError) return new ApiError(503, 'index_unavailable', err.message);
-  return new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged');
 }

@@ -7,7 +7,9 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors.js';
 
 /** Resolves the expected key (from the environment, or fetched once from SSM). */
-export type ApiKeySource = () => Promise<string>;
+import type { ApiKeySource } from '../config.js';
+
+export type { ApiKeySource };
 
 function digest(value: string): Buffer {
   return createHash('sha256').update(value, 'utf8').digest();

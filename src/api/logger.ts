@@ -1,10 +1,11 @@
 /** Structured JSON logs (pino): one line per request in Lambda and in the local server. */
 import pino, { type Logger } from 'pino';
+import { logLevelFromEnv } from '../config.js';
 
 export type { Logger };
 
 export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
-  const level = options.level ?? process.env.LOG_LEVEL ?? 'info';
+  const level = options.level ?? logLevelFromEnv();
   return pino(
     {
       level,

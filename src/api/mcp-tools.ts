@@ -10,10 +10,11 @@
  */
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { z } from 'zod';
-import type { SearchInput, SearchResponse } from './schemas.js';
+import type { DocumentResponse, SearchInput, SearchResponse } from './schemas.js';
 import { SearchResponseSchema } from './schemas.js';
 import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
-import type { FullDocument } from '../search/documents.js';
+import { ApiError } from './errors.js';
+import type { SearchApi } from './search-api.js';
 import type { DocumentRecord } from '../index/store.js';
 
 export const SERVER_VERSION = '0.1.0';
@@ -21,7 +22,7 @@ export const SERVER_VERSION = '0.1.0';
 /** Runs one search; rejects with a message fit to show the model. */
 export type SearchFn = (request: SearchInput) => Promise<SearchResponse>;
 /** The whole document, or undefined when there is none with that id. */
-export type FetchFn = (id: string) => Promise<FullDocument | undefined>;
+export type FetchFn = (id: string) => Promise<DocumentResponse | undefined>;
 
 export const MCP_CONTEXT_CHARS = 12_000;
 /** Documents `search` returns: enough for a model to choose from, few enough to read. */
@@ -155,29 +156,11 @@ export function describeIndex(documents: readonly DocumentRecord[]): string {
   return text;
 }
 
-/** A SearchFn over the app itself: the same validation, routing and engine as HTTP requests. */
-export function searchThroughApp(fetchApp: (request: Request) => Response | Promise<Response>): SearchFn {
-  return async (request) => {
-    const res = await fetchApp(
-      new Request('http://mcp.local/search', {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(request),
-      }),
-    );
-    const body = (await res.json()) as SearchResponse & { error?: { message: string } };
-    if (!res.ok || body.error) throw new Error(body.error?.message ?? `status ${res.status}`);
-    return body;
-  };
-}
-
-/** A FetchFn over the app itself (GET /documents/{id}). */
-export function fetchThroughApp(fetchApp: (request: Request) => Response | Promise<Response>): FetchFn {
-  return async (id) => {
-    const res = await fetchApp(new Request(`http://mcp.local/documents/${encodeURIComponent(id)}`));
-    if (res.status === 404) return undefined;
-    const body = (await res.json()) as FullDocument & { error?: { message: string } };
-    if (!res.ok || body.error) throw new Error(body.error?.message ?? `status ${res.status}`);
-    return body;
-  };
+/** The fetch tool's lookup over the API: a document, or undefined when there is none by that id. */
+export function documentOrNothing(api: Pick<SearchApi, 'document'>): FetchFn {
+  return (id) =>
+    api.document(id).catch((err: unknown) => {
+      if (err instanceof ApiError && err.code === 'not_found') return undefined;
+      throw err;
+    });
 }

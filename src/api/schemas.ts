@@ -152,13 +152,24 @@ export const ErrorSchema = z
   })
   .openapi('Error');
 
+export type ErrorBody = z.infer<typeof ErrorSchema>;
+
 export const HealthSchema = z
   .object({
     status: z.enum(['ok', 'unavailable']),
     model: z.string().optional(),
     collections: z.record(
       z.string(),
-      z.object({ documents: z.number().int(), chunks: z.number().int(), built_at: z.string(), model: z.string() }),
+      z.object({
+        documents: z.number().int(),
+        chunks: z.number().int(),
+        built_at: z.string(),
+        model: z.string(),
+        storage: z
+          .record(z.string(), z.union([z.string(), z.number()]))
+          .optional()
+          .describe('Where the index is kept, when it is not in files: the database, its layout version, the generation served.'),
+      }),
     ),
     message: z.string().optional(),
   })
@@ -184,6 +195,8 @@ export const DocumentSchema = z
     ),
   })
   .openapi('Document');
+
+export type DocumentResponse = z.infer<typeof DocumentSchema>;
 
 /** GET /search takes the same request as query parameters; q is the question. */
 export const SearchQueryParamsSchema = z

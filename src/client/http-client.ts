@@ -1,5 +1,5 @@
 /** A client for a deployed (or local) endpoint over HTTP. */
-import type { SearchInput, SearchResponse } from '../api/schemas.js';
+import { ErrorSchema as ErrorBodySchema, type DocumentResponse, type SearchInput, type SearchResponse } from '../api/schemas.js';
 
 export type { SearchInput };
 
@@ -38,12 +38,29 @@ export class HttpSearchClient {
   }
 
   async search(request: SearchInput): Promise<SearchResponse> {
+    return (await this.call('/search', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(request),
+    })) as SearchResponse;
+  }
+
+  /** A whole document by its doc_id, or undefined when the collection has none by that id. */
+  async document(id: string): Promise<DocumentResponse | undefined> {
+    try {
+      return (await this.call(`/documents/${encodeURIComponent(id)}`, { method: 'GET' })) as DocumentResponse;
+    } catch (err) {
+      if (err instanceof SearchClientError && err.code === 'not_found') return undefined;
+      throw err;
+    }
+  }
+
+  private async call(route: string, init: RequestInit): Promise<unknown> {
     let res: Response;
     try {
-      res = await fetch(`${this.base}/search`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...(this.options.apiKey ? { 'x-api-key': this.options.apiKey } : {}) },
-        body: JSON.stringify(request),
+      res = await fetch(`${this.base}${route}`, {
+        ...init,
+        headers: { ...(init.headers as Record<string, string>), ...(this.options.apiKey ? { 'x-api-key': this.options.apiKey } : {}) },
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 30_000),
       });
     } catch (err) {
@@ -52,8 +69,11 @@ export class HttpSearchClient {
     }
     const text = await res.text();
     const body = parseAnswer(text, `${this.base} answered ${res.status} with`, res.status);
-    const error = (body as { error?: { code: string; message: string } }).error;
-    if (!res.ok || error) throw new SearchClientError(error?.message ?? `HTTP ${res.status}`, res.status, error?.code);
-    return body as SearchResponse;
+    const error = ErrorBodySchema.safeParse(body);
+    if (!res.ok || error.success) {
+      const e = error.success ? error.data.error : undefined;
+      throw new SearchClientError(e?.message ?? `HTTP ${res.status}`, res.status, e?.code);
+    }
+    return body;
   }
 }

@@ -95,17 +95,12 @@ export async function fetchModel(options: FetchOptions): Promise<{ dir: string; 
       }
     }
     // Prove it loads and embeds before it replaces anything.
-    const previous = process.env.MODELS_DIR;
-    process.env.MODELS_DIR = staging;
     try {
-      const embedder = await loadTransformersEmbedder(`transformers:${ref.modelId}${ref.precision === 'fp32' ? '@fp32' : ''}`);
+      const embedder = await loadTransformersEmbedder(`transformers:${ref.modelId}${ref.precision === 'fp32' ? '@fp32' : ''}`, staging);
       log(`  loads: ${embedder.info.dimension}-d, window ${embedder.info.maxTokens} tokens, ${embedder.info.pooling} pooling`);
       await embedder.dispose();
     } catch (err) {
       throw new FetchModelError(`downloaded files do not load as a feature-extraction model: ${(err as Error).message}`);
-    } finally {
-      if (previous === undefined) delete process.env.MODELS_DIR;
-      else process.env.MODELS_DIR = previous;
     }
     fs.rmSync(finalDir, { recursive: true, force: true });
     fs.mkdirSync(path.dirname(finalDir), { recursive: true });

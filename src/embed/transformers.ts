@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder, EmbedderInfo } from './embedder.js';
 import { resolveModelSettings, type ModelSettings } from './transformers-settings.js';
-import { DEFAULT_MODELS_DIR, resolveFromRoot } from '../paths.js';
+import { modelsDirFromEnv } from '../config.js';
 
 export const TRANSFORMERS_PREFIX = 'transformers:';
 
@@ -37,10 +37,6 @@ export function parseTransformersId(id: string): TransformersModelRef {
     throw new ModelNotFoundError(`unknown precision "@${precision}": use @fp32 or nothing (quantized)`);
   }
   return { modelId, precision: precision === 'fp32' ? 'fp32' : 'quantized' };
-}
-
-export function modelsDir(): string {
-  return process.env.MODELS_DIR ? resolveFromRoot(process.env.MODELS_DIR) : DEFAULT_MODELS_DIR;
 }
 
 export function weightsFile(precision: TransformersModelRef['precision']): string {
@@ -87,9 +83,9 @@ class TransformersEmbedder implements Embedder {
   }
 }
 
-export async function loadTransformersEmbedder(id: string): Promise<Embedder> {
+/** Loads a model from `root` (default: MODELS_DIR), which must hold it in the Transformers.js layout. */
+export async function loadTransformersEmbedder(id: string, root: string = modelsDirFromEnv()): Promise<Embedder> {
   const ref = parseTransformersId(id);
-  const root = modelsDir();
   const dir = path.join(root, ref.modelId);
   const missing = requiredModelFiles(ref).filter((f) => !fs.existsSync(path.join(dir, f)));
   if (missing.length > 0) {
