@@ -10,10 +10,10 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { readIndexFiles } from '../src/index/read-index.js';
-import { Searcher } from '../src/search/searcher.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';
 import { LOCK_FILE } from '../src/index/build-lock.js';
 import { STAGING_PREFIX } from '../src/index/commit.js';
+import { openSearcher } from '../src/search/open-searcher.js';
 
 const article = fs.readFileSync(path.join(DEFAULT_CORPUS_DIR, 'article.txt'), 'utf8');
 
@@ -92,7 +92,7 @@ beforeAll(async () => {
 
 async function expectIntactOrNew(): Promise<'previous' | 'new'> {
   const files = await readIndexFiles(out); // throws if anything is damaged
-  const searcher = await Searcher.open(out, { embedder: await sharedEmbedder() });
+  const searcher = await openSearcher(out, { embedder: await sharedEmbedder() });
   expect((await searcher.search({ query: 'Taliban recognition by Russia', topK: 1, mode: 'hybrid' })).results).toHaveLength(1);
   return `${JSON.stringify(files.manifest, null, 2)}\n` === original ? 'previous' : 'new';
 }
@@ -167,7 +167,7 @@ describe('a build after one that died on a full disk', () => {
     const rebuilt = await buildArticleIndex(dir, true);
     expect(rebuilt.status).toBe('built');
     expect(rebuilt.manifest.files).toEqual(manifest.files); // same names, now with their full content
-    const searcher = await Searcher.open(dir, { embedder: await sharedEmbedder() });
+    const searcher = await openSearcher(dir, { embedder: await sharedEmbedder() });
     expect((await searcher.search({ query: 'Taliban recognition by Russia', topK: 1, mode: 'hybrid' })).results).toHaveLength(1);
   });
 });

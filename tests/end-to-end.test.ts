@@ -14,6 +14,7 @@ import { createLogger } from '../src/api/logger.js';
 import type { SearchResponse } from '../src/api/schemas.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { ARTICLE_QUESTIONS as QUESTIONS } from './helpers/article-questions.js';
+import { openSearcher } from '../src/search/open-searcher.js';
 
 let service: Service;
 let handler: ReturnType<typeof createLambdaHandler>;
@@ -268,7 +269,7 @@ describe('a question longer than the encoder reads', () => {
       },
     }) as typeof embedder;
     const { Searcher } = await import('../src/search/searcher.js');
-    const searcher = await Searcher.open((await buildArticleIndex()).out, { embedder: spy });
+    const searcher = await openSearcher((await buildArticleIndex()).out, { embedder: spy });
     const question = 'What did the Russian Supreme Court do in April?';
     const padding = ' Please answer carefully and cite the passage you rely on.'.repeat(16);
     const long = (question + padding).slice(0, 1000);

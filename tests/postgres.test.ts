@@ -17,12 +17,13 @@ import { Database, DatabaseUnavailableError } from '../src/index/postgres/databa
 import { parsePostgresUri } from '../src/index/postgres/location.js';
 import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
 import { PostgresBackend } from '../src/index/postgres/backend.js';
-import { Searcher, type SearchHit, type SearchQuery } from '../src/search/searcher.js';
+import type { SearchHit, SearchQuery } from '../src/search/searcher.js';
 import { createService } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';
 import type { SearchResponse } from '../src/api/schemas.js';
 import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
+import { openSearcher } from '../src/search/open-searcher.js';
 
 let pg: RunningPostgres;
 let articleDir: string;
@@ -42,8 +43,8 @@ async function publish(dir: string, collection: string, options: Parameters<type
 async function openBoth(dir: string, collection: string, exactBelow = 4096) {
   const embedder = await sharedEmbedder();
   const db = new Database(parsePostgresUri(`${pg.uri}?collection=${collection}`), { timeoutMs: 10_000 });
-  const files = await Searcher.open(dir, { embedder });
-  const database = await Searcher.open(() => PostgresBackend.open(db, collection, { exactBelow }), { embedder });
+  const files = await openSearcher(dir, { embedder });
+  const database = await openSearcher(() => PostgresBackend.open(db, collection, { exactBelow }), { embedder });
   return { files, database, close: () => db.close() };
 }
 

@@ -18,13 +18,13 @@ import { fetchModel } from '../src/embed/fetch-model.js';
 import { embedInWorkers } from '../src/embed/embed-pool.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { readIndexFiles, IndexLoadError } from '../src/index/read-index.js';
-import { Searcher } from '../src/search/searcher.js';
 import { createService } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';
 import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import type { SearchResponse } from '../src/api/schemas.js';
+import { openSearcher } from '../src/search/open-searcher.js';
 
 const TINY = 'transformers:test/tiny-bert';
 const article = fs.readFileSync(path.join(DEFAULT_CORPUS_DIR, 'article.txt'), 'utf8');
@@ -175,7 +175,7 @@ describe('an index built and served with the tiny model', () => {
 
   it('is refused, with the fix, when served with another embedder', async () => {
     const useLite = await loadEmbedder('use-lite');
-    const err = await Searcher.open(indexDir, { embedder: useLite }).catch((e: unknown) => e);
+    const err = await openSearcher(indexDir, { embedder: useLite }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(IndexLoadError);
     expect((err as IndexLoadError).problem).toBe('embedder_mismatch');
     expect((err as Error).message).toMatch(

@@ -4,16 +4,16 @@
  * scan, load time and memory. Prints one JSON line. With no questions file it only loads.
  */
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
-import { Searcher } from '../../src/search/searcher.js';
 import { readIndexFiles } from '../../src/index/read-index.js';
 import { topN } from '../../src/search/top-n.js';
 import { embedInBatches } from '../../src/embed/batches.js';
 import { elapsedMs, summarize } from './stats.js';
+import { openSearcher } from '../../src/search/open-searcher.js';
 
 const [indexDir, questionsFile] = process.argv.slice(2);
 const rssBefore = process.memoryUsage().rss;
 const started = performance.now();
-const searcher = await Searcher.open(indexDir!, { loadEmbedder });
+const searcher = await openSearcher(indexDir!, { loadEmbedder });
 const loadMs = performance.now() - started;
 const rssAfterLoad = process.memoryUsage().rss;
 if (!questionsFile) {

@@ -22,9 +22,8 @@ export interface ChunkingSettings {
 }
 
 export interface Chunk {
+  /** `<document id>#p<position in the document>`: stable while the document is unchanged. */
   id: string;
-  docId: string;
-  ordinal: number;
   text: string;
   start: number;
   end: number;
@@ -211,11 +210,8 @@ export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, e
       spans = pack(units, settings.overlapSentences, max, costs, fits);
     }
     for (const span of spans) {
-      const ordinal = chunks.length;
       chunks.push({
-        id: chunkId(doc.id, ordinal),
-        docId: doc.id,
-        ordinal,
+        id: chunkId(doc.id, chunks.length),
         text: doc.text.slice(span.start, span.end),
         start: span.start,
         end: span.end,

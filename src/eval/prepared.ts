@@ -11,12 +11,13 @@ import { embedInBatches } from '../embed/batches.js';
 import { sha256 } from '../index/commit.js';
 import { readManifest } from '../index/read-index.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
-import { Searcher } from '../search/searcher.js';
+import type { Searcher } from '../search/searcher.js';
 import type { Database } from '../index/postgres/database.js';
 import { PostgresBackend } from '../index/postgres/backend.js';
 import { publishToPostgres } from '../index/postgres/publish.js';
 import { loadBeir, type BeirDataset } from './beir.js';
 import { chunkDepth, judgedQueries, prepareEvalIndex, type EvalIndexOptions } from './run-eval.js';
+import { openSearcher } from '../search/open-searcher.js';
 
 export interface PreparedSet {
   data: BeirDataset;
@@ -52,7 +53,7 @@ async function questionVectors(indexDir: string, embedder: Embedder, texts: stri
 export async function servedFromPostgres(set: PreparedSet, db: Database): Promise<PreparedSet> {
   const collection = `eval-${set.data.name.replace(/[^A-Za-z0-9_-]/g, '-')}`.slice(0, 64);
   await publishToPostgres(set.indexDir, db, collection);
-  const searcher = await Searcher.open(() => PostgresBackend.open(db, collection), {
+  const searcher = await openSearcher(() => PostgresBackend.open(db, collection), {
     embedder: set.searcher.embedder,
     ranking: set.searcher.ranking,
   });
@@ -65,7 +66,7 @@ export async function prepareSet(dir: string, options: PrepareOptions): Promise<
   const { counts } = readManifest(indexDir);
   const depth = chunkDepth(options.topK, counts.chunks, counts.documents);
   const base = options.ranking ?? DEFAULT_RANKING;
-  const searcher = await Searcher.open(indexDir, {
+  const searcher = await openSearcher(indexDir, {
     embedder: options.embedder,
     ranking: { ...base, candidates: Math.max(base.candidates, depth) },
   });

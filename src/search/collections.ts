@@ -12,8 +12,9 @@ import { COLLECTION_NAME, DEFAULT_COLLECTION_NAME } from '../index/names.js';
 import { IndexLoadError } from '../index/read-index.js';
 import type { FetchedIndex, RemoteIndex } from '../index/remote.js';
 import type { IndexBackend } from '../index/backend.js';
-import { Searcher } from './searcher.js';
+import type { Searcher } from './searcher.js';
 import type { RankingSettings } from './defaults.js';
+import { openSearcher } from './open-searcher.js';
 
 export const DEFAULT_COLLECTION = DEFAULT_COLLECTION_NAME;
 
@@ -120,7 +121,7 @@ export class Collections {
   }
 
   private open(index: string | (() => Promise<IndexBackend>), where: string = String(index)): Promise<Searcher> {
-    return Searcher.open(index, {
+    return openSearcher(index, {
       loadEmbedder: (id) => this.embedder(id),
       ...(this.options.ranking ? { ranking: this.options.ranking } : {}),
     }).catch((err: unknown) => Promise.reject(asLoadError(err, where)));

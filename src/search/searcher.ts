@@ -4,9 +4,7 @@
  * backend (index/backend.ts): files in memory or a database; no HTTP or AWS in here.
  */
 import type { Embedder } from '../embed/embedder.js';
-import { IndexLoadError, readManifest, rebuildCommand } from '../index/read-index.js';
 import type { IndexBackend } from '../index/backend.js';
-import { FileBackend } from '../index/file-backend.js';
 import type { Manifest } from '../index/manifest.js';
 import type { DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
@@ -20,6 +18,7 @@ import { bestSentence, type Snippet } from './snippet.js';
 import { unflattenSpans } from '../index/store.js';
 import { relevance, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
+import type { LoadTimings } from './open-searcher.js';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -82,11 +81,6 @@ export interface SearchOutcome {
   timings: { embedMs: number; searchMs: number; totalMs: number };
 }
 
-export type OpenOptions = (
-  | { /** Loads the embedder the manifest names. */ loadEmbedder: (id: string) => Promise<Embedder>; embedder?: undefined }
-  | { /** An already loaded embedder; must be the one the index was built with. */ embedder: Embedder; loadEmbedder?: undefined }
-) & { ranking?: RankingSettings };
-
 /** What searchers of one index share, whatever their ranking settings. */
 interface Shared {
   backend: IndexBackend;
@@ -104,21 +98,11 @@ export interface Prepared {
   mask?: ChunkMask;
 }
 
-const WARM_UP_QUERY = 'warm up the model';
-
 /** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
 const NEIGHBOURHOOD = 20;
 
-export interface LoadTimings {
-  /** Reading and verifying the index, building the graph and postings in memory. */
-  indexMs: number;
-  /** Loading the embedder (overlaps the index load). */
-  embedderMs: number;
-  warmUpMs: number;
-  totalMs: number;
-}
-
 export class Searcher {
+  /** How long opening took, when opened by openSearcher. */
   loadTimings?: LoadTimings;
   readonly index: IndexBackend;
   readonly manifest: Manifest;
@@ -142,7 +126,8 @@ export class Searcher {
     this.fusion = fusionFor(this.manifest.embedder.id, ranking.fusion);
   }
 
-  private static over(backend: IndexBackend, embedder: Embedder, ranking?: RankingSettings): Searcher {
+  /** A searcher over an opened index (see openSearcher, which also checks the embedder and warms up). */
+  static over(backend: IndexBackend, embedder: Embedder, ranking?: RankingSettings): Searcher {
     const firstChunk = Int32Array.from(backend.documents, (d) => d.first);
     const n = backend.docOf.length;
     const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
@@ -156,58 +141,6 @@ export class Searcher {
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
   withRanking(ranking: RankingSettings): Searcher {
     return new Searcher(this.shared, this.embedder, ranking);
-  }
-
-  /**
-   * Opens an index (a folder, or a backend already opened) and its embedder in parallel; refuses
-   * an embedder the index was not built with.
-   */
-  static async open(index: string | (() => Promise<IndexBackend>), options: OpenOptions): Promise<Searcher> {
-    const started = performance.now();
-    // A folder's manifest names the embedder at once: the model loads while the files are read.
-    const named = typeof index === 'string' && !options.embedder ? readManifest(index).embedder.id : undefined;
-    const backendPromise = typeof index === 'string' ? FileBackend.open(index) : index();
-    const embedderPromise = options.embedder
-      ? Promise.resolve(options.embedder)
-      : named
-        ? options.loadEmbedder(named)
-        : backendPromise.then((b) => options.loadEmbedder(b.manifest.embedder.id));
-    backendPromise.catch(() => {}); // reported by the await below
-    let embedderReady = 0;
-    embedderPromise.then(
-      () => (embedderReady = performance.now()),
-      () => {}, // reported below, after the index checks
-    );
-    const backend = await backendPromise;
-    const indexLoaded = performance.now();
-    try {
-      const embedder = await embedderPromise;
-      const { manifest } = backend;
-      const wanted = manifest.embedder.id;
-      const info = embedder.info;
-      if (info.id !== wanted || info.dimension !== manifest.embedder.dimension) {
-        throw new IndexLoadError(
-          'embedder_mismatch',
-          `index at ${backend.location} was built with embedder "${wanted}" (${manifest.embedder.dimension}-d) but the server runs "${info.id}" (${info.dimension}-d)`,
-          `serve it with embedder "${wanted}", or rebuild it with \`${rebuildCommand(backend.location, ` --embedder ${info.id}`)}\``,
-        );
-      }
-      const searcher = Searcher.over(backend, embedder, options.ranking);
-      const beforeWarmUp = performance.now();
-      // The first inferences compile and tier up the model's kernels: pay that at load, not in a request.
-      await searcher.search({ query: WARM_UP_QUERY, topK: 1, mode: 'hybrid' });
-      const done = performance.now();
-      searcher.loadTimings = {
-        indexMs: indexLoaded - started,
-        embedderMs: (embedderReady || beforeWarmUp) - started,
-        warmUpMs: done - beforeWarmUp,
-        totalMs: done - started,
-      };
-      return searcher;
-    } catch (err) {
-      await backend.close();
-      throw err;
-    }
   }
 
   get model(): string {
