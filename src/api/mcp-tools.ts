@@ -52,6 +52,14 @@ const asJson = (value: object) => ({
 });
 const failure = (text: string) => ({ isError: true, content: [{ type: 'text' as const, text }] });
 
+/** What the search_documents tool says: the packed, cited passages, or why there are none. */
+export function searchDocumentsText(response: SearchResponse): string {
+  if (response.results.length) return response.context!;
+  return response.no_answer
+    ? `${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance}, below ${response.no_answer.min_relevance}.) Say so rather than guessing.`
+    : `No passage matched "${response.query}". Try other words or fewer filters.`;
+}
+
 export function createMcpServer(search: SearchFn, options: McpOptions = {}): McpServer {
   const server = new McpServer({ name: 'semantic-search', version: SERVER_VERSION });
   const name = (tool: string) => `${options.toolPrefix ?? ''}${tool}`;
@@ -71,11 +79,7 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
     async (args) => {
       try {
         const response = await search({ ...args, context: { max_chars: MCP_CONTEXT_CHARS } });
-        const text = response.results.length
-          ? response.context!
-          : response.no_answer
-            ? `${response.no_answer.message} (best passage relevance ${response.no_answer.best_relevance}, below ${response.no_answer.min_relevance}.) Say so rather than guessing.`
-            : `No passage matched "${response.query}". Try other words or fewer filters.`;
+        const text = searchDocumentsText(response);
         return { content: [{ type: 'text' as const, text }], structuredContent: response as unknown as Record<string, unknown> };
       } catch (err) {
         return failure(`Search failed: ${(err as Error).message}`);
