@@ -21,7 +21,7 @@ import path from 'node:path';
 import { prepareSet } from '../src/eval/prepared.js';
 import { collapseToDocuments, evaluate, METRIC_NAMES, type Metrics, type Run } from '../src/eval/metrics.js';
 import { readIndexFiles } from '../src/index/read-index.js';
-import { contextLine } from '../src/corpus/chunker.js';
+import { lexicalInput } from '../src/index/bm25.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
 import { resolveFromCwd } from '../src/paths.js';
@@ -56,7 +56,10 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
   const files = await readIndexFiles(set.indexDir);
   const { store, vectors, manifest } = files;
   const docOf = (i: number) => store.documents[store.chunks[i]!.doc]!;
-  const lexicalText = (i: number) => `${contextLine(docOf(i).title, store.chunks[i]!.section, 'title+section')}\n${store.chunks[i]!.text}`;
+  const lexicalText = (i: number) => {
+    const input = lexicalInput(docOf(i).title, store.chunks[i]!.section, store.chunks[i]!.text);
+    return `${input.context}\n${input.body}`;
+  };
 
   const systems: System[] = [];
   for (const mode of ['hybrid', 'dense', 'lexical'] as SearchMode[]) {

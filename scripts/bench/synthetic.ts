@@ -9,7 +9,7 @@
 import type { Manifest } from '../../src/index/manifest.js';
 import type { ChunkStore } from '../../src/index/store.js';
 import { readIndexFiles } from '../../src/index/read-index.js';
-import { contextLine } from '../../src/corpus/chunker.js';
+import { lexicalInput } from '../../src/index/bm25.js';
 import { VectorStore } from '../../src/index/vectors.js';
 import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
 import { mulberry32 } from '../lib/random.js';
@@ -56,7 +56,7 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
           end: chunk.start + text.length,
           hash: `${copy}-${chunk.hash}`,
         });
-        lexicalInputs.push({ body: text, context: contextLine(doc.title, chunk.section, 'title+section') });
+        lexicalInputs.push(lexicalInput(doc.title, chunk.section, text));
         rows.push(copy === 0 ? base.vectors.row(i) : perturb(base.vectors.row(i), 0.4, random));
       }
       store.documents.push({ ...doc, id, first, count: store.chunks.length - first });

@@ -10,30 +10,22 @@ import { toApiError } from '../api/search-api.js';
 import type { SearchResponse } from '../api/schemas.js';
 
 const Parameter = z.object({ name: z.string(), type: z.string().optional(), value: z.string() });
+
+/** The fields an agent's event must have right; the identifying ones are checked by isBedrockAgentEvent. */
 const AgentEvent = z.object({
+  messageVersion: z.string(),
+  actionGroup: z.string(),
+  apiPath: z.string().optional(),
+  httpMethod: z.string().optional(),
+  function: z.string().optional(),
   parameters: z.array(Parameter).optional(),
   requestBody: z.object({ content: z.record(z.string(), z.object({ properties: z.array(Parameter).optional() })).optional() }).optional(),
   sessionAttributes: z.record(z.string(), z.unknown()).optional(),
   promptSessionAttributes: z.record(z.string(), z.unknown()).optional(),
 });
 
-interface AgentParameter {
-  name: string;
-  type?: string;
-  value: string;
-}
-
-export interface BedrockAgentEvent {
-  messageVersion: string;
-  actionGroup: string;
-  apiPath?: string;
-  httpMethod?: string;
-  function?: string;
-  parameters?: AgentParameter[];
-  requestBody?: { content?: Record<string, { properties?: AgentParameter[] }> };
-  sessionAttributes?: Record<string, unknown>;
-  promptSessionAttributes?: Record<string, unknown>;
-}
+type AgentParameter = z.infer<typeof Parameter>;
+export type BedrockAgentEvent = z.infer<typeof AgentEvent>;
 
 export function isBedrockAgentEvent(event: Record<string, unknown>): event is Record<string, unknown> & BedrockAgentEvent {
   return (

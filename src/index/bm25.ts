@@ -4,6 +4,7 @@
  * parameters, so they can be tuned without rebuilding.
  */
 import { analyze, type AnalyzerSettings } from './analyzer.js';
+import { contextLine } from '../corpus/chunker.js';
 
 export interface Bm25Params {
   k1: number;
@@ -45,6 +46,11 @@ export function postingsOf(table: LexicalIndexData['terms'], terms: Iterable<str
 export interface LexicalInput {
   body: string;
   context: string;
+}
+
+/** A chunk as BM25F reads it: its text, and its document's title with its section headings as context. */
+export function lexicalInput(title: string, section: string[], text: string): LexicalInput {
+  return { body: text, context: contextLine(title, section, 'title+section') };
 }
 
 function termFrequencies(terms: string[]): Map<string, number> {

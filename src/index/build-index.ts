@@ -6,7 +6,8 @@
 import path from 'node:path';
 import { printable } from '../corpus/printable.js';
 import { loadCorpus, type LoadOptions, type SkippedFile } from '../corpus/load-corpus.js';
-import { chunkDocument, contextLine, type Chunk } from '../corpus/chunker.js';
+import { chunkDocument, type Chunk } from '../corpus/chunker.js';
+import { lexicalInput } from './bm25.js';
 import { sentenceSpans } from '../corpus/segment.js';
 import { flattenSpans } from './store.js';
 import type { SourceDocument } from '../corpus/document.js';
@@ -201,7 +202,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           hash: inputHash(c.embedInput),
         });
         inputs.push(c.embedInput);
-        lexicalInputs.push({ body: c.text, context: contextLine(doc.title, c.section, 'title+section') });
+        lexicalInputs.push(lexicalInput(doc.title, c.section, c.text));
       }
     });
 
