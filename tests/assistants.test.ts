@@ -98,6 +98,14 @@ describe('prompt-ready context', () => {
     expect(out.context).toMatch(/^\[1\] .*\n.+…$/s);
   });
 
+  it('shortens the citation rather than return nothing when the budget is smaller than it', async () => {
+    for (const max_chars of [100, 150, 200]) {
+      const out = await ask({ query: 'What did the Russian Supreme Court do in April?', context: { max_chars } });
+      expect(out.context!.length).toBeLessThanOrEqual(max_chars);
+      expect(out.context).toMatch(/^\[1\][^\n]*\n.{20,}…$/s);
+    }
+  });
+
   it('is absent unless asked for', async () => {
     expect((await ask({ query: 'Taliban' })).context).toBeUndefined();
   });

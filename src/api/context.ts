@@ -1,7 +1,8 @@
 /**
  * Packs the top passages into a prompt-ready string within a character or token budget, each
  * headed by the citation number that matches its rank in `results`. A passage that does not fit
- * whole is cut at a sentence (or word) boundary rather than dropped, if it is the first one.
+ * whole is cut at a sentence (or word) boundary rather than dropped, if it is the first one (its
+ * citation shortened to the title, or the number alone, when the budget is that small).
  */
 import type { SearchResponse } from './schemas.js';
 
@@ -41,8 +42,16 @@ export function packContext(results: SearchResponse['results'], budget: ContextB
       used += separator + head.length + r.text.length;
       continue;
     }
-    // Only the best passage is worth keeping in part; later ones are left out whole.
-    if (parts.length === 0 && room > 40) parts.push(head + cut(r.text, room));
+    // Only the best passage is worth keeping in part, under a shorter citation when the full one
+    // (title, headings, source) leaves too little room; later ones are left out whole.
+    if (parts.length === 0) {
+      for (const short of [head, `[${r.rank}] ${r.title}\n`, `[${r.rank}]\n`]) {
+        if (limit - short.length > 40) {
+          parts.push(short + cut(r.text, limit - short.length));
+          break;
+        }
+      }
+    }
     break;
   }
   return parts.join('\n\n');

