@@ -19,31 +19,6 @@ export interface ChunkingSettings {
   context: ChunkContext;
   /** Neighbouring blocks (list items, one-line paragraphs) shorter than this are merged while they fit. */
   minTokens: number;
-  /**
-   * Sentences of the text before and after a passage embedded with it (not returned with it),
-   * where the window has room: an answer often sits next to the sentence that names its subject.
-   */
-  neighbourSentences?: number;
-}
-
-/** How far to look on either side of a passage for its neighbouring sentences. */
-const NEIGHBOUR_REACH = 1000;
-
-/**
- * The passage as embedded, with up to `n` sentences before and after it from the same document,
- * each side added only while the whole still fits the window (the following side first: it is
- * where an answer to the passage's subject continues).
- */
-function withNeighbours(text: string, span: Span, n: number, fits: (embedded: string) => boolean): string {
-  const passage = text.slice(span.start, span.end);
-  if (n <= 0) return passage;
-  const before = sentenceSpans(text, Math.max(0, span.start - NEIGHBOUR_REACH), span.start).slice(-n);
-  const after = sentenceSpans(text, span.end, Math.min(text.length, span.end + NEIGHBOUR_REACH)).slice(0, n);
-  const slice = (spans: Span[]) => spans.map((s) => text.slice(s.start, s.end)).join(' ');
-  let embedded = passage;
-  if (after.length && fits(`${embedded} ${slice(after)}`)) embedded = `${embedded} ${slice(after)}`;
-  if (before.length && fits(`${slice(before)} ${embedded}`)) embedded = `${slice(before)} ${embedded}`;
-  return embedded;
 }
 
 export interface Chunk {
@@ -234,9 +209,7 @@ export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, e
       );
       spans = pack(units, settings.overlapSentences, max, costs, fits);
     }
-    const fitsText = (embedded: string) => count(embeddingText(context, embedded)) <= max;
     for (const span of spans) {
-      const embedded = withNeighbours(doc.text, span, settings.neighbourSentences ?? 0, fitsText);
       chunks.push({
         id: chunkId(doc.id, chunks.length),
         text: doc.text.slice(span.start, span.end),
@@ -244,7 +217,7 @@ export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, e
         end: span.end,
         section: block.section,
         ...(block.page !== undefined ? { page: block.page } : {}),
-        embedInput: embeddingText(context, view(embedded)),
+        embedInput: embeddingText(context, view(doc.text.slice(span.start, span.end))),
       });
     }
   }

@@ -167,13 +167,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     log('build: chunking');
     const count = (t: string) => embedder.countPassageTokens(t);
-    const chunking = {
-      maxTokens,
-      overlapSentences: settings.overlapSentences,
-      context: settings.context,
-      minTokens: settings.minTokens,
-      neighbourSentences: settings.neighbourSentences ?? 0,
-    };
+    const chunking = { maxTokens, overlapSentences: settings.overlapSentences, context: settings.context, minTokens: settings.minTokens };
     const perDoc: Chunk[][] = corpus.documents.map((doc, d) => {
       progress?.('chunking', d, corpus.documents.length);
       return chunkDocument(doc, chunking, count);

@@ -41,7 +41,6 @@ export const ManifestSchema = z.object({
   chunking: z.object({
     max_tokens: z.number().int().positive(),
     overlap_sentences: z.number().int().nonnegative(),
-    neighbour_sentences: z.number().int().nonnegative().optional(),
     min_tokens: z.number().int().nonnegative(),
     context: z.enum(CHUNK_CONTEXTS),
   }),

@@ -11,8 +11,6 @@ export interface BuildSettings {
   context: ChunkContext;
   /** Short neighbouring blocks are merged up to the window (see chunker). */
   minTokens: number;
-  /** Sentences before and after each passage embedded with it, where the window has room (see chunker). */
-  neighbourSentences?: number;
   analyzer: AnalyzerSettings;
   hnsw: HnswSettings;
 }
@@ -35,8 +33,6 @@ export function manifestSettings(settings: BuildSettings, maxTokens: number): Pi
       overlap_sentences: settings.overlapSentences,
       min_tokens: settings.minTokens,
       context: settings.context,
-      // Recorded only when used, so indexes built without it keep their settings hash.
-      ...(settings.neighbourSentences ? { neighbour_sentences: settings.neighbourSentences } : {}),
     },
     lexical: settings.analyzer,
     hnsw: {
