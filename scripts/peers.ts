@@ -53,7 +53,7 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
   const set = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log });
   const { data, searcher, depth, judged } = set;
   const questionVectors = set.vectors;
-  const files = await readIndexFiles(set.indexDir);
+  const files = await readIndexFiles(set.indexDir, { vectors: true });
   const { store, vectors, manifest } = files;
   const docOf = (i: number) => store.documents[store.chunks[i]!.doc]!;
   const lexicalText = (i: number) => {

@@ -73,13 +73,37 @@ describe('index integrity', () => {
     expect((await loadError(dir)).message).toMatch(/field "embedder"/);
   });
 
-  it('a manifest claiming another dimension is caught by the vector file size', async () => {
+  it('a manifest claiming another dimension is caught by the graph header', async () => {
     const dir = copyIndex();
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, embedder: { ...manifest.embedder, dimension: 384 } }));
-    expect((await loadError(dir)).message).toMatch(/does not hold \d+ vectors of dimension 384/);
+    expect((await loadError(dir)).message).toMatch(/HNSW graph holds vectors of dimension 512, not 384/);
   });
 
-  for (const role of ['chunks', 'lexical', 'vectors', 'hnsw'] as const) {
+  it('an index of format version 1 (vectors kept twice) is refused with the rebuild command, and the rebuild embeds nothing again', async () => {
+    const dir = copyIndex();
+    // The version-1 layout: the same files plus vectors-*.f32, named in the manifest.
+    const { vectors } = await readIndexFiles(dir, { vectors: true });
+    const raw = vectors.toBuffer();
+    const name = `vectors-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}.f32`;
+    fs.writeFileSync(path.join(dir, name), raw);
+    const v1 = {
+      ...manifest,
+      format_version: 1,
+      files: { ...manifest.files, vectors: { name, bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex') } },
+    };
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(v1));
+    const err = await loadError(dir);
+    expect(err.problem).toBe('index_incompatible');
+    expect(err.message).toMatch(
+      /format version 1, this version reads 2\. Fix: rebuild it with `npm run build-index -- --corpus <your documents> --out .* --force`/,
+    );
+    const rebuilt = await buildArticleIndex(dir);
+    expect(rebuilt.chunks).toMatchObject({ embedded: 0, reused: rebuilt.chunks.total });
+    expect(fs.existsSync(path.join(dir, name))).toBe(false); // no second copy any more
+    await readIndexFiles(dir);
+  });
+
+  for (const role of ['chunks', 'lexical', 'hnsw'] as const) {
     describe(`the ${role} file`, () => {
       it('missing', async () => {
         const dir = copyIndex();
@@ -111,7 +135,7 @@ describe('index integrity', () => {
 
   it('a damaged index makes the service answer 503 with the fix, never a crash', async () => {
     const dir = copyIndex();
-    fs.rmSync(path.join(dir, manifest.files.vectors.name));
+    fs.rmSync(path.join(dir, manifest.files.hnsw.name));
     const embedder = await sharedEmbedder();
     const service = createService({
       config: { indexDir: dir, corsOrigins: ['*'] },
@@ -125,7 +149,7 @@ describe('index integrity', () => {
     expect(search.status).toBe(503);
     const body = (await search.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('index_unavailable');
-    expect(body.error.message).toMatch(/vectors-[0-9a-f]+\.f32 is missing.*npm run build-index/);
+    expect(body.error.message).toMatch(/hnsw-[0-9a-f]+\.hnsw is missing.*npm run build-index/);
   });
 
   /** /health and /search of a service over `dir`, loading embedders with `load`. */
@@ -205,7 +229,7 @@ describe('index integrity', () => {
     const directory = (file: string) => fs.mkdirSync(file);
 
     it.each([
-      ['vectors', 'a symlink to /dev/zero', devZero],
+      ['lexical', 'a symlink to /dev/zero', devZero],
       ['hnsw', 'a FIFO', fifo],
       ['chunks', 'a directory', directory],
     ] as const)('%s file replaced by %s', async (role, _, make) => {
@@ -224,7 +248,7 @@ describe('index integrity', () => {
 
     it('a rebuild does not hang on a FIFO left under the name it would publish', async () => {
       const dir = copyIndex();
-      replace(dir, manifest.files.vectors.name, fifo);
+      replace(dir, manifest.files.hnsw.name, fifo);
       const report = await buildArticleIndex(dir, true);
       expect(report.status).toBe('built');
       await readIndexFiles(dir);
@@ -244,7 +268,7 @@ describe('index integrity', () => {
       fs.writeFileSync(path.join(dir, m.files[role].name), data);
       m.files[role] = { ...m.files[role], bytes: data.length, sha256: sha(data) };
       if (rebind) {
-        m.build_id = buildIdOf(m.corpus.fingerprint, m.files.vectors, m.files.hnsw);
+        m.build_id = buildIdOf(m.corpus.fingerprint, m.files.hnsw);
         for (const json of ['chunks', 'lexical'] as const) {
           const file = path.join(dir, m.files[json].name);
           const text = JSON.stringify({ ...(JSON.parse(fs.readFileSync(file, 'utf8')) as object), build_id: m.build_id });
@@ -268,7 +292,7 @@ describe('index integrity', () => {
     });
     const otherFile = (role: keyof Manifest['files']) => fs.readFileSync(path.join(other.dir, other.manifest.files[role].name));
 
-    it.each(['chunks', 'lexical', 'vectors', 'hnsw'] as const)("another index's %s file is caught by the build id", async (role) => {
+    it.each(['chunks', 'lexical', 'hnsw'] as const)("another index's %s file is caught by the build id", async (role) => {
       const dir = copyIndex();
       forge(dir, role, otherFile(role));
       expect((await loadError(dir)).message).toMatch(/another build/);
@@ -293,12 +317,22 @@ describe('index integrity', () => {
       expect((await loadError(dir)).message).toMatch(/postings list points outside the index/);
     });
 
-    it('vectors holding NaN', async () => {
+    it('a graph whose vectors hold NaN', async () => {
       const dir = copyIndex();
-      const vectors = Buffer.alloc(manifest.files.vectors.bytes);
-      new Float32Array(vectors.buffer, vectors.byteOffset, vectors.length / 4).fill(Number.NaN);
-      forge(dir, 'vectors', vectors, true);
-      expect((await loadError(dir)).message).toMatch(/vector component 0 is NaN/);
+      const graph = fs.readFileSync(path.join(dir, manifest.files.hnsw.name));
+      const dataOffset = Number(graph.readBigUInt64LE(40));
+      graph.writeFloatLE(Number.NaN, 96 + dataOffset); // the first element's first component
+      forge(dir, 'hnsw', graph, true);
+      expect((await loadError(dir)).message).toMatch(/vector \d+ component 0 is NaN/);
+    });
+
+    it('a graph whose elements repeat a label', async () => {
+      const dir = copyIndex();
+      const graph = fs.readFileSync(path.join(dir, manifest.files.hnsw.name));
+      const [size, labelOffset] = [Number(graph.readBigUInt64LE(24)), Number(graph.readBigUInt64LE(32))];
+      graph.writeBigUInt64LE(graph.readBigUInt64LE(96 + labelOffset), 96 + size + labelOffset); // element 1 takes element 0's label
+      forge(dir, 'hnsw', graph, true);
+      expect((await loadError(dir)).message).toMatch(/missing or repeated label/);
     });
 
     it('a chunk store of another corpus with the same counts', async () => {

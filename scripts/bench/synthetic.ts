@@ -29,7 +29,7 @@ function perturb(base: number[], noise: number, random: () => number): number[] 
 
 export async function writeScaledIndex(out: string, baseDir: string, target: number, seed = 7): Promise<Manifest> {
   const random = mulberry32(seed);
-  const base = await readIndexFiles(baseDir);
+  const base = await readIndexFiles(baseDir, { vectors: true });
   const store: ChunkStore = { documents: [], chunks: [] };
   const rows: number[][] = [];
   const lexicalInputs: { body: string; context: string }[] = [];
@@ -66,7 +66,7 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
   return withBuildLock(out, async () =>
     writeIndex(out, {
       store,
-      vectors: VectorStore.fromRows(rows, m.embedder.dimension),
+      vectors: VectorStore.unitRows(rows, m.embedder.dimension),
       lexicalInputs,
       embedder: m.embedder,
       settings: { chunking: m.chunking, lexical: m.lexical, hnsw: m.hnsw },

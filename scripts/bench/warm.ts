@@ -28,7 +28,7 @@ export interface Warm {
 export type EmbedFn = (texts: string[]) => Promise<number[][]>;
 
 export async function langchainStore(indexDir: string, embed: EmbedFn): Promise<HNSWLib> {
-  const { store, vectors } = await readIndexFiles(indexDir);
+  const { store, vectors } = await readIndexFiles(indexDir, { vectors: true });
   const lc = new HNSWLib(
     { embedDocuments: embed, embedQuery: async (t: string) => (await embed([t]))[0]! },
     { space: 'cosine', numDimensions: vectors.dimension },

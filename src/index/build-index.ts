@@ -16,7 +16,8 @@ import { VectorStore } from './vectors.js';
 import { sha256 } from './commit.js';
 import { withBuildLock, writeIndex } from './write-index.js';
 import { embedderRecord, FORMAT_VERSION, type Manifest } from './manifest.js';
-import { readIndexFiles, readManifest } from './read-index.js';
+import { IndexLoadError, readIndexFiles, readManifest } from './read-index.js';
+import { legacyIndexVectors } from './legacy-index.js';
 import { checkBuildSettings, DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
 import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
@@ -84,11 +85,14 @@ export function inputHash(input: string): string {
  */
 async function previousVectors(out: string, embedder: Manifest['embedder']): Promise<Map<string, number[]>> {
   const reuse = new Map<string, number[]>();
-  let previous: Awaited<ReturnType<typeof readIndexFiles>>;
+  let previous: { manifest: Pick<Manifest, 'embedder'>; store: ChunkStore; vectors: VectorStore };
   try {
-    previous = await readIndexFiles(out);
-  } catch {
-    return reuse; // nothing usable to reuse: embed everything
+    previous = await readIndexFiles(out, { vectors: true });
+  } catch (err) {
+    // An index of an earlier format cannot be served, but its vectors are as good as new.
+    const legacy = err instanceof IndexLoadError && err.problem === 'index_incompatible' ? await legacyIndexVectors(out) : undefined;
+    if (!legacy) return reuse; // nothing usable to reuse: embed everything
+    previous = legacy;
   }
   if (JSON.stringify(previous.manifest.embedder) !== JSON.stringify(embedder)) return reuse;
   previous.store.chunks.forEach((chunk, i) => {
@@ -223,7 +227,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     missing.forEach((i, j) => {
       rows[i] = fresh[j];
     });
-    const vectors = VectorStore.fromRows(rows as number[][], embedder.info.dimension);
+    const vectors = VectorStore.unitRows(rows as number[][], embedder.info.dimension);
 
     const manifest = writeIndex(
       options.out,

@@ -10,20 +10,21 @@ import { sha256 } from './commit.js';
 import type { FileRef, Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
 import type { LexicalIndexData } from './bm25.js';
+import { hnswLayoutProblem, readHnswHeader } from './hnsw-file.js';
 
 /**
- * The id of a build: derived from its corpus and its binary files, so the JSON files that carry it
- * are bound to those exact vectors and that graph, and identical builds get identical files.
+ * The id of a build: derived from its corpus and its graph (which holds the vectors), so the JSON
+ * files that carry it are bound to those exact vectors, and identical builds get identical files.
  */
-export function buildIdOf(fingerprint: string, vectors: FileRef, hnsw: FileRef): string {
-  return sha256(JSON.stringify([fingerprint, vectors.sha256, hnsw.sha256])).slice(0, 32);
+export function buildIdOf(fingerprint: string, hnsw: FileRef): string {
+  return sha256(JSON.stringify([fingerprint, hnsw.sha256])).slice(0, 32);
 }
 
 export function manifestProblem(manifest: Manifest): string | undefined {
   if (manifest.build_id === undefined) return undefined; // built before build ids
-  return manifest.build_id === buildIdOf(manifest.corpus.fingerprint, manifest.files.vectors, manifest.files.hnsw)
+  return manifest.build_id === buildIdOf(manifest.corpus.fingerprint, manifest.files.hnsw)
     ? undefined
-    : 'its vectors or graph come from another build than its other files';
+    : 'its vectors and graph come from another build than its other files';
 }
 
 /** Returns the first inconsistency found, or undefined. */
@@ -68,24 +69,15 @@ export function lexicalProblem(lexical: LexicalIndexData & { build_id?: string }
   return undefined;
 }
 
-export function vectorsProblem(data: Float32Array): string | undefined {
-  for (let i = 0; i < data.length; i++) if (!Number.isFinite(data[i]!)) return `vector component ${i} is ${data[i]}`;
-  return undefined;
-}
-
-/**
- * hnswlib's file starts with its parameters (size_t fields, little-endian): element counts at
- * bytes 8 and 16, and the per-element layout, whose data part (label offset minus data offset)
- * is the vector size in bytes. hnswlib trusts the dimension it is given: checked here first.
- */
+/** hnswlib trusts the dimension and counts it is given: its header is checked against the manifest first. */
 export function hnswHeaderProblem(graph: Buffer, manifest: Manifest): string | undefined {
-  if (graph.length < 96) return 'the HNSW graph is shorter than its header';
-  const field = (offset: number) => Number(graph.readBigUInt64LE(offset));
-  const count = field(16);
-  const vectorBytes = field(32) - field(40);
-  if (count !== manifest.counts.chunks || field(8) < count) return `the HNSW graph holds ${count} vectors, not ${manifest.counts.chunks}`;
-  if (vectorBytes !== manifest.embedder.dimension * 4)
-    return `the HNSW graph holds vectors of dimension ${vectorBytes / 4}, not ${manifest.embedder.dimension}`;
-  if (field(72) !== manifest.hnsw.m) return `the HNSW graph was built with M=${field(72)}, the manifest says ${manifest.hnsw.m}`;
+  const header = readHnswHeader(graph);
+  if (!header) return 'the HNSW graph is shorter than its header';
+  const { count, maxElements, m } = header;
+  if (count !== manifest.counts.chunks || maxElements < count)
+    return `the HNSW graph holds ${count} vectors, not ${manifest.counts.chunks}`;
+  const layout = hnswLayoutProblem(graph, header, manifest.embedder.dimension);
+  if (layout) return layout;
+  if (m !== manifest.hnsw.m) return `the HNSW graph was built with M=${m}, the manifest says ${manifest.hnsw.m}`;
   return undefined;
 }

@@ -1,11 +1,19 @@
 /**
  * The HNSW graph (hnswlib-node) over chunk vectors. Labels are chunk positions in the chunk
- * store. Similarities are returned as cosine similarity (1 - hnswlib's cosine distance).
+ * store. Similarities are returned as 1 - hnswlib's inner-product distance: the cosine, since the
+ * build stores unit vectors.
  */
 import hnswlib from 'hnswlib-node';
 import type { VectorStore } from './vectors.js';
 
 const { HierarchicalNSW } = hnswlib;
+
+/**
+ * Inner product over vectors the build made unit length (VectorStore.unitRows): cosine, with the
+ * vectors stored exactly as given. hnswlib's own 'cosine' space normalises again on insert, which
+ * changes the last bits, so a rebuild from stored vectors would not reproduce the same graph.
+ */
+const SPACE = 'ip';
 type Graph = InstanceType<typeof HierarchicalNSW>;
 
 export interface HnswSettings {
@@ -29,7 +37,7 @@ export class HnswIndex {
   ) {}
 
   static build(vectors: VectorStore, settings: HnswSettings): HnswIndex {
-    const graph = new HierarchicalNSW('cosine', vectors.dimension);
+    const graph = new HierarchicalNSW(SPACE, vectors.dimension);
     graph.initIndex({
       maxElements: Math.max(1, vectors.count),
       m: settings.m,
@@ -42,7 +50,7 @@ export class HnswIndex {
 
   /** hnswlib does not record the dimension in its file, so the caller must pass the right one. */
   static read(file: string, dimension: number, settings: HnswSettings): HnswIndex {
-    const graph = new HierarchicalNSW('cosine', dimension);
+    const graph = new HierarchicalNSW(SPACE, dimension);
     graph.readIndexSync(file);
     graph.setEf(settings.efSearch);
     return new HnswIndex(graph, settings);

@@ -7,13 +7,18 @@ import type { EmbedderInfo } from '../embed/embedder.js';
 import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
 
 export const INDEX_FORMAT = 'semantic-search-index';
-export const FORMAT_VERSION = 1;
+/**
+ * 2: the vectors are stored once, in the HNSW graph file (version 1 kept a second copy in
+ * vectors-*.f32). A version-1 index is refused with the command that rebuilds it; the rebuild
+ * reuses its vectors.
+ */
+export const FORMAT_VERSION = 2;
 
 /** A manifest lists every document's hash: ample for millions of documents, and a bound on reading one. */
 export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 export const MANIFEST_FILE = 'manifest.json';
 
-const FileRef = z.object({
+export const FileRef = z.object({
   name: z.string().regex(/^[\w.-]+$/, 'a plain file name inside the index directory'),
   bytes: z.number().int().nonnegative(),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
@@ -62,7 +67,7 @@ export const ManifestSchema = z.object({
     source: z.string().optional(),
     documents: z.array(z.object({ id: z.string(), hash: z.string(), chunks: z.number().int().nonnegative() })),
   }),
-  files: z.object({ chunks: FileRef, lexical: FileRef, vectors: FileRef, hnsw: FileRef }),
+  files: z.object({ chunks: FileRef, lexical: FileRef, hnsw: FileRef }),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { sha256 } from './commit.js';
-import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem, vectorsProblem } from './consistency.js';
+import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem } from './consistency.js';
+import { readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
 import {
   FORMAT_VERSION,
@@ -13,7 +14,7 @@ import {
 } from './manifest.js';
 import type { ChunkStore } from './store.js';
 import type { LexicalIndexData } from './bm25.js';
-import { VectorStore } from './vectors.js';
+import type { VectorStore } from './vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
 
 export type IndexProblem =
@@ -117,22 +118,37 @@ export interface IndexFiles {
   manifest: Manifest;
   store: ChunkStore;
   lexical: LexicalIndexData;
-  vectors: VectorStore;
   hnswFile: string;
 }
 
-export async function readIndexFiles(dir: string): Promise<IndexFiles> {
+/**
+ * Reads and checks every file of an index. The vectors live in the graph file: they are checked
+ * (no NaN, every chunk once) and, with `vectors: true`, copied out by chunk position (for exact
+ * similarities, reuse by the next build, publishing); without, only checked.
+ */
+export async function readIndexFiles(dir: string): Promise<IndexFiles>;
+export async function readIndexFiles(dir: string, options: { vectors: true }): Promise<IndexFiles & { vectors: VectorStore }>;
+export async function readIndexFiles(dir: string, options: { vectors?: boolean } = {}): Promise<IndexFiles & { vectors?: VectorStore }> {
   const manifest = readManifest(dir);
-  const { files, counts, embedder } = manifest;
+  const { files, embedder } = manifest;
   const bindingProblem = manifestProblem(manifest);
   if (bindingProblem) throw corrupt(dir, `${MANIFEST_FILE}: ${bindingProblem}`);
-  const [chunkBytes, lexicalBytes, vectorBytes] = [files.chunks, files.lexical, files.vectors].map((ref) => readVerified(dir, ref));
+  const [chunkBytes, lexicalBytes] = [files.chunks, files.lexical].map((ref) => readVerified(dir, ref));
   // hnswlib reads the graph itself; its bytes are checked first, since it trusts whatever it is given.
   const graphChecked = readVerified(dir, files.hnsw).then((graph) => {
     const problem = hnswHeaderProblem(graph, manifest);
     if (problem) throw corrupt(dir, problem);
+    const header = readHnswHeader(graph)!;
+    if (!options.vectors) {
+      const bad = vectorsInGraph(graph, header, embedder.dimension, false);
+      if (bad) throw corrupt(dir, `${files.hnsw.name}: ${bad}`);
+      return undefined;
+    }
+    const vectors = vectorsInGraph(graph, header, embedder.dimension, true);
+    if (typeof vectors === 'string') throw corrupt(dir, `${files.hnsw.name}: ${vectors}`);
+    return vectors;
   });
-  const all = Promise.all([chunkBytes, lexicalBytes, vectorBytes, graphChecked]);
+  const all = Promise.all([chunkBytes, lexicalBytes, graphChecked]);
   all.catch(() => {}); // each failure is reported through the await that meets it first
   const store = parseJson<ChunkStore>(dir, files.chunks, await chunkBytes!);
   const storeProblem = chunkStoreProblem(store, manifest);
@@ -140,13 +156,6 @@ export async function readIndexFiles(dir: string): Promise<IndexFiles> {
   const lexical = parseJson<LexicalIndexData>(dir, files.lexical, await lexicalBytes!);
   const postingsProblem = lexicalProblem(lexical, manifest);
   if (postingsProblem) throw corrupt(dir, `${files.lexical.name}: ${postingsProblem}`);
-  const vectorData = await vectorBytes!;
-  if (vectorData.length !== counts.chunks * embedder.dimension * 4) {
-    throw corrupt(dir, `${files.vectors.name} does not hold ${counts.chunks} vectors of dimension ${embedder.dimension}`);
-  }
-  const vectors = VectorStore.fromBuffer(vectorData, embedder.dimension);
-  const badVector = vectorsProblem(vectors.data);
-  if (badVector) throw corrupt(dir, `${files.vectors.name}: ${badVector}`);
-  await all;
-  return { dir, manifest, store, lexical, vectors, hnswFile: path.join(dir, files.hnsw.name) };
+  const vectors = await graphChecked;
+  return { dir, manifest, store, lexical, hnswFile: path.join(dir, files.hnsw.name), ...(vectors ? { vectors } : {}) };
 }

@@ -8,6 +8,23 @@ export class VectorStore {
     if (data.length % dimension !== 0) throw new Error(`vector data length ${data.length} is not a multiple of ${dimension}`);
   }
 
+  /**
+   * Rows made unit length, unless they already are (to float32 precision): an embedder's
+   * normalised output, or vectors read back from an index, are stored unchanged, so that reusing
+   * them reproduces the same index bit for bit.
+   */
+  static unitRows(rows: number[][], dimension: number): VectorStore {
+    return VectorStore.fromRows(
+      rows.map((row) => {
+        let sum = 0;
+        for (const v of row) sum += v * v;
+        const norm = Math.sqrt(sum);
+        return Math.abs(norm - 1) < 1e-5 || norm === 0 ? row : row.map((v) => v / norm);
+      }),
+      dimension,
+    );
+  }
+
   static fromRows(rows: number[][], dimension: number): VectorStore {
     const data = new Float32Array(rows.length * dimension);
     rows.forEach((row, i) => {

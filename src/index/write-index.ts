@@ -1,6 +1,7 @@
 /**
  * Turns chunks and their vectors into a published index directory: BM25 postings and the HNSW
- * graph are built here, every file is staged, and the manifest swap commits them (see commit.ts).
+ * graph (which keeps the vectors) are built here, every file is staged, and the manifest swap
+ * commits them (see commit.ts).
  */
 import fs from 'node:fs';
 import { buildLexicalIndex, type LexicalInput } from './bm25.js';
@@ -54,14 +55,12 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
       );
     const graph = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
-    // Vectors and graph first: the build id is derived from them and written into the JSON files.
-    const vectors = staging.add('vectors', 'f32', parts.vectors.toBuffer());
+    // The graph (with the vectors in it) first: the build id is derived from it and written into the JSON files.
     const hnswRef = staging.add('hnsw', 'hnsw', graph);
-    const buildId = buildIdOf(parts.corpus.fingerprint, vectors, hnswRef);
+    const buildId = buildIdOf(parts.corpus.fingerprint, hnswRef);
     const files = {
       chunks: staging.add('chunks', 'json', JSON.stringify({ build_id: buildId, ...parts.store })),
       lexical: staging.add('lexical', 'json', JSON.stringify({ build_id: buildId, ...lexical })),
-      vectors,
       hnsw: hnswRef,
     };
     const manifest: Manifest = {

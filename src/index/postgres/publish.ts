@@ -87,7 +87,7 @@ export async function publishToPostgres(
 ): Promise<PublishReport> {
   const started = performance.now();
   const log = options.log ?? (() => {});
-  const files = await readIndexFiles(dir);
+  const files = await readIndexFiles(dir, { vectors: true });
   const { manifest, store, lexical, vectors } = files;
   await checkLayout(db);
   await createSharedSchema(db.query);

@@ -1,0 +1,78 @@
+/**
+ * hnswlib's saved index, read without hnswlib: its header (size_t fields, little-endian) and the
+ * vectors it holds. The graph file is the only copy of the vectors in an index (format 2): tools
+ * that need every vector (reuse by the next build, publishing to PostgreSQL, benchmarks) take them
+ * from here, and a load checks them for NaN and infinity before hnswlib trusts them.
+ *
+ * Layout (hnswlib 0.8, hnswalg.h saveIndex): 96 bytes of header, then `count` elements of
+ * `bytesPerElement`: the level-0 links, the vector at `dataOffset`, the label (u64) at
+ * `labelOffset`; the upper levels' links follow.
+ */
+import { VectorStore } from './vectors.js';
+
+export const HNSW_HEADER_BYTES = 96;
+
+export interface HnswHeader {
+  maxElements: number;
+  count: number;
+  bytesPerElement: number;
+  labelOffset: number;
+  dataOffset: number;
+  m: number;
+}
+
+export function readHnswHeader(graph: Buffer): HnswHeader | undefined {
+  if (graph.length < HNSW_HEADER_BYTES) return undefined;
+  const field = (offset: number) => Number(graph.readBigUInt64LE(offset));
+  return {
+    maxElements: field(8),
+    count: field(16),
+    bytesPerElement: field(24),
+    labelOffset: field(32),
+    dataOffset: field(40),
+    m: field(72),
+  };
+}
+
+/** Why the element block cannot hold `count` vectors of `dimension`, or undefined. */
+export function hnswLayoutProblem(graph: Buffer, header: HnswHeader, dimension: number): string | undefined {
+  const { count, bytesPerElement, labelOffset, dataOffset } = header;
+  if (labelOffset - dataOffset !== dimension * 4)
+    return `the HNSW graph holds vectors of dimension ${(labelOffset - dataOffset) / 4}, not ${dimension}`;
+  if (labelOffset + 8 > bytesPerElement || dataOffset % 4 !== 0 || bytesPerElement % 4 !== 0)
+    return 'the HNSW graph has an impossible element layout';
+  if (HNSW_HEADER_BYTES + count * bytesPerElement > graph.length) return 'the HNSW graph is shorter than its elements';
+  return undefined;
+}
+
+/**
+ * Checks every element's label (in range, each once) and vector (no NaN or infinity); with `copy`,
+ * also returns the vectors ordered by label (chunk position). A problem is returned as a string.
+ */
+export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: number, copy: true): VectorStore | string;
+export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: number, copy: false): string | undefined;
+export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: number, copy: boolean): VectorStore | string | undefined {
+  const { count, bytesPerElement, labelOffset, dataOffset } = header;
+  // A float view of the whole file (copied once if the Buffer is not 4-byte aligned).
+  const aligned = graph.byteOffset % 4 === 0 ? graph : Buffer.from(graph);
+  const floats = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
+  const labels = new BigUint64Array(count);
+  const seen = new Uint8Array(count);
+  for (let e = 0; e < count; e++) {
+    const label = Number(graph.readBigUInt64LE(HNSW_HEADER_BYTES + e * bytesPerElement + labelOffset));
+    if (label >= count || seen[label]) return `the HNSW graph has a missing or repeated label (${label})`;
+    seen[label] = 1;
+    labels[e] = BigInt(label);
+  }
+  // Copy first (a block copy per vector), then check in one tight pass: x - x is 0 unless x is NaN or infinite.
+  const data = new Float32Array(count * dimension);
+  for (let e = 0; e < count; e++) {
+    const from = (HNSW_HEADER_BYTES + e * bytesPerElement + dataOffset) >> 2;
+    data.set(floats.subarray(from, from + dimension), Number(labels[e]) * dimension);
+  }
+  for (let i = 0; i < data.length; i++) {
+    const x = data[i]!;
+    if (x - x !== 0) return `vector ${Math.floor(i / dimension)} component ${i % dimension} is ${x}`;
+  }
+  return copy ? new VectorStore(data, dimension) : undefined;
+}
