@@ -61,7 +61,8 @@ export class FileBackend implements IndexBackend {
 
   /**
    * Similarity from a copy of the vectors taken out of the graph file at load: asking hnswlib for
-   * each vector (getPoint) measured 6 times slower per hybrid search at 100,000 passages.
+   * each vector (getPoint, a new 512-element array per call) measured 2.5 times slower per hybrid
+   * search at 100,000 passages (23 ms p50 against 9).
    */
   private similarity(id: number, vector: readonly number[]): number {
     return this.vectors.dot(id, vector);
