@@ -182,22 +182,6 @@ export class LexicalIndex {
     return total > 0 ? found / total : 0;
   }
 
-  /**
-   * The idf-weighted share of the question's distinct terms that the index holds anywhere: low
-   * for a question about what the documents never mention, whichever passage is looked at.
-   */
-  known(postings: QueryPostings, queryTerms: string[]): number {
-    let total = 0;
-    let found = 0;
-    const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
-    for (const term of new Set(queryTerms)) {
-      const idf = postings.has(term) ? this.idf(postings, term) : rarest;
-      total += idf;
-      if (postings.has(term)) found += idf;
-    }
-    return total > 0 ? found / total : 0;
-  }
-
   /** Robertson–Spärck Jones idf as in Lucene: always positive. */
   idf(postings: QueryPostings, term: string): number {
     const df = postings.get(term)?.df ?? 0;

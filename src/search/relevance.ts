@@ -15,27 +15,26 @@
 export interface RelevanceFeatures {
   cosine: number;
   coverage: number;
-  known: number;
   gap: number;
 }
 
 export type RelevanceModel = RelevanceFeatures & { intercept: number };
 
-export const FEATURE_NAMES = ['cosine', 'coverage', 'gap', 'known'] as const satisfies readonly (keyof RelevanceFeatures)[];
+export const FEATURE_NAMES = ['cosine', 'coverage', 'gap'] as const satisfies readonly (keyof RelevanceFeatures)[];
 
 /**
  * Fitted by `npm run calibrate` on SciFact and news-dev (the top 10 results of every question, of
  * every question asked of the other set's index, and of every question with its answers removed;
  * each of the six groups weighing the same). See docs/evaluation.md.
  */
-const MODELS = new Map<string, RelevanceModel>([['use-lite', { intercept: -6.4173, cosine: 3.9333, coverage: 5.5386, gap: 2.7903, known: 0 }]]);
+const MODELS = new Map<string, RelevanceModel>([['use-lite', { intercept: -6.4173, cosine: 3.9333, coverage: 5.5386, gap: 2.7903 }]]);
 
 /**
  * For an embedder without a fit, whose cosines sit on another scale: the bundled fit without its
  * cosine term, the intercept moved by that term's mean (0.55 cosine on the results it was fitted
  * on). Rougher; fit the embedder with `npm run calibrate` and register it above.
  */
-const UNCALIBRATED: RelevanceModel = { intercept: -4.254, cosine: 0, coverage: 5.5386, gap: 2.7903, known: 0 };
+const UNCALIBRATED: RelevanceModel = { intercept: -4.254, cosine: 0, coverage: 5.5386, gap: 2.7903 };
 
 export function relevanceModelFor(embedderId: string): RelevanceModel {
   return MODELS.get(embedderId) ?? UNCALIBRATED;

@@ -211,7 +211,6 @@ export class Searcher {
         vector,
       ),
     ]);
-    const known = this.lexical.known(prepared.postings, prepared.terms);
     return scored.map((s, i) => {
       const cosine = cosines[i]!;
       let rival = -Infinity;
@@ -222,7 +221,6 @@ export class Searcher {
         cosine,
         coverage: this.lexical.coverage(prepared.postings, prepared.terms, s.id),
         gap: rival === -Infinity ? 0 : cosine - rival,
-        known,
       };
       return { ...s, relevance: relevance(features, this.relevanceModel), features };
     });
