@@ -6,7 +6,6 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { HttpSearchClient, SearchClientError, type SearchInput } from '../src/client/http-client.js';
 import { LambdaSearchClient } from '../src/client/lambda-client.js';
-import type { SearchResponse } from '../src/api/schemas.js';
 import { positiveInt } from './lib/cli.js';
 import { readable } from './lib/readable.js';
 

@@ -268,7 +268,6 @@ describe('a question longer than the encoder reads', () => {
         return embedder.embedQueries(texts);
       },
     }) as typeof embedder;
-    const { Searcher } = await import('../src/search/searcher.js');
     const searcher = await openSearcher((await buildArticleIndex()).out, { embedder: spy });
     const question = 'What did the Russian Supreme Court do in April?';
     const padding = ' Please answer carefully and cite the passage you rely on.'.repeat(16);

@@ -15,7 +15,7 @@ import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
 import { CORS, methodsFor, routeList } from './routes.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.js';
-import { parseCollectionParam, parseSearchParams, type ParsedSearch } from './validate.js';
+import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
 import { type Collections, DEFAULT_COLLECTION } from '../search/collections.js';
@@ -121,13 +121,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     return c.json(response);
   };
 
-  app.post('/search', async (c) => {
-    const body = await readJsonBody(c.req.raw, LIMITS.maxBodyBytes);
-    const info = c.get('info');
-    const response = await api.search(body);
-    Object.assign(info, { collection: response.collection, mode: response.mode, results: response.results.length });
-    return c.json(response);
-  });
+  app.post('/search', async (c) => search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes))));
   app.get('/search', async (c) => {
     if (hasBody(c.req.raw)) throw new ApiError(400, 'invalid_request', bodyOnGetMessage(c.req.method));
     return search(c, parseSearchParams(new URL(c.req.url).searchParams));

@@ -56,23 +56,18 @@ export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: num
   // A float view of the whole file (copied once if the Buffer is not 4-byte aligned).
   const aligned = graph.byteOffset % 4 === 0 ? graph : Buffer.from(graph);
   const floats = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
-  const labels = new BigUint64Array(count);
+  const data = copy ? new Float32Array(count * dimension) : undefined;
   const seen = new Uint8Array(count);
   for (let e = 0; e < count; e++) {
-    const label = Number(graph.readBigUInt64LE(HNSW_HEADER_BYTES + e * bytesPerElement + labelOffset));
+    const base = HNSW_HEADER_BYTES + e * bytesPerElement;
+    const label = Number(graph.readBigUInt64LE(base + labelOffset));
     if (label >= count || seen[label]) return `the HNSW graph has a missing or repeated label (${label})`;
     seen[label] = 1;
-    labels[e] = BigInt(label);
+    const from = (base + dataOffset) >> 2;
+    const vector = floats.subarray(from, from + dimension);
+    // x - x is 0 unless x is NaN or infinite.
+    for (let j = 0; j < dimension; j++) if (vector[j]! - vector[j]! !== 0) return `vector ${label} component ${j} is ${vector[j]}`;
+    data?.set(vector, label * dimension);
   }
-  // Copy first (a block copy per vector), then check in one tight pass: x - x is 0 unless x is NaN or infinite.
-  const data = new Float32Array(count * dimension);
-  for (let e = 0; e < count; e++) {
-    const from = (HNSW_HEADER_BYTES + e * bytesPerElement + dataOffset) >> 2;
-    data.set(floats.subarray(from, from + dimension), Number(labels[e]) * dimension);
-  }
-  for (let i = 0; i < data.length; i++) {
-    const x = data[i]!;
-    if (x - x !== 0) return `vector ${Math.floor(i / dimension)} component ${i % dimension} is ${x}`;
-  }
-  return copy ? new VectorStore(data, dimension) : undefined;
+  return data ? new VectorStore(data, dimension) : undefined;
 }

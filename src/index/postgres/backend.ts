@@ -12,7 +12,7 @@ import type { ChunkRecord, DocumentRecord } from '../store.js';
 import type { AnalyzerSettings } from '../analyzer.js';
 import type { Database } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
-import { currentGeneration } from './publish.js';
+import { currentGeneration, type CurrentGeneration } from './publish.js';
 import { generationSchema, layoutVersion, SCHEMA_VERSION } from './schema.js';
 
 export interface PostgresBackendOptions {
@@ -59,11 +59,15 @@ export class PostgresBackend implements IndexBackend {
     return this.db.label;
   }
 
-  /** The collection's current generation; `generation` pins one (the caller checked it is current). */
+  /**
+   * The collection's current generation, or `pinned`: the one a check just read (opening exactly
+   * the version it found, without reading the pointer again).
+   */
   static async open(
     db: Database,
     collection: string,
     options: PostgresBackendOptions = DEFAULT_POSTGRES_BACKEND,
+    pinned?: CurrentGeneration,
   ): Promise<PostgresBackend> {
     const version = await layoutVersion(db.query);
     if (version === undefined)
@@ -75,7 +79,7 @@ export class PostgresBackend implements IndexBackend {
         `rebuild it with \`${buildCommand(db)} --force\``,
       );
     }
-    const current = await currentGeneration(db.query, collection);
+    const current = pinned ?? (await currentGeneration(db.query, collection));
     if (!current)
       throw new IndexLoadError('index_missing', `no collection "${collection}" in ${db.label}`, `build it with \`${buildCommand(db)}\``);
     const manifest = ManifestSchema.parse(current.manifest);

@@ -50,14 +50,16 @@ async function checkLayout(db: Database): Promise<void> {
 }
 
 /** The collection's current generation and the build it holds, if it has one. */
-export async function currentGeneration(
-  query: Query,
-  collection: string,
-): Promise<{ generation: string; previous: string | null; manifest: Manifest } | undefined> {
-  const rows = await query<{ generation: string; previous: string | null; manifest: Manifest }>(
-    `SELECT generation, previous, manifest FROM ${SHARED_SCHEMA}.collections WHERE name = $1`,
-    [collection],
-  );
+export interface CurrentGeneration {
+  generation: string;
+  previous: string | null;
+  manifest: Manifest;
+}
+
+export async function currentGeneration(query: Query, collection: string): Promise<CurrentGeneration | undefined> {
+  const rows = await query<CurrentGeneration>(`SELECT generation, previous, manifest FROM ${SHARED_SCHEMA}.collections WHERE name = $1`, [
+    collection,
+  ]);
   return rows.rows[0];
 }
 

@@ -49,7 +49,10 @@ export function lazyPostgresSource(
         throw err;
       });
       if (current && current.generation === ifNoneMatch) return undefined;
-      return { etag: current?.generation ?? 'none', open: () => backend.PostgresBackend.open(db, location.collection) };
+      return {
+        etag: current?.generation ?? 'none',
+        open: () => backend.PostgresBackend.open(db, location.collection, backend.DEFAULT_POSTGRES_BACKEND, current),
+      };
     },
     prune: () => {},
   };
