@@ -127,24 +127,26 @@ describe('Amazon Bedrock Agents', () => {
     promptSessionAttributes: {},
   });
 
-  it('answers an OpenAPI-style action with the agent response format and cited passages', async () => {
-    const res = (await handler(
-      openApiEvent([
-        { name: 'query', type: 'string', value: 'Which country first recognized the Taliban government?' },
-        { name: 'top_k', type: 'integer', value: '2' },
-      ]),
-      lambdaContext as never,
-    )) as {
-      messageVersion: string;
-      response: {
-        actionGroup: string;
-        apiPath: string;
-        httpMethod: string;
-        httpStatusCode: number;
-        responseBody: Record<string, { body: string }>;
-      };
-      sessionAttributes: object;
+  /** What the agent gets back for an OpenAPI-style action. */
+  type OpenApiAnswer = {
+    messageVersion: string;
+    response: {
+      actionGroup: string;
+      apiPath: string;
+      httpMethod: string;
+      httpStatusCode: number;
+      responseBody: Record<string, { body: string }>;
     };
+    sessionAttributes: object;
+  };
+  const askAgent = async (properties: Parameters<typeof openApiEvent>[0], apiPath?: string) =>
+    (await handler(openApiEvent(properties, apiPath), lambdaContext as never)) as OpenApiAnswer;
+
+  it('answers an OpenAPI-style action with the agent response format and cited passages', async () => {
+    const res = await askAgent([
+      { name: 'query', type: 'string', value: 'Which country first recognized the Taliban government?' },
+      { name: 'top_k', type: 'integer', value: '2' },
+    ]);
     expect(res).toMatchObject({
       messageVersion: '1.0',
       response: { actionGroup: 'search-documents', apiPath: '/search', httpMethod: 'POST', httpStatusCode: 200 },
@@ -182,20 +184,13 @@ describe('Amazon Bedrock Agents', () => {
   });
 
   it('reports bad input and unknown paths with the status in the agent format', async () => {
-    const bad = (await handler(
-      openApiEvent([
-        { name: 'query', type: 'string', value: 'x' },
-        { name: 'top_k', type: 'integer', value: '500' },
-      ]),
-      lambdaContext as never,
-    )) as {
-      response: { httpStatusCode: number; responseBody: Record<string, { body: string }> };
-    };
+    const bad = await askAgent([
+      { name: 'query', type: 'string', value: 'x' },
+      { name: 'top_k', type: 'integer', value: '500' },
+    ]);
     expect(bad.response.httpStatusCode).toBe(400);
     expect(JSON.parse(bad.response.responseBody['application/json']!.body).error.code).toBe('invalid_request');
-    const unknown = (await handler(openApiEvent([], '/delete-everything'), lambdaContext as never)) as {
-      response: { httpStatusCode: number };
-    };
+    const unknown = await askAgent([], '/delete-everything');
     expect(unknown.response.httpStatusCode).toBe(404);
   });
 });

@@ -11,7 +11,7 @@ import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-in
 import { ARTICLE_QUESTIONS } from './helpers/article-questions.js';
 import { writeMixedCorpus } from './helpers/mixed-corpus.js';
 import { startPostgres, type RunningPostgres } from './helpers/postgres.js';
-import { apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { searchViaHttpApi } from './helpers/events.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { Database, DatabaseUnavailableError } from '../src/index/postgres/database.js';
 import { parsePostgresUri } from '../src/index/postgres/location.js';
@@ -46,6 +46,23 @@ async function openBoth(dir: string, collection: string, exactBelow = 4096) {
   const files = await openSearcher(dir, { embedder });
   const database = await openSearcher(() => PostgresBackend.open(db, collection, { exactBelow }), { embedder });
   return { files, database, close: () => db.close() };
+}
+
+/** The service as INDEX_URI=`indexUri` starts it, ready (the index directory is never read). */
+async function serveFromPostgres(indexUri: string, databaseTimeoutMs?: number) {
+  const embedder = await sharedEmbedder();
+  const service = createService({
+    config: {
+      indexDir: path.join(tempDir('unused'), 'index'),
+      indexUri,
+      ...(databaseTimeoutMs ? { databaseTimeoutMs } : {}),
+      corsOrigins: ['*'],
+    },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+  });
+  await service.ready;
+  return service;
 }
 
 function expectSameHits(got: SearchHit[], want: SearchHit[]): void {
@@ -125,24 +142,10 @@ describe('the same answers from PostgreSQL as from the index files', () => {
 
 describe('serving from PostgreSQL', () => {
   it('answers through the Lambda handler with INDEX_URI=postgres://, and /health names the database', async () => {
-    const embedder = await sharedEmbedder();
-    const service = createService({
-      config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: pg.uri, databaseTimeoutMs: 5000, corsOrigins: ['*'] },
-      logger: createLogger({ level: 'silent' }),
-      loadEmbedder: async () => embedder,
-    });
-    await service.ready;
+    const service = await serveFromPostgres(pg.uri, 5000);
     const handler = createLambdaHandler(service);
     for (const { q, answer } of ARTICLE_QUESTIONS.slice(0, 3)) {
-      const event = apiGatewayV2Event({
-        method: 'POST',
-        path: '/search',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query: q, top_k: 3 }),
-      });
-      const res = (await handler(event, lambdaContext as never)) as HttpResult;
-      expect(res.statusCode).toBe(200);
-      const body = JSON.parse(res.body) as SearchResponse;
+      const body = await searchViaHttpApi<SearchResponse>(handler, { query: q, top_k: 3 });
       expect(body.results[0]!.text).toContain(answer);
     }
     const health = (await (await service.app.request('/health')).json()) as {
@@ -155,13 +158,7 @@ describe('serving from PostgreSQL', () => {
   });
 
   it('says how to build an index into a database that has none, as a 503', async () => {
-    const embedder = await sharedEmbedder();
-    const service = createService({
-      config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: `${pg.uri}?collection=nothing-here`, corsOrigins: ['*'] },
-      logger: createLogger({ level: 'silent' }),
-      loadEmbedder: async () => embedder,
-    });
-    await service.ready;
+    const service = await serveFromPostgres(`${pg.uri}?collection=nothing-here`);
     const res = await service.app.request('/search?q=anything');
     expect(res.status).toBe(503);
     expect(await res.text()).toMatch(/no collection \\"nothing-here\\".*npm run build-index -- --corpus <your documents> --out/);
@@ -249,13 +246,7 @@ describe('building into PostgreSQL', () => {
 
 describe('a database that is down', () => {
   it('is a 503 with the reason, for searches and /health, never a hang; served again once it is back', async () => {
-    const embedder = await sharedEmbedder();
-    const service = createService({
-      config: { indexDir: path.join(tempDir('unused'), 'index'), indexUri: pg.uri, databaseTimeoutMs: 2000, corsOrigins: ['*'] },
-      logger: createLogger({ level: 'silent' }),
-      loadEmbedder: async () => embedder,
-    });
-    await service.ready;
+    const service = await serveFromPostgres(pg.uri, 2000);
     expect((await service.app.request('/search?q=Taliban')).status).toBe(200);
     await pg.stop();
     try {

@@ -3,23 +3,13 @@
  * the service notices the new manifest, loads the new index beside the old one, and swaps it in;
  * requests meanwhile are answered by the old one. An index built after start-up is picked up too.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it, vi } from 'vitest';
-import { sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { createService } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
-
-function tides(): string {
-  const dir = tempDir('tides');
-  fs.writeFileSync(
-    path.join(dir, 'tides.md'),
-    '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters.\n',
-  );
-  return dir;
-}
 
 /** The probe's value once `done` holds for it (vitest's waitFor, polling). */
 async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
@@ -54,7 +44,7 @@ it('serves a rebuilt index, and one built after start-up, without a restart', as
   const first = await until(health, (h) => h.status === 'ok');
   expect(first.collections.default!.chunks).toBeGreaterThan(10);
 
-  await buildIndex({ corpus: tides(), out: index, embedder });
+  await buildIndex({ corpus: writeTidesCorpus(), out: index, embedder });
   const second = await until(health, (h) => h.collections.default?.chunks === 1);
   expect(second.collections.default!.documents).toBe(1);
   const answer = (await (await service.app.request('/search?q=When+do+spring+tides+happen&top_k=1')).json()) as {

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { indexS3Client } from '../src/index/s3/client.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
@@ -80,15 +80,6 @@ async function serve(uri: string, checkSeconds = 60) {
   return { service, ask };
 }
 
-function tidesCorpus(): string {
-  const dir = tempDir('tides');
-  fs.writeFileSync(
-    path.join(dir, 'tides.md'),
-    '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters of the year.\n',
-  );
-  return dir;
-}
-
 describe('an index in S3', () => {
   it('is published with build-index --out s3:// (data first, manifest last) and served through INDEX_URI', async () => {
     const out = await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/prod`);
@@ -106,7 +97,7 @@ describe('an index in S3', () => {
   it('a half-published index is never seen: until its manifest lands, readers get the previous one', async () => {
     await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/half`);
     // The next build's data files arrive, its manifest does not (the publisher died).
-    const tides = tidesCorpus();
+    const tides = writeTidesCorpus();
     const local = tempDir('tides-index');
     const { buildIndex } = await import('../src/index/build-index.js');
     const built = await buildIndex({ corpus: tides, out: local, embedder: await sharedEmbedder() });
@@ -156,7 +147,7 @@ describe('an index in S3', () => {
     await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/live`);
     const { ask } = await serve(`s3://${BUCKET}/live`, 0);
     expect((await ask('What did the Russian Supreme Court do in April?')).body.results[0]!.text).toContain('Supreme Court removed');
-    await publish(tidesCorpus(), `s3://${BUCKET}/live`);
+    await publish(writeTidesCorpus(), `s3://${BUCKET}/live`);
     let text = '';
     for (let i = 0; i < 100 && !text.includes('Spring tides'); i++) {
       const answer = await ask('When do spring tides happen?');

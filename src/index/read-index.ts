@@ -1,3 +1,8 @@
+/**
+ * Loads an index directory and checks it against its manifest: format version, every file's size
+ * and SHA-256, counts and vector dimension, and the vectors inside the graph file. Any failure is
+ * an IndexLoadError that names the problem and the command that fixes it.
+ */
 import path from 'node:path';
 import { sha256 } from './commit.js';
 import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem } from './consistency.js';

@@ -31,3 +31,13 @@ export function sharedEmbedder(): Promise<Embedder> {
 export async function buildArticleIndex(out = tempDir('index'), force = false): Promise<BuildReport> {
   return buildIndex({ corpus: DEFAULT_CORPUS_DIR, out, embedder: await sharedEmbedder(), force });
 }
+
+/** A second corpus of one short Markdown document, about tides: an index unlike the article's. */
+export function writeTidesCorpus(): string {
+  const dir = tempDir('tides');
+  fs.writeFileSync(
+    path.join(dir, 'tides.md'),
+    '# Tides\n\nSpring tides happen when the sun and the moon line up, twice a month, and raise the highest high waters of the year.\n',
+  );
+  return dir;
+}
