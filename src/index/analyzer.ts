@@ -10,7 +10,8 @@ export interface AnalyzerSettings {
   stopwords: boolean;
 }
 
-const STOPWORDS = new Set(eng);
+/** English stop words (the `stopword` package's list), dropped by the analyzer and skipped by query expansion. */
+export const STOPWORDS: ReadonlySet<string> = new Set(eng);
 const segmenter = new Intl.Segmenter('en', { granularity: 'word' });
 const COMBINING_MARKS = /\p{M}+/gu;
 

@@ -3,10 +3,8 @@
  * the question, added at a lower weight so that a passage saying "country" can match a question
  * saying "nation" without outranking one that says "nation".
  */
-import { eng } from 'stopword';
+import { STOPWORDS } from '../index/analyzer.js';
 import { synonyms } from './wordnet.js';
-
-const STOPWORDS = new Set(eng);
 
 /** Expansion terms (not among the question's own) and their weight. */
 export function expandQuestion(
