@@ -20,7 +20,7 @@ import type { Embedder } from '../src/embed/embedder.js';
 import path from 'node:path';
 import { prepareSet } from '../src/eval/prepared.js';
 import { collapseToDocuments, evaluate, METRIC_NAMES, type Metrics, type Run } from '../src/eval/metrics.js';
-import { readIndexFiles } from '../src/index/read-index.js';
+import { readWholeIndex } from '../src/index/read-index.js';
 import { lexicalInput } from '../src/index/bm25.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
@@ -53,8 +53,7 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
   const set = await prepareSet(resolveFromCwd(dir), { embedder, topK: opts.topK, log });
   const { data, searcher, depth, judged } = set;
   const questionVectors = set.vectors;
-  const files = await readIndexFiles(set.indexDir, { vectors: true });
-  const { store, vectors, manifest } = files;
+  const { store, floatVectors: vectors, manifest } = await readWholeIndex(set.indexDir);
   const docOf = (i: number) => store.documents[store.chunks[i]!.doc]!;
   const lexicalText = (i: number) => {
     const input = lexicalInput(docOf(i).title, store.chunks[i]!.section, store.chunks[i]!.text);

@@ -8,7 +8,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
-import { IndexLoadError, readIndexFiles } from '../src/index/read-index.js';
+import { IndexLoadError, readIndexFiles, readWholeIndex } from '../src/index/read-index.js';
+import { ChunkTable, encodeChunkTable } from '../src/index/chunk-table.js';
+import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
+import { Sections } from '../src/index/sections.js';
+import { HnswIndex } from '../src/index/hnsw.js';
+import { hnswSettings } from '../src/index/settings.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { buildIdOf } from '../src/index/consistency.js';
 import { buildIndex } from '../src/index/build-index.js';
@@ -73,37 +78,58 @@ describe('index integrity', () => {
     expect((await loadError(dir)).message).toMatch(/field "embedder"/);
   });
 
-  it('a manifest claiming another dimension is caught by the graph header', async () => {
+  it('a manifest claiming another dimension is caught by the size of the vectors file', async () => {
     const dir = copyIndex();
     fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, embedder: { ...manifest.embedder, dimension: 384 } }));
-    expect((await loadError(dir)).message).toMatch(/HNSW graph holds vectors of dimension 512, not 384/);
+    expect((await loadError(dir)).message).toMatch(/bytes do not hold 13 vectors of dimension 384 at half precision/);
   });
 
-  it('an index of format version 1 (vectors kept twice) is refused with the rebuild command, and the rebuild embeds nothing again', async () => {
-    const dir = copyIndex();
-    // The version-1 layout: the same files plus vectors-*.f32, named in the manifest.
-    const { vectors } = await readIndexFiles(dir, { vectors: true });
-    const raw = vectors.toBuffer();
-    const name = `vectors-${createHash('sha256').update(raw).digest('hex').slice(0, 16)}.f32`;
-    fs.writeFileSync(path.join(dir, name), raw);
-    const v1 = {
-      ...manifest,
-      format_version: 1,
-      files: { ...manifest.files, vectors: { name, bytes: raw.length, sha256: createHash('sha256').update(raw).digest('hex') } },
+  /**
+   * Rewrites the index at `dir` in an earlier layout, from its own contents: the chunks as JSON,
+   * and the vectors in vectors-*.f32 (version 1) or inside hnswlib's graph file (version 2).
+   */
+  async function olderLayout(dir: string, version: 1 | 2): Promise<string[]> {
+    const { store, floatVectors } = await readWholeIndex(dir);
+    for (const ref of Object.values(manifest.files)) fs.rmSync(path.join(dir, ref.name));
+    const write = (role: string, ext: string, data: Buffer) => {
+      const sha256 = createHash('sha256').update(data).digest('hex');
+      const name = `${role}-${sha256.slice(0, 16)}.${ext}`;
+      fs.writeFileSync(path.join(dir, name), data);
+      return { name, bytes: data.length, sha256 };
     };
-    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(v1));
-    const err = await loadError(dir);
-    expect(err.problem).toBe('index_incompatible');
-    expect(err.message).toMatch(
-      /format version 1, this version reads 2\. Fix: rebuild it with `npm run build-index -- --corpus <your documents> --out .* --force`/,
-    );
-    const rebuilt = await buildArticleIndex(dir);
-    expect(rebuilt.chunks).toMatchObject({ embedded: 0, reused: rebuilt.chunks.total });
-    expect(fs.existsSync(path.join(dir, name))).toBe(false); // no second copy any more
-    await readIndexFiles(dir);
-  });
+    const chunks = write('chunks', 'json', Buffer.from(JSON.stringify(store)));
+    let files: Record<string, { name: string }>;
+    if (version === 1) files = { chunks, vectors: write('vectors', 'f32', floatVectors.toBuffer()) };
+    else {
+      const scratch = path.join(tempDir('hnswlib'), 'graph.hnsw');
+      HnswIndex.build(floatVectors, hnswSettings(manifest.hnsw)).write(scratch);
+      files = { chunks, hnsw: write('hnsw', 'hnsw', fs.readFileSync(scratch)) };
+    }
+    fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, format_version: version, files }));
+    return Object.values(files).map((f) => f.name);
+  }
 
-  for (const role of ['chunks', 'lexical', 'hnsw'] as const) {
+  it.each([1, 2] as const)(
+    'an index of format version %i is refused with the rebuild command, and the rebuild embeds nothing again',
+    async (version) => {
+      const dir = copyIndex();
+      const old = await olderLayout(dir, version);
+      const err = await loadError(dir);
+      expect(err.problem).toBe('index_incompatible');
+      expect(err.message).toMatch(
+        new RegExp(
+          `format version ${version}, this version reads 3\\. Fix: rebuild it with \`npm run build-index -- --corpus <your documents> --out .* --force\``,
+        ),
+      );
+      const rebuilt = await buildArticleIndex(dir);
+      expect(rebuilt.chunks).toMatchObject({ embedded: 0, reused: rebuilt.chunks.total });
+      for (const name of old) expect(fs.existsSync(path.join(dir, name))).toBe(false);
+      // The reused vectors give the very files a fresh build wrote.
+      expect(rebuilt.manifest!.files).toEqual(manifest.files);
+    },
+  );
+
+  for (const role of ['chunks', 'lexical', 'graph', 'vectors'] as const) {
     describe(`the ${role} file`, () => {
       it('missing', async () => {
         const dir = copyIndex();
@@ -135,7 +161,7 @@ describe('index integrity', () => {
 
   it('a damaged index makes the service answer 503 with the fix, never a crash', async () => {
     const dir = copyIndex();
-    fs.rmSync(path.join(dir, manifest.files.hnsw.name));
+    fs.rmSync(path.join(dir, manifest.files.graph.name));
     const embedder = await sharedEmbedder();
     const service = createService({
       config: { indexDir: dir, corsOrigins: ['*'] },
@@ -149,7 +175,7 @@ describe('index integrity', () => {
     expect(search.status).toBe(503);
     const body = (await search.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe('index_unavailable');
-    expect(body.error.message).toMatch(/hnsw-[0-9a-f]+\.hnsw is missing.*npm run build-index/);
+    expect(body.error.message).toMatch(/graph-[0-9a-f]+\.bin is missing.*npm run build-index/);
   });
 
   /** /health and /search of a service over `dir`, loading embedders with `load`. */
@@ -192,15 +218,15 @@ describe('index integrity', () => {
     expect(search.body.error.message).toMatch(/could not be loaded: .*(not in models|failed to allocate).*Fix: .*fetch-model.*build-index/);
   });
 
-  it('an HNSW file the library cannot read is a 503 too', async () => {
+  it('a graph file of garbage whose checksum matches is a 503 too', async () => {
     const dir = copyIndex();
-    const hnsw = path.join(dir, manifest.files.hnsw.name);
-    const garbage = Buffer.alloc(manifest.files.hnsw.bytes, 0xff); // same size; the checksum is updated to match
-    fs.writeFileSync(hnsw, garbage);
-    const sha = (await import('node:crypto')).createHash('sha256').update(garbage).digest('hex');
+    const graph = path.join(dir, manifest.files.graph.name);
+    const garbage = Buffer.alloc(manifest.files.graph.bytes, 0xff); // same size; the checksum is updated to match
+    fs.writeFileSync(graph, garbage);
+    const sha = createHash('sha256').update(garbage).digest('hex');
     fs.writeFileSync(
       path.join(dir, MANIFEST_FILE),
-      JSON.stringify({ ...manifest, files: { ...manifest.files, hnsw: { ...manifest.files.hnsw, sha256: sha } } }),
+      JSON.stringify({ ...manifest, files: { ...manifest.files, graph: { ...manifest.files.graph, sha256: sha } } }),
     );
     const { search } = await served(dir, sharedEmbedder);
     expect(search.status).toBe(503);
@@ -230,7 +256,7 @@ describe('index integrity', () => {
 
     it.each([
       ['lexical', 'a symlink to /dev/zero', devZero],
-      ['hnsw', 'a FIFO', fifo],
+      ['graph', 'a FIFO', fifo],
       ['chunks', 'a directory', directory],
     ] as const)('%s file replaced by %s', async (role, _, make) => {
       const dir = copyIndex();
@@ -248,7 +274,7 @@ describe('index integrity', () => {
 
     it('a rebuild does not hang on a FIFO left under the name it would publish', async () => {
       const dir = copyIndex();
-      replace(dir, manifest.files.hnsw.name, fifo);
+      replace(dir, manifest.files.graph.name, fifo);
       const report = await buildArticleIndex(dir, true);
       expect(report.status).toBe('built');
       await readIndexFiles(dir);
@@ -260,23 +286,41 @@ describe('index integrity', () => {
 
     /**
      * A careful forger: replaces one file, fixes its size and checksum in the manifest and, with
-     * `rebind`, also recomputes the build id and rewrites it into the JSON files, so that only the
-     * deeper cross-checks are left to catch the swap.
+     * `rebind`, also recomputes the build id and rewrites it into the chunk and postings files,
+     * so that only the deeper cross-checks are left to catch the swap.
      */
     function forge(dir: string, role: keyof Manifest['files'], data: Buffer, rebind = false): void {
       const m = JSON.parse(fs.readFileSync(path.join(dir, MANIFEST_FILE), 'utf8')) as Manifest;
       fs.writeFileSync(path.join(dir, m.files[role].name), data);
       m.files[role] = { ...m.files[role], bytes: data.length, sha256: sha(data) };
       if (rebind) {
-        m.build_id = buildIdOf(m.corpus.fingerprint, m.files.hnsw);
-        for (const json of ['chunks', 'lexical'] as const) {
-          const file = path.join(dir, m.files[json].name);
-          const text = JSON.stringify({ ...(JSON.parse(fs.readFileSync(file, 'utf8')) as object), build_id: m.build_id });
-          fs.writeFileSync(file, text);
-          m.files[json] = { ...m.files[json], bytes: Buffer.byteLength(text), sha256: sha(text) };
-        }
+        m.build_id = buildIdOf(m.corpus.fingerprint, m.files);
+        const rewrite = (which: 'chunks' | 'lexical', encode: (old: Buffer) => Buffer) => {
+          const file = path.join(dir, m.files[which].name);
+          const next = encode(fs.readFileSync(file));
+          fs.writeFileSync(file, next);
+          m.files[which] = { ...m.files[which], bytes: next.length, sha256: sha(next) };
+        };
+        rewrite('chunks', (old) => encodeChunkTable({ ...new ChunkTable(old).toStore(), build_id: m.build_id }));
+        rewrite('lexical', (old) => reencodePostings(old, m.build_id));
       }
       fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(m));
+    }
+
+    /** A postings file written again with another build id, its postings as they were (damaged or not). */
+    function reencodePostings(old: Buffer, buildId: string): Buffer {
+      const s = Sections.read<Record<string, unknown>>(old, 'SSPOSTS1');
+      const table = new PostingsTable(old);
+      return encodePostings(
+        {
+          analyzer: table.analyzer,
+          count: table.count,
+          bodyLengths: Array.from(table.bodyLengths),
+          contextLengths: Array.from(table.contextLengths),
+          terms: new Map(table.entries()),
+        },
+        s.meta.build_id === undefined ? undefined : buildId,
+      );
     }
 
     let other: { dir: string; manifest: Manifest };
@@ -292,54 +336,62 @@ describe('index integrity', () => {
     });
     const otherFile = (role: keyof Manifest['files']) => fs.readFileSync(path.join(other.dir, other.manifest.files[role].name));
 
-    it.each(['chunks', 'lexical', 'hnsw'] as const)("another index's %s file is caught by the build id", async (role) => {
+    it.each(['chunks', 'lexical', 'graph', 'vectors'] as const)("another index's %s file is caught by the build id", async (role) => {
       const dir = copyIndex();
       forge(dir, role, otherFile(role));
       expect((await loadError(dir)).message).toMatch(/another build/);
     });
 
-    it('a graph of another dimension or size is caught by its header, before hnswlib reads it', async () => {
+    /** A copy of one of the index's binary files with one section changed in place. */
+    function edited(role: 'graph' | 'lexical', magic: string, section: string, edit: (values: Uint32Array | Int32Array) => void): Buffer {
+      const data = Buffer.from(fs.readFileSync(path.join(pristine, manifest.files[role].name)));
+      const s = Sections.read(data, magic);
+      edit(role === 'graph' ? s.get(section, 'u32') : s.get(section, 'i32'));
+      return data;
+    }
+
+    it('vectors of another dimension are caught by their size', async () => {
       const dir = copyIndex();
-      const graph = fs.readFileSync(path.join(dir, manifest.files.hnsw.name));
-      graph.writeBigUInt64LE(graph.readBigUInt64LE(32) - 512n, 32); // vectors 128 floats shorter
-      forge(dir, 'hnsw', graph, true);
-      expect((await loadError(dir)).message).toMatch(/HNSW graph holds vectors of dimension 384, not 512/);
+      const vectors = fs.readFileSync(path.join(dir, manifest.files.vectors.name));
+      forge(dir, 'vectors', vectors.subarray(0, (vectors.length / 512) * 384), true);
+      expect((await loadError(dir)).message).toMatch(/do not hold 13 vectors of dimension 512/);
+    });
+
+    it('a graph link that points past the last passage', async () => {
+      const dir = copyIndex();
+      forge(
+        dir,
+        'graph',
+        edited('graph', 'SSGRAPH1', 'level0', (links) => (links[3] = manifest.counts.chunks + 5)),
+        true,
+      );
+      expect((await loadError(dir)).message).toMatch(/a link points at no node/);
     });
 
     it('postings that point past the last chunk', async () => {
       const dir = copyIndex();
-      const lexical = JSON.parse(fs.readFileSync(path.join(dir, manifest.files.lexical.name), 'utf8')) as {
-        terms: Record<string, { body?: number[] }>;
-      };
-      const term = Object.values(lexical.terms).find((t) => t.body)!;
-      term.body![term.body!.length - 2] = manifest.counts.chunks + 5;
-      forge(dir, 'lexical', Buffer.from(JSON.stringify(lexical)), true);
+      forge(
+        dir,
+        'lexical',
+        edited('lexical', 'SSPOSTS1', 'body', (postings) => (postings[0] = manifest.counts.chunks + 5)),
+        true,
+      );
       expect((await loadError(dir)).message).toMatch(/postings list points outside the index/);
     });
 
-    it('a graph whose vectors hold NaN', async () => {
+    it('vectors that hold NaN', async () => {
       const dir = copyIndex();
-      const graph = fs.readFileSync(path.join(dir, manifest.files.hnsw.name));
-      const dataOffset = Number(graph.readBigUInt64LE(40));
-      graph.writeFloatLE(Number.NaN, 96 + dataOffset); // the first element's first component
-      forge(dir, 'hnsw', graph, true);
-      expect((await loadError(dir)).message).toMatch(/vector \d+ component 0 is NaN/);
-    });
-
-    it('a graph whose elements repeat a label', async () => {
-      const dir = copyIndex();
-      const graph = fs.readFileSync(path.join(dir, manifest.files.hnsw.name));
-      const [size, labelOffset] = [Number(graph.readBigUInt64LE(24)), Number(graph.readBigUInt64LE(32))];
-      graph.writeBigUInt64LE(graph.readBigUInt64LE(96 + labelOffset), 96 + size + labelOffset); // element 1 takes element 0's label
-      forge(dir, 'hnsw', graph, true);
-      expect((await loadError(dir)).message).toMatch(/missing or repeated label/);
+      const vectors = Buffer.from(fs.readFileSync(path.join(dir, manifest.files.vectors.name)));
+      vectors.writeUInt16LE(0x7e00, 0); // a half-precision NaN as the first component of the first vector
+      forge(dir, 'vectors', vectors, true);
+      expect((await loadError(dir)).message).toMatch(/vector 0 component 0 is NaN/);
     });
 
     it('a chunk store of another corpus with the same counts', async () => {
       const dir = copyIndex();
-      const store = JSON.parse(fs.readFileSync(path.join(dir, manifest.files.chunks.name), 'utf8')) as { documents: { id: string }[] };
+      const store = new ChunkTable(fs.readFileSync(path.join(dir, manifest.files.chunks.name))).toStore();
       store.documents[0]!.id = 'someone-else.txt';
-      forge(dir, 'chunks', Buffer.from(JSON.stringify(store)), true);
+      forge(dir, 'chunks', encodeChunkTable(store), true);
       expect((await loadError(dir)).message).toMatch(/document "someone-else.txt" does not match the manifest's corpus/);
     });
   });

@@ -115,7 +115,7 @@ describe('an index in S3', () => {
     const manifest = JSON.parse(
       fs.readFileSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, 'corrupt', MANIFEST_FILE), 'utf8'),
     ) as Manifest;
-    const ref = manifest.files.hnsw;
+    const ref = manifest.files.graph;
     await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `corrupt/${ref.name}`, Body: Buffer.alloc(ref.bytes, 7) }));
     const { ask } = await serve(`s3://${BUCKET}/corrupt`);
     const answer = await ask('Taliban');

@@ -4,7 +4,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex, LexicalIndex, postingsOf } from '../src/index/bm25.js';
+import { buildLexicalIndex, LexicalIndex } from '../src/index/bm25.js';
+import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
 import { topN } from '../src/search/top-n.js';
 import { compileFilter, type Filter } from '../src/search/filter.js';
 import { analyze, analyzeQuick, fold } from '../src/index/analyzer.js';
@@ -19,12 +20,14 @@ describe('BM25F', () => {
     bodies.map((body) => ({ body, context: '' })),
     PLAIN,
   );
-  const lexical = new LexicalIndex(data, { docOf: Int32Array.from([0, 1, 2]), firstChunk: Int32Array.from([0, 1, 2]) });
+  // Stored and read back, as an index file holds it.
+  const table = new PostingsTable(encodePostings(data));
+  const lexical = new LexicalIndex(table, { docOf: Int32Array.from([0, 1, 2]), firstChunk: Int32Array.from([0, 1, 2]) });
   // The index as a question sees it: its terms' postings fetched first, as every backend does.
   const index = {
-    score: (terms: string[], p: typeof params) => lexical.score(postingsOf(data.terms, terms), terms, p),
-    idf: (term: string) => lexical.idf(postingsOf(data.terms, [term]), term),
-    coverage: (terms: string[], chunk: number) => lexical.coverage(postingsOf(data.terms, terms), terms, chunk),
+    score: (terms: string[], p: typeof params) => lexical.score(table.postings(terms), terms, p),
+    idf: (term: string) => lexical.idf(table.postings([term]), term),
+    coverage: (terms: string[], chunk: number) => lexical.coverage(table.postings(terms), terms, chunk),
   };
   const params = { k1: 1.2, b: 0.75, contextWeight: 2 };
 

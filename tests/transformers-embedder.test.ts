@@ -17,7 +17,7 @@ import { ModelNotFoundError, parseTransformersId } from '../src/embed/transforme
 import { fetchModel } from '../src/embed/fetch-model.js';
 import { embedInWorkers } from '../src/embed/embed-pool.js';
 import { buildIndex } from '../src/index/build-index.js';
-import { readIndexFiles, IndexLoadError } from '../src/index/read-index.js';
+import { readWholeIndex, IndexLoadError } from '../src/index/read-index.js';
 import { createService } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';
@@ -149,7 +149,7 @@ describe('an index built and served with the tiny model', () => {
   });
 
   it('records the embedder in the manifest and keeps every chunk inside its 64-token window', async () => {
-    const { manifest, store } = await readIndexFiles(indexDir);
+    const { manifest, store } = await readWholeIndex(indexDir);
     expect(manifest.embedder).toMatchObject({
       id: TINY,
       dimension: 32,

@@ -50,7 +50,7 @@ for (const [i, q] of queries.entries()) {
   if (i < 20) for (const samples of [dense, hybrid, lexical, full]) samples.pop(); // warm-up
 }
 let recall = 0;
-const { vectors } = await readIndexFiles(indexDir!, { vectors: true });
+const { vectors } = await readIndexFiles(indexDir!);
 const ids = Array.from({ length: vectors.count }, (_, j) => j);
 for (const [i, q] of queries.entries()) {
   const exact = new Set(topN({ ids, scores: ids.map((j) => vectors.dot(j, q.vector)) }, 10).ids);

@@ -8,7 +8,7 @@
  */
 import type { Manifest } from '../../src/index/manifest.js';
 import type { ChunkStore } from '../../src/index/store.js';
-import { readIndexFiles } from '../../src/index/read-index.js';
+import { readWholeIndex } from '../../src/index/read-index.js';
 import { lexicalInput } from '../../src/index/bm25.js';
 import { VectorStore } from '../../src/index/vectors.js';
 import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
@@ -29,7 +29,7 @@ function perturb(base: number[], noise: number, random: () => number): number[] 
 
 export async function writeScaledIndex(out: string, baseDir: string, target: number, seed = 7): Promise<Manifest> {
   const random = mulberry32(seed);
-  const base = await readIndexFiles(baseDir, { vectors: true });
+  const base = await readWholeIndex(baseDir);
   const store: ChunkStore = { documents: [], chunks: [] };
   const rows: number[][] = [];
   const lexicalInputs: { body: string; context: string }[] = [];
@@ -57,7 +57,7 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
           hash: `${copy}-${chunk.hash}`,
         });
         lexicalInputs.push(lexicalInput(doc.title, chunk.section, text));
-        rows.push(copy === 0 ? base.vectors.row(i) : perturb(base.vectors.row(i), 0.4, random));
+        rows.push(copy === 0 ? base.floatVectors.row(i) : perturb(base.floatVectors.row(i), 0.4, random));
       }
       store.documents.push({ ...doc, id, first, count: store.chunks.length - first });
     }

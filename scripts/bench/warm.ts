@@ -11,7 +11,7 @@ import type { Embedder } from '../../src/embed/embedder.js';
 import { createService } from '../../src/service.js';
 import { createLambdaHandler } from '../../src/adapters/lambda.js';
 import { createLogger } from '../../src/api/logger.js';
-import { readIndexFiles } from '../../src/index/read-index.js';
+import { readWholeIndex } from '../../src/index/read-index.js';
 import { apiGatewayV2Event, lambdaContext, type HttpResult } from '../../tests/helpers/events.js';
 import { summarize, type Summary } from './stats.js';
 
@@ -28,7 +28,7 @@ export interface Warm {
 export type EmbedFn = (texts: string[]) => Promise<number[][]>;
 
 export async function langchainStore(indexDir: string, embed: EmbedFn): Promise<HNSWLib> {
-  const { store, vectors } = await readIndexFiles(indexDir, { vectors: true });
+  const { store, floatVectors: vectors } = await readWholeIndex(indexDir);
   const lc = new HNSWLib(
     { embedDocuments: embed, embedQuery: async (t: string) => (await embed([t]))[0]! },
     { space: 'cosine', numDimensions: vectors.dimension },

@@ -27,8 +27,9 @@ export interface IndexBackend {
    */
   nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores>;
   /**
-   * Cosine similarity of each chunk (by position) with the vector: the stored float32 vector and
-   * the question's numbers multiplied and summed in float64, in dimension order. Every backend
+   * Cosine similarity of each chunk (by position) with the vector: the stored vector (half
+   * precision in the files, the same values as float32 in a database) and the question's numbers
+   * multiplied and summed in float64, in dimension order. Every backend
    * computes it the same way, so their scores agree to the last few bits.
    */
   similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]>;

@@ -13,34 +13,34 @@ export interface Bm25Params {
   contextWeight: number;
 }
 
-/** Serialised form: postings are flat [chunk, tf, chunk, tf, ...] arrays per term and field. */
+/** One term's postings: in how many chunks it occurs, and where, as flat [chunk, tf, chunk, tf, ...] lists sorted by chunk. */
+export interface TermPostings {
+  df: number;
+  body?: ArrayLike<number>;
+  context?: ArrayLike<number>;
+}
+
+/** What a build computes; postings-table.ts stores it. */
 export interface LexicalIndexData {
-  /** The build that wrote it (see the manifest's build_id). */
-  build_id?: string;
   analyzer: AnalyzerSettings;
   count: number;
   bodyLengths: number[];
   contextLengths: number[];
-  terms: Record<string, { df: number; body?: number[]; context?: number[] }>;
+  terms: Map<string, TermPostings>;
 }
-
-/** One term's postings: in how many chunks it occurs, and where. */
-export type TermPostings = LexicalIndexData['terms'][string];
 
 /**
  * The postings of one question's terms, fetched before it is ranked: from the index file's table
- * (postingsOf) or from a database. Terms the index does not hold are absent.
+ * or from a database. Terms the index does not hold are absent.
  */
 export type QueryPostings = ReadonlyMap<string, TermPostings>;
 
 /** Everything BM25 needs besides the postings: the analyzer and each chunk's field lengths. */
-export type LexicalStats = Pick<LexicalIndexData, 'analyzer' | 'count' | 'bodyLengths' | 'contextLengths'>;
-
-/** The postings of `terms` in a serialised table; own keys only, so a word like "constructor" finds nothing. */
-export function postingsOf(table: LexicalIndexData['terms'], terms: Iterable<string>): QueryPostings {
-  const found = new Map<string, TermPostings>();
-  for (const term of terms) if (Object.hasOwn(table, term)) found.set(term, table[term]!);
-  return found;
+export interface LexicalStats {
+  analyzer: AnalyzerSettings;
+  count: number;
+  bodyLengths: ArrayLike<number>;
+  contextLengths: ArrayLike<number>;
 }
 
 export interface LexicalInput {
@@ -89,11 +89,11 @@ export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSett
       }
     }
   });
-  return { analyzer, count: inputs.length, bodyLengths, contextLengths, terms: Object.fromEntries(terms) };
+  return { analyzer, count: inputs.length, bodyLengths, contextLengths, terms };
 }
 
 /** Whether a flat [chunk, tf, chunk, tf, ...] postings list, sorted by chunk, holds `chunk`. */
-function hasChunk(postings: number[] | undefined, chunk: number): boolean {
+function hasChunk(postings: ArrayLike<number> | undefined, chunk: number): boolean {
   if (!postings) return false;
   let lo = 0;
   let hi = postings.length / 2 - 1;
@@ -112,9 +112,9 @@ export interface SparseScores {
   scores: number[];
 }
 
-function mean(values: number[]): number {
+function mean(values: ArrayLike<number>): number {
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < values.length; i++) sum += values[i]!;
   return values.length ? sum / values.length : 0;
 }
 
@@ -146,11 +146,11 @@ export class LexicalIndex {
     this.termScratch = new Float64Array(data.count);
     this.docBody = new Float64Array(docs.firstChunk.length);
     this.docScratch = new Float64Array(docs.firstChunk.length);
-    data.bodyLengths.forEach((len, i) => {
+    for (let i = 0; i < data.count; i++) {
       const d = docs.docOf[i]!;
-      this.docBody[d] = this.docBody[d]! + len;
-    });
-    this.avgDocBody = mean(Array.from(this.docBody)) || 1;
+      this.docBody[d] = this.docBody[d]! + data.bodyLengths[i]!;
+    }
+    this.avgDocBody = mean(this.docBody) || 1;
   }
 
   get size(): number {
@@ -204,7 +204,7 @@ export class LexicalIndex {
   /** 1 - b + b * length / average, per chunk and field, cached for the last b used. */
   private norms(b: number): { body: Float64Array; context: Float64Array } {
     if (this.normCache?.b !== b) {
-      const norm = (lengths: number[], avg: number) => Float64Array.from(lengths, (len) => 1 - b + (b * len) / avg);
+      const norm = (lengths: ArrayLike<number>, avg: number) => Float64Array.from(lengths, (len) => 1 - b + (b * len) / avg);
       this.normCache = { b, body: norm(this.data.bodyLengths, this.avgBody), context: norm(this.data.contextLengths, this.avgContext) };
     }
     return this.normCache;
@@ -232,13 +232,13 @@ export class LexicalIndex {
       const idf = this.idf(postings, term) * qtf * (weight?.(term) ?? 1);
       // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
       const hit: number[] = [];
-      const body = entry.body ?? [];
+      const body: ArrayLike<number> = entry.body ?? [];
       for (let j = 0; j < body.length; j += 2) {
         const i = body[j]!;
         if (tf[i] === 0) hit.push(i);
         tf[i] = tf[i]! + body[j + 1]! / norms.body[i]!;
       }
-      const context = entry.context ?? [];
+      const context: ArrayLike<number> = entry.context ?? [];
       if (contextWeight > 0) {
         for (let j = 0; j < context.length; j += 2) {
           const i = context[j]!;
@@ -279,7 +279,7 @@ export class LexicalIndex {
       if (!entry) continue;
       const idf = this.documentIdf(term, entry) * qtf * (weight?.(term) ?? 1);
       const hit: number[] = [];
-      const body = entry.body ?? [];
+      const body: ArrayLike<number> = entry.body ?? [];
       for (let j = 0; j < body.length; j += 2) {
         const i = body[j]!;
         if (allow && !allow(i)) continue;
@@ -287,7 +287,7 @@ export class LexicalIndex {
         if (tf[d] === 0) hit.push(d);
         tf[d] = tf[d]! + body[j + 1]! / (1 - b + (b * this.docBody[d]!) / this.avgDocBody);
       }
-      const context = entry.context ?? [];
+      const context: ArrayLike<number> = entry.context ?? [];
       if (contextWeight > 0) {
         for (let j = 0; j < context.length; j += 2) {
           const i = context[j]!;

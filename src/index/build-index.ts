@@ -17,7 +17,7 @@ import { sha256 } from './commit.js';
 import { withBuildLock, writeIndex } from './write-index.js';
 import { embedderRecord, FORMAT_VERSION, type Manifest } from './manifest.js';
 import { IndexLoadError, readIndexFiles, readManifest } from './read-index.js';
-import { legacyIndexVectors } from './legacy-index.js';
+import { legacyIndexVectors, type ReusableVectors } from './legacy-index.js';
 import { checkBuildSettings, DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
 import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
@@ -85,9 +85,14 @@ export function inputHash(input: string): string {
  */
 async function previousVectors(out: string, embedder: Manifest['embedder']): Promise<Map<string, number[]>> {
   const reuse = new Map<string, number[]>();
-  let previous: { manifest: Pick<Manifest, 'embedder'>; store: ChunkStore; vectors: VectorStore };
+  let previous: ReusableVectors;
   try {
-    previous = await readIndexFiles(out, { vectors: true });
+    const files = await readIndexFiles(out);
+    previous = {
+      manifest: files.manifest,
+      hashes: Array.from({ length: files.chunks.count }, (_, i) => files.chunks.hash(i)),
+      vectors: files.vectors.toFloat32(),
+    };
   } catch (err) {
     // An index of an earlier format cannot be served, but its vectors are as good as new.
     const legacy = err instanceof IndexLoadError && err.problem === 'index_incompatible' ? await legacyIndexVectors(out) : undefined;
@@ -95,8 +100,8 @@ async function previousVectors(out: string, embedder: Manifest['embedder']): Pro
     previous = legacy;
   }
   if (JSON.stringify(previous.manifest.embedder) !== JSON.stringify(embedder)) return reuse;
-  previous.store.chunks.forEach((chunk, i) => {
-    reuse.set(chunk.hash, previous.vectors.row(i));
+  previous.hashes.forEach((hash, i) => {
+    reuse.set(hash, previous.vectors.row(i));
   });
   return reuse;
 }

@@ -11,7 +11,7 @@ import { readRegularFileSync } from './regular-file.js';
 import { MANIFEST_FILE, type FileRef, type IndexFileRole, type Manifest } from './manifest.js';
 
 export const STAGING_PREFIX = '.staging-';
-const DATA_FILE = /^(chunks|lexical|vectors|hnsw)-[0-9a-f]{16}\.\w+$/;
+const DATA_FILE = /^(chunks|lexical|vectors|graph|hnsw)-[0-9a-f]{16}\.\w+$/;
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');

@@ -1,8 +1,7 @@
 /**
  * hnswlib's saved index, read without hnswlib: its header (size_t fields, little-endian) and the
- * vectors it holds. The graph file is the only copy of the vectors in an index (format 2): tools
- * that need every vector (reuse by the next build, publishing to PostgreSQL, benchmarks) take them
- * from here, and a load checks them for NaN and infinity before hnswlib trusts them.
+ * vectors it holds. A build checks the file hnswlib wrote before taking its links (graph.ts); a
+ * rebuild of a format-2 index, which kept its only copy of the vectors here, reuses them.
  *
  * Layout (hnswlib 0.8, hnswalg.h saveIndex): 96 bytes of header, then `count` elements of
  * `bytesPerElement`: the level-0 links, the vector at `dataOffset`, the label (u64) at
@@ -18,6 +17,10 @@ export interface HnswHeader {
   bytesPerElement: number;
   labelOffset: number;
   dataOffset: number;
+  maxLevel: number;
+  entryPoint: number;
+  maxM: number;
+  maxM0: number;
   m: number;
 }
 
@@ -30,6 +33,10 @@ export function readHnswHeader(graph: Buffer): HnswHeader | undefined {
     bytesPerElement: field(24),
     labelOffset: field(32),
     dataOffset: field(40),
+    maxLevel: graph.readInt32LE(48),
+    entryPoint: graph.readUInt32LE(52),
+    maxM: field(56),
+    maxM0: field(64),
     m: field(72),
   };
 }

@@ -1,39 +1,61 @@
 /**
- * The vectors of a version-1 index (vectors-*.f32 beside the graph), read for one purpose: a
- * rebuild in the new format reuses them instead of embedding every passage again. Each file is
+ * The vectors of an index of an earlier format, read for one purpose: a rebuild in the current
+ * format reuses them instead of embedding every passage again. Version 1 kept them in
+ * vectors-*.f32, version 2 inside hnswlib's graph file; both kept the chunks as JSON. Each file is
  * checked against the old manifest's size and checksum; anything unexpected reuses nothing.
  */
-import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import { hnswHeaderProblem } from './consistency.js';
+import { readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { EmbedderInfoSchema, FileRef, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Manifest } from './manifest.js';
 import { readVerified } from './read-index.js';
 import { readRegularFileSync } from './regular-file.js';
-import type { ChunkStore } from './store.js';
 import { VectorStore } from './vectors.js';
 
-const LegacyManifest = z.object({
-  format_version: z.literal(1),
-  embedder: EmbedderInfoSchema,
-  counts: z.object({ chunks: z.number().int().nonnegative() }),
-  files: z.object({ chunks: FileRef, vectors: FileRef }),
-});
+const Common = { embedder: EmbedderInfoSchema, counts: z.object({ chunks: z.number().int().nonnegative() }) };
+const LegacyManifest = z.union([
+  z.object({ format_version: z.literal(1), ...Common, files: z.object({ chunks: FileRef, vectors: FileRef }) }),
+  z.object({
+    format_version: z.literal(2),
+    ...Common,
+    hnsw: z.object({ m: z.number().int().positive() }),
+    files: z.object({ chunks: FileRef, hnsw: FileRef }),
+  }),
+]);
 
-export async function legacyIndexVectors(
-  dir: string,
-): Promise<{ manifest: Pick<Manifest, 'embedder'>; store: ChunkStore; vectors: VectorStore } | undefined> {
+export interface ReusableVectors {
+  manifest: Pick<Manifest, 'embedder'>;
+  /** The hash of each chunk's embedding input, by chunk position. */
+  hashes: string[];
+  vectors: VectorStore;
+}
+
+export async function legacyIndexVectors(dir: string): Promise<ReusableVectors | undefined> {
   try {
     const parsed = LegacyManifest.safeParse(
       JSON.parse(readRegularFileSync(path.join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES).toString('utf8')),
     );
-    if (!parsed.success || !fs.existsSync(path.join(dir, parsed.data.files.vectors.name))) return undefined;
-    const { files, embedder, counts } = parsed.data;
-    const [chunks, raw] = await Promise.all([readVerified(dir, files.chunks), readVerified(dir, files.vectors)]);
-    const store = JSON.parse(chunks.toString('utf8')) as ChunkStore;
-    if (store.chunks?.length !== counts.chunks || raw.length !== counts.chunks * embedder.dimension * 4) return undefined;
-    const vectors = VectorStore.fromBuffer(raw, embedder.dimension);
-    if (!vectors.data.every(Number.isFinite)) return undefined;
-    return { manifest: { embedder }, store, vectors };
+    if (!parsed.success) return undefined;
+    const old = parsed.data;
+    const { embedder, counts } = old;
+    const n = counts.chunks;
+    const store = JSON.parse((await readVerified(dir, old.files.chunks)).toString('utf8')) as { chunks?: { hash: string }[] };
+    if (store.chunks?.length !== n) return undefined;
+    let vectors: VectorStore;
+    if (old.format_version === 1) {
+      const raw = await readVerified(dir, old.files.vectors);
+      if (raw.length !== n * embedder.dimension * 4) return undefined;
+      vectors = VectorStore.fromBuffer(raw, embedder.dimension);
+      if (!vectors.data.every(Number.isFinite)) return undefined;
+    } else {
+      const graph = await readVerified(dir, old.files.hnsw);
+      if (hnswHeaderProblem(graph, n, embedder.dimension, old.hnsw.m)) return undefined;
+      const found = vectorsInGraph(graph, readHnswHeader(graph)!, embedder.dimension, true);
+      if (typeof found === 'string') return undefined;
+      vectors = found;
+    }
+    return { manifest: { embedder }, hashes: store.chunks.map((c) => c.hash), vectors };
   } catch {
     return undefined;
   }

@@ -8,11 +8,12 @@ import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
 
 export const INDEX_FORMAT = 'semantic-search-index';
 /**
- * 2: the vectors are stored once, in the HNSW graph file (version 1 kept a second copy in
- * vectors-*.f32). A version-1 index is refused with the command that rebuilds it; the rebuild
- * reuses its vectors.
+ * 3: binary files read without a JSON parse of the whole (chunks, postings), the vectors once at
+ * half precision, the graph's links apart from them. Version 1 kept the vectors twice (the
+ * graph and vectors-*.f32), version 2 once, inside hnswlib's file. An older index is refused
+ * with the command that rebuilds it; the rebuild reuses its vectors.
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 /** A manifest lists every document's hash: ample for millions of documents, and a bound on reading one. */
 export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
@@ -41,7 +42,7 @@ export const ManifestSchema = z.object({
   format_version: z.number().int(),
   built_at: z.string(),
   /** Derived from the corpus, vectors and graph (consistency.ts), also written into the chunk store and the lexical index: binds the files together. */
-  build_id: z.string().optional(),
+  build_id: z.string(),
   embedder: EmbedderInfoSchema,
   chunking: z.object({
     max_tokens: z.number().int().positive(),
@@ -67,7 +68,7 @@ export const ManifestSchema = z.object({
     source: z.string().optional(),
     documents: z.array(z.object({ id: z.string(), hash: z.string(), chunks: z.number().int().nonnegative() })),
   }),
-  files: z.object({ chunks: FileRef, lexical: FileRef, hnsw: FileRef }),
+  files: z.object({ chunks: FileRef, lexical: FileRef, graph: FileRef, vectors: FileRef }),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

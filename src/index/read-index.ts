@@ -1,12 +1,17 @@
 /**
  * Loads an index directory and checks it against its manifest: format version, every file's size
- * and SHA-256, counts and vector dimension, and the vectors inside the graph file. Any failure is
+ * and SHA-256, counts and vector dimension, and what each file holds. Any failure is
  * an IndexLoadError that names the problem and the command that fixes it.
  */
 import path from 'node:path';
 import { sha256 } from './commit.js';
-import { chunkStoreProblem, hnswHeaderProblem, manifestProblem, lexicalProblem } from './consistency.js';
-import { readHnswHeader, vectorsInGraph } from './hnsw-file.js';
+import { chunkStoreProblem, manifestProblem, lexicalProblem } from './consistency.js';
+import { ChunkTable } from './chunk-table.js';
+import { NeighbourGraph } from './graph.js';
+import { HalfVectors } from './half-vectors.js';
+import { PostingsTable } from './postings-table.js';
+import type { ChunkStore } from './store.js';
+import type { VectorStore } from './vectors.js';
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
 import {
   FORMAT_VERSION,
@@ -17,9 +22,6 @@ import {
   type FileRef,
   type Manifest,
 } from './manifest.js';
-import type { ChunkStore } from './store.js';
-import type { LexicalIndexData } from './bm25.js';
-import type { VectorStore } from './vectors.js';
 import { DEFAULT_INDEX_DIR } from '../paths.js';
 
 export type IndexProblem =
@@ -110,57 +112,63 @@ export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
   return data;
 }
 
-function parseJson<T>(dir: string, ref: FileRef, data: Buffer): T {
+/** Decodes a checked file; a decoder's complaint becomes a load error naming the file. */
+function decode<T>(dir: string, ref: FileRef, data: Buffer, read: (data: Buffer) => T): T {
   try {
-    return JSON.parse(data.toString('utf8')) as T;
-  } catch {
-    throw corrupt(dir, `${ref.name} is not valid JSON`);
+    return read(data);
+  } catch (err) {
+    throw corrupt(dir, `${ref.name}: ${(err as Error).message}`);
   }
 }
 
 export interface IndexFiles {
   dir: string;
   manifest: Manifest;
-  store: ChunkStore;
-  lexical: LexicalIndexData;
-  hnswFile: string;
+  chunks: ChunkTable;
+  lexical: PostingsTable;
+  graph: NeighbourGraph;
+  vectors: HalfVectors;
 }
 
 /**
- * Reads and checks every file of an index. The vectors live in the graph file: they are checked
- * (no NaN, every chunk once) and, with `vectors: true`, copied out by chunk position (for exact
- * similarities, reuse by the next build, publishing); without, only checked.
+ * Reads and checks every file of an index against the manifest and against each other: sizes,
+ * checksums, the build id each file carries, counts, the chunk-to-document map, postings, graph
+ * links and vectors (no NaN or infinity). What it returns is served as is.
  */
-export async function readIndexFiles(dir: string): Promise<IndexFiles>;
-export async function readIndexFiles(dir: string, options: { vectors: true }): Promise<IndexFiles & { vectors: VectorStore }>;
-export async function readIndexFiles(dir: string, options: { vectors?: boolean } = {}): Promise<IndexFiles & { vectors?: VectorStore }> {
+export async function readIndexFiles(dir: string): Promise<IndexFiles> {
   const manifest = readManifest(dir);
-  const { files, embedder } = manifest;
+  const { files, embedder, counts } = manifest;
   const bindingProblem = manifestProblem(manifest);
   if (bindingProblem) throw corrupt(dir, `${MANIFEST_FILE}: ${bindingProblem}`);
-  const [chunkBytes, lexicalBytes] = [files.chunks, files.lexical].map((ref) => readVerified(dir, ref));
-  // hnswlib reads the graph itself; its bytes are checked first, since it trusts whatever it is given.
-  const graphChecked = readVerified(dir, files.hnsw).then((graph) => {
-    const problem = hnswHeaderProblem(graph, manifest);
-    if (problem) throw corrupt(dir, problem);
-    const header = readHnswHeader(graph)!;
-    if (!options.vectors) {
-      const bad = vectorsInGraph(graph, header, embedder.dimension, false);
-      if (bad) throw corrupt(dir, `${files.hnsw.name}: ${bad}`);
-      return undefined;
-    }
-    const vectors = vectorsInGraph(graph, header, embedder.dimension, true);
-    if (typeof vectors === 'string') throw corrupt(dir, `${files.hnsw.name}: ${vectors}`);
-    return vectors;
-  });
-  const all = Promise.all([chunkBytes, lexicalBytes, graphChecked]);
-  all.catch(() => {}); // each failure is reported through the await that meets it first
-  const store = parseJson<ChunkStore>(dir, files.chunks, await chunkBytes!);
-  const storeProblem = chunkStoreProblem(store, manifest);
+  const reads = [files.chunks, files.lexical, files.graph, files.vectors].map((ref) => readVerified(dir, ref));
+  Promise.all(reads).catch(() => {}); // each failure is reported through the await that meets it first
+  const [chunkBytes, lexicalBytes, graphBytes, vectorBytes] = reads as [Promise<Buffer>, Promise<Buffer>, Promise<Buffer>, Promise<Buffer>];
+  const chunks = decode(dir, files.chunks, await chunkBytes, (b) => new ChunkTable(b));
+  const storeProblem = chunkStoreProblem(chunks, manifest);
   if (storeProblem) throw corrupt(dir, `${files.chunks.name}: ${storeProblem}`);
-  const lexical = parseJson<LexicalIndexData>(dir, files.lexical, await lexicalBytes!);
+  const lexical = decode(dir, files.lexical, await lexicalBytes, (b) => new PostingsTable(b));
   const postingsProblem = lexicalProblem(lexical, manifest);
   if (postingsProblem) throw corrupt(dir, `${files.lexical.name}: ${postingsProblem}`);
-  const vectors = await graphChecked;
-  return { dir, manifest, store, lexical, hnswFile: path.join(dir, files.hnsw.name), ...(vectors ? { vectors } : {}) };
+  const graph = decode(dir, files.graph, await graphBytes, (b) => new NeighbourGraph(b));
+  if (graph.count !== counts.chunks || graph.m !== manifest.hnsw.m)
+    throw corrupt(
+      dir,
+      `${files.graph.name}: the graph holds ${graph.count} nodes built with M=${graph.m}, the manifest says ${counts.chunks} and M=${manifest.hnsw.m}`,
+    );
+  const vectors = decode(dir, files.vectors, await vectorBytes, (b) => {
+    if (b.length !== counts.chunks * embedder.dimension * 2)
+      throw new Error(`${b.length} bytes do not hold ${counts.chunks} vectors of dimension ${embedder.dimension} at half precision`);
+    const aligned = b.byteOffset % 2 === 0 ? b : Buffer.from(b);
+    const half = new HalfVectors(new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2), embedder.dimension);
+    const problem = half.problem();
+    if (problem) throw new Error(problem);
+    return half;
+  });
+  return { dir, manifest, chunks, lexical, graph, vectors };
+}
+
+/** An index decoded whole, for tools that walk every passage and vector (peers, benchmarks, publishing). */
+export async function readWholeIndex(dir: string): Promise<IndexFiles & { store: ChunkStore; floatVectors: VectorStore }> {
+  const files = await readIndexFiles(dir);
+  return { ...files, store: files.chunks.toStore(), floatVectors: files.vectors.toFloat32() };
 }

@@ -1,7 +1,6 @@
 /**
  * Turns chunks and their vectors into a published index directory: BM25 postings and the HNSW
- * graph (which keeps the vectors) are built here, every file is staged, and the manifest swap
- * commits them (see commit.ts).
+ * graph are built here, every file is staged, and the manifest swap commits them (see commit.ts).
  */
 import fs from 'node:fs';
 import { buildLexicalIndex, type LexicalInput } from './bm25.js';
@@ -10,7 +9,12 @@ import type { VectorStore } from './vectors.js';
 import { acquireBuildLock } from './build-lock.js';
 import { hnswSettings } from './settings.js';
 import { removeStaleStaging, Staging } from './commit.js';
-import { buildIdOf } from './consistency.js';
+import { buildIdOf, hnswHeaderProblem } from './consistency.js';
+import { encodeChunkTable } from './chunk-table.js';
+import { encodeGraph } from './graph.js';
+import { HalfVectors } from './half-vectors.js';
+import { readHnswHeader, vectorsInGraph } from './hnsw-file.js';
+import { encodePostings } from './postings-table.js';
 import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from './manifest.js';
 import type { ChunkStore } from './store.js';
 
@@ -36,32 +40,38 @@ export async function withBuildLock<T>(out: string, work: () => Promise<T>): Pro
   }
 }
 
-/** Builds the lexical and HNSW indexes and publishes everything. Call it holding the build lock. */
+/**
+ * Builds the lexical index and the HNSW graph and publishes everything. The vectors are rounded
+ * to half precision first and the graph is built over the rounded values: a rebuild that reuses
+ * the stored vectors then reproduces the same files. Call it holding the build lock.
+ */
 export function writeIndex(out: string, parts: IndexParts, log: (line: string) => void = () => {}): Manifest {
   log('build: indexing');
   const lexical = buildLexicalIndex(parts.lexicalInputs, parts.settings.lexical);
-  const hnsw = HnswIndex.build(parts.vectors, hnswSettings(parts.settings.hnsw));
+  const half = HalfVectors.fromVectors(parts.vectors);
+  const { dimension } = parts.vectors;
+  const settings = hnswSettings(parts.settings.hnsw);
+  const hnsw = HnswIndex.build(half.toFloat32(), settings);
   log(`build: writing ${out}`);
   const staging = new Staging(out);
   try {
     const graphFile = staging.scratch('graph.hnsw');
     hnsw.write(graphFile);
-    // hnswlib writes through a C++ stream that does not report a short write: read the graph
-    // back and check it holds every vector before it is published.
-    const written = HnswIndex.read(graphFile, parts.vectors.dimension, hnswSettings(parts.settings.hnsw)).count;
-    if (written !== parts.vectors.count)
-      throw new Error(
-        `the HNSW graph was written incompletely (${written} of ${parts.vectors.count} vectors); the index was left as it was`,
-      );
-    const graph = fs.readFileSync(graphFile);
+    // hnswlib writes through a C++ stream that does not report a short write: its file is read
+    // back and checked whole before its links are taken out of it.
+    const saved = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
-    // The graph (with the vectors in it) first: the build id is derived from it and written into the JSON files.
-    const hnswRef = staging.add('hnsw', 'hnsw', graph);
-    const buildId = buildIdOf(parts.corpus.fingerprint, hnswRef);
+    const problem =
+      hnswHeaderProblem(saved, half.count, dimension, settings.m) ?? vectorsInGraph(saved, readHnswHeader(saved)!, dimension, false);
+    if (problem) throw new Error(`the HNSW graph was written incompletely (${problem}); the index was left as it was`);
+    const vectors = staging.add('vectors', 'f16', Buffer.from(half.data.buffer, half.data.byteOffset, half.data.byteLength));
+    const graph = staging.add('graph', 'bin', encodeGraph(saved, readHnswHeader(saved)!));
+    const buildId = buildIdOf(parts.corpus.fingerprint, { vectors, graph });
     const files = {
-      chunks: staging.add('chunks', 'json', JSON.stringify({ build_id: buildId, ...parts.store })),
-      lexical: staging.add('lexical', 'json', JSON.stringify({ build_id: buildId, ...lexical })),
-      hnsw: hnswRef,
+      chunks: staging.add('chunks', 'bin', encodeChunkTable({ ...parts.store, build_id: buildId })),
+      lexical: staging.add('lexical', 'bin', encodePostings(lexical, buildId)),
+      graph,
+      vectors,
     };
     const manifest: Manifest = {
       format: INDEX_FORMAT,

@@ -89,8 +89,11 @@ export async function publishToPostgres(
 ): Promise<PublishReport> {
   const started = performance.now();
   const log = options.log ?? (() => {});
-  const files = await readIndexFiles(dir, { vectors: true });
-  const { manifest, store, lexical, vectors } = files;
+  const files = await readIndexFiles(dir);
+  const { manifest, lexical } = files;
+  const store = files.chunks.toStore();
+  // The half-precision values widened to float32 exactly: pgvector then holds what the files hold.
+  const vectors = files.vectors.toFloat32();
   await checkLayout(db);
   await createSharedSchema(db.query);
   // One build per collection at a time; a session lock is released if the build dies.
@@ -126,15 +129,15 @@ export async function publishToPostgres(
         ],
       ),
     );
-    const terms = Object.keys(lexical.terms);
+    const terms = [...lexical.entries()];
     await inBatches(terms, (batch) =>
       db.query(
         `INSERT INTO ${schema}.postings (term, df, body, context) SELECT * FROM unnest($1::text[], $2::int[], $3::bytea[], $4::bytea[])`,
         [
-          batch,
-          batch.map((t) => lexical.terms[t]!.df),
-          batch.map((t) => packInts(lexical.terms[t]!.body ?? [])),
-          batch.map((t) => packInts(lexical.terms[t]!.context ?? [])),
+          batch.map(([term]) => term),
+          batch.map(([, p]) => p.df),
+          batch.map(([, p]) => packInts(p.body ?? [])),
+          batch.map(([, p]) => packInts(p.context ?? [])),
         ],
       ),
     );

@@ -1,0 +1,146 @@
+/**
+ * The chunk store on disk and in memory as columns: passage texts as one UTF-8 blob, positions
+ * and pages as integer arrays, hashes as raw bytes; documents (a small share) in the header. A
+ * server decodes only the passages it returns, so opening the index does not parse every text.
+ */
+import type { ChunkRecord, ChunkStore, DocumentRecord } from './store.js';
+import { Sections, StringColumn, writeSections } from './sections.js';
+
+const MAGIC = 'SSCHUNK1';
+const HASH_BYTES = 16;
+const NO_PAGE = -1;
+
+interface Meta {
+  build_id?: string;
+  documents: DocumentRecord[];
+  /** Each distinct heading path once; chunks point into it. */
+  sections: string[][];
+}
+
+export function encodeChunkTable(store: ChunkStore): Buffer {
+  const { chunks } = store;
+  const n = chunks.length;
+  const sectionIds = new Map<string, number>();
+  const sections: string[][] = [];
+  const sectionOf = new Int32Array(n);
+  const sentenceStart = new Uint32Array(n + 1);
+  const flat: number[] = [];
+  const ints = { doc: new Int32Array(n), start: new Int32Array(n), end: new Int32Array(n), page: new Int32Array(n) };
+  const hashes = new Uint8Array(n * HASH_BYTES);
+  chunks.forEach((c, i) => {
+    const key = JSON.stringify(c.section);
+    let s = sectionIds.get(key);
+    if (s === undefined) {
+      s = sections.push(c.section) - 1;
+      sectionIds.set(key, s);
+    }
+    sectionOf[i] = s;
+    ints.doc[i] = c.doc;
+    ints.start[i] = c.start;
+    ints.end[i] = c.end;
+    ints.page[i] = c.page ?? NO_PAGE;
+    hashes.set(Buffer.from(c.hash, 'hex').subarray(0, HASH_BYTES), i * HASH_BYTES);
+    for (const v of c.sentences ?? []) flat.push(v);
+    sentenceStart[i + 1] = flat.length;
+  });
+  const text = StringColumn.encode(chunks.map((c) => c.text));
+  const ids = StringColumn.encode(chunks.map((c) => c.id));
+  const meta: Meta = { ...(store.build_id ? { build_id: store.build_id } : {}), documents: store.documents, sections };
+  return writeSections(MAGIC, meta, [
+    ['doc', ints.doc],
+    ['start', ints.start],
+    ['end', ints.end],
+    ['page', ints.page],
+    ['section', sectionOf],
+    ['hash', hashes],
+    ['text_offsets', text.offsets],
+    ['text', text.bytes],
+    ['id_offsets', ids.offsets],
+    ['id', ids.bytes],
+    ['sentence_offsets', sentenceStart],
+    ['sentences', Uint32Array.from(flat)],
+  ]);
+}
+
+export class ChunkTable {
+  readonly count: number;
+  readonly documents: DocumentRecord[];
+  readonly buildId: string | undefined;
+  /** The document position of each chunk. */
+  readonly docOf: Int32Array;
+  private readonly texts: StringColumn;
+  private readonly ids: StringColumn;
+  private readonly start: Int32Array;
+  private readonly end: Int32Array;
+  private readonly page: Int32Array;
+  private readonly sectionOf: Int32Array;
+  private readonly sectionList: string[][];
+  private readonly hashes: Uint8Array;
+  private readonly sentenceStart: Uint32Array;
+  private readonly sentences: Uint32Array;
+
+  /** Reads the header and the columns' views; throws SectionsError or Error with what is wrong. */
+  constructor(file: Buffer) {
+    const s = Sections.read<Meta>(file, MAGIC);
+    const { meta } = s;
+    if (!Array.isArray(meta?.documents) || !Array.isArray(meta.sections)) throw new Error('its header lacks documents or sections');
+    this.documents = meta.documents;
+    this.sectionList = meta.sections;
+    this.buildId = meta.build_id;
+    this.docOf = s.get('doc', 'i32');
+    const n = this.docOf.length;
+    this.count = n;
+    this.start = s.get('start', 'i32', n);
+    this.end = s.get('end', 'i32', n);
+    this.page = s.get('page', 'i32', n);
+    this.sectionOf = s.get('section', 'i32', n);
+    this.hashes = s.get('hash', 'u8', n * HASH_BYTES);
+    const textOffsets = s.get('text_offsets', 'u32', n + 1);
+    const idOffsets = s.get('id_offsets', 'u32', n + 1);
+    this.sentenceStart = s.get('sentence_offsets', 'u32', n + 1);
+    this.sentences = s.get('sentences', 'u32');
+    const text = s.bytes('text');
+    const id = s.bytes('id');
+    const problem =
+      StringColumn.problem(textOffsets, text, n) ??
+      StringColumn.problem(idOffsets, id, n) ??
+      StringColumn.problem(this.sentenceStart, this.sentences, n);
+    if (problem) throw new Error(problem);
+    for (let i = 0; i < n; i++)
+      if (this.sectionOf[i]! < 0 || this.sectionOf[i]! >= this.sectionList.length) throw new Error('a chunk points at no section');
+    this.texts = new StringColumn(textOffsets, text);
+    this.ids = new StringColumn(idOffsets, id);
+  }
+
+  text(i: number): string {
+    return this.texts.at(i);
+  }
+
+  hash(i: number): string {
+    return Buffer.from(this.hashes.buffer, this.hashes.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('hex');
+  }
+
+  chunk(i: number): ChunkRecord {
+    const page = this.page[i]!;
+    return {
+      id: this.ids.at(i),
+      doc: this.docOf[i]!,
+      text: this.texts.at(i),
+      start: this.start[i]!,
+      end: this.end[i]!,
+      section: this.sectionList[this.sectionOf[i]!]!,
+      ...(page !== NO_PAGE ? { page } : {}),
+      sentences: Array.from(this.sentences.subarray(this.sentenceStart[i]!, this.sentenceStart[i + 1]!)),
+      hash: this.hash(i),
+    };
+  }
+
+  /** Every record, decoded: for tools that walk the whole store (reuse, publishing, peers). */
+  toStore(): ChunkStore {
+    return {
+      ...(this.buildId ? { build_id: this.buildId } : {}),
+      documents: this.documents,
+      chunks: Array.from({ length: this.count }, (_, i) => this.chunk(i)),
+    };
+  }
+}
