@@ -93,7 +93,7 @@ const program = new Command('bench')
     let scale: ScaleBench | undefined;
     if (!opts.skipScale && !opts.skipLarge) {
       log(`scale run: ${opts.scaleChunks} chunks grown from the SciFact index`);
-      scale = await measureScale(corpora[1]!.index, opts.scaleChunks, questions);
+      scale = await measureScale(corpora[1]!.index, opts.scaleChunks, questions, bundlePath);
     }
 
     const f = (x: number, d = 1) => x.toFixed(d);
@@ -148,6 +148,13 @@ const program = new Command('bench')
       console.log(`| load (verify, parse, graph, model), median of 3 fresh processes, ms | ${f(scale.loadMs, 0)} |`);
       console.log(`|   the first of them, right after the index was written, ms | ${f(scale.firstLoadMs, 0)} |`);
       console.log(`| RSS after load, MB (index share) | ${f(scale.rssMbAfterLoad, 0)} (${f(scale.rssMbIndex, 0)}) |`);
+      const cold = scale.coldStart;
+      console.log(
+        `| bundled handler, fresh process: init load (index / model / warm-up), median of 3, ms | ${f(cold.loadMs.total, 0)} (${f(cold.loadMs.index, 0)} / ${f(cold.loadMs.embedder, 0)} / ${f(cold.loadMs.warm_up, 0)}) |`,
+      );
+      console.log(
+        `|   import + load, p50 ms; first answer ms; RSS after it, MB | ${f(cold.importAndLoadMs.p50, 0)}; ${f(cold.firstAnswerMs.p50, 1)}; ${f(cold.rssMb, 0)} |`,
+      );
       console.log(`| dense search p50 / p95, ms | ${f(scale.denseMs.p50, 2)} / ${f(scale.denseMs.p95, 2)} |`);
       console.log(`| hybrid search p50 / p95, ms | ${f(scale.hybridMs.p50, 2)} / ${f(scale.hybridMs.p95, 2)} |`);
       console.log(`| hybrid with snippets p50, ms | ${f(scale.hybridWithSnippetsMs.p50, 2)} |`);
@@ -195,6 +202,8 @@ const program = new Command('bench')
               load_ms: round(scale.loadMs, 0),
               first_load_ms: round(scale.firstLoadMs, 0),
               rss_mb: round(scale.rssMbAfterLoad, 0),
+              bundled_load_ms: round(scale.coldStart.loadMs.total, 0),
+              bundled_rss_mb: round(scale.coldStart.rssMb, 0),
               dense_ms_p50: round(scale.denseMs.p50, 3),
               hybrid_ms_p50: round(scale.hybridMs.p50, 3),
               recall_at_10: round(scale.recallAt10, 4),

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { runScript } from '../lib/run-script.js';
 import { writeScaledIndex } from './synthetic.js';
 import type { Summary } from './stats.js';
+import { measureColdStart, type ColdStart } from './cold-start.js';
 
 export interface ScaleBench {
   chunks: number;
@@ -15,6 +16,8 @@ export interface ScaleBench {
   /** The first of those loads, right after the index was written (the disk still flushing it). */
   firstLoadMs: number;
   rssMbAfterLoad: number;
+  /** The Lambda artifact (bundled handler) started on this index in fresh processes: its init and first answer. */
+  coldStart: ColdStart;
   rssMbIndex: number;
   denseMs: Summary;
   hybridMs: Summary;
@@ -23,8 +26,8 @@ export interface ScaleBench {
   recallAt10: number;
 }
 
-/** `baseDir`: a real index to grow from; `questions`: real questions, one per line in a file. */
-export async function measureScale(baseDir: string, chunks: number, questions: string[]): Promise<ScaleBench> {
+/** `baseDir`: a real index to grow from; `questions`: real questions; `bundle`: the bundled handler. */
+export async function measureScale(baseDir: string, chunks: number, questions: string[], bundle: string): Promise<ScaleBench> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-scale-'));
   const questionsFile = path.join(out, '..', `${path.basename(out)}-questions.txt`);
   fs.writeFileSync(questionsFile, questions.join('\n'));
@@ -36,6 +39,7 @@ export async function measureScale(baseDir: string, chunks: number, questions: s
     const loads: number[] = [];
     for (let i = 0; i < 3; i++)
       loads.push((JSON.parse(await runScript('scripts/bench/scale-child.ts', [out])) as { load_ms: number }).load_ms);
+    const coldStart = await measureColdStart(bundle, out, questions[0]!, 3);
     const child = await runScript('scripts/bench/scale-child.ts', [out, questionsFile]);
     const r = JSON.parse(child) as Record<string, unknown>;
     return {
@@ -45,6 +49,7 @@ export async function measureScale(baseDir: string, chunks: number, questions: s
       loadMs: [...loads].sort((a, b) => a - b)[1]!,
       firstLoadMs: loads[0]!,
       rssMbAfterLoad: r.rss_mb_after_load as number,
+      coldStart,
       rssMbIndex: r.rss_mb_index as number,
       denseMs: r.dense_ms as Summary,
       hybridMs: r.hybrid_ms as Summary,

@@ -78,8 +78,13 @@ export class ChunkTable {
   private readonly hashes: Uint8Array;
   private readonly sentenceStart: Uint32Array;
   private readonly sentences: Uint32Array;
+  private readonly textOffsets: Uint32Array;
+  private readonly idOffsets: Uint32Array;
 
-  /** Reads the header and the columns' views; throws SectionsError or Error with what is wrong. */
+  /**
+   * Reads the header and the columns' views (throws SectionsError or Error when the file's
+   * structure is broken); `problem()` checks what the columns hold.
+   */
   constructor(file: Buffer) {
     const s = Sections.read<Meta>(file, MAGIC);
     const { meta } = s;
@@ -95,21 +100,22 @@ export class ChunkTable {
     this.page = s.get('page', 'i32', n);
     this.sectionOf = s.get('section', 'i32', n);
     this.hashes = s.get('hash', 'u8', n * HASH_BYTES);
-    const textOffsets = s.get('text_offsets', 'u32', n + 1);
-    const idOffsets = s.get('id_offsets', 'u32', n + 1);
+    this.textOffsets = s.get('text_offsets', 'u32', n + 1);
+    this.idOffsets = s.get('id_offsets', 'u32', n + 1);
     this.sentenceStart = s.get('sentence_offsets', 'u32', n + 1);
     this.sentences = s.get('sentences', 'u32');
-    const text = s.bytes('text');
-    const id = s.bytes('id');
-    const problem =
-      StringColumn.problem(textOffsets, text, n) ??
-      StringColumn.problem(idOffsets, id, n) ??
-      StringColumn.problem(this.sentenceStart, this.sentences, n);
-    if (problem) throw new Error(problem);
+    this.texts = new StringColumn(this.textOffsets, s.bytes('text'));
+    this.ids = new StringColumn(this.idOffsets, s.bytes('id'));
+  }
+
+  /** Why the columns cannot be read as they are (offsets out of order or range, unknown sections), or undefined. */
+  problem(): string | undefined {
+    const n = this.count;
+    const problem = this.texts.problem() ?? this.ids.problem() ?? StringColumn.problem(this.sentenceStart, this.sentences, n);
+    if (problem) return problem;
     for (let i = 0; i < n; i++)
-      if (this.sectionOf[i]! < 0 || this.sectionOf[i]! >= this.sectionList.length) throw new Error('a chunk points at no section');
-    this.texts = new StringColumn(textOffsets, text);
-    this.ids = new StringColumn(idOffsets, id);
+      if (this.sectionOf[i]! < 0 || this.sectionOf[i]! >= this.sectionList.length) return 'a chunk points at no section';
+    return undefined;
   }
 
   text(i: number): string {

@@ -29,6 +29,8 @@ export function manifestProblem(manifest: Manifest): string | undefined {
 /** Returns the first inconsistency found, or undefined. */
 export function chunkStoreProblem(table: ChunkTable, manifest: Manifest): string | undefined {
   if (table.buildId !== manifest.build_id) return 'the chunk store comes from another build than the manifest';
+  const structure = table.problem();
+  if (structure) return structure;
   if (table.count !== manifest.counts.chunks || table.documents.length !== manifest.counts.documents) {
     return 'the chunk store holds a different number of chunks or documents than the manifest';
   }

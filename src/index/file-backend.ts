@@ -10,7 +10,7 @@ import type { NeighbourGraph } from './graph.js';
 import type { HalfVectors } from './half-vectors.js';
 import type { Manifest } from './manifest.js';
 import type { PostingsTable } from './postings-table.js';
-import { readIndexFiles } from './read-index.js';
+import { readIndexFiles, readManifest } from './read-index.js';
 import type { ChunkRecord, DocumentRecord } from './store.js';
 
 export class FileBackend implements IndexBackend {
@@ -29,8 +29,9 @@ export class FileBackend implements IndexBackend {
     this.docOf = table.docOf;
   }
 
-  static async open(dir: string): Promise<FileBackend> {
-    const files = await readIndexFiles(dir);
+  /** `manifest`: the folder's manifest when the caller has read it already (it is parsed and checked once). */
+  static async open(dir: string, manifest = readManifest(dir)): Promise<FileBackend> {
+    const files = await readIndexFiles(dir, manifest);
     return new FileBackend(dir, files.manifest, files.chunks, files.lexical, files.graph, files.vectors);
   }
 

@@ -157,7 +157,7 @@ export class NeighbourGraph {
   private readonly visited: Uint32Array;
   private epoch = 0;
 
-  /** Reads and checks the graph: every link names a node, every list lies inside the arrays. */
+  /** Reads the graph's structure (throws when it is broken); `problem()` checks its links. */
   constructor(file: Buffer) {
     const s = Sections.read<Meta>(file, MAGIC);
     const { meta } = s;
@@ -175,12 +175,17 @@ export class NeighbourGraph {
     for (let i = 0; i < n; i++) this.upperIndex[i + 1] = this.upperIndex[i]! + this.levels[i]!;
     this.upperStarts = s.get('upper_starts', 'u32', this.upperIndex[n]! + 1);
     this.upper = s.get('upper', 'u32');
-    const problem =
+    this.visited = new Uint32Array(n);
+  }
+
+  /** Why the graph cannot be walked (a link to no node, lists outside the arrays, a bad entry point), or undefined. */
+  problem(): string | undefined {
+    const n = this.count;
+    return (
       listsProblem(this.level0Starts, this.level0, n) ??
       listsProblem(this.upperStarts, this.upper, n) ??
-      (n > 0 && (this.entry >= n || this.levels[this.entry]! < this.maxLevel) ? 'its entry point is not on its top layer' : undefined);
-    if (problem) throw new Error(problem);
-    this.visited = new Uint32Array(n);
+      (n > 0 && (this.entry >= n || this.levels[this.entry]! < this.maxLevel) ? 'its entry point is not on its top layer' : undefined)
+    );
   }
 
   /**

@@ -72,9 +72,20 @@ export class HalfVectors {
 
   /** Why these vectors cannot be served (a NaN or an infinity), or undefined. */
   problem(): string | undefined {
-    for (let i = 0; i < this.data.length; i++)
-      if ((this.data[i]! & 0x7c00) === 0x7c00)
-        return `vector ${Math.floor(i / this.dimension)} component ${i % this.dimension} is ${WIDEN[this.data[i]!]}`;
+    const { data } = this;
+    // Two halves at a time where the view allows (a maximal exponent marks NaN and infinity).
+    const pairs = data.byteOffset % 4 === 0 ? new Uint32Array(data.buffer, data.byteOffset, data.length >> 1) : new Uint32Array(0);
+    let bad = -1;
+    for (let k = 0; k < pairs.length; k++) {
+      const x = pairs[k]!;
+      if ((x & 0x7c00) === 0x7c00 || (x & 0x7c000000) === 0x7c000000) {
+        bad = 2 * k;
+        break;
+      }
+    }
+    for (let i = bad >= 0 ? bad : 2 * pairs.length; i < data.length; i++)
+      if ((data[i]! & 0x7c00) === 0x7c00)
+        return `vector ${Math.floor(i / this.dimension)} component ${i % this.dimension} is ${WIDEN[data[i]!]}`;
     return undefined;
   }
 

@@ -74,10 +74,7 @@ export class PostingsTable implements LexicalStats {
     this.contextLengths = s.get('context_lengths', 'i32', meta.count);
     const offsets = s.get('term_offsets', 'u32');
     const t = offsets.length - 1;
-    const blob = s.bytes('terms');
-    const problem = StringColumn.problem(offsets, blob, t);
-    if (problem) throw new Error(problem);
-    this.terms = new StringColumn(offsets, blob);
+    this.terms = new StringColumn(offsets, s.bytes('terms'));
     this.df = s.get('df', 'u32', t);
     this.bodyStarts = s.get('body_starts', 'u32', t + 1);
     this.body = s.get('body', 'i32');
@@ -134,6 +131,8 @@ export class PostingsTable implements LexicalStats {
    */
   problem(n: number): string | undefined {
     if (this.count !== n) return `the lexical index does not cover exactly ${n} chunks`;
+    const terms = this.terms.problem();
+    if (terms) return terms;
     for (let k = 1; k < this.terms.length; k++) if (this.terms.compareWith(k - 1, k) >= 0) return 'its terms are not in order';
     for (const [starts, values] of [
       [this.bodyStarts, this.body],

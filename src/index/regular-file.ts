@@ -27,7 +27,8 @@ export async function readRegularFile(file: string, maxBytes: number): Promise<{
   const { handle, size } = await openRegular(file);
   try {
     if (size > maxBytes) return { data: Buffer.alloc(0), size };
-    const data = Buffer.alloc(size);
+    // Not zero-filled: every byte handed out is read from the file (a shorter read is cut off).
+    const data = Buffer.allocUnsafeSlow(size);
     let done = 0;
     while (done < size) {
       const { bytesRead } = await handle.read(data, done, size - done, done);

@@ -145,6 +145,11 @@ export class StringColumn {
     return this.offsets.length - 1;
   }
 
+  /** Why the offsets cannot describe the strings in the blob, or undefined. */
+  problem(): string | undefined {
+    return StringColumn.problem(this.offsets, this.bytes, this.length);
+  }
+
   at(i: number): string {
     return this.bytes.toString('utf8', this.offsets[i]!, this.offsets[i + 1]!);
   }

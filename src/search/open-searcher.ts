@@ -33,8 +33,9 @@ const WARM_UP_QUERY = 'warm up the model';
 export async function openSearcher(index: string | (() => Promise<IndexBackend>), options: OpenOptions): Promise<Searcher> {
   const started = performance.now();
   // A folder's manifest names the embedder at once: the model loads while the files are read.
-  const named = typeof index === 'string' && !options.embedder ? readManifest(index).embedder.id : undefined;
-  const backendPromise = typeof index === 'string' ? FileBackend.open(index) : index();
+  const manifest = typeof index === 'string' && !options.embedder ? readManifest(index) : undefined;
+  const named = manifest?.embedder.id;
+  const backendPromise = typeof index === 'string' ? FileBackend.open(index, manifest) : index();
   const embedderPromise = options.embedder
     ? Promise.resolve(options.embedder)
     : named
@@ -42,14 +43,18 @@ export async function openSearcher(index: string | (() => Promise<IndexBackend>)
       : backendPromise.then((b) => options.loadEmbedder(b.manifest.embedder.id));
   backendPromise.catch(() => {}); // reported by the await below
   let embedderReady = 0;
-  embedderPromise.then(
-    () => (embedderReady = performance.now()),
-    () => {}, // reported below, after the index checks
-  );
+  // The first inferences compile and tier up the model's kernels: done as soon as the model is
+  // there, while a large index may still be read on another thread.
+  const modelWarm = embedderPromise.then(async (embedder) => {
+    embedderReady = performance.now();
+    await embedder.embedQueries([WARM_UP_QUERY]);
+  });
+  modelWarm.catch(() => {}); // reported below, after the index checks
   const backend = await backendPromise;
   const indexLoaded = performance.now();
   try {
     const embedder = await embedderPromise;
+    await modelWarm;
     const { manifest } = backend;
     const wanted = manifest.embedder.id;
     const info = embedder.info;
@@ -62,7 +67,7 @@ export async function openSearcher(index: string | (() => Promise<IndexBackend>)
     }
     const searcher = Searcher.over(backend, embedder, options.ranking);
     const beforeWarmUp = performance.now();
-    // The first inferences compile and tier up the model's kernels: pay that at load, not in a request.
+    // One search through every step, so that the first request does not pay for compiling them.
     await searcher.search({ query: WARM_UP_QUERY, topK: 1, mode: 'hybrid' });
     const done = performance.now();
     searcher.loadTimings = {
