@@ -99,6 +99,12 @@ export interface Prepared {
   expansion?: ReadonlyMap<string, number>;
   postings: QueryPostings;
   mask?: ChunkMask;
+  /**
+   * The question's nearest passages as last searched, best first: a later need for fewer of them
+   * (the relevance neighbourhood after the hybrid pool) takes the first ones instead of searching
+   * the graph again.
+   */
+  nearest?: SparseScores;
 }
 
 /** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
@@ -205,7 +211,7 @@ export class Searcher {
   async assess(scored: ScoredChunk[], vector: number[], prepared: Prepared): Promise<Assessed[]> {
     if (scored.length === 0) return [];
     const [near, cosines] = await Promise.all([
-      this.denseSearch(vector, NEIGHBOURHOOD, prepared.mask),
+      this.denseSearch(vector, NEIGHBOURHOOD, prepared),
       this.index.similarities(
         scored.map((s) => s.id),
         vector,
@@ -238,7 +244,7 @@ export class Searcher {
       const lex = topN(this.lexicalScores(p), q.topK);
       scored = lex.ids.map((id, j) => ({ id, score: lex.scores[j]!, lexical: lex.scores[j]! }));
     } else if (q.mode === 'dense') {
-      const dense = await this.denseSearch(vector!, q.topK, p.mask);
+      const dense = await this.denseSearch(vector!, q.topK, p);
       scored = dense.ids.map((id, j) => ({ id, score: dense.scores[j]!, dense: dense.scores[j]! }));
     } else {
       scored = await this.hybrid(p, vector!);
@@ -276,15 +282,20 @@ export class Searcher {
     return { ids: chunks.ids, scores: chunks.ids.map((id, j) => of(id, chunks.scores[j]!)), of };
   }
 
-  private async denseSearch(vector: number[], k: number, mask: ChunkMask | undefined): Promise<SparseScores> {
+  private async denseSearch(vector: number[], k: number, prepared: Prepared): Promise<SparseScores> {
+    const known = prepared.nearest;
+    if (known && known.ids.length >= k) return { ids: known.ids.slice(0, k), scores: known.scores.slice(0, k) };
+    const { mask } = prepared;
+    let found: SparseScores;
     if (mask && mask.count <= this.ranking.exactScanLimit) {
       const ids: number[] = [];
       mask.allowed.forEach((ok, i) => {
         if (ok) ids.push(i);
       });
-      return topN({ ids, scores: await this.index.similarities(ids, vector) }, k);
-    }
-    return this.index.nearest(vector, k, mask?.allowed);
+      found = topN({ ids, scores: await this.index.similarities(ids, vector) }, k);
+    } else found = await this.index.nearest(vector, k, mask?.allowed);
+    prepared.nearest = found;
+    return found;
   }
 
   private async hybrid(prepared: Prepared, vector: number[]): Promise<ScoredChunk[]> {
@@ -300,7 +311,7 @@ export class Searcher {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(prepared);
     // Dense candidates come with their similarity from the nearest-neighbour search; lexical ones get it exactly.
-    const denseHits = await this.denseSearch(vector, n, prepared.mask);
+    const denseHits = await this.denseSearch(vector, n, prepared);
     const dense = new Map<number, number>();
     denseHits.ids.forEach((id, j) => {
       dense.set(id, denseHits.scores[j]!);
