@@ -4,7 +4,7 @@
  * an IndexLoadError that names the problem and the command that fixes it.
  */
 import path from 'node:path';
-import { sha256 } from './commit.js';
+import { createHash } from 'node:crypto';
 import { chunkStoreProblem, manifestProblem, lexicalProblem } from './consistency.js';
 import { ChunkTable } from './chunk-table.js';
 import { NeighbourGraph } from './graph.js';
@@ -92,14 +92,16 @@ export function readManifest(dir: string): Manifest {
 }
 
 /**
- * Reads one data file and checks its size and SHA-256 against the manifest. (node's createHash
- * measured faster here than WebCrypto's asynchronous digest, which copies the data first.)
+ * Reads one data file and checks its size and SHA-256 against the manifest, hashing each piece
+ * while the next is read. (node's createHash measured faster here than WebCrypto's asynchronous
+ * digest, which copies the data first.)
  */
 export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
   let read: { data: Buffer; size: number };
+  const hash = createHash('sha256');
   try {
     // Never more than the manifest allows: a file that grew is refused without reading it all.
-    read = await readRegularFile(path.join(dir, ref.name), ref.bytes);
+    read = await readRegularFile(path.join(dir, ref.name), ref.bytes, (piece) => hash.update(piece));
   } catch (err) {
     if (err instanceof NotRegularFileError)
       throw corrupt(dir, `${ref.name} is not a regular file (a device, a FIFO, a directory or a link to one)`);
@@ -108,7 +110,7 @@ export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
   const data = read.data;
   if (read.size !== ref.bytes)
     throw corrupt(dir, `${ref.name} has ${read.size} bytes, the manifest says ${ref.bytes} (truncated or replaced)`);
-  if (sha256(data) !== ref.sha256) throw corrupt(dir, `${ref.name} does not match its checksum`);
+  if (hash.digest('hex') !== ref.sha256) throw corrupt(dir, `${ref.name} does not match its checksum`);
   return data;
 }
 

@@ -22,18 +22,32 @@ async function openRegular(file: string): Promise<{ handle: fs.promises.FileHand
   }
 }
 
-/** The file's bytes, if it is a regular file of at most `maxBytes`; `size` is what it held when opened. */
-export async function readRegularFile(file: string, maxBytes: number): Promise<{ data: Buffer; size: number }> {
+/** Pieces a large file is read in: each is handed to `onPiece` while the next one is being read. */
+const PIECE_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The file's bytes, if it is a regular file of at most `maxBytes`; `size` is what it held when
+ * opened. `onPiece` sees the bytes in order as they arrive (to hash them while the disk reads on).
+ */
+export async function readRegularFile(
+  file: string,
+  maxBytes: number,
+  onPiece: (piece: Buffer) => void = () => {},
+): Promise<{ data: Buffer; size: number }> {
   const { handle, size } = await openRegular(file);
   try {
     if (size > maxBytes) return { data: Buffer.alloc(0), size };
     // Not zero-filled: every byte handed out is read from the file (a shorter read is cut off).
     const data = Buffer.allocUnsafeSlow(size);
     let done = 0;
-    while (done < size) {
-      const { bytesRead } = await handle.read(data, done, size - done, done);
-      if (bytesRead === 0) break; // shrank while being read: the size check below reports it
+    let reading = size > 0 ? handle.read(data, 0, Math.min(PIECE_BYTES, size), 0) : undefined;
+    while (reading) {
+      const { bytesRead } = await reading;
+      const piece = data.subarray(done, done + bytesRead);
       done += bytesRead;
+      // Shrank while being read (0 bytes): the size check of the caller reports it.
+      reading = bytesRead > 0 && done < size ? handle.read(data, done, Math.min(PIECE_BYTES, size - done), done) : undefined;
+      onPiece(piece);
     }
     return { data: data.subarray(0, done), size: done };
   } finally {
