@@ -1,7 +1,7 @@
 /**
  * The binary index files (format 3) on their own: what is written reads back the same, damaged
- * bytes are refused with an error instead of a crash or a hang, half precision rounds as IEEE
- * 754 says, and the graph walk finds what an exact scan finds.
+ * bytes are refused with an error instead of a crash or a hang, 8-bit vectors stay close to the
+ * originals and reproduce themselves, and the graph walk finds what an exact scan finds.
  */
 import fc from 'fast-check';
 import fs from 'node:fs';
@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { buildLexicalIndex } from '../src/index/bm25.js';
 import { ChunkTable, encodeChunkTable } from '../src/index/chunk-table.js';
 import { encodeGraph, NeighbourGraph } from '../src/index/graph.js';
-import { HalfVectors, toHalf } from '../src/index/half-vectors.js';
+import { ByteVectors } from '../src/index/byte-vectors.js';
 import { DEFAULT_HNSW, HnswIndex } from '../src/index/hnsw.js';
 import { readHnswHeader } from '../src/index/hnsw-file.js';
 import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
@@ -108,26 +108,53 @@ describe('postings table', () => {
   });
 });
 
-describe('half precision', () => {
-  it('rounds to the nearest binary16 value, ties to even, and keeps what is already one', () => {
-    const widen = (h: number) => new HalfVectors(Uint16Array.of(h), 1).toFloat32().data[0]!;
+describe('8-bit vectors', () => {
+  const unitRows = fc
+    .array(fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }), { minLength: 1, maxLength: 10 })
+    .filter((rows) => rows.every((r) => r.some((v) => Math.abs(v) > 1e-3)))
+    .map((rows) => VectorStore.unitRows(rows, 8));
+
+  it('stand for unit vectors close to the originals, and quantising those gives back the same bytes', () => {
     fc.assert(
-      fc.property(fc.float({ min: -60000, max: 60000, noNaN: true }), (x) => {
-        const h = toHalf(x);
-        const y = widen(h);
-        // No binary16 value lies closer to x than the one chosen: check both neighbours.
-        for (const other of [h + 1, h - 1]) {
-          if ((other & 0x7fff) >= 0x7c00 || other < 0 || other > 0xffff || (other & 0x8000) !== (h & 0x8000)) continue;
-          expect(Math.abs(widen(other) - x)).toBeGreaterThanOrEqual(Math.abs(y - x));
+      fc.property(unitRows, (vectors) => {
+        const stored = ByteVectors.fromVectors(vectors);
+        expect(stored.problem()).toBeUndefined();
+        const back = stored.toFloat32();
+        for (let r = 0; r < vectors.count; r++) {
+          const norm = Math.hypot(...back.row(r));
+          expect(Math.abs(norm - 1)).toBeLessThan(1e-6);
+          // Each component is off by at most half a step of the row's own scale.
+          const step = Math.max(...vectors.row(r).map(Math.abs)) / 127;
+          vectors.row(r).forEach((v, j) => {
+            expect(Math.abs(back.row(r)[j]! - v)).toBeLessThan(step);
+          });
         }
-        expect(toHalf(y)).toBe(h);
+        const again = ByteVectors.fromVectors(
+          VectorStore.unitRows(
+            Array.from({ length: back.count }, (_, r) => back.row(r)),
+            8,
+          ),
+        );
+        expect(again.encode().equals(stored.encode())).toBe(true);
       }),
-      { numRuns: 5000 },
     );
-    expect(toHalf(1 + 2 ** -11)).toBe(0x3c00); // halfway between 1 and the next half: to even
-    expect(toHalf(1 + 3 * 2 ** -11)).toBe(0x3c02);
-    expect(toHalf(2 ** -25)).toBe(0); // half the smallest subnormal: to even, zero
-    expect(toHalf(70000)).toBe(0x7c00);
+  });
+
+  it('score a row the same exactly and quickly, to the last few bits', () => {
+    fc.assert(
+      fc.property(unitRows, fc.array(fc.float({ min: -1, max: 1, noNaN: true }), { minLength: 8, maxLength: 8 }), (vectors, q) => {
+        const stored = ByteVectors.fromVectors(vectors);
+        const query = Float64Array.from(q);
+        for (let r = 0; r < stored.count; r++) {
+          const exact = back(stored, r).reduce((sum, v, j) => sum + v * query[j]!, 0);
+          expect(stored.dot(r, query)).toBe(exact);
+          expect(Math.abs(stored.quickDot(r, query) - exact)).toBeLessThan(1e-6);
+        }
+      }),
+    );
+    function back(stored: ByteVectors, r: number): number[] {
+      return stored.toFloat32().row(r);
+    }
   });
 });
 
@@ -136,14 +163,14 @@ describe('graph walk', () => {
   function graphOf(n: number, d: number, seed: number) {
     const random = mulberry32(seed);
     const rows = Array.from({ length: n }, () => Array.from({ length: d }, () => random() - 0.5));
-    const vectors = HalfVectors.fromVectors(VectorStore.unitRows(rows, d));
+    const vectors = ByteVectors.fromVectors(VectorStore.unitRows(rows, d));
     const file = path.join(tempDir('graph'), 'g.hnsw');
     HnswIndex.build(vectors.toFloat32(), DEFAULT_HNSW).write(file);
     const saved = fs.readFileSync(file);
     return { vectors, graph: new NeighbourGraph(encodeGraph(saved, readHnswHeader(saved)!)), random };
   }
 
-  function exactTop(vectors: HalfVectors, q: Float64Array, k: number, allow: (i: number) => boolean = () => true): number[] {
+  function exactTop(vectors: ByteVectors, q: Float64Array, k: number, allow: (i: number) => boolean = () => true): number[] {
     const ids = Array.from({ length: vectors.count }, (_, i) => i).filter(allow);
     return ids.sort((a, b) => vectors.dot(b, q) - vectors.dot(a, q)).slice(0, k);
   }

@@ -27,8 +27,8 @@ export interface IndexBackend {
    */
   nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores>;
   /**
-   * Cosine similarity of each chunk (by position) with the vector: the stored vector (half
-   * precision in the files, the same values as float32 in a database) and the question's numbers
+   * Cosine similarity of each chunk (by position) with the vector: the stored vector (8-bit
+   * integers times a scale in the files, the same values as float32 in a database) and the question's numbers
    * multiplied and summed in float64, in dimension order. Every backend
    * computes it the same way, so their scores agree to the last few bits.
    */

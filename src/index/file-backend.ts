@@ -1,13 +1,13 @@
 /**
  * The in-process backend: an index folder read into memory as it is on disk (binary chunk and
- * postings tables decoded on demand, the graph's links, half-precision vectors), verified against
+ * postings tables decoded on demand, the graph's links, 8-bit vectors), verified against
  * the manifest on open (read-index.ts).
  */
 import type { IndexBackend } from './backend.js';
 import type { QueryPostings, SparseScores } from './bm25.js';
 import type { ChunkTable } from './chunk-table.js';
 import type { NeighbourGraph } from './graph.js';
-import type { HalfVectors } from './half-vectors.js';
+import type { ByteVectors } from './byte-vectors.js';
 import type { Manifest } from './manifest.js';
 import type { PostingsTable } from './postings-table.js';
 import { readIndexFiles, readManifest } from './read-index.js';
@@ -23,7 +23,7 @@ export class FileBackend implements IndexBackend {
     private readonly table: ChunkTable,
     readonly lexical: PostingsTable,
     private readonly graph: NeighbourGraph,
-    private readonly vectors: HalfVectors,
+    private readonly vectors: ByteVectors,
   ) {
     this.documents = table.documents;
     this.docOf = table.docOf;

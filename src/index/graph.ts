@@ -1,13 +1,13 @@
 /**
  * The HNSW graph as the index stores it: hnswlib builds it (hnsw.ts), and its links are taken
- * out of hnswlib's file (vectors excluded: those are kept once, at half precision, in
- * half-vectors.ts) into adjacency arrays by chunk position. A query walks the graph here, as
+ * out of hnswlib's file (vectors excluded: those are kept once, at 8 bits per component, in
+ * byte-vectors.ts) into adjacency arrays by chunk position. A query walks the graph here, as
  * hnswlib's own search does (greedy descent through the upper layers, then a best-first search
  * of width ef on layer 0, an optional filter deciding only what may be returned), scoring with
- * the half-precision vectors. Serving thus needs no float32 copy of the vectors at all.
+ * those vectors. Serving thus needs no float32 copy of the vectors at all.
  */
 import { HNSW_HEADER_BYTES, type HnswHeader } from './hnsw-file.js';
-import type { HalfVectors } from './half-vectors.js';
+import type { ByteVectors } from './byte-vectors.js';
 import { Sections, writeSections } from './sections.js';
 
 const MAGIC = 'SSGRAPH1';
@@ -193,7 +193,7 @@ export class NeighbourGraph {
    * those `allow` accepts; searched with a candidate list of max(ef, k).
    */
   search(
-    vectors: HalfVectors,
+    vectors: ByteVectors,
     query: Float64Array,
     k: number,
     ef: number,

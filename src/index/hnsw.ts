@@ -1,7 +1,7 @@
 /**
  * Builds the HNSW graph with hnswlib-node over chunk vectors (labels are chunk positions) and
  * writes hnswlib's file, from which the index takes the links (graph.ts). Searching happens in
- * graph.ts over the stored half-precision vectors.
+ * graph.ts over the stored 8-bit vectors.
  */
 import hnswlib from 'hnswlib-node';
 import type { VectorStore } from './vectors.js';

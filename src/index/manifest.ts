@@ -9,7 +9,7 @@ import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
 export const INDEX_FORMAT = 'semantic-search-index';
 /**
  * 3: binary files read without a JSON parse of the whole (chunks, postings), the vectors once at
- * half precision, the graph's links apart from them. Version 1 kept the vectors twice (the
+ * 8 bits per component (byte-vectors.ts), the graph's links apart from them. Version 1 kept the vectors twice (the
  * graph and vectors-*.f32), version 2 once, inside hnswlib's file. An older index is refused
  * with the command that rebuilds it; the rebuild reuses its vectors.
  */

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { chunkStoreProblem, manifestProblem, lexicalProblem } from './consistency.js';
 import { ChunkTable } from './chunk-table.js';
 import { NeighbourGraph } from './graph.js';
-import { HalfVectors } from './half-vectors.js';
+import { ByteVectors } from './byte-vectors.js';
 import { PostingsTable } from './postings-table.js';
 import type { ChunkStore } from './store.js';
 import type { VectorStore } from './vectors.js';
@@ -129,7 +129,7 @@ export interface IndexFiles {
   chunks: ChunkTable;
   lexical: PostingsTable;
   graph: NeighbourGraph;
-  vectors: HalfVectors;
+  vectors: ByteVectors;
 }
 
 /** The data files' bytes, as read and checked. */
@@ -165,12 +165,7 @@ function openBytes(dir: string, manifest: Manifest, bytes: IndexBytes, check: bo
         : graph.problem(),
     );
   }
-  const vectors = decode(dir, files.vectors, bytes.vectors, (b) => {
-    if (b.length !== counts.chunks * embedder.dimension * 2)
-      throw new Error(`${b.length} bytes do not hold ${counts.chunks} vectors of dimension ${embedder.dimension} at half precision`);
-    const aligned = b.byteOffset % 2 === 0 ? b : Buffer.from(b);
-    return new HalfVectors(new Uint16Array(aligned.buffer, aligned.byteOffset, aligned.length / 2), embedder.dimension);
-  });
+  const vectors = decode(dir, files.vectors, bytes.vectors, (b) => ByteVectors.read(b, counts.chunks, embedder.dimension));
   if (check) fail(files.vectors, vectors.problem());
   return { dir, manifest, chunks, lexical, graph, vectors };
 }

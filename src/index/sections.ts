@@ -9,6 +9,7 @@
  */
 
 const ARRAY_TYPES = {
+  i8: Int8Array,
   u8: Uint8Array,
   u16: Uint16Array,
   i32: Int32Array,
@@ -18,6 +19,7 @@ const ARRAY_TYPES = {
 
 export type SectionType = keyof typeof ARRAY_TYPES;
 type SectionArray =
+  | Int8Array<ArrayBufferLike>
   | Uint8Array<ArrayBufferLike>
   | Uint16Array<ArrayBufferLike>
   | Int32Array<ArrayBufferLike>

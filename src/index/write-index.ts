@@ -12,7 +12,7 @@ import { removeStaleStaging, Staging } from './commit.js';
 import { buildIdOf, hnswHeaderProblem } from './consistency.js';
 import { encodeChunkTable } from './chunk-table.js';
 import { encodeGraph } from './graph.js';
-import { HalfVectors } from './half-vectors.js';
+import { ByteVectors } from './byte-vectors.js';
 import { readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { encodePostings } from './postings-table.js';
 import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from './manifest.js';
@@ -42,16 +42,16 @@ export async function withBuildLock<T>(out: string, work: () => Promise<T>): Pro
 
 /**
  * Builds the lexical index and the HNSW graph and publishes everything. The vectors are rounded
- * to half precision first and the graph is built over the rounded values: a rebuild that reuses
+ * to 8 bits per component first and the graph is built over the rounded values: a rebuild that reuses
  * the stored vectors then reproduces the same files. Call it holding the build lock.
  */
 export function writeIndex(out: string, parts: IndexParts, log: (line: string) => void = () => {}): Manifest {
   log('build: indexing');
   const lexical = buildLexicalIndex(parts.lexicalInputs, parts.settings.lexical);
-  const half = HalfVectors.fromVectors(parts.vectors);
+  const stored = ByteVectors.fromVectors(parts.vectors);
   const { dimension } = parts.vectors;
   const settings = hnswSettings(parts.settings.hnsw);
-  const hnsw = HnswIndex.build(half.toFloat32(), settings);
+  const hnsw = HnswIndex.build(stored.toFloat32(), settings);
   log(`build: writing ${out}`);
   const staging = new Staging(out);
   try {
@@ -62,9 +62,9 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
     const saved = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
     const problem =
-      hnswHeaderProblem(saved, half.count, dimension, settings.m) ?? vectorsInGraph(saved, readHnswHeader(saved)!, dimension, false);
+      hnswHeaderProblem(saved, stored.count, dimension, settings.m) ?? vectorsInGraph(saved, readHnswHeader(saved)!, dimension, false);
     if (problem) throw new Error(`the HNSW graph was written incompletely (${problem}); the index was left as it was`);
-    const vectors = staging.add('vectors', 'f16', Buffer.from(half.data.buffer, half.data.byteOffset, half.data.byteLength));
+    const vectors = staging.add('vectors', 'bin', stored.encode());
     const graph = staging.add('graph', 'bin', encodeGraph(saved, readHnswHeader(saved)!));
     const buildId = buildIdOf(parts.corpus.fingerprint, { vectors, graph });
     const files = {
