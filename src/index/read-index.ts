@@ -132,59 +132,35 @@ export interface IndexFiles {
   vectors: ByteVectors;
 }
 
-/** The data files' bytes, as read and checked. */
-export interface IndexBytes {
-  chunks: Buffer;
-  lexical: Buffer;
-  graph: Buffer;
-  vectors: Buffer;
-}
-
-const ROLES = ['chunks', 'lexical', 'graph', 'vectors'] as const;
-
 /**
- * Views of the files' bytes; with `check`, also checked against the manifest and each other: the
- * build id each file carries, counts, the chunk-to-document map, postings, graph links, and
- * vectors (no NaN or infinity). Without, the bytes must come from a check already made.
+ * Reads and checks every file of an index: its size and checksum against the manifest, then what
+ * it holds against the manifest and the other files (the build id each carries, counts, the
+ * chunk-to-document map, postings, graph links, vector scales). What it returns is served as is.
  */
-function openBytes(dir: string, manifest: Manifest, bytes: IndexBytes, check: boolean): IndexFiles {
+export async function readIndexFiles(dir: string, manifest = readManifest(dir)): Promise<IndexFiles> {
   const { files, embedder, counts } = manifest;
+  const bindingProblem = manifestProblem(manifest);
+  if (bindingProblem) throw corrupt(dir, `${MANIFEST_FILE}: ${bindingProblem}`);
+  const reads = [files.chunks, files.lexical, files.graph, files.vectors].map((ref) => readVerified(dir, ref));
+  Promise.all(reads).catch(() => {}); // each failure is reported through the await that meets it first
+  const [chunkBytes, lexicalBytes, graphBytes, vectorBytes] = reads as [Promise<Buffer>, Promise<Buffer>, Promise<Buffer>, Promise<Buffer>];
   const fail = (ref: FileRef, problem: string | undefined) => {
     if (problem) throw corrupt(dir, `${ref.name}: ${problem}`);
   };
-  const chunks = decode(dir, files.chunks, bytes.chunks, (b) => new ChunkTable(b));
-  if (check) fail(files.chunks, chunkStoreProblem(chunks, manifest));
-  const lexical = decode(dir, files.lexical, bytes.lexical, (b) => new PostingsTable(b));
-  if (check) fail(files.lexical, lexicalProblem(lexical, manifest));
-  const graph = decode(dir, files.graph, bytes.graph, (b) => new NeighbourGraph(b));
-  if (check) {
-    fail(
-      files.graph,
-      graph.count !== counts.chunks || graph.m !== manifest.hnsw.m
-        ? `the graph holds ${graph.count} nodes built with M=${graph.m}, the manifest says ${counts.chunks} and M=${manifest.hnsw.m}`
-        : graph.problem(),
-    );
-  }
-  const vectors = decode(dir, files.vectors, bytes.vectors, (b) => ByteVectors.read(b, counts.chunks, embedder.dimension));
-  if (check) fail(files.vectors, vectors.problem());
+  const chunks = decode(dir, files.chunks, await chunkBytes, (b) => new ChunkTable(b));
+  fail(files.chunks, chunkStoreProblem(chunks, manifest));
+  const lexical = decode(dir, files.lexical, await lexicalBytes, (b) => new PostingsTable(b));
+  fail(files.lexical, lexicalProblem(lexical, manifest));
+  const graph = decode(dir, files.graph, await graphBytes, (b) => new NeighbourGraph(b));
+  fail(
+    files.graph,
+    graph.count !== counts.chunks || graph.m !== manifest.hnsw.m
+      ? `the graph holds ${graph.count} nodes built with M=${graph.m}, the manifest says ${counts.chunks} and M=${manifest.hnsw.m}`
+      : graph.problem(),
+  );
+  const vectors = decode(dir, files.vectors, await vectorBytes, (b) => ByteVectors.read(b, counts.chunks, embedder.dimension));
+  fail(files.vectors, vectors.problem());
   return { dir, manifest, chunks, lexical, graph, vectors };
-}
-
-/** Reads every data file, checks its size and checksum, then what it holds (openBytes); returns both. */
-export async function readCheckedBytes(dir: string, manifest: Manifest): Promise<{ files: IndexFiles; bytes: IndexBytes }> {
-  const bindingProblem = manifestProblem(manifest);
-  if (bindingProblem) throw corrupt(dir, `${MANIFEST_FILE}: ${bindingProblem}`);
-  const reads = ROLES.map((role) => readVerified(dir, manifest.files[role]));
-  Promise.all(reads).catch(() => {}); // each failure is reported through the await that meets it first
-  const read: Partial<IndexBytes> = {};
-  for (const [k, role] of ROLES.entries()) read[role] = await reads[k]!;
-  const bytes = read as IndexBytes;
-  return { files: openBytes(dir, manifest, bytes, true), bytes };
-}
-
-/** Reads and checks every file of an index against the manifest and against each other. What it returns is served as is. */
-export async function readIndexFiles(dir: string, manifest = readManifest(dir)): Promise<IndexFiles> {
-  return (await readCheckedBytes(dir, manifest)).files;
 }
 
 /** An index decoded whole, for tools that walk every passage and vector (peers, benchmarks, publishing). */

@@ -11,7 +11,6 @@
 const ARRAY_TYPES = {
   i8: Int8Array,
   u8: Uint8Array,
-  u16: Uint16Array,
   i32: Int32Array,
   u32: Uint32Array,
   f32: Float32Array,
@@ -21,7 +20,6 @@ export type SectionType = keyof typeof ARRAY_TYPES;
 type SectionArray =
   | Int8Array<ArrayBufferLike>
   | Uint8Array<ArrayBufferLike>
-  | Uint16Array<ArrayBufferLike>
   | Int32Array<ArrayBufferLike>
   | Uint32Array<ArrayBufferLike>
   | Float32Array<ArrayBufferLike>;

@@ -61,11 +61,11 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
     // back and checked whole before its links are taken out of it.
     const saved = fs.readFileSync(graphFile);
     fs.rmSync(graphFile);
-    const problem =
-      hnswHeaderProblem(saved, stored.count, dimension, settings.m) ?? vectorsInGraph(saved, readHnswHeader(saved)!, dimension, false);
+    const header = readHnswHeader(saved);
+    const problem = hnswHeaderProblem(saved, stored.count, dimension, settings.m) ?? vectorsInGraph(saved, header!, dimension, false);
     if (problem) throw new Error(`the HNSW graph was written incompletely (${problem}); the index was left as it was`);
     const vectors = staging.add('vectors', 'bin', stored.encode());
-    const graph = staging.add('graph', 'bin', encodeGraph(saved, readHnswHeader(saved)!));
+    const graph = staging.add('graph', 'bin', encodeGraph(saved, header!));
     const buildId = buildIdOf(parts.corpus.fingerprint, { vectors, graph });
     const files = {
       chunks: staging.add('chunks', 'bin', encodeChunkTable({ ...parts.store, build_id: buildId })),

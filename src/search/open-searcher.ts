@@ -44,7 +44,7 @@ export async function openSearcher(index: string | (() => Promise<IndexBackend>)
   backendPromise.catch(() => {}); // reported by the await below
   let embedderReady = 0;
   // The first inferences compile and tier up the model's kernels: done as soon as the model is
-  // there, while a large index may still be read on another thread.
+  // there, while the index files may still be being read.
   const modelWarm = embedderPromise.then(async (embedder) => {
     embedderReady = performance.now();
     await embedder.embedQueries([WARM_UP_QUERY]);

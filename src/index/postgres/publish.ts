@@ -7,7 +7,7 @@
  * yet; older ones are dropped.
  */
 import { randomBytes } from 'node:crypto';
-import { readIndexFiles } from '../read-index.js';
+import { readWholeIndex } from '../read-index.js';
 import type { Manifest } from '../manifest.js';
 import type { Database, Query } from './database.js';
 import { packInts, parseVector, vectorLiteral } from './codec.js';
@@ -89,11 +89,8 @@ export async function publishToPostgres(
 ): Promise<PublishReport> {
   const started = performance.now();
   const log = options.log ?? (() => {});
-  const files = await readIndexFiles(dir);
-  const { manifest, lexical } = files;
-  const store = files.chunks.toStore();
-  // The half-precision values widened to float32 exactly: pgvector then holds what the files hold.
-  const vectors = files.vectors.toFloat32();
+  // The float32 values the stored vectors stand for: pgvector then holds what the files hold.
+  const { manifest, lexical, store, floatVectors: vectors } = await readWholeIndex(dir);
   await checkLayout(db);
   await createSharedSchema(db.query);
   // One build per collection at a time; a session lock is released if the build dies.
