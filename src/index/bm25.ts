@@ -204,7 +204,13 @@ export class LexicalIndex {
   /** 1 - b + b * length / average, per chunk and field, cached for the last b used. */
   private norms(b: number): { body: Float64Array; context: Float64Array } {
     if (this.normCache?.b !== b) {
-      const norm = (lengths: ArrayLike<number>, avg: number) => Float64Array.from(lengths, (len) => 1 - b + (b * len) / avg);
+      // A plain loop: Float64Array.from with a mapping function calls it through the iterator
+      // protocol, some 30 ms per 100,000 chunks on the first question.
+      const norm = (lengths: ArrayLike<number>, avg: number) => {
+        const out = new Float64Array(lengths.length);
+        for (let i = 0; i < out.length; i++) out[i] = 1 - b + (b * lengths[i]!) / avg;
+        return out;
+      };
       this.normCache = { b, body: norm(this.data.bodyLengths, this.avgBody), context: norm(this.data.contextLengths, this.avgContext) };
     }
     return this.normCache;
