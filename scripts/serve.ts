@@ -25,7 +25,7 @@ async function banner(service: Service, url: string, where: string): Promise<str
     );
   }
   const searcher = loaded!.value;
-  const title = searcher.index.documents[0]?.title ?? '';
+  const title = searcher.index.documents.length > 0 ? searcher.index.documents.get(0).title : '';
   const words = title.split(/\s+/).filter(Boolean).slice(0, 6).join(' ');
   return (
     `  ${searcher.manifest.counts.documents} documents, ${searcher.manifest.counts.chunks} passages\n` +

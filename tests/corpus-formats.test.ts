@@ -12,6 +12,7 @@ import { pdfBytes, writeMixedCorpus, MARKDOWN } from './helpers/mixed-corpus.js'
 import { sentenceSpans } from '../src/corpus/segment.js';
 import { loadCorpus, type LoadedCorpus } from '../src/corpus/load-corpus.js';
 import { printable } from '../src/corpus/printable.js';
+import { readSourceHashes } from '../src/index/read-index.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { createService, type Service } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
@@ -263,7 +264,10 @@ describe('incremental rebuilds', () => {
     // notes.txt gained one paragraph (one new chunk); new.md has one chunk; nothing else is embedded.
     expect(second.chunks.embedded).toBe(2);
     expect(second.chunks.reused).toBe(second.chunks.total - 2);
-    expect(second.manifest.corpus.documents.map((d) => d.id)).not.toContain('legacy/utf16.txt');
+    const recorded = await readSourceHashes(out, second.manifest);
+    expect(recorded.size).toBe(second.manifest.counts.documents);
+    expect(recorded.has('legacy/utf16.txt')).toBe(false);
+    expect(recorded.has('new.md')).toBe(true);
   });
 });
 

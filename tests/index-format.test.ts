@@ -1,5 +1,5 @@
 /**
- * The binary index files (format 3) on their own: what is written reads back the same, damaged
+ * The binary index files (format 4) on their own: what is written reads back the same, damaged
  * bytes are refused with an error instead of a crash or a hang, 8-bit vectors stay close to the
  * originals and reproduce themselves, and the graph walk finds what an exact scan finds.
  */
@@ -24,8 +24,18 @@ const PLAIN = { stem: false, stopwords: false };
 /** Any text a document may hold, names of Object.prototype members included. */
 const text = fc.oneof(fc.string({ unit: 'grapheme', maxLength: 40 }), fc.constantFrom('__proto__', 'constructor', 'hasOwnProperty', ''));
 
-const store = fc
-  .array(
+const metadataValue = fc.oneof(text, fc.integer(), fc.boolean(), fc.array(text, { maxLength: 3 }));
+
+/** A document of 0 to 5 chunks, with any metadata (keys such as __proto__ included) and source hash. */
+const documentWithChunks = fc.record({
+  id: text,
+  title: text,
+  path: text,
+  format: fc.constantFrom('text', 'markdown', 'html', 'jsonl', 'pdf'),
+  url: fc.option(fc.webUrl(), { nil: undefined }),
+  metadata: fc.dictionary(text, metadataValue, { maxKeys: 3 }),
+  sourceHash: text,
+  chunks: fc.array(
     fc.record({
       text,
       section: fc.array(text, { maxLength: 3 }),
@@ -33,36 +43,37 @@ const store = fc
       sentences: fc.array(fc.nat(1000), { maxLength: 6 }),
       hash: fc.uint8Array({ minLength: 16, maxLength: 16 }).map((b) => Buffer.from(b).toString('hex')),
     }),
-    { minLength: 1, maxLength: 20 },
-  )
-  .map(
-    (chunks): ChunkStore => ({
-      build_id: 'b',
-      documents: [{ id: 'd', title: 't', path: 'd.txt', format: 'text', metadata: {}, first: 0, count: chunks.length }],
-      chunks: chunks.map(({ page, ...c }, i) => ({
-        id: `d#${i}`,
-        doc: 0,
-        start: i,
-        end: i + c.text.length,
-        ...c,
-        ...(page === undefined ? {} : { page }),
-      })),
-    }),
-  );
+    { maxLength: 5 },
+  ),
+});
+
+const store = fc.array(documentWithChunks, { minLength: 1, maxLength: 6 }).map((docs) => {
+  const built: ChunkStore = { build_id: 'b', documents: [], chunks: [] };
+  for (const [d, { chunks, sourceHash: _, url, ...doc }] of docs.entries()) {
+    built.documents.push({ ...doc, ...(url === undefined ? {} : { url }), first: built.chunks.length, count: chunks.length });
+    for (const { page, ...c } of chunks) {
+      const i = built.chunks.length;
+      built.chunks.push({ id: `d#${i}`, doc: d, start: i, end: i + c.text.length, ...c, ...(page === undefined ? {} : { page }) });
+    }
+  }
+  return { store: built, sourceHashes: docs.map((d) => d.sourceHash) };
+});
 
 describe('chunk table', () => {
   it('reads back every record as written', () => {
     fc.assert(
-      fc.property(store, (s) => {
-        const table = new ChunkTable(encodeChunkTable(s));
+      fc.property(store, ({ store: s, sourceHashes }) => {
+        const table = new ChunkTable(encodeChunkTable(s, sourceHashes));
         expect(table.problem()).toBeUndefined();
         expect(table.toStore()).toEqual(s);
+        expect(sourceHashes.map((_, d) => table.sourceHash(d))).toEqual(sourceHashes);
       }),
     );
   });
 
   it('damaged bytes are an error or a problem, or still read as well-formed records; never a crash or a hang', () => {
-    const file = encodeChunkTable(fc.sample(store, { numRuns: 1, seed: 3 })[0]!);
+    const sample = fc.sample(store, { numRuns: 1, seed: 3 })[0]!;
+    const file = encodeChunkTable(sample.store, sample.sourceHashes);
     fc.assert(
       fc.property(fc.nat(file.length - 1), fc.nat(255), (at, value) => {
         const damaged = Buffer.from(file);
@@ -75,6 +86,7 @@ describe('chunk table', () => {
               expect(typeof c.text).toBe('string');
               expect(Array.isArray(c.section)).toBe(true);
               expect(c.sentences!.every(Number.isInteger)).toBe(true);
+              expect(typeof table.documents.get(c.doc).title).toBe('string');
             }
         } catch (err) {
           expect(err).toBeInstanceOf(Error);

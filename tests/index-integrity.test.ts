@@ -11,7 +11,7 @@ import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-in
 import { IndexLoadError, readIndexFiles, readWholeIndex } from '../src/index/read-index.js';
 import { ChunkTable, encodeChunkTable } from '../src/index/chunk-table.js';
 import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
-import { Sections } from '../src/index/sections.js';
+import { Sections, writeSections } from '../src/index/sections.js';
 import { HnswIndex } from '../src/index/hnsw.js';
 import { hnswSettings } from '../src/index/settings.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
@@ -86,10 +86,13 @@ describe('index integrity', () => {
 
   /**
    * Rewrites the index at `dir` in an earlier layout, from its own contents: the chunks as JSON,
-   * and the vectors in vectors-*.f32 (version 1) or inside hnswlib's graph file (version 2).
+   * and the vectors in vectors-*.f32 (version 1) or inside hnswlib's graph file (version 2);
+   * version 3's first binary chunk table (documents in its header, each chunk's input hash in a
+   * column) beside today's vector file.
    */
-  async function olderLayout(dir: string, version: 1 | 2): Promise<string[]> {
-    const { store, floatVectors } = await readWholeIndex(dir);
+  async function olderLayout(dir: string, version: 1 | 2 | 3): Promise<string[]> {
+    const { store, floatVectors, chunks: table } = await readWholeIndex(dir);
+    const vectorBytes = fs.readFileSync(path.join(dir, manifest.files.vectors.name));
     for (const ref of Object.values(manifest.files)) fs.rmSync(path.join(dir, ref.name));
     const write = (role: string, ext: string, data: Buffer) => {
       const sha256 = createHash('sha256').update(data).digest('hex');
@@ -97,8 +100,16 @@ describe('index integrity', () => {
       fs.writeFileSync(path.join(dir, name), data);
       return { name, bytes: data.length, sha256 };
     };
-    const chunks = write('chunks', 'json', Buffer.from(JSON.stringify(store)));
     let files: Record<string, { name: string }>;
+    if (version === 3) {
+      const hashes = Buffer.concat(Array.from({ length: table.count }, (_, i) => Buffer.from(table.hash(i), 'hex')));
+      const v3 = writeSections('SSCHUNK1', { build_id: manifest.build_id, documents: store.documents, sections: [] }, [['hash', hashes]]);
+      files = { chunks: write('chunks', 'bin', v3), vectors: write('vectors', 'bin', vectorBytes) };
+      const corpus = { ...manifest.corpus, documents: store.documents.map((d) => ({ id: d.id, hash: d.id, chunks: d.count })) };
+      fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify({ ...manifest, format_version: 3, corpus, files }));
+      return Object.values(files).map((f) => f.name);
+    }
+    const chunks = write('chunks', 'json', Buffer.from(JSON.stringify(store)));
     if (version === 1) files = { chunks, vectors: write('vectors', 'f32', floatVectors.toBuffer()) };
     else {
       const scratch = path.join(tempDir('hnswlib'), 'graph.hnsw');
@@ -109,7 +120,7 @@ describe('index integrity', () => {
     return Object.values(files).map((f) => f.name);
   }
 
-  it.each([1, 2] as const)(
+  it.each([1, 2, 3] as const)(
     'an index of format version %i is refused with the rebuild command, and the rebuild embeds nothing again',
     async (version) => {
       const dir = copyIndex();
@@ -118,12 +129,14 @@ describe('index integrity', () => {
       expect(err.problem).toBe('index_incompatible');
       expect(err.message).toMatch(
         new RegExp(
-          `format version ${version}, this version reads 3\\. Fix: rebuild it with \`npm run build-index -- --corpus <your documents> --out .* --force\``,
+          `format version ${version}, this version reads 4\\. Fix: rebuild it with \`npm run build-index -- --corpus <your documents> --out .* --force\``,
         ),
       );
       const rebuilt = await buildArticleIndex(dir);
       expect(rebuilt.chunks).toMatchObject({ embedded: 0, reused: rebuilt.chunks.total });
-      for (const name of old) expect(fs.existsSync(path.join(dir, name))).toBe(false);
+      // Old files are gone, but for version 3's vector file, which the rebuild writes again as it was.
+      const live = new Set(Object.values(manifest.files).map((f) => f.name));
+      for (const name of old.filter((n) => !live.has(n))) expect(fs.existsSync(path.join(dir, name))).toBe(false);
       // The reused vectors give the very files a fresh build wrote.
       expect(rebuilt.manifest!.files).toEqual(manifest.files);
     },
@@ -301,10 +314,20 @@ describe('index integrity', () => {
           fs.writeFileSync(file, next);
           m.files[which] = { ...m.files[which], bytes: next.length, sha256: sha(next) };
         };
-        rewrite('chunks', (old) => encodeChunkTable({ ...new ChunkTable(old).toStore(), build_id: m.build_id }));
+        rewrite('chunks', (old) => reencodeChunks(old, m.build_id));
         rewrite('lexical', (old) => reencodePostings(old, m.build_id));
       }
       fs.writeFileSync(path.join(dir, MANIFEST_FILE), JSON.stringify(m));
+    }
+
+    function sourceHashesOf(table: ChunkTable): string[] {
+      return Array.from({ length: table.documents.length }, (_, d) => table.sourceHash(d));
+    }
+
+    /** A chunk table written again with another build id, its records as they were. */
+    function reencodeChunks(old: Buffer, buildId: string): Buffer {
+      const table = new ChunkTable(old);
+      return encodeChunkTable({ ...table.toStore(), build_id: buildId }, sourceHashesOf(table));
     }
 
     /** A postings file written again with another build id, its postings as they were (damaged or not). */
@@ -387,12 +410,13 @@ describe('index integrity', () => {
       expect((await loadError(dir)).message).toMatch(/vector 0 has scale NaN/);
     });
 
-    it('a chunk store of another corpus with the same counts', async () => {
+    it('a chunk store whose documents do not own their chunks', async () => {
       const dir = copyIndex();
-      const store = new ChunkTable(fs.readFileSync(path.join(dir, manifest.files.chunks.name))).toStore();
-      store.documents[0]!.id = 'someone-else.txt';
-      forge(dir, 'chunks', encodeChunkTable(store), true);
-      expect((await loadError(dir)).message).toMatch(/document "someone-else.txt" does not match the manifest's corpus/);
+      const table = new ChunkTable(fs.readFileSync(path.join(dir, manifest.files.chunks.name)));
+      const store = table.toStore();
+      store.documents[0]!.count += 1;
+      forge(dir, 'chunks', encodeChunkTable(store, sourceHashesOf(table)), true);
+      expect((await loadError(dir)).message).toMatch(/a chunk points at the wrong document|does not start where the previous one ends/);
     });
   });
 });

@@ -8,6 +8,7 @@ import { buildLexicalIndex, LexicalIndex } from '../src/index/bm25.js';
 import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
 import { topN } from '../src/search/top-n.js';
 import { compileFilter, type Filter } from '../src/search/filter.js';
+import { DocumentList } from '../src/index/document-list.js';
 import { analyze, analyzeQuick, fold } from '../src/index/analyzer.js';
 import { bestSentence } from '../src/search/snippet.js';
 
@@ -88,11 +89,11 @@ describe('filters', () => {
     first,
     count: 2,
   });
-  const documents = [
+  const documents = DocumentList.of([
     doc('a.txt', 0, { lang: 'en', tags: ['x', 'y'] }),
     doc('b.txt', 2, { lang: 'fr' }),
     doc('c.txt', 4, { lang: 'en', year: 2024 }),
-  ];
+  ]);
   const allowed = (filter: Filter) => [...compileFilter(filter, documents, 6)!.allowed].map((v, i) => (v ? i : -1)).filter((i) => i >= 0);
 
   it('equality, "in", array fields, built-in fields and several conditions at once', () => {

@@ -73,8 +73,8 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
       corpus: {
         settings_hash: m.corpus.settings_hash,
         fingerprint: `scaled-${target}`,
-        documents: store.documents.map((d) => ({ id: d.id, hash: d.id, chunks: d.count })),
       },
+      sourceHashes: store.documents.map((d) => d.id),
     }),
   );
 }

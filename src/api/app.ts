@@ -56,7 +56,7 @@ async function indexExamples(searcher: Searcher, n: number): Promise<string[]> {
   const { documents } = searcher.index;
   const examples = new Set<string>();
   const add = (text: string | undefined) => text && examples.add(text);
-  for (let i = 0; i < documents.length && examples.size < n; i++) add(documents[i]!.title);
+  for (let i = 0; i < documents.length && examples.size < n; i++) add(documents.get(i).title);
   if (examples.size < n) {
     const chunks = await searcher.index.chunks(positions(0, Math.min(EXAMPLE_PASSAGES, searcher.manifest.counts.chunks)));
     for (let i = 0; i < chunks.length && examples.size < n; i++) add(chunks[i]!.section.at(-1));
@@ -140,7 +140,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
         name,
         documents: manifest.counts.documents,
         passages: manifest.counts.chunks,
-        title: index.documents[0]?.title ?? name,
+        title: index.documents.length > 0 ? index.documents.get(0).title : name,
         examples: await indexExamples(r.value, 3),
       });
     }

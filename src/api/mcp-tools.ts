@@ -15,7 +15,7 @@ import { SearchResponseSchema } from './schemas.js';
 import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
 import { ApiError } from './errors.js';
 import type { SearchApi } from './search-api.js';
-import type { DocumentRecord } from '../index/store.js';
+import type { DocumentList } from '../index/document-list.js';
 
 export const SERVER_VERSION = '0.1.0';
 
@@ -140,18 +140,18 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
   return server;
 }
 
-const descriptions = new WeakMap<readonly DocumentRecord[], string>();
+const descriptions = new WeakMap<DocumentList, string>();
 
 /**
  * What an index holds, in one sentence for tool descriptions: its size and a few titles. Worked
  * out once per loaded index: the HTTP door builds its tools for every request.
  */
-export function describeIndex(documents: readonly DocumentRecord[]): string {
+export function describeIndex(documents: DocumentList): string {
   let text = descriptions.get(documents);
   if (text === undefined) {
     const count = documents.length;
     const titles = new Set<string>();
-    for (let i = 0; i < count && titles.size < 3; i++) titles.add(documents[i]!.title);
+    for (let i = 0; i < count && titles.size < 3; i++) titles.add(documents.get(i).title);
     const shown = [...titles].map((t) => `"${t.length > 60 ? `${t.slice(0, 57)}...` : t}"`);
     const more = count > shown.length ? ` and ${count - shown.length} more` : '';
     text = `The index holds ${count} document${count === 1 ? '' : 's'}: ${shown.join(', ')}${more}.`;

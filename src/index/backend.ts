@@ -3,19 +3,20 @@
  * backend the same way: the analyzer, BM25, fusion and relevance all run in TypeScript on what a
  * backend returns, so two backends holding the same index give the same answers.
  *
- * Documents and per-chunk field lengths stay in memory (filters, sources and BM25 length
+ * Documents (decoded on demand) and per-chunk field lengths stay in memory (filters, sources and BM25 length
  * normalisation read them for every question); texts, vectors and postings are asked for.
  */
 import type { LexicalStats, QueryPostings, SparseScores } from './bm25.js';
 import type { Manifest } from './manifest.js';
-import type { ChunkRecord, DocumentRecord } from './store.js';
+import type { ChunkRecord } from './store.js';
+import type { DocumentList } from './document-list.js';
 
 export interface IndexBackend {
   /** Where the index is, for messages: a folder or a database URI without its password. */
   readonly location: string;
   readonly manifest: Manifest;
   /** Every document in order; chunk positions `first .. first + count - 1` are its passages. */
-  readonly documents: readonly DocumentRecord[];
+  readonly documents: DocumentList;
   /** The document position of each chunk position. */
   readonly docOf: Int32Array;
   readonly lexical: LexicalStats;

@@ -16,7 +16,7 @@ import { VectorStore } from './vectors.js';
 import { sha256 } from './commit.js';
 import { withBuildLock, writeIndex } from './write-index.js';
 import { embedderRecord, FORMAT_VERSION, type Manifest } from './manifest.js';
-import { IndexLoadError, readIndexFiles, readManifest } from './read-index.js';
+import { IndexLoadError, readIndexFiles, readManifest, readSourceHashes } from './read-index.js';
 import { legacyIndexVectors, type ReusableVectors } from './legacy-index.js';
 import { checkBuildSettings, DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
@@ -145,7 +145,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     } catch {
       previous = undefined;
     }
-    const before = new Map((previous?.corpus.documents ?? []).map((d) => [d.id, d.hash]));
+    const before = previous ? await readSourceHashes(options.out, previous) : new Map<string, string>();
     const documents = { added: [] as string[], changed: [] as string[], removed: [] as string[], unchanged: [] as string[] };
     corpus.documents.forEach((doc, i) => {
       const old = before.get(doc.id);
@@ -246,8 +246,8 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           settings_hash: settingsHashValue,
           fingerprint,
           source: path.relative(options.out, options.corpus).split(path.sep).join('/'),
-          documents: corpus.documents.map((d, i) => ({ id: d.id, hash: hashes[i]!, chunks: perDoc[i]!.length })),
         },
+        sourceHashes: hashes,
       },
       log,
     );

@@ -1,24 +1,38 @@
 /**
  * The chunk store on disk and in memory as columns: passage texts as one UTF-8 blob, positions
- * and pages as integer arrays, hashes as raw bytes; documents (a small share) in the header. A
- * server decodes only the passages it returns, so opening the index does not parse every text.
+ * and pages as integer arrays, hashes as raw bytes; documents likewise, their text fields as
+ * strings and their first chunks and counts as integers. A server decodes only the passages and
+ * documents it returns, so opening the index parses no text at all.
  */
+import type { DocumentFormat, Metadata } from '../corpus/document.js';
 import type { ChunkRecord, ChunkStore, DocumentRecord } from './store.js';
 import { Sections, StringColumn, writeSections } from './sections.js';
+import { DocumentList } from './document-list.js';
 
-const MAGIC = 'SSCHUNK1';
+/** 2: documents in columns, with the hash of each document's source (1 kept them in the header). */
+const MAGIC = 'SSCHUNK2';
 const HASH_BYTES = 16;
 const NO_PAGE = -1;
 
 interface Meta {
   build_id?: string;
-  documents: DocumentRecord[];
   /** Each distinct heading path once; chunks point into it. */
   sections: string[][];
 }
 
-export function encodeChunkTable(store: ChunkStore): Buffer {
-  const { chunks } = store;
+/** The strings kept for each document, in this order: `DOC_FIELDS` entries of one string column. */
+const DOC_FIELDS = 7;
+const [ID, TITLE, PATH, FORMAT, URL, METADATA, SOURCE_HASH] = [0, 1, 2, 3, 4, 5, 6] as const;
+
+function documentFields(doc: DocumentRecord, sourceHash: string): string[] {
+  const metadata = Object.keys(doc.metadata).length > 0 ? JSON.stringify(doc.metadata) : '';
+  return [doc.id, doc.title, doc.path, doc.format, doc.url ?? '', metadata, sourceHash];
+}
+
+/** `sourceHashes`: the hash of each document's source, to tell what changed at the next build. */
+export function encodeChunkTable(store: ChunkStore, sourceHashes: readonly string[]): Buffer {
+  const { chunks, documents } = store;
+  if (sourceHashes.length !== documents.length) throw new Error('one source hash per document is needed');
   const n = chunks.length;
   const sectionIds = new Map<string, number>();
   const sections: string[][] = [];
@@ -45,8 +59,13 @@ export function encodeChunkTable(store: ChunkStore): Buffer {
   });
   const text = StringColumn.encode(chunks.map((c) => c.text));
   const ids = StringColumn.encode(chunks.map((c) => c.id));
-  const meta: Meta = { ...(store.build_id ? { build_id: store.build_id } : {}), documents: store.documents, sections };
+  const docFields = StringColumn.encode(documents.flatMap((d, i) => documentFields(d, sourceHashes[i]!)));
+  const meta: Meta = { ...(store.build_id ? { build_id: store.build_id } : {}), sections };
   return writeSections(MAGIC, meta, [
+    ['doc_first', Int32Array.from(documents, (d) => d.first)],
+    ['doc_count', Int32Array.from(documents, (d) => d.count)],
+    ['doc_field_offsets', docFields.offsets],
+    ['doc_fields', docFields.bytes],
     ['doc', ints.doc],
     ['start', ints.start],
     ['end', ints.end],
@@ -64,7 +83,7 @@ export function encodeChunkTable(store: ChunkStore): Buffer {
 
 export class ChunkTable {
   readonly count: number;
-  readonly documents: DocumentRecord[];
+  readonly documents: DocumentList;
   readonly buildId: string | undefined;
   /** The document position of each chunk. */
   readonly docOf: Int32Array;
@@ -80,6 +99,8 @@ export class ChunkTable {
   private readonly sentences: Uint32Array;
   private readonly textOffsets: Uint32Array;
   private readonly idOffsets: Uint32Array;
+  private readonly docCount: Int32Array;
+  private readonly docFields: StringColumn;
 
   /**
    * Reads the header and the columns' views (throws SectionsError or Error when the file's
@@ -88,8 +109,7 @@ export class ChunkTable {
   constructor(file: Buffer) {
     const s = Sections.read<Meta>(file, MAGIC);
     const { meta } = s;
-    if (!Array.isArray(meta?.documents) || !Array.isArray(meta.sections)) throw new Error('its header lacks documents or sections');
-    this.documents = meta.documents;
+    if (!Array.isArray(meta?.sections)) throw new Error('its header lacks the sections');
     this.sectionList = meta.sections;
     this.buildId = meta.build_id;
     this.docOf = s.get('doc', 'i32');
@@ -106,16 +126,66 @@ export class ChunkTable {
     this.sentences = s.get('sentences', 'u32');
     this.texts = new StringColumn(this.textOffsets, s.bytes('text'));
     this.ids = new StringColumn(this.idOffsets, s.bytes('id'));
+    const docFirst = s.get('doc_first', 'i32');
+    this.docCount = s.get('doc_count', 'i32', docFirst.length);
+    this.docFields = new StringColumn(s.get('doc_field_offsets', 'u32', DOC_FIELDS * docFirst.length + 1), s.bytes('doc_fields'));
+    this.documents = new DocumentList(docFirst, (d) => this.decodeDocument(d));
+  }
+
+  private decodeDocument(d: number): DocumentRecord {
+    const field = (k: number) => this.docFields.at(DOC_FIELDS * d + k);
+    const url = field(URL);
+    const metadata = field(METADATA);
+    return {
+      id: field(ID),
+      title: field(TITLE),
+      path: field(PATH),
+      format: field(FORMAT) as DocumentFormat,
+      ...(url ? { url } : {}),
+      metadata: metadata ? (JSON.parse(metadata) as Metadata) : {},
+      first: this.documents.firstChunk[d]!,
+      count: this.docCount[d]!,
+    };
+  }
+
+  /** The hash of document `d`'s source when it was indexed. */
+  sourceHash(d: number): string {
+    return this.docFields.at(DOC_FIELDS * d + SOURCE_HASH);
+  }
+
+  /** Each document's id and source hash, without decoding the rest (what a rebuild compares). */
+  sourceHashes(): Map<string, string> {
+    const hashes = new Map<string, string>();
+    for (let d = 0; d < this.documents.length; d++) hashes.set(this.docFields.at(DOC_FIELDS * d + ID), this.sourceHash(d));
+    return hashes;
   }
 
   /** Why the columns cannot be read as they are (offsets out of order or range, unknown sections), or undefined. */
   problem(): string | undefined {
     const n = this.count;
-    const problem = this.texts.problem() ?? this.ids.problem() ?? StringColumn.problem(this.sentenceStart, this.sentences, n);
+    const problem =
+      this.texts.problem() ??
+      this.ids.problem() ??
+      this.docFields.problem() ??
+      StringColumn.problem(this.sentenceStart, this.sentences, n) ??
+      this.documentRangesProblem();
     if (problem) return problem;
     for (let i = 0; i < n; i++)
       if (this.sectionOf[i]! < 0 || this.sectionOf[i]! >= this.sectionList.length) return 'a chunk points at no section';
     return undefined;
+  }
+
+  /** Documents must own consecutive runs of chunks, in order, covering them all. */
+  private documentRangesProblem(): string | undefined {
+    const first = this.documents.firstChunk;
+    let next = 0;
+    for (let d = 0; d < first.length; d++) {
+      const count = this.docCount[d]!;
+      if (first[d] !== next || count < 0) return `document ${d} does not start where the previous one ends`;
+      for (let i = next; i < next + count; i++) if (this.docOf[i] !== d) return 'a chunk points at the wrong document';
+      next += count;
+    }
+    return next === this.count ? undefined : 'the documents do not cover the chunks';
   }
 
   text(i: number): string {
@@ -145,7 +215,7 @@ export class ChunkTable {
   toStore(): ChunkStore {
     return {
       ...(this.buildId ? { build_id: this.buildId } : {}),
-      documents: this.documents,
+      documents: [...this.documents],
       chunks: Array.from({ length: this.count }, (_, i) => this.chunk(i)),
     };
   }

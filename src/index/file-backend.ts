@@ -11,10 +11,11 @@ import type { ByteVectors } from './byte-vectors.js';
 import type { Manifest } from './manifest.js';
 import type { PostingsTable } from './postings-table.js';
 import { readIndexFiles, readManifest } from './read-index.js';
-import type { ChunkRecord, DocumentRecord } from './store.js';
+import type { ChunkRecord } from './store.js';
+import type { DocumentList } from './document-list.js';
 
 export class FileBackend implements IndexBackend {
-  readonly documents: readonly DocumentRecord[];
+  readonly documents: DocumentList;
   readonly docOf: Int32Array;
 
   private constructor(

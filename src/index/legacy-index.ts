@@ -1,8 +1,9 @@
 /**
  * The vectors of an index of an earlier format, read for one purpose: a rebuild in the current
  * format reuses them instead of embedding every passage again. Version 1 kept them in
- * vectors-*.f32, version 2 inside hnswlib's graph file; both kept the chunks as JSON. Each file is
- * checked against the old manifest's size and checksum; anything unexpected reuses nothing.
+ * vectors-*.f32, version 2 inside hnswlib's graph file, both with the chunks as JSON; version 3
+ * had today's vector file and a first binary chunk table. Each file is checked against the old
+ * manifest's size and checksum; anything unexpected reuses nothing.
  */
 import path from 'node:path';
 import { z } from 'zod';
@@ -12,6 +13,8 @@ import { EmbedderInfoSchema, FileRef, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Ma
 import { readVerified } from './read-index.js';
 import { readRegularFileSync } from './regular-file.js';
 import { VectorStore } from './vectors.js';
+import { ByteVectors } from './byte-vectors.js';
+import { Sections } from './sections.js';
 
 const Common = { embedder: EmbedderInfoSchema, counts: z.object({ chunks: z.number().int().nonnegative() }) };
 const LegacyManifest = z.union([
@@ -22,7 +25,26 @@ const LegacyManifest = z.union([
     hnsw: z.object({ m: z.number().int().positive() }),
     files: z.object({ chunks: FileRef, hnsw: FileRef }),
   }),
+  z.object({ format_version: z.literal(3), ...Common, files: z.object({ chunks: FileRef, vectors: FileRef }) }),
 ]);
+
+/** Version 3's chunk table: the hash of each chunk's embedding input, 16 bytes per chunk. */
+const V3_CHUNKS = { magic: 'SSCHUNK1', hashBytes: 16 };
+
+async function version3Vectors(
+  dir: string,
+  files: { chunks: FileRef; vectors: FileRef },
+  n: number,
+  dimension: number,
+): Promise<{ hashes: string[]; vectors: VectorStore } | undefined> {
+  const raw = Sections.read(await readVerified(dir, files.chunks), V3_CHUNKS.magic).get('hash', 'u8', n * V3_CHUNKS.hashBytes);
+  const stored = ByteVectors.read(await readVerified(dir, files.vectors), n, dimension);
+  if (stored.problem()) return undefined;
+  const hashes = Array.from({ length: n }, (_, i) =>
+    Buffer.from(raw.buffer, raw.byteOffset + i * V3_CHUNKS.hashBytes, V3_CHUNKS.hashBytes).toString('hex'),
+  );
+  return { hashes, vectors: stored.toFloat32() };
+}
 
 export interface ReusableVectors {
   manifest: Pick<Manifest, 'embedder'>;
@@ -40,6 +62,10 @@ export async function legacyIndexVectors(dir: string): Promise<ReusableVectors |
     const old = parsed.data;
     const { embedder, counts } = old;
     const n = counts.chunks;
+    if (old.format_version === 3) {
+      const found = await version3Vectors(dir, old.files, n, embedder.dimension);
+      return found && { manifest: { embedder }, ...found };
+    }
     const store = JSON.parse((await readVerified(dir, old.files.chunks)).toString('utf8')) as { chunks?: { hash: string }[] };
     if (store.chunks?.length !== n) return undefined;
     let vectors: VectorStore;

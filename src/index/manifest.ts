@@ -8,14 +8,17 @@ import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
 
 export const INDEX_FORMAT = 'semantic-search-index';
 /**
- * 3: binary files read without a JSON parse of the whole (chunks, postings), the vectors once at
- * 8 bits per component (byte-vectors.ts), the graph's links apart from them. Version 1 kept the vectors twice (the
- * graph and vectors-*.f32), version 2 once, inside hnswlib's file. An older index is refused
- * with the command that rebuilds it; the rebuild reuses its vectors.
+ * 4: documents are columns of the chunk table, with the hash of each one's source, and no longer
+ * listed in the manifest, which stays a few kilobytes whatever the corpus (version 3 listed them
+ * in both, as JSON parsed at every start). Version 3 brought binary files read without a JSON
+ * parse of the whole (chunks, postings), the vectors once at 8 bits per component
+ * (byte-vectors.ts) and the graph's links apart from them. Version 1 kept the vectors twice (the
+ * graph and vectors-*.f32), version 2 once, inside hnswlib's file. An older index is refused with
+ * the command that rebuilds it; the rebuild reuses its vectors.
  */
-export const FORMAT_VERSION = 3;
+export const FORMAT_VERSION = 4;
 
-/** A manifest lists every document's hash: ample for millions of documents, and a bound on reading one. */
+/** A bound on reading a manifest: generous, as versions before 4 listed every document in it. */
 export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 export const MANIFEST_FILE = 'manifest.json';
 
@@ -36,28 +39,6 @@ export const EmbedderInfoSchema = z.object({
   passage_prefix: z.string(),
   variant: z.string(),
 });
-
-export interface CorpusDocument {
-  id: string;
-  hash: string;
-  chunks: number;
-}
-
-/**
- * One entry of the corpus list, checked by hand: the list has an entry per document (100,000s for
- * a large corpus), where a schema walk per entry measured 40 to 60 ms of every cold load.
- */
-function isCorpusDocument(v: unknown): v is CorpusDocument {
-  const d = v as CorpusDocument | null;
-  return (
-    typeof d === 'object' &&
-    d !== null &&
-    typeof d.id === 'string' &&
-    typeof d.hash === 'string' &&
-    Number.isSafeInteger(d.chunks) &&
-    d.chunks >= 0
-  );
-}
 
 export const ManifestSchema = z.object({
   format: z.literal(INDEX_FORMAT),
@@ -88,7 +69,6 @@ export const ManifestSchema = z.object({
     fingerprint: z.string(),
     /** The corpus it was built from, relative to the index directory (to tell a stale index). */
     source: z.string().optional(),
-    documents: z.custom<CorpusDocument[]>((v) => Array.isArray(v) && v.every(isCorpusDocument), 'a list of { id, hash, chunks } entries'),
   }),
   files: z.object({ chunks: FileRef, lexical: FileRef, graph: FileRef, vectors: FileRef }),
 });

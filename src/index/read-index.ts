@@ -114,6 +114,18 @@ export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
   return data;
 }
 
+/**
+ * Each document's id and source hash as the index at `dir` recorded them (what a rebuild or a
+ * freshness check compares the corpus with); empty when the chunk table cannot be read.
+ */
+export async function readSourceHashes(dir: string, manifest: Manifest): Promise<Map<string, string>> {
+  try {
+    return new ChunkTable(await readVerified(dir, manifest.files.chunks)).sourceHashes();
+  } catch {
+    return new Map();
+  }
+}
+
 /** Decodes a checked file; a decoder's complaint becomes a load error naming the file. */
 function decode<T>(dir: string, ref: FileRef, data: Buffer, read: (data: Buffer) => T): T {
   try {

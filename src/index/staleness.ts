@@ -1,12 +1,14 @@
 /**
  * Whether an index still matches the corpus it was built from: the corpus is read again and its
- * fingerprint compared with the manifest's (no embedding, no index files read).
+ * fingerprint compared with the manifest's (no embedding; the chunk table is read only to count
+ * what changed).
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import { loadCorpus } from '../corpus/load-corpus.js';
 import { corpusFingerprint, documentHash } from './build-index.js';
 import type { Manifest } from './manifest.js';
+import { readSourceHashes } from './read-index.js';
 
 export type Freshness =
   | { state: 'current'; corpus: string }
@@ -23,7 +25,7 @@ export async function indexFreshness(indexDir: string, manifest: Manifest): Prom
   if (corpusFingerprint(manifest.corpus.settings_hash, documents, hashes) === manifest.corpus.fingerprint)
     return { state: 'current', corpus };
   // Added, edited or removed documents (0 when only the build settings changed).
-  const before = new Map(manifest.corpus.documents.map((d) => [d.id, d.hash]));
+  const before = await readSourceHashes(indexDir, manifest);
   const now = new Set(documents.map((d) => d.id));
   const changed =
     documents.filter((d, i) => before.get(d.id) !== hashes[i]).length + [...before.keys()].filter((id) => !now.has(id)).length;

@@ -26,6 +26,8 @@ export interface IndexParts {
   embedder: Manifest['embedder'];
   settings: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>;
   corpus: Manifest['corpus'];
+  /** The hash of each document's source, in the store's order (the next build compares them). */
+  sourceHashes: readonly string[];
 }
 
 /** Runs `work` holding the directory's build lock, after clearing what killed builds left behind. */
@@ -68,7 +70,7 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
     const graph = staging.add('graph', 'bin', encodeGraph(saved, header!));
     const buildId = buildIdOf(parts.corpus.fingerprint, { vectors, graph });
     const files = {
-      chunks: staging.add('chunks', 'bin', encodeChunkTable({ ...parts.store, build_id: buildId })),
+      chunks: staging.add('chunks', 'bin', encodeChunkTable({ ...parts.store, build_id: buildId }, parts.sourceHashes)),
       lexical: staging.add('lexical', 'bin', encodePostings(lexical, buildId)),
       graph,
       vectors,

@@ -23,9 +23,9 @@ export class DocumentLookup {
   constructor(private readonly index: IndexBackend) {}
 
   async get(id: string): Promise<FullDocument | undefined> {
-    this.byId ??= new Map(this.index.documents.map((d, i) => [d.id, i]));
+    this.byId ??= new Map(Array.from(this.index.documents, (d, i) => [d.id, i]));
     const position = this.byId.get(id);
-    return position === undefined ? undefined : this.assemble(this.index.documents[position]!);
+    return position === undefined ? undefined : this.assemble(this.index.documents.get(position));
   }
 
   private async assemble(doc: DocumentRecord): Promise<FullDocument> {

@@ -5,6 +5,7 @@
  */
 import type { MetadataScalar } from '../corpus/document.js';
 import type { DocumentRecord } from '../index/store.js';
+import type { DocumentList } from '../index/document-list.js';
 
 export type FilterCondition = MetadataScalar | { in: MetadataScalar[] };
 /** Field name to condition. A Map, not an object: a field may be called `constructor` or `__proto__`. */
@@ -38,7 +39,7 @@ export interface ChunkMask {
 }
 
 /** Which chunks pass the filter; undefined when there is nothing to filter. */
-export function compileFilter(filter: Filter | undefined, documents: readonly DocumentRecord[], chunkCount: number): ChunkMask | undefined {
+export function compileFilter(filter: Filter | undefined, documents: DocumentList, chunkCount: number): ChunkMask | undefined {
   if (!filter || filter.size === 0) return undefined;
   const conditions = [...filter];
   const allowed = new Uint8Array(chunkCount);
@@ -52,10 +53,15 @@ export function compileFilter(filter: Filter | undefined, documents: readonly Do
 }
 
 /** Every field a filter can name in these documents: the built-in ones and every metadata key used. */
-export function filterableFields(documents: readonly DocumentRecord[]): Set<string> {
+export function filterableFields(documents: DocumentList): Set<string> {
   const fields = new Set(BUILT_IN.keys());
   for (const doc of documents) for (const key of Object.keys(doc.metadata)) fields.add(key);
   return fields;
+}
+
+function someDocument(documents: DocumentList, test: (d: DocumentRecord) => boolean): boolean {
+  for (const d of documents) if (test(d)) return true;
+  return false;
 }
 
 /**
@@ -64,7 +70,7 @@ export function filterableFields(documents: readonly DocumentRecord[]): Set<stri
  */
 export function filterWarnings(
   filter: Filter | undefined,
-  documents: readonly DocumentRecord[],
+  documents: DocumentList,
   fields: Set<string>,
   mask: ChunkMask | undefined,
 ): string[] {
@@ -73,8 +79,8 @@ export function filterWarnings(
   for (const [field, condition] of filter) {
     if (!fields.has(field)) {
       warnings.push(`no document has a field "${field.slice(0, 100)}"; the fields here are ${[...fields].slice(0, 30).join(', ')}`);
-    } else if ((field === 'doc_id' || field === 'path') && !documents.some((d) => matches(fieldValue(d, field), condition))) {
-      const d = documents[0]!;
+    } else if ((field === 'doc_id' || field === 'path') && !someDocument(documents, (d) => matches(fieldValue(d, field), condition))) {
+      const d = documents.get(0);
       warnings.push(
         `no document has that ${field}: doc_id is the path inside the corpus folder ("${d.id}"), path includes the folder's name ("${d.path}")`,
       );

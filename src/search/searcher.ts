@@ -137,7 +137,7 @@ export class Searcher {
 
   /** A searcher over an opened index (see openSearcher, which also checks the embedder and warms up). */
   static over(backend: IndexBackend, embedder: Embedder, ranking?: RankingSettings): Searcher {
-    const firstChunk = Int32Array.from(backend.documents, (d) => d.first);
+    const firstChunk = backend.documents.firstChunk;
     const n = backend.docOf.length;
     const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
     return new Searcher(
@@ -255,7 +255,7 @@ export class Searcher {
 
   /** The document a chunk (by position) belongs to. */
   documentOf(chunk: number): DocumentRecord {
-    return this.index.documents[this.index.docOf[chunk]!]!;
+    return this.index.documents.get(this.index.docOf[chunk]!);
   }
 
   /**
@@ -345,7 +345,7 @@ export class Searcher {
     const idf = (t: string) => this.lexical.idf(prepared.postings, t);
     return kept.map((s, r) => {
       const chunk = chunks[r]!;
-      const doc = this.index.documents[chunk.doc]!;
+      const doc = this.index.documents.get(chunk.doc);
       return {
         rank: r + 1,
         id: chunk.id,

@@ -9,6 +9,7 @@ import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '..
 import { ManifestSchema, type Manifest } from '../manifest.js';
 import { IndexLoadError } from '../read-index.js';
 import type { ChunkRecord, DocumentRecord } from '../store.js';
+import { DocumentList } from '../document-list.js';
 import type { AnalyzerSettings } from '../analyzer.js';
 import type { Database } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
@@ -38,19 +39,21 @@ function buildCommand(db: Database): string {
 
 export class PostgresBackend implements IndexBackend {
   readonly docOf: Int32Array;
+  readonly documents: DocumentList;
   private readonly schema: string;
 
   private constructor(
     private readonly db: Database,
     readonly generation: string,
     readonly manifest: Manifest,
-    readonly documents: readonly DocumentRecord[],
+    private readonly records: readonly DocumentRecord[],
     readonly lexical: LexicalStats,
     private readonly options: PostgresBackendOptions,
   ) {
     this.schema = generationSchema(generation);
     this.docOf = new Int32Array(manifest.counts.chunks);
-    documents.forEach((d, i) => {
+    this.documents = DocumentList.of(records);
+    records.forEach((d, i) => {
       this.docOf.fill(i, d.first, d.first + d.count);
     });
   }
@@ -135,7 +138,7 @@ export class PostgresBackend implements IndexBackend {
 
   /** Documents whose chunks the mask allows (a filter allows whole documents). */
   private allowedDocuments(allow: Uint8Array): number[] {
-    return this.documents.flatMap((d, i) => (d.count > 0 && allow[d.first] === 1 ? [i] : []));
+    return this.records.flatMap((d, i) => (d.count > 0 && allow[d.first] === 1 ? [i] : []));
   }
 
   async nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores> {
