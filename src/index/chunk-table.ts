@@ -7,17 +7,22 @@
 import type { DocumentFormat, Metadata } from '../corpus/document.js';
 import type { ChunkRecord, ChunkStore, DocumentRecord } from './store.js';
 import { Sections, StringColumn, writeSections } from './sections.js';
-import { DocumentList } from './document-list.js';
+import { DocumentList, documentRunsProblem } from './document-list.js';
 
 /** 2: documents in columns, with the hash of each document's source (1 kept them in the header). */
 const MAGIC = 'SSCHUNK2';
-const HASH_BYTES = 16;
+export const INPUT_HASH_BYTES = 16;
 const NO_PAGE = -1;
 
 interface Meta {
   build_id?: string;
   /** Each distinct heading path once; chunks point into it. */
   sections: string[][];
+}
+
+/** Chunk `i`'s embedding-input hash, as hex, from a column of `INPUT_HASH_BYTES` bytes per chunk (versions 1 and 2 of this table alike). */
+export function inputHashAt(hashes: Uint8Array, i: number): string {
+  return Buffer.from(hashes.buffer, hashes.byteOffset + i * INPUT_HASH_BYTES, INPUT_HASH_BYTES).toString('hex');
 }
 
 /** The strings kept for each document, in this order: `DOC_FIELDS` entries of one string column. */
@@ -40,7 +45,7 @@ export function encodeChunkTable(store: ChunkStore, sourceHashes: readonly strin
   const sentenceStart = new Uint32Array(n + 1);
   const flat: number[] = [];
   const ints = { doc: new Int32Array(n), start: new Int32Array(n), end: new Int32Array(n), page: new Int32Array(n) };
-  const hashes = new Uint8Array(n * HASH_BYTES);
+  const hashes = new Uint8Array(n * INPUT_HASH_BYTES);
   chunks.forEach((c, i) => {
     const key = JSON.stringify(c.section);
     let s = sectionIds.get(key);
@@ -53,7 +58,7 @@ export function encodeChunkTable(store: ChunkStore, sourceHashes: readonly strin
     ints.start[i] = c.start;
     ints.end[i] = c.end;
     ints.page[i] = c.page ?? NO_PAGE;
-    hashes.set(Buffer.from(c.hash, 'hex').subarray(0, HASH_BYTES), i * HASH_BYTES);
+    hashes.set(Buffer.from(c.hash, 'hex').subarray(0, INPUT_HASH_BYTES), i * INPUT_HASH_BYTES);
     for (const v of c.sentences ?? []) flat.push(v);
     sentenceStart[i + 1] = flat.length;
   });
@@ -119,7 +124,7 @@ export class ChunkTable {
     this.end = s.get('end', 'i32', n);
     this.page = s.get('page', 'i32', n);
     this.sectionOf = s.get('section', 'i32', n);
-    this.hashes = s.get('hash', 'u8', n * HASH_BYTES);
+    this.hashes = s.get('hash', 'u8', n * INPUT_HASH_BYTES);
     this.textOffsets = s.get('text_offsets', 'u32', n + 1);
     this.idOffsets = s.get('id_offsets', 'u32', n + 1);
     this.sentenceStart = s.get('sentence_offsets', 'u32', n + 1);
@@ -175,17 +180,12 @@ export class ChunkTable {
     return undefined;
   }
 
-  /** Documents must own consecutive runs of chunks, in order, covering them all. */
+  /** Documents must own consecutive runs of chunks, in order, covering them all, and each chunk name its own. */
   private documentRangesProblem(): string | undefined {
-    const first = this.documents.firstChunk;
-    let next = 0;
-    for (let d = 0; d < first.length; d++) {
-      const count = this.docCount[d]!;
-      if (first[d] !== next || count < 0) return `document ${d} does not start where the previous one ends`;
-      for (let i = next; i < next + count; i++) if (this.docOf[i] !== d) return 'a chunk points at the wrong document';
-      next += count;
-    }
-    return next === this.count ? undefined : 'the documents do not cover the chunks';
+    return documentRunsProblem(this.documents.firstChunk, this.docCount, this.count, (d, first, count) => {
+      for (let i = first; i < first + count; i++) if (this.docOf[i] !== d) return 'a chunk points at the wrong document';
+      return undefined;
+    });
   }
 
   text(i: number): string {
@@ -193,7 +193,7 @@ export class ChunkTable {
   }
 
   hash(i: number): string {
-    return Buffer.from(this.hashes.buffer, this.hashes.byteOffset + i * HASH_BYTES, HASH_BYTES).toString('hex');
+    return inputHashAt(this.hashes, i);
   }
 
   chunk(i: number): ChunkRecord {

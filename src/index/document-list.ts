@@ -6,6 +6,27 @@
  */
 import type { DocumentRecord } from './store.js';
 
+/**
+ * Why documents with these first chunks and chunk counts do not own consecutive runs of the
+ * `chunks` chunks, in order and covering them all; undefined when they do. `runProblem` checks
+ * each run as it is reached.
+ */
+export function documentRunsProblem(
+  firstChunk: ArrayLike<number>,
+  count: ArrayLike<number>,
+  chunks: number,
+  runProblem: (d: number, first: number, count: number) => string | undefined = () => undefined,
+): string | undefined {
+  let next = 0;
+  for (let d = 0; d < firstChunk.length; d++) {
+    if (firstChunk[d] !== next || !(count[d]! >= 0)) return `document ${d} does not start where the previous one ends`;
+    const problem = runProblem(d, next, count[d]!);
+    if (problem) return problem;
+    next += count[d]!;
+  }
+  return next === chunks ? undefined : 'the documents do not cover the chunks';
+}
+
 export class DocumentList implements Iterable<DocumentRecord> {
   private readonly decoded: (DocumentRecord | undefined)[];
 

@@ -15,6 +15,7 @@ import { readRegularFileSync } from './regular-file.js';
 import { VectorStore } from './vectors.js';
 import { ByteVectors } from './byte-vectors.js';
 import { Sections } from './sections.js';
+import { INPUT_HASH_BYTES, inputHashAt } from './chunk-table.js';
 
 const Common = { embedder: EmbedderInfoSchema, counts: z.object({ chunks: z.number().int().nonnegative() }) };
 const LegacyManifest = z.union([
@@ -28,8 +29,8 @@ const LegacyManifest = z.union([
   z.object({ format_version: z.literal(3), ...Common, files: z.object({ chunks: FileRef, vectors: FileRef }) }),
 ]);
 
-/** Version 3's chunk table: the hash of each chunk's embedding input, 16 bytes per chunk. */
-const V3_CHUNKS = { magic: 'SSCHUNK1', hashBytes: 16 };
+/** Version 3's chunk table, whose hash column is laid out as today's. */
+const V3_CHUNKS_MAGIC = 'SSCHUNK1';
 
 async function version3Vectors(
   dir: string,
@@ -37,12 +38,10 @@ async function version3Vectors(
   n: number,
   dimension: number,
 ): Promise<{ hashes: string[]; vectors: VectorStore } | undefined> {
-  const raw = Sections.read(await readVerified(dir, files.chunks), V3_CHUNKS.magic).get('hash', 'u8', n * V3_CHUNKS.hashBytes);
+  const raw = Sections.read(await readVerified(dir, files.chunks), V3_CHUNKS_MAGIC).get('hash', 'u8', n * INPUT_HASH_BYTES);
   const stored = ByteVectors.read(await readVerified(dir, files.vectors), n, dimension);
   if (stored.problem()) return undefined;
-  const hashes = Array.from({ length: n }, (_, i) =>
-    Buffer.from(raw.buffer, raw.byteOffset + i * V3_CHUNKS.hashBytes, V3_CHUNKS.hashBytes).toString('hex'),
-  );
+  const hashes = Array.from({ length: n }, (_, i) => inputHashAt(raw, i));
   return { hashes, vectors: stored.toFloat32() };
 }
 

@@ -9,7 +9,7 @@ import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '..
 import { ManifestSchema, type Manifest } from '../manifest.js';
 import { IndexLoadError } from '../read-index.js';
 import type { ChunkRecord, DocumentRecord } from '../store.js';
-import { DocumentList } from '../document-list.js';
+import { DocumentList, documentRunsProblem } from '../document-list.js';
 import type { AnalyzerSettings } from '../analyzer.js';
 import type { Database } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
@@ -99,8 +99,11 @@ export class PostgresBackend implements IndexBackend {
     const problem =
       documents.length !== manifest.counts.documents
         ? 'its documents table does not match its manifest'
-        : documents.some((d, i) => d.first !== (i === 0 ? 0 : documents[i - 1]!.first + documents[i - 1]!.count)) ||
-            documents.reduce((s, d) => s + d.count, 0) !== n
+        : documentRunsProblem(
+              documents.map((d) => d.first),
+              documents.map((d) => d.count),
+              n,
+            )
           ? 'its documents do not cover its chunks in order'
           : !stats || stats.count !== n || stats.body_lengths.length !== 4 * n || stats.context_lengths.length !== 4 * n
             ? `its lexical statistics do not cover exactly ${n} chunks`
