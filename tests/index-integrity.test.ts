@@ -380,26 +380,32 @@ describe('index integrity', () => {
       expect((await loadError(dir)).message).toMatch(/section "values" lies outside the file/);
     });
 
-    it('a graph link that points past the last passage', async () => {
+    it.each([
+      {
+        what: 'a graph link that points past the last passage',
+        role: 'graph',
+        magic: 'SSGRAPH1',
+        section: 'level0',
+        at: 3,
+        error: /a link points at no node/,
+      },
+      {
+        what: 'postings that point past the last chunk',
+        role: 'lexical',
+        magic: 'SSPOSTS1',
+        section: 'body',
+        at: 0,
+        error: /postings list points outside the index/,
+      },
+    ] as const)('$what', async ({ role, magic, section, at, error }) => {
       const dir = copyIndex();
       forge(
         dir,
-        'graph',
-        edited('graph', 'SSGRAPH1', 'level0', (links) => (links[3] = manifest.counts.chunks + 5)),
+        role,
+        edited(role, magic, section, (values) => (values[at] = manifest.counts.chunks + 5)),
         true,
       );
-      expect((await loadError(dir)).message).toMatch(/a link points at no node/);
-    });
-
-    it('postings that point past the last chunk', async () => {
-      const dir = copyIndex();
-      forge(
-        dir,
-        'lexical',
-        edited('lexical', 'SSPOSTS1', 'body', (postings) => (postings[0] = manifest.counts.chunks + 5)),
-        true,
-      );
-      expect((await loadError(dir)).message).toMatch(/postings list points outside the index/);
+      expect((await loadError(dir)).message).toMatch(error);
     });
 
     it('vectors whose scale is NaN', async () => {
