@@ -1,10 +1,14 @@
 /**
  * npm run eval -- --dataset <dir> [--dataset <dir> ...] [--mode hybrid|dense|lexical]
  *                 [--embedder <id>] [--top-k 100] [--out run.trec] [--abstain] [--index postgres://...]
- * Retrieval quality of each dataset side by side (nDCG@10, Recall@10, Recall@100, MRR@10); with
- * --abstain, the abstention curve of the relevance threshold (needs two datasets or more: each
- * supplies the off-topic questions of the others); with --index, each set's index is published
- * into that PostgreSQL database and ranked from there. The last line is one JSON object.
+ * Retrieval quality of each dataset side by side. BEIR-layout sets: nDCG@10, Recall@10,
+ * Recall@100, MRR@10 over documents. Docs-layout sets (a folder of raw documents and
+ * questions.jsonl): built from the raw files and asked as requests are, answer@1/@3/@5 and MRR@5
+ * of the passage that holds the answer, at the default min_relevance and with none, and how often
+ * each kind of question is answered with nothing. With --abstain, the abstention curve of the
+ * relevance threshold (each set supplies off-topic questions to the others); with --index, each
+ * BEIR set's index is published into that PostgreSQL database and ranked from there. The last line
+ * is one JSON object.
  */
 import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
@@ -16,6 +20,9 @@ import { prepareSet, servedFromPostgres, type PreparedSet } from '../src/eval/pr
 import { Database } from '../src/index/postgres/database.js';
 import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
 import { rankQueries } from '../src/eval/run-eval.js';
+import { docsCurve, docsReport, isDocsSet, type AskedDocsQuestion, type DocsReport, type RateSummary } from '../src/eval/docs-set.js';
+import { askDocsSet, prepareDocsSet, type PreparedDocsSet } from '../src/eval/docs-run.js';
+import type { Embedder } from '../src/embed/embedder.js';
 import { DEFAULT_MIN_RELEVANCE } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
 import type { SearchMode } from '../src/search/searcher.js';
@@ -36,30 +43,105 @@ interface Options {
   index?: string;
 }
 
-async function printAbstention(sets: PreparedSet[]): Promise<Record<string, unknown>> {
+interface AskedDocs {
+  prepared: PreparedDocsSet;
+  asked: AskedDocsQuestion[];
+}
+
+/** Off-topic material for one set: every question of the other sets, with its vector. */
+interface ForeignQuestion {
+  text: string;
+  vector: number[];
+}
+
+/** The best relevance each question gets from a set's index (top_k 5, no threshold). */
+async function bestRelevances(searcher: PreparedSet['searcher'], questions: ForeignQuestion[]): Promise<number[]> {
+  const out: number[] = [];
+  for (const q of questions) {
+    const { results } = await searcher.rank({ query: q.text, topK: ABSTAIN_TOP_K, mode: 'hybrid', minRelevance: 0 }, q.vector);
+    out.push(Math.max(0, ...results.map((r) => r.relevance)));
+  }
+  return out;
+}
+
+const thresholds = () => [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b);
+
+async function printAbstention(sets: PreparedSet[], docs: AskedDocs[], embedder: Embedder): Promise<Record<string, unknown>> {
   const report: Record<string, unknown> = {};
-  for (const set of sets) {
+  const docsQuestions: ForeignQuestion[][] = [];
+  for (const d of docs) {
+    const texts = d.prepared.set.questions.map((q) => q.q);
+    const vectors = await embedder.embedQueries(texts);
+    docsQuestions.push(texts.map((text, i) => ({ text, vector: vectors[i]! })));
+  }
+  const beirQuestions = sets.map((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
+  const record = (name: string, curve: ReturnType<typeof docsCurve>) => {
+    const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
+    report[name] = {
+      off_topic_empty: chosen.offTopicEmpty,
+      removed_empty: chosen.removedEmpty,
+      correct_dropped: chosen.correctDropped,
+      answerable_empty: chosen.answerableEmpty,
+    };
+  };
+  for (const [i, set] of sets.entries()) {
     const own = judgedQuestions(set);
-    const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
+    const others = [
+      ...beirQuestions.filter((_, j) => j !== i).flat(),
+      ...docsQuestions.flat().map((q) => ({ ...q, relevant: new Set<string>() })),
+    ];
     const curve = abstentionCurve(
       await ask(set, own, ABSTAIN_TOP_K),
       await ask(set, others, ABSTAIN_TOP_K),
       await ask(set, own, ABSTAIN_TOP_K, true),
-      [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b),
+      thresholds(),
     );
     console.log(
       `\n${set.data.name}: ${own.length} own questions, ${others.length} off-topic (top_k ${ABSTAIN_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`,
     );
     printCurve(curve);
-    const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
-    report[set.data.name] = {
-      off_topic_empty: chosen.offTopicEmpty,
-      removed_empty: chosen.removedEmpty,
-      correct_dropped: chosen.correctDropped,
-    };
+    record(set.data.name, curve);
+  }
+  for (const [i, d] of docs.entries()) {
+    const foreign = [...beirQuestions.flat(), ...docsQuestions.filter((_, j) => j !== i).flat()];
+    const curve = docsCurve(d.asked, await bestRelevances(d.prepared.searcher, foreign), thresholds());
+    const count = (kind: string) => d.asked.filter((a) => a.question.kind === kind).length;
+    console.log(
+      `\n${d.prepared.set.name}: ${count('answerable')} answerable, ${count('on-topic-unanswerable')} on-topic unanswerable (the "answer removed" column), ${count('off-topic')} + ${foreign.length} off-topic (top_k ${ABSTAIN_TOP_K})`,
+    );
+    printCurve(curve);
+    record(d.prepared.set.name, curve);
   }
   return report;
 }
+
+const pct = (v: number) => (100 * v).toFixed(1);
+const rateCells = (r: RateSummary) =>
+  `${r['answer@1'].toFixed(3)} | ${r['answer@3'].toFixed(3)} | ${r['answer@5'].toFixed(3)} | ${r['mrr@5'].toFixed(3)}`;
+
+function printDocsReport(name: string, r: DocsReport): void {
+  console.log(`\n${name}: ${r.answerable.questions} answerable questions, whole path (top_k 5, min_relevance ${r.minRelevance})`);
+  console.log('| | answer@1 | answer@3 | answer@5 | MRR@5 |\n|---|---|---|---|---|');
+  console.log(`| default threshold | ${rateCells(r.answerable)} |`);
+  console.log(`| ranking alone (min_relevance 0) | ${rateCells(r.ranking)} |`);
+  console.log(
+    `answered with nothing: answerable ${pct(r.answerableEmpty)}%, on-topic unanswerable ${pct(r.unanswerableEmpty)}%, off-topic ${pct(r.offTopicEmpty)}%`,
+  );
+  const best = r.meanBestRelevance;
+  console.log(
+    `mean best relevance: answerable ${best.answerable.toFixed(3)}, on-topic unanswerable ${best['on-topic-unanswerable'].toFixed(3)}, off-topic ${best['off-topic'].toFixed(3)}`,
+  );
+  for (const [label, groups] of [
+    ['form', r.byForm],
+    ['format', r.byFormat],
+  ] as const) {
+    console.log(`| ${label} | questions | answer@1 | answer@3 | answer@5 | MRR@5 |\n|---|---|---|---|---|---|`);
+    for (const [k, g] of Object.entries(groups)) console.log(`| ${k} | ${g.questions} | ${rateCells(g)} |`);
+  }
+}
+
+const round = (v: number) => Number(v.toFixed(4));
+const roundRates = (r: RateSummary) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, round(v)]));
 
 const program = new Command('eval')
   .description('Retrieval quality on BEIR-layout datasets, through the product build and Searcher')
@@ -80,16 +162,22 @@ const program = new Command('eval')
   .option('--index <postgres://...>', 'rank from a PostgreSQL copy of each index (collection eval-<dataset>)')
   .action(async (opts: Options) => {
     if (opts.out && opts.dataset.length > 1) throw new InvalidArgumentError('--out takes one dataset');
-    if (opts.abstain && opts.dataset.length < 2) throw new InvalidArgumentError('--abstain needs two datasets or more');
+    const dirs = opts.dataset.map((d) => resolveFromCwd(d));
+    const docsDirs = dirs.filter(isDocsSet);
+    const beirDirs = dirs.filter((d) => !isDocsSet(d));
+    if (opts.abstain && docsDirs.length === 0 && beirDirs.length < 2)
+      throw new InvalidArgumentError('--abstain needs two BEIR datasets or more, or a docs-layout set');
+    if (opts.out && docsDirs.length > 0) throw new InvalidArgumentError('--out takes a BEIR-layout dataset');
     const embedder = await loadEmbedder(opts.embedder);
     if (opts.index && !isPostgresUri(opts.index)) throw new InvalidArgumentError('--index takes a postgres:// URI');
     const db = opts.index ? new Database(parsePostgresUri(opts.index), { timeoutMs: 0 }) : undefined;
     const sets: PreparedSet[] = [];
     const summary: Record<string, unknown>[] = [];
-    console.log(`| dataset | queries | ${METRIC_NAMES.join(' | ')} |\n|---|---|${METRIC_NAMES.map(() => '---').join('|')}|`);
-    for (const dir of opts.dataset) {
+    if (beirDirs.length > 0)
+      console.log(`| dataset | queries | ${METRIC_NAMES.join(' | ')} |\n|---|---|${METRIC_NAMES.map(() => '---').join('|')}|`);
+    for (const dir of beirDirs) {
       const bar = buildProgress();
-      const prepared = await prepareSet(resolveFromCwd(dir), {
+      const prepared = await prepareSet(dir, {
         embedder,
         topK: opts.topK,
         log: (line) => process.stderr.write(`${line}\n`),
@@ -102,9 +190,33 @@ const program = new Command('eval')
       const { metrics, queries } = evaluate(run, set.data.qrels);
       if (opts.out) fs.writeFileSync(resolveFromCwd(opts.out), formatTrecRun(run, `semsearch-${opts.mode}`));
       console.log(`| ${set.data.name} | ${queries} | ${METRIC_NAMES.map((m) => metrics[m].toFixed(4)).join(' | ')} |`);
-      summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, Number(metrics[m].toFixed(4))])) });
+      summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, round(metrics[m])])) });
     }
-    const abstention = opts.abstain ? await printAbstention(sets) : undefined;
+    const docs: AskedDocs[] = [];
+    for (const dir of docsDirs) {
+      const bar = buildProgress();
+      const prepared = await prepareDocsSet(dir, {
+        embedder,
+        log: (line) => process.stderr.write(`${line}\n`),
+        onProgress: bar.onProgress,
+      });
+      bar.stop();
+      const asked = await askDocsSet(prepared.searcher, prepared.set);
+      docs.push({ prepared, asked });
+      const r = docsReport(asked, DEFAULT_MIN_RELEVANCE);
+      printDocsReport(prepared.set.name, r);
+      summary.push({
+        dataset: prepared.set.name,
+        answerable: roundRates(r.answerable),
+        ranking: roundRates(r.ranking),
+        answerable_empty: round(r.answerableEmpty),
+        unanswerable_empty: round(r.unanswerableEmpty),
+        off_topic_empty: round(r.offTopicEmpty),
+        answer1_by_form: Object.fromEntries(Object.entries(r.byForm).map(([k, g]) => [k, round(g['answer@1'])])),
+        answer1_by_format: Object.fromEntries(Object.entries(r.byFormat).map(([k, g]) => [k, round(g['answer@1'])])),
+      });
+    }
+    const abstention = opts.abstain ? await printAbstention(sets, docs, embedder) : undefined;
     console.log(
       JSON.stringify({
         mode: opts.mode,

@@ -33,7 +33,8 @@ export function evalIndexDir(dataset: string, embedderId: string, build: Partial
   return path.join(EVAL_CACHE_DIR, path.basename(path.resolve(dataset)), `${slug}${suffix}`);
 }
 
-export async function prepareEvalIndex(data: BeirDataset, options: EvalIndexOptions): Promise<string> {
+/** Builds (or brings up to date) the cached index of a set's corpus: a BEIR file or a folder of documents. */
+export async function prepareEvalIndex(data: Pick<BeirDataset, 'dir' | 'corpus'>, options: EvalIndexOptions): Promise<string> {
   const out = evalIndexDir(data.dir, options.embedder.info.id, options.build);
   const defaults = evalIndexDir(data.dir, options.embedder.info.id);
   // A variant starts from a copy of the default-settings index, so every passage whose embedding

@@ -158,15 +158,10 @@ export class Searcher {
 
   async search(q: SearchQuery): Promise<SearchOutcome> {
     const t0 = performance.now();
-    // Every mode embeds the question: relevance rests on its similarity to the passages.
-    // The encoder reads its window and no more: a longer question costs time for nothing.
-    const window = this.embedder.info.maxTokens;
-    const [vector] = await this.embedder.embedQueries([
-      leadingWordsWithin(q.query, window, (t) => this.embedder.countPassageTokens(t)) || q.query,
-    ]);
+    const vector = await this.embedQuestion(q.query);
     const embedMs = performance.now() - t0;
     const started = performance.now();
-    const { results, noAnswer, warnings } = await this.rank(q, vector!);
+    const { results, noAnswer, warnings } = await this.rank(q, vector);
     const searchMs = performance.now() - started;
     return {
       query: q.query,
@@ -177,6 +172,18 @@ export class Searcher {
       ...(warnings?.length ? { warnings } : {}),
       timings: { embedMs, searchMs, totalMs: embedMs + searchMs },
     };
+  }
+
+  /**
+   * The question's vector. Every mode embeds it: relevance rests on its similarity to the passages.
+   * The encoder reads its window and no more: a longer question costs time for nothing.
+   */
+  async embedQuestion(question: string): Promise<number[]> {
+    const window = this.embedder.info.maxTokens;
+    const [vector] = await this.embedder.embedQueries([
+      leadingWordsWithin(question, window, (t) => this.embedder.countPassageTokens(t)) || question,
+    ]);
+    return vector!;
   }
 
   /** The question's terms, their postings from the index, and which chunks its filter allows. */
