@@ -25,4 +25,10 @@ export interface SourceDocument {
   blocks: TextBlock[];
   source: { path: string; format: DocumentFormat; url?: string };
   metadata: Metadata;
+  /**
+   * Characters of text the file holds as its reader sees it (whitespace collapsed), when that can
+   * differ from what the blocks cover (HTML: all rendered text but the page's chrome; PDF: every
+   * page's text). The build names a document whose blocks cover much less.
+   */
+  heldChars?: number;
 }

@@ -18,7 +18,7 @@ import { withBuildLock, writeIndex } from './write-index.js';
 import { embedderRecord, FORMAT_VERSION, type Manifest } from './manifest.js';
 import { IndexLoadError, readIndexFiles, readManifest, readSourceHashes } from './read-index.js';
 import { legacyIndexVectors, type ReusableVectors } from './legacy-index.js';
-import { checkBuildSettings, DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
+import { checkBuildSettings, chunkingSettings, DEFAULT_BUILD_SETTINGS, manifestSettings, type BuildSettings } from './settings.js';
 import type { ChunkStore, DocumentRecord } from './store.js';
 import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
 import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
@@ -176,7 +176,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
 
     log('build: chunking');
     const count = (t: string) => embedder.countPassageTokens(t);
-    const chunking = { maxTokens, overlapSentences: settings.overlapSentences, context: settings.context, minTokens: settings.minTokens };
+    const chunking = chunkingSettings(settings, maxTokens);
     const perDoc: Chunk[][] = corpus.documents.map((doc, d) => {
       progress?.('chunking', d, corpus.documents.length);
       return chunkDocument(doc, chunking, count);

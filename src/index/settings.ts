@@ -1,5 +1,5 @@
 /** Build-time settings that shape an index; all of them are recorded in its manifest. */
-import { CHUNK_CONTEXTS, type ChunkContext } from '../corpus/chunker.js';
+import { CHUNK_CONTEXTS, type ChunkContext, type ChunkingSettings } from '../corpus/chunker.js';
 import type { AnalyzerSettings } from './analyzer.js';
 import { DEFAULT_HNSW, type HnswSettings } from './hnsw.js';
 import type { Manifest } from './manifest.js';
@@ -24,6 +24,11 @@ export const DEFAULT_BUILD_SETTINGS: BuildSettings = {
   analyzer: { stem: true, stopwords: true },
   hnsw: DEFAULT_HNSW,
 };
+
+/** What the chunker takes from the build settings, with the window resolved. */
+export function chunkingSettings(settings: BuildSettings, maxTokens: number): ChunkingSettings {
+  return { maxTokens, overlapSentences: settings.overlapSentences, context: settings.context, minTokens: settings.minTokens };
+}
 
 /** The build settings as the manifest records them. */
 export function manifestSettings(settings: BuildSettings, maxTokens: number): Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'> {

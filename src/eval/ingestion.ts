@@ -1,0 +1,67 @@
+/**
+ * How faithfully documents become passages: the share of a page's visible sentences found in its
+ * passages (HTML, against the text a browser shows), and the share of passages citing the page on
+ * which their first sentence is printed (PDF, against text extracted page by page).
+ */
+import { sentenceSpans } from '../corpus/segment.js';
+
+/** Whitespace collapsed, NFKC: the form both sides are compared in. */
+export function collapsed(text: string): string {
+  return text.normalize('NFKC').replace(/\s+/g, ' ').trim();
+}
+
+/** Sentences of at least `minWords` words, line by line (a browser's text puts each block on its own line). */
+export function longSentences(visible: string, minWords = 8): string[] {
+  const out: string[] = [];
+  for (const line of visible.split('\n')) {
+    for (const s of sentenceSpans(line)) {
+      const sentence = collapsed(line.slice(s.start, s.end));
+      if (sentence.split(' ').length >= minWords) out.push(sentence);
+    }
+  }
+  return out;
+}
+
+export interface Coverage {
+  sentences: number;
+  found: number;
+  missing: string[];
+}
+
+/** Which of the visible sentences some passage holds whole. */
+export function sentenceCoverage(visible: string, passages: string[], minWords = 8): Coverage {
+  const texts = passages.map(collapsed);
+  const sentences = longSentences(visible, minWords);
+  const missing = sentences.filter((s) => !texts.some((t) => t.includes(s)));
+  return { sentences: sentences.length, found: sentences.length - missing.length, missing };
+}
+
+export interface CitationCheck {
+  passages: number;
+  /** Passages whose cited page holds their first sentence's opening. */
+  correct: number;
+  /** Passages whose opening no page holds (not judged). */
+  unplaced: number;
+  wrong: { passage: string; cited: number; printedOn: number[] }[];
+}
+
+/** The opening words of a passage's first sentence: long enough to place it, short enough to stay on one page. */
+function opening(passage: string, words = 6): string {
+  const first = sentenceSpans(passage)[0];
+  const sentence = first ? passage.slice(first.start, first.end) : passage;
+  return collapsed(sentence).split(' ').slice(0, words).join(' ');
+}
+
+/** `pages`: the text of each page (page 1 first); each passage with the page it cites. */
+export function citationAccuracy(pages: string[], passages: { text: string; page?: number }[]): CitationCheck {
+  const pageTexts = pages.map(collapsed);
+  const check: CitationCheck = { passages: passages.length, correct: 0, unplaced: 0, wrong: [] };
+  for (const p of passages) {
+    const start = opening(p.text);
+    const printedOn = pageTexts.flatMap((t, i) => (t.includes(start) ? [i + 1] : []));
+    if (printedOn.length === 0) check.unplaced++;
+    else if (p.page !== undefined && printedOn.includes(p.page)) check.correct++;
+    else check.wrong.push({ passage: start, cited: p.page ?? 0, printedOn });
+  }
+  return check;
+}
