@@ -31,6 +31,7 @@ export async function visibleTexts(browser: Browser, files: string[]): Promise<s
     const out: string[] = [];
     for (const file of files) {
       await page.goto(pathToFileURL(file).href, { waitUntil: 'load' });
+      // biome-ignore lint/performance/useDomNodeTextContent: the rendered text is the point
       out.push(await page.evaluate(() => document.body?.innerText ?? ''));
     }
     return out;
