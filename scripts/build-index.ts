@@ -38,6 +38,11 @@ function summary(report: BuildReport): string {
     for (const id of ids.slice(0, shown)) lines.push(`  ${label}: ${printable(id)}`);
     if (ids.length > shown) lines.push(`  ... and ${ids.length - shown} more ${label}`);
   }
+  if (report.losses.length > 0)
+    lines.push(
+      `${report.losses.length} document(s) lost text: their passages hold much less than the file shows (check how it is written, or convert it):`,
+      ...report.losses.map((l) => `  ${printable(l.doc)}: ${l.indexed} of ${l.held} characters indexed`),
+    );
   if (report.skipped.length > 0)
     lines.push(`skipped ${report.skipped.length} file(s):`, ...report.skipped.map((s) => `  ${printable(s.path)}: ${s.reason}`));
   return lines.join('\n');

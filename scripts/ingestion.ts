@@ -77,7 +77,11 @@ const program = new Command('ingestion')
       }
       if (doc.source.format === 'pdf') {
         const c = citationAccuracy(await pdfPages(path.join(base, doc.id)), chunks);
-        Object.assign(row, { cited_right: c.correct, unplaced: c.unplaced, ...(opts.missing ? { wrong: c.wrong } : {}) });
+        Object.assign(row, {
+          cited_right: c.correct,
+          unplaced: c.unplaced,
+          ...(opts.missing ? { wrong: c.wrong, unplaced_openings: c.unplacedOpenings } : {}),
+        });
       }
       rows.push(row);
     }
@@ -98,7 +102,11 @@ const program = new Command('ingestion')
           : `${r.cited_right} / ${(r.passages as number) - (r.unplaced as number)}${r.unplaced ? ` (${r.unplaced} unplaced)` : ''}`;
       console.log(`| ${r.doc} | ${r.title} | ${r.passages} | ${r.covered}${held} | ${html} | ${pdf} |`);
       if (opts.missing)
-        for (const m of [...((r.missing as string[]) ?? []), ...((r.wrong as unknown[]) ?? []).map((w) => JSON.stringify(w))])
+        for (const m of [
+          ...((r.missing as string[]) ?? []),
+          ...((r.wrong as unknown[]) ?? []).map((w) => JSON.stringify(w)),
+          ...((r.unplaced_openings as string[]) ?? []).map((o) => `unplaced: ${o}`),
+        ])
           console.log(`    ${m}`);
     }
   });

@@ -139,6 +139,18 @@ function splitAtCharacters(span: Span, fits: Fits): Span[] {
 
 const identity = (text: string) => text;
 
+/** The page (from 1) that `offset` is on, by binary search over where each page starts. */
+export function pageAt(pageStarts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = pageStarts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (pageStarts[mid]! <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo + 1;
+}
+
 /**
  * Markdown links and images as their text: "[Input](https://docs.aws.amazon.com/...)" reads as
  * "Input". A URL costs the encoder dozens of tokens and says nothing about the passage; spent on
@@ -210,13 +222,14 @@ export function chunkDocument(doc: SourceDocument, settings: ChunkingSettings, e
       spans = pack(units, settings.overlapSentences, max, costs, fits);
     }
     for (const span of spans) {
+      const page = doc.pageStarts ? pageAt(doc.pageStarts, span.start) : block.page;
       chunks.push({
         id: chunkId(doc.id, chunks.length),
         text: doc.text.slice(span.start, span.end),
         start: span.start,
         end: span.end,
         section: block.section,
-        ...(block.page !== undefined ? { page: block.page } : {}),
+        ...(page !== undefined ? { page } : {}),
         embedInput: embeddingText(context, view(doc.text.slice(span.start, span.end))),
       });
     }

@@ -31,4 +31,9 @@ export interface SourceDocument {
    * page's text). The build names a document whose blocks cover much less.
    */
   heldChars?: number;
+  /**
+   * Paged formats: where each page starts in `text` (page 1 at index 0). A passage cites the page
+   * its first character is on, which is not always its block's: a paragraph runs on across pages.
+   */
+  pageStarts?: number[];
 }

@@ -42,26 +42,42 @@ export interface CitationCheck {
   correct: number;
   /** Passages whose opening no page holds (not judged). */
   unplaced: number;
+  unplacedOpenings: string[];
   wrong: { passage: string; cited: number; printedOn: number[] }[];
 }
 
-/** The opening words of a passage's first sentence: long enough to place it, short enough to stay on one page. */
-function opening(passage: string, words = 6): string {
+/** The first words of a passage's first sentence. */
+function opening(passage: string, words: number): string {
   const first = sentenceSpans(passage)[0];
   const sentence = first ? passage.slice(first.start, first.end) : passage;
   return collapsed(sentence).split(' ').slice(0, words).join(' ');
 }
 
+/**
+ * The pages on which a passage's first sentence starts: those holding its first six words, or,
+ * for a sentence that runs over a page break, its first three (or its first word).
+ */
+function printedOn(pageTexts: string[], passage: string): { start: string; pages: number[] } {
+  let start = '';
+  for (const words of [6, 3, 1]) {
+    start = opening(passage, words);
+    const pages = pageTexts.flatMap((t, i) => (t.includes(start) ? [i + 1] : []));
+    if (pages.length > 0) return { start, pages };
+  }
+  return { start, pages: [] };
+}
+
 /** `pages`: the text of each page (page 1 first); each passage with the page it cites. */
 export function citationAccuracy(pages: string[], passages: { text: string; page?: number }[]): CitationCheck {
   const pageTexts = pages.map(collapsed);
-  const check: CitationCheck = { passages: passages.length, correct: 0, unplaced: 0, wrong: [] };
+  const check: CitationCheck = { passages: passages.length, correct: 0, unplaced: 0, unplacedOpenings: [], wrong: [] };
   for (const p of passages) {
-    const start = opening(p.text);
-    const printedOn = pageTexts.flatMap((t, i) => (t.includes(start) ? [i + 1] : []));
-    if (printedOn.length === 0) check.unplaced++;
-    else if (p.page !== undefined && printedOn.includes(p.page)) check.correct++;
-    else check.wrong.push({ passage: start, cited: p.page ?? 0, printedOn });
+    const { start, pages: on } = printedOn(pageTexts, p.text);
+    if (on.length === 0) {
+      check.unplaced++;
+      check.unplacedOpenings.push(start);
+    } else if (p.page !== undefined && on.includes(p.page)) check.correct++;
+    else check.wrong.push({ passage: start, cited: p.page ?? 0, printedOn: on });
   }
   return check;
 }

@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { printable } from '../corpus/printable.js';
 import { loadCorpus, type LoadOptions, type SkippedFile } from '../corpus/load-corpus.js';
+import { textLoss, type TextLoss } from '../corpus/text-loss.js';
 import { chunkDocument, type Chunk } from '../corpus/chunker.js';
 import { lexicalInput } from './bm25.js';
 import { sentenceSpans } from '../corpus/segment.js';
@@ -50,6 +51,8 @@ export interface BuildReport {
   documents: { added: string[]; changed: string[]; removed: string[]; unchanged: string[] };
   chunks: { total: number; embedded: number; reused: number };
   skipped: SkippedFile[];
+  /** Documents whose passages cover much less text than the file holds. */
+  losses: TextLoss[];
   seconds: number;
   /** Seconds per stage (reading, chunking, embedding, indexing and writing) of a build that ran. */
   stages?: Record<string, number>;
@@ -132,6 +135,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
   });
   stageDone('reading');
   for (const s of corpus.skipped) log(`build: skipped ${printable(s.path)}: ${s.reason}`);
+  const losses = corpus.documents.flatMap((d) => textLoss(d) ?? []);
   if (corpus.documents.length === 0) {
     throw new EmptyCorpusError(`no readable documents in ${options.corpus}; the index was left as it was`);
   }
@@ -166,6 +170,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
           documents,
           chunks: { total: previous.counts.chunks, embedded: 0, reused: previous.counts.chunks },
           skipped: corpus.skipped,
+          losses,
           seconds: (performance.now() - started) / 1000,
           manifest: previous,
         };
@@ -258,6 +263,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       documents,
       chunks: { total: rows.length, embedded: missing.length, reused: rows.length - missing.length },
       skipped: corpus.skipped,
+      losses,
       seconds: (performance.now() - started) / 1000,
       stages,
       manifest,

@@ -3,9 +3,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PDFDocument, StandardFonts } from 'pdf-lib';
 
+/** A PDF with one line of text per entry, pages in order; `title` '' leaves the document info without one. */
 export async function pdfBytes(title: string, pages: string[][]): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
-  doc.setTitle(title);
+  if (title) doc.setTitle(title);
   doc.setAuthor('Research Desk');
   const font = await doc.embedFont(StandardFonts.Helvetica);
   for (const lines of pages) {

@@ -32,12 +32,18 @@ export interface FormatReader {
   read(file: CorpusFile): Promise<SourceDocument[]>;
 }
 
-/** "reports/q3-results_final.md" -> "q3 results final" */
+/**
+ * A title from the file's name: "reports/q3-results_final.md" -> "q3 results final"; a README
+ * takes its folder's name ("koa/Readme.md" -> "koa"), which names the project it describes, and
+ * "koa-Readme.md" is "koa".
+ */
 export function titleFromPath(relPath: string): string {
-  const base = relPath.split('/').pop() ?? relPath;
+  const parts = relPath.split('/');
+  const base = parts.pop() ?? relPath;
+  const named = /^readme(\.[^.]+)?$/i.test(base) && parts.length > 0 ? parts[parts.length - 1]! : base.replace(/\.[^.]+$/, '');
   return (
-    base
-      .replace(/\.[^.]+$/, '')
+    named
+      .replace(/[-_ ]readme$/i, '')
       .replace(/[-_]+/g, ' ')
       .trim() || base
   );

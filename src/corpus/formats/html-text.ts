@@ -4,9 +4,9 @@
  * <body> between <pre> blocks included, as old manuals have it), block-level elements start and
  * end blocks, <pre> keeps its lines, <br> breaks a line, headings become the section of what
  * follows. Left out: what is never rendered (scripts, styles, templates, hidden elements) and the
- * page's chrome (navigation, menus, sidebars, footers). When the page marks its main content
- * (<main>, role="main"), passages come from there; text outside it is still counted, so a page
- * whose main element misses most of its prose is reported rather than silently cut.
+ * page's chrome as the page itself marks it (<nav>, <aside>, <footer>, a site <header>, ARIA
+ * navigation, menu, search and banner roles). Rooting the walk at <main> was tried and cut what
+ * some pages keep outside it (docs/evaluation.md); the whole body, less its marked chrome, is read.
  */
 import type { TextBlock } from '../document.js';
 
@@ -149,34 +149,12 @@ export interface HtmlText {
   blocks: TextBlock[];
   /** Characters (whitespace collapsed) of all rendered text outside the chrome: what the blocks should cover. */
   renderedChars: number;
-  /** The first heading of each level met in the content, for the title. */
+  /** The first heading met, the title of a page that declares none. */
   firstHeading?: string;
-}
-
-/**
- * The main content's root: the page's single <main> or role="main" element when it has one
- * (documentation generators and news sites mark it), else <body>.
- */
-export function contentRoot(body: HtmlNode): HtmlNode {
-  const found: HtmlNode[] = [];
-  const stack: HtmlNode[] = [body];
-  while (stack.length > 0 && found.length < 2) {
-    const node = stack.pop()!;
-    if (node.nodeType !== ELEMENT) continue;
-    if (node !== body && (tag(node) === 'main' || attr(node, 'role').toLowerCase() === 'main')) {
-      found.push(node);
-      continue;
-    }
-    const children = node.childNodes;
-    for (let i = children.length - 1; i >= 0; i--) stack.push(children[i]!);
-  }
-  return found.length === 1 ? found[0]! : body;
 }
 
 interface Frame {
   node: HtmlNode;
-  /** Inside the content root. */
-  content: boolean;
   /** Inside an article or a section (where a <header> is content). */
   sectioned: boolean;
   pre: boolean;
@@ -189,7 +167,6 @@ interface Frame {
  * or when the page declares none.
  */
 export function extractHtmlText(body: HtmlNode, title: string | undefined): HtmlText {
-  const root = contentRoot(body);
   let text = '';
   const blocks: TextBlock[] = [];
   const headings: { level: number; text: string }[] = [];
@@ -217,19 +194,18 @@ export function extractHtmlText(body: HtmlNode, title: string | undefined): Html
     blocks.push({ ...append(content), section: headings.map((h) => h.text) });
   };
 
-  const stack: Frame[] = [{ node: body, content: root === body, sectioned: false, pre: false, exit: false }];
+  const stack: Frame[] = [{ node: body, sectioned: false, pre: false, exit: false }];
   while (stack.length > 0) {
     const frame = stack.pop()!;
     const { node } = frame;
     if (frame.exit) {
-      if (BLOCK.has(tag(node)) && frame.content) flush();
+      if (BLOCK.has(tag(node))) flush();
       continue;
     }
     if (node.nodeType === TEXT) {
       const raw = node.textContent ?? '';
       const collapsed = raw.replace(/\s+/g, ' ');
       renderedChars += collapsed.trim().length;
-      if (!frame.content) continue;
       if (frame.pre) {
         buffer += raw;
         bufferPre = true;
@@ -239,12 +215,11 @@ export function extractHtmlText(body: HtmlNode, title: string | undefined): Html
     if (node.nodeType !== ELEMENT) continue;
     const name = tag(node);
     if (NOT_RENDERED.has(name) || hidden(node) || isPermalink(node) || isChrome(node, frame.sectioned)) continue;
-    const content = frame.content || node === root;
     const heading = HEADING.exec(name);
     if (heading) {
       const words = cleanHeading(node.textContent ?? '');
       renderedChars += words.length;
-      if (!content || !words) continue;
+      if (!words) continue;
       flush();
       const level = Number(heading[1]);
       firstHeading ??= words;
@@ -255,17 +230,16 @@ export function extractHtmlText(body: HtmlNode, title: string | undefined): Html
       continue;
     }
     if (name === 'br') {
-      if (content) buffer += '\n';
+      buffer += '\n';
       continue;
     }
-    if (BLOCK.has(name) && content) flush();
+    if (BLOCK.has(name)) flush();
     const child = {
-      content,
       sectioned: frame.sectioned || name === 'article' || name === 'section',
       pre: frame.pre || PREFORMATTED.has(name),
       exit: false,
     };
-    stack.push({ ...frame, node, content, exit: true });
+    stack.push({ ...frame, node, exit: true });
     const children = node.childNodes;
     for (let i = children.length - 1; i >= 0; i--) stack.push({ node: children[i]!, ...child });
   }

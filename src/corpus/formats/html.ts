@@ -69,7 +69,7 @@ export const htmlReader: FormatReader = {
     if (!body) throw new UnreadableFileError('no <body>');
     const declared = declaredTitle(document);
     const extracted = extractHtmlText(body, declared);
-    const title = declared ?? extracted.firstHeading ?? titleFromPath(file.relPath);
+    const title = declared ?? extracted.firstHeading ?? titleFromPath(file.displayPath);
     const url = attr(document, 'link[rel="canonical"]', 'href') ?? attr(document, 'meta[property="og:url"]', 'content');
     const metadata: Metadata = {};
     const lang = document.documentElement.getAttribute?.('lang')?.trim();

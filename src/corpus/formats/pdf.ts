@@ -1,12 +1,14 @@
 /**
- * PDF text via unpdf (the serverless build of Mozilla's PDF.js). One block per page, split at
- * lines that look like headings; each block remembers its page so results can cite it. Title and
- * author come from the document info when present.
+ * PDF text via unpdf (the serverless build of Mozilla's PDF.js). Running headers and footers are
+ * removed (pdf-pages.ts); each page's lines become blocks, split at lines that look like headings;
+ * where each page starts is kept so that a passage cites the page its text starts on. The title is
+ * the document info's unless a placeholder, else the first line of the first page.
  */
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import type { Metadata, TextBlock } from '../document.js';
 import { readWhole, titleFromPath, UnreadableFileError, type FormatReader } from './format.js';
 import { headingText, looksLikeHeading } from './text-structure.js';
+import { pdfTitle, withoutPageFurniture } from './pdf-pages.js';
 
 /** Ends a sentence: the last character of a paragraph that really ends there. */
 const SENTENCE_END = /[.!?:;"'”’)\]]$/;
@@ -19,15 +21,17 @@ const SENTENCE_END = /[.!?:;"'”’)\]]$/;
  * for one, so offsets are unchanged.
  */
 function joinBrokenLines(text: string, blocks: TextBlock[]): { text: string; blocks: TextBlock[] } {
-  const chars = [...text].length === text.length ? text.split('') : undefined;
-  if (!chars) return { text, blocks }; // astral characters: leave as is rather than shift offsets
+  // UTF-16 code units: a line break is never half of a surrogate pair, so offsets stay exact.
+  const chars = text.split('');
   const joined: TextBlock[] = [];
+  // The page the last joined block reaches: a paragraph can run over several pages.
+  let lastPage: number | undefined;
   for (const block of blocks) {
     const previous = joined[joined.length - 1];
     const runsOn =
       previous &&
-      previous.page !== undefined &&
-      block.page === previous.page + 1 &&
+      lastPage !== undefined &&
+      block.page === lastPage + 1 &&
       previous.section === block.section &&
       !SENTENCE_END.test(text.slice(previous.start, previous.end)) &&
       /^\s*$/.test(text.slice(previous.end, block.start));
@@ -35,6 +39,7 @@ function joinBrokenLines(text: string, blocks: TextBlock[]): { text: string; blo
       for (let i = previous.end; i < block.start; i++) chars[i] = ' ';
       joined[joined.length - 1] = { ...previous, end: block.end };
     } else joined.push(block);
+    lastPage = block.page;
   }
   for (const block of joined) for (let i = block.start; i < block.end; i++) if (chars[i] === '\n') chars[i] = ' ';
   return { text: chars.join(''), blocks: joined };
@@ -58,18 +63,18 @@ export const pdfReader: FormatReader = {
     let text = '';
     const blocks: TextBlock[] = [];
     let section: string[] = [];
-    let firstHeading: string | undefined;
-    pages.forEach((pageText, p) => {
+    const pageStarts: number[] = [];
+    withoutPageFurniture(pages).forEach((lines, p) => {
       if (text) text += '\n\n';
       const base = text.length;
-      text += pageText;
+      pageStarts.push(base);
+      text += lines.join('\n');
       let open: { start: number; end: number } | undefined;
       const close = () => {
         if (open) blocks.push({ ...open, section, page: p + 1 });
         open = undefined;
       };
       let offset = 0;
-      const lines = pageText.split('\n');
       lines.forEach((line, i) => {
         const start = base + offset + (line.length - line.trimStart().length);
         const end = base + offset + line.trimEnd().length;
@@ -89,7 +94,6 @@ export const pdfReader: FormatReader = {
           /^[\p{Lu}\p{N}]/u.test(next)
         ) {
           close();
-          firstHeading ??= headingText(line.trim());
           section = [headingText(line.trim())];
           return;
         }
@@ -101,17 +105,18 @@ export const pdfReader: FormatReader = {
     const joinedText = joinBrokenLines(text, blocks);
     text = joinedText.text;
     const joined = joinedText.blocks;
-    const infoTitle = typeof info.Title === 'string' ? info.Title.trim() : '';
     const metadata: Metadata = { pages: pages.length };
     if (typeof info.Author === 'string' && info.Author.trim()) metadata.author = info.Author.trim();
     return [
       {
         id: file.relPath,
-        title: infoTitle || firstHeading || titleFromPath(file.relPath),
+        title: pdfTitle(info.Title, pages[0]) ?? titleFromPath(file.displayPath),
         text,
         blocks: joined,
         source: { path: file.displayPath, format: 'pdf' },
         metadata,
+        pageStarts,
+        heldChars: pages.reduce((n, p) => n + p.replace(/\s+/g, ' ').trim().length, 0),
       },
     ];
   },

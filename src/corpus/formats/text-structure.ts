@@ -63,8 +63,26 @@ export function looksLikeHeading(line: string): boolean {
   return /^[\p{Lu}\p{N}"'“‘«([]/u.test(line);
 }
 
+/** An Emacs mode line ("-*- outline -*-"), which editors read and people do not. */
+const MODE_LINE = /\s*-\*-.*?-\*-\s*/g;
+
 export function headingText(line: string): string {
-  return line.replace(LEADING_QUOTES, '').replace(TRAILING_QUOTES, '').trim();
+  return line.replace(MODE_LINE, ' ').replace(LEADING_QUOTES, '').replace(TRAILING_QUOTES, '').replace(/\s+/g, ' ').trim();
+}
+
+/** A line of one repeated =, - or * (three or more): the rule under (or over) a setext heading. */
+const RULE_LINE = /^([=*-])\1{2,}$/;
+
+/**
+ * The heading a paragraph stands for, if it is one: a single short line that does not end like a
+ * sentence, or a line underlined (and perhaps overlined) with =, - or * as in setext and reST.
+ */
+export function paragraphHeading(lines: string[]): string | undefined {
+  const words = lines.filter((l) => !RULE_LINE.test(l));
+  const ruled = words.length === 1 && lines.length > 1 && RULE_LINE.test(lines[lines.length - 1]!);
+  if (ruled) return headingText(words[0]!) || undefined;
+  if (lines.length === 1 && looksLikeHeading(lines[0]!.replace(MODE_LINE, ' ').trim())) return headingText(lines[0]!) || undefined;
+  return undefined;
 }
 
 function takeAttribution(paragraphs: Paragraph[]): { metadata: Metadata; url?: string } {
@@ -95,16 +113,18 @@ export function parseTextStructure(text: string, options: StructureOptions = { d
   const { metadata, url } = options.documentFrame ? takeAttribution(paragraphs) : { metadata: {}, url: undefined };
   let title: string | undefined;
   const first = paragraphs[0];
-  if (options.documentFrame && first && first.lines.length === 1 && looksLikeHeading(first.lines[0]!) && paragraphs.length > 1) {
-    title = headingText(first.lines[0]!);
+  const firstHeading = first && paragraphHeading(first.lines);
+  if (options.documentFrame && firstHeading && paragraphs.length > 1) {
+    title = firstHeading;
     paragraphs.shift();
   }
   const blocks: TextBlock[] = [];
   let section: string[] = [];
   paragraphs.forEach((p, i) => {
     const isLast = i === paragraphs.length - 1;
-    if (!isLast && p.lines.length === 1 && looksLikeHeading(p.lines[0]!)) {
-      section = [headingText(p.lines[0]!)];
+    const heading = isLast ? undefined : paragraphHeading(p.lines);
+    if (heading) {
+      section = [heading];
       return;
     }
     blocks.push({ start: p.start, end: p.end, section });

@@ -13,7 +13,7 @@ export const textReader: FormatReader = {
     return [
       {
         id: file.relPath,
-        title: structure.title ?? titleFromPath(file.relPath),
+        title: structure.title ?? titleFromPath(file.displayPath),
         text,
         blocks: structure.blocks,
         source: { path: file.displayPath, format: 'text', ...(structure.url ? { url: structure.url } : {}) },
