@@ -10,7 +10,7 @@ import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { abstentionCurve, ask, judgedQuestions, type AskedQuestion } from '../src/eval/abstain.js';
 import { fitLogistic, type Sample } from '../src/eval/logistic.js';
 import { prepareSet } from '../src/eval/prepared.js';
-import { FEATURE_NAMES, relevance, type RelevanceModel } from '../src/search/relevance.js';
+import { FEATURE_NAMES, relevanceOfList, scoreDrop, type RelevanceModel } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
 
@@ -42,17 +42,35 @@ const program = new Command('calibrate')
     const samples: Sample[] = [];
     for (const g of groups) {
       for (const asked of [g.answerable, g.offTopic, g.removed]) {
+        // The first passage's evidence with each passage's fall below it: the shape of relevanceOfList.
         const rows = asked.flatMap((q) =>
-          q.results.map((r, i) => ({ x: FEATURE_NAMES.map((f) => r.features[f]), y: q.relevant[i] ? 1 : 0 }) as Sample),
+          q.results.map(
+            (r, i) =>
+              ({
+                x: [...FEATURE_NAMES.map((f) => q.results[0]!.features[f]), scoreDrop(r.score, q.results[0]!.score)],
+                y: q.relevant[i] ? 1 : 0,
+              }) as Sample,
+          ),
         );
         for (const row of rows) samples.push({ ...row, weight: 1000 / rows.length });
       }
     }
     const [intercept, ...weights] = fitLogistic(samples);
-    const model = { intercept: intercept!, ...Object.fromEntries(FEATURE_NAMES.map((f, i) => [f, weights[i]!])) } as RelevanceModel;
+    const model = {
+      intercept: intercept!,
+      ...Object.fromEntries(FEATURE_NAMES.map((f, i) => [f, weights[i]!])),
+      drop: -weights[FEATURE_NAMES.length]!,
+    } as RelevanceModel;
     console.log(`fitted for ${embedder.info.id} on ${samples.length} rows: ${JSON.stringify(model)}`);
     const rescore = (asked: AskedQuestion[]) =>
-      asked.map((q) => ({ ...q, results: q.results.map((r) => ({ ...r, relevance: relevance(r.features, model) })) }));
+      asked.map((q) => {
+        const relevances = relevanceOfList(
+          q.results.map((r) => r.features),
+          q.results.map((r) => r.score),
+          model,
+        );
+        return { ...q, results: q.results.map((r, i) => ({ ...r, relevance: relevances[i]! })) };
+      });
     for (const g of groups) {
       console.log(`\n${g.name}`);
       printCurve(abstentionCurve(rescore(g.answerable), rescore(g.offTopic), rescore(g.removed), THRESHOLDS));

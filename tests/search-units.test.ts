@@ -28,7 +28,7 @@ describe('BM25F', () => {
   const index = {
     score: (terms: string[], p: typeof params) => lexical.score(table.postings(terms), terms, p),
     idf: (term: string) => lexical.idf(table.postings([term]), term),
-    coverage: (terms: string[], chunk: number) => lexical.coverage(table.postings(terms), terms, chunk),
+    coverage: (terms: string[], chunk: number) => lexical.coverage(table.postings(terms), terms, [chunk]),
   };
   const params = { k1: 1.2, b: 0.75, contextWeight: 2 };
 

@@ -67,12 +67,17 @@ describe('WordNet synonyms', () => {
     expect(synonyms('Nation', 1)).toEqual([]); // callers lower-case first
   });
 
-  it('expands a question with its synonyms at the given weight, never re-weighting its own terms', () => {
+  it('expands a question with its synonyms at the given weight, never re-weighting its own terms, and says which word each stands for', () => {
     const settings = { stem: true, stopwords: true };
     const own = analyze('Which nations recognized the regime?', settings);
-    const added = expandQuestion('Which nations recognized the regime?', own, { weight: 0.1, senses: 1 }, (t) => analyze(t, settings));
+    const { weights: added, alternatives } = expandQuestion('Which nations recognized the regime?', own, { weight: 0.1, senses: 1 }, (t) =>
+      analyze(t, settings),
+    );
     expect(added.get('countri')).toBe(0.1);
     for (const term of own) expect(added.has(term)).toBe(false);
     expect([...added.values()].every((w) => w === 0.1)).toBe(true);
+    // Each added term is known as standing for the question's word it came from.
+    expect(alternatives.get('nation')).toContain('countri');
+    expect([...alternatives.keys()].every((t) => own.includes(t))).toBe(true);
   });
 });

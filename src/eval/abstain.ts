@@ -37,13 +37,10 @@ export async function ask(set: PreparedSet, questions: Question[], topK: number,
   const { searcher } = set;
   const asked: AskedQuestion[] = [];
   for (const q of questions) {
-    // Deep enough that topK remain after the relevant documents' passages are left out.
-    const depth = withoutAnswers ? topK + 50 : topK;
-    const query = { query: q.text, topK: depth, mode: 'hybrid' as const };
+    const query = { query: q.text, topK, mode: 'hybrid' as const };
     const prepared = await searcher.prepare(query);
-    let scored = await searcher.scoreChunks(query, q.vector, prepared);
-    if (withoutAnswers) scored = scored.filter((s) => !q.relevant.has(searcher.documentOf(s.id).id));
-    const results = await searcher.assess(scored.slice(0, topK), q.vector, prepared);
+    const skipDocument = withoutAnswers ? (doc: number) => q.relevant.has(searcher.index.documents.get(doc).id) : undefined;
+    const results = await searcher.passages(query, q.vector, prepared, skipDocument ? { skipDocument } : {});
     asked.push({ results, relevant: results.map((r) => q.relevant.has(searcher.documentOf(r.id).id)) });
   }
   return asked;

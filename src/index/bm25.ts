@@ -3,7 +3,7 @@
  * section headings). Postings are built once at index time; field weights, k1 and b are query-time
  * parameters, so they can be tuned without rebuilding.
  */
-import { analyze, type AnalyzerSettings } from './analyzer.js';
+import { analyze, analyzeQuestion, type AnalyzerSettings } from './analyzer.js';
 import { contextLine } from '../corpus/chunker.js';
 
 export interface Bm25Params {
@@ -107,6 +107,14 @@ function hasChunk(postings: ArrayLike<number> | undefined, chunk: number): boole
   return false;
 }
 
+export interface CoverageOptions {
+  /** Only the chunks' own text, not their context lines (which a document's chunks share). */
+  bodyOnly?: boolean;
+  /** Other terms that stand for a question term (its synonyms), credited at `alternativeCredit` of its weight. */
+  alternatives?: ReadonlyMap<string, readonly string[]>;
+  alternativeCredit?: number;
+}
+
 export interface SparseScores {
   ids: number[];
   scores: number[];
@@ -161,23 +169,35 @@ export class LexicalIndex {
     return analyze(text, this.data.analyzer);
   }
 
+  /** A question's terms (the words that only frame it left out). */
+  analyzeQuestion(text: string): string[] {
+    return analyzeQuestion(text, this.data.analyzer);
+  }
+
   /**
-   * The idf-weighted share of the question's distinct terms that occur in a chunk (its text or its
-   * context line): 1 when the passage holds every word of the question, near 0 when it holds only
+   * The idf-weighted share of the question's distinct terms that occur in a passage (the text or
+   * the context line of any of its chunks; the text alone with `bodyOnly`, which tells apart the
+   * passages of one document, whose context lines share its title): 1 when the passage holds every word of the question, near 0 when it holds only
    * common ones. A term absent from the whole index weighs the most, which is what marks a question
    * about something the documents never mention. Postings are sorted by chunk: binary search.
    */
-  coverage(postings: QueryPostings, queryTerms: string[], chunk: number): number {
+  coverage(postings: QueryPostings, queryTerms: string[], chunks: readonly number[], options: CoverageOptions = {}): number {
     let total = 0;
     let found = 0;
     // A term the index never saw counts as rare as one seen once, not rarer: in a small index
     // an unseen word would otherwise outweigh all the others (its idf grows with nothing to stop it).
     const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
-    for (const term of new Set(queryTerms)) {
+    const holds = (term: string) => {
       const entry = postings.get(term);
-      const idf = entry ? this.idf(postings, term) : rarest;
+      return (
+        entry !== undefined && chunks.some((chunk) => hasChunk(entry.body, chunk) || (!options.bodyOnly && hasChunk(entry.context, chunk)))
+      );
+    };
+    for (const term of new Set(queryTerms)) {
+      const idf = postings.has(term) ? this.idf(postings, term) : rarest;
       total += idf;
-      if (entry && (hasChunk(entry.body, chunk) || hasChunk(entry.context, chunk))) found += idf;
+      if (holds(term)) found += idf;
+      else if (options.alternatives?.get(term)?.some(holds)) found += idf * (options.alternativeCredit ?? 1);
     }
     return total > 0 ? found / total : 0;
   }

@@ -1,12 +1,12 @@
 /**
  * A whole document as the index holds it, for `GET /documents/{id}` and the MCP `fetch` tool: its
- * passages joined back in source order (overlapping sentences once, a blank line where the source
- * had text that was not indexed, such as a heading), with its source, metadata and the passages'
- * ids and offsets.
+ * passages joined back in source order (joined-text.ts), with its source, metadata and the
+ * passages' ids and offsets.
  */
 import { positions, type IndexBackend } from '../index/backend.js';
 import type { DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
+import { joinChunks } from './joined-text.js';
 
 export interface FullDocument {
   id: string;
@@ -30,14 +30,7 @@ export class DocumentLookup {
 
   private async assemble(doc: DocumentRecord): Promise<FullDocument> {
     const chunks = (await this.index.chunks(positions(doc.first, doc.count))).sort((a, b) => a.start - b.start);
-    let text = '';
-    let end = -1;
-    for (const c of chunks) {
-      if (end < 0) text = c.text;
-      else if (c.start >= end) text += `\n\n${c.text}`;
-      else if (c.end > end) text += c.text.slice(end - c.start);
-      end = Math.max(end, c.end);
-    }
+    const { text } = joinChunks(chunks);
     return {
       id: doc.id,
       title: doc.title,

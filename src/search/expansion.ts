@@ -6,21 +6,33 @@
 import { STOPWORDS } from '../index/analyzer.js';
 import { synonyms } from './wordnet.js';
 
-/** Expansion terms (not among the question's own) and their weight. */
+export interface Expansion {
+  /** Terms added (not among the question's own), and their weight. */
+  weights: Map<string, number>;
+  /** For each of the question's own terms that has any, the terms added for it. */
+  alternatives: Map<string, string[]>;
+}
+
 export function expandQuestion(
   question: string,
   own: string[],
   settings: { weight: number; senses: number },
   analyze: (text: string) => string[],
-): Map<string, number> {
+): Expansion {
   const have = new Set(own);
-  const added = new Map<string, number>();
+  const weights = new Map<string, number>();
+  const alternatives = new Map<string, string[]>();
   const words = new Set(question.toLowerCase().match(/[a-z]{3,}/g) ?? []);
   for (const word of words) {
     if (STOPWORDS.has(word)) continue;
+    const [source] = analyze(word);
     for (const synonym of synonyms(word, settings.senses)) {
-      for (const term of analyze(synonym)) if (!have.has(term)) added.set(term, settings.weight);
+      for (const term of analyze(synonym)) {
+        if (have.has(term)) continue;
+        weights.set(term, settings.weight);
+        if (source !== undefined && have.has(source)) alternatives.set(source, [...(alternatives.get(source) ?? []), term]);
+      }
     }
   }
-  return added;
+  return { weights, alternatives };
 }

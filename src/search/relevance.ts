@@ -18,7 +18,11 @@ export interface RelevanceFeatures {
   gap: number;
 }
 
-export type RelevanceModel = RelevanceFeatures & { intercept: number };
+/**
+ * The logistic model of the first passage's evidence, and `drop`: how much a passage's chance
+ * falls for each unit its score falls below the first's, as a share of the first's.
+ */
+export type RelevanceModel = RelevanceFeatures & { intercept: number; drop: number };
 
 export const FEATURE_NAMES = ['cosine', 'coverage', 'gap'] as const satisfies readonly (keyof RelevanceFeatures)[];
 
@@ -27,22 +31,46 @@ export const FEATURE_NAMES = ['cosine', 'coverage', 'gap'] as const satisfies re
  * every question asked of the other set's index, and of every question with its answers removed;
  * each of the six groups weighing the same). See docs/evaluation.md.
  */
-const MODELS = new Map<string, RelevanceModel>([['use-lite', { intercept: -6.4173, cosine: 3.9333, coverage: 5.5386, gap: 2.7903 }]]);
+const MODELS = new Map<string, RelevanceModel>([
+  ['use-lite', { intercept: -6.4173, cosine: 3.9333, coverage: 5.5386, gap: 2.7903, drop: 3 }],
+]);
 
 /**
  * For an embedder without a fit, whose cosines sit on another scale: the bundled fit without its
  * cosine term, the intercept moved by that term's mean (0.55 cosine on the results it was fitted
  * on). Rougher; fit the embedder with `npm run calibrate` and register it above.
  */
-const UNCALIBRATED: RelevanceModel = { intercept: -4.254, cosine: 0, coverage: 5.5386, gap: 2.7903 };
+const UNCALIBRATED: RelevanceModel = { intercept: -4.254, cosine: 0, coverage: 5.5386, gap: 2.7903, drop: 3 };
 
 export function relevanceModelFor(embedderId: string): RelevanceModel {
   return MODELS.get(embedderId) ?? UNCALIBRATED;
 }
 
+function logit(f: RelevanceFeatures, m: RelevanceModel): number {
+  return m.intercept + FEATURE_NAMES.reduce((sum, name) => sum + m[name] * f[name], 0);
+}
+
+/** The chance that a first passage with this evidence answers. */
 export function relevance(f: RelevanceFeatures, m: RelevanceModel): number {
-  const z = m.intercept + FEATURE_NAMES.reduce((sum, name) => sum + m[name] * f[name], 0);
-  return 1 / (1 + Math.exp(-z));
+  return 1 / (1 + Math.exp(-logit(f, m)));
+}
+
+/** How far a score falls below the best one, as a share of it, in [0, 1]. */
+export function scoreDrop(score: number, best: number): number {
+  if (!(best > 0)) return score >= best ? 0 : 1;
+  return Math.min(1, Math.max(0, 1 - score / best));
+}
+
+/**
+ * The relevance of each of a list of ranked passages, best first: the first passage's evidence
+ * says whether the documents answer the question at all; each later passage's chance is that one
+ * lowered by how far its score falls below the first's. The figure shown therefore follows the
+ * order shown (it never rises down the list), and a threshold keeps the top of the list.
+ */
+export function relevanceOfList(features: readonly RelevanceFeatures[], scores: readonly number[], m: RelevanceModel): number[] {
+  if (features.length === 0) return [];
+  const top = logit(features[0]!, m);
+  return scores.map((s) => 1 / (1 + Math.exp(-(top - m.drop * scoreDrop(s, scores[0]!)))));
 }
 
 /**

@@ -15,11 +15,13 @@ import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
 import { bestSentence, type Snippet } from './snippet.js';
-import { unflattenSpans } from '../index/store.js';
-import { relevance, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
+import { relevanceOfList, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
 import { expandQuestion } from './expansion.js';
 import type { LoadTimings } from './open-searcher.js';
+import { passageWindows, type PassageWindow } from './passage-windows.js';
+import { orderWithinDocuments } from './passage-order.js';
+import { joinChunks } from './joined-text.js';
 
 export type SearchMode = 'hybrid' | 'dense' | 'lexical';
 
@@ -59,9 +61,17 @@ export interface ScoredChunk {
   lexical?: number;
 }
 
+/** A hit as returned: the window of chunks around its anchor, with its relevance and the evidence behind it. */
 export interface Assessed extends ScoredChunk {
+  window: PassageWindow;
   relevance: number;
   features: RelevanceFeatures;
+}
+
+/** Options of one ranking that no request can set (the evaluation uses them). */
+export interface RankOptions {
+  /** Leaves these documents (by position) out, as if the index did not hold them. */
+  skipDocument?: (doc: number) => boolean;
 }
 
 /** Why a search returned nothing although the index has passages. */
@@ -97,6 +107,8 @@ export interface Prepared {
   terms: string[];
   /** Terms added by expansion, with their weight (the question's own weigh 1). */
   expansion?: ReadonlyMap<string, number>;
+  /** The synonyms added for each of the question's own terms (coverage credits them in part). */
+  alternatives?: ReadonlyMap<string, string[]>;
   postings: QueryPostings;
   mask?: ChunkMask;
   /**
@@ -109,6 +121,15 @@ export interface Prepared {
 
 /** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
 const NEIGHBOURHOOD = 20;
+/** Ranked chunks looked at per passage wanted: some fall inside an earlier passage's window. */
+const ANCHORS_PER_PASSAGE = 4;
+const MIN_ANCHORS = 20;
+/** Further ranked chunks looked at when whole documents are left out of a ranking. */
+const SKIP_DEPTH = 200;
+/** What a synonym of a question's word counts for in coverage, against the word itself. */
+const SYNONYM_CREDIT = 0.5;
+/** How many chunks on each side of a hit may join its window. */
+const WINDOW_REACH = 8;
 
 export class Searcher {
   /** How long opening took, when opened by openSearcher. */
@@ -188,17 +209,27 @@ export class Searcher {
 
   /** The question's terms, their postings from the index, and which chunks its filter allows. */
   async prepare(q: Pick<SearchQuery, 'query' | 'filter'>): Promise<Prepared> {
-    const terms = this.lexical.analyze(q.query);
+    const terms = this.lexical.analyzeQuestion(q.query);
     const mask = compileFilter(q.filter, this.index.documents, this.index.docOf.length);
     const expansion = this.ranking.expansion
       ? expandQuestion(q.query, terms, this.ranking.expansion, (t) => this.lexical.analyze(t))
       : undefined;
-    const postings = mask?.count === 0 ? new Map() : await this.index.postings([...new Set([...terms, ...(expansion?.keys() ?? [])])]);
-    return { terms, postings, ...(mask ? { mask } : {}), ...(expansion?.size ? { expansion } : {}) };
+    const added = expansion?.weights;
+    const postings = mask?.count === 0 ? new Map() : await this.index.postings([...new Set([...terms, ...(added?.keys() ?? [])])]);
+    return {
+      terms,
+      postings,
+      ...(mask ? { mask } : {}),
+      ...(added?.size ? { expansion: added, alternatives: expansion!.alternatives } : {}),
+    };
   }
 
-  /** Ranking with a precomputed question vector, cut by relevance, with snippets and sources. */
-  async rank(q: SearchQuery, vector: number[]): Promise<{ results: SearchHit[]; noAnswer?: NoAnswer; warnings?: string[] }> {
+  /** Ranking with a precomputed question vector: passages, cut by relevance, with snippets and sources. */
+  async rank(
+    q: SearchQuery,
+    vector: number[],
+    options: RankOptions = {},
+  ): Promise<{ results: SearchHit[]; noAnswer?: NoAnswer; warnings?: string[] }> {
     const prepared = await this.prepare(q);
     const { mask } = prepared;
     if (mask?.count === 0) {
@@ -206,37 +237,77 @@ export class Searcher {
       this.fields ??= filterableFields(documents);
       return { results: [], warnings: filterWarnings(q.filter, documents, this.fields, mask) };
     }
-    const assessed = await this.assess(await this.scoreChunks(q, vector, prepared), vector, prepared);
+    const assessed = await this.passages(q, vector, prepared, options);
     const minRelevance = q.minRelevance ?? 0;
+    // Relevance falls with the rank (relevanceOfList), so the threshold keeps a prefix.
     const kept = assessed.filter((a) => a.relevance >= minRelevance);
-    const results = await this.hits(kept, prepared);
+    const results = this.hits(kept, prepared);
     if (kept.length > 0 || assessed.length === 0) return { results };
-    return { results, noAnswer: { bestRelevance: Math.max(...assessed.map((a) => a.relevance)), minRelevance } };
+    return { results, noAnswer: { bestRelevance: assessed[0]!.relevance, minRelevance } };
   }
 
-  /** Relevance of ranked chunks from their cosine, the question's terms they hold, and their gap to the nearest rival. */
-  async assess(scored: ScoredChunk[], vector: number[], prepared: Prepared): Promise<Assessed[]> {
-    if (scored.length === 0) return [];
+  /**
+   * The passages a request gets, best first, before any threshold: the ranked chunks as windows
+   * (passage-windows.ts), each with the evidence of its relevance. Deep enough in the ranking that
+   * `topK` windows are made though some hits fall inside an earlier window.
+   */
+  async passages(q: SearchQuery, vector: number[], prepared: Prepared, options: RankOptions = {}): Promise<Assessed[]> {
+    const depth = Math.max(q.topK * ANCHORS_PER_PASSAGE, MIN_ANCHORS);
+    let scored = await this.scoreChunks({ ...q, topK: depth + (options.skipDocument ? SKIP_DEPTH : 0) }, vector, prepared);
+    const skip = options.skipDocument;
+    if (skip) scored = scored.filter((s) => !skip(this.index.docOf[s.id]!)).slice(0, depth);
+    const byId = new Map(scored.map((s) => [s.id, s]));
+    const { docOf, documents } = this.index;
+    const windows = await passageWindows(
+      scored.map((s) => s.id),
+      q.topK,
+      {
+        maxChars: this.ranking.passageChars,
+        reach: WINDOW_REACH,
+        documentRange: (chunk) => documents.get(docOf[chunk]!),
+        fetch: (ids) => this.index.chunks(ids),
+      },
+    );
+    return this.assess(
+      windows.map((w) => ({ ...byId.get(w.anchor)!, window: w })),
+      vector,
+      prepared,
+    );
+  }
+
+  /**
+   * Relevance of ranked passages from the first one's evidence (its cosine, the share of the
+   * question's distinctive terms the passage holds, its gap to the nearest rival) and how far
+   * each one's score falls below the first's.
+   */
+  private async assess(ranked: (ScoredChunk & { window: PassageWindow })[], vector: number[], prepared: Prepared): Promise<Assessed[]> {
+    if (ranked.length === 0) return [];
     const [near, cosines] = await Promise.all([
       this.denseSearch(vector, NEIGHBOURHOOD, prepared),
       this.index.similarities(
-        scored.map((s) => s.id),
+        ranked.map((s) => s.id),
         vector,
       ),
     ]);
-    return scored.map((s, i) => {
+    const features = ranked.map((s, i) => {
       const cosine = cosines[i]!;
       let rival = -Infinity;
       near.ids.forEach((id, j) => {
         if (id !== s.id && near.scores[j]! > rival) rival = near.scores[j]!;
       });
-      const features = {
+      const chunks = Array.from({ length: s.window.last - s.window.first + 1 }, (_, j) => s.window.first + j);
+      return {
         cosine,
-        coverage: this.lexical.coverage(prepared.postings, prepared.terms, s.id),
+        coverage: this.coverage(prepared, chunks),
         gap: rival === -Infinity ? 0 : cosine - rival,
       };
-      return { ...s, relevance: relevance(features, this.relevanceModel), features };
     });
+    const relevances = relevanceOfList(
+      features,
+      ranked.map((s) => s.score),
+      this.relevanceModel,
+    );
+    return ranked.map((s, i) => ({ ...s, relevance: relevances[i]!, features: features[i]! }));
   }
 
   /**
@@ -308,8 +379,20 @@ export class Searcher {
   private async hybrid(prepared: Prepared, vector: number[]): Promise<ScoredChunk[]> {
     const candidates = await this.candidates(prepared, vector);
     const fused = fuse(candidates, this.fusion);
+    const order = this.ranking.passageOrder;
+    const { docOf } = this.index;
+    const scores = order
+      ? orderWithinDocuments(
+          candidates.map((c, i) => ({
+            id: c.id,
+            doc: docOf[c.id]!,
+            score: fused[i]!,
+            key: order.coverageWeight * this.coverage(prepared, [c.id], order.bodyOnly) + c.dense,
+          })),
+        )
+      : fused;
     return candidates
-      .map((c, i) => ({ id: c.id, score: fused[i]!, dense: c.dense, lexical: c.lexical }))
+      .map((c, i) => ({ id: c.id, score: scores[i]!, dense: c.dense, lexical: c.lexical }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
   }
 
@@ -346,33 +429,47 @@ export class Searcher {
     return candidates;
   }
 
-  private async hits(kept: Assessed[], prepared: Prepared): Promise<SearchHit[]> {
-    const chunks = await this.index.chunks(kept.map((s) => s.id));
+  private hits(kept: Assessed[], prepared: Prepared): SearchHit[] {
     const queryTerms = new Set(prepared.terms);
     const idf = (t: string) => this.lexical.idf(prepared.postings, t);
     return kept.map((s, r) => {
-      const chunk = chunks[r]!;
-      const doc = this.index.documents.get(chunk.doc);
+      const anchor = s.window.chunks.find((c) => c.id === this.chunkId(s))!;
+      const passage = joinChunks(s.window.chunks);
+      const doc = this.index.documents.get(anchor.doc);
+      const page = s.window.chunks[0]!.page;
       return {
         rank: r + 1,
-        id: chunk.id,
+        id: anchor.id,
         docId: doc.id,
         title: doc.title,
-        text: chunk.text,
-        section: chunk.section,
+        text: passage.text,
+        section: anchor.section,
         score: s.score,
         relevance: s.relevance,
         scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
-        snippet: bestSentence(chunk.text, queryTerms, idf, this.lexical.data.analyzer, chunk.sentences && unflattenSpans(chunk.sentences)),
+        snippet: bestSentence(passage.text, queryTerms, idf, this.lexical.data.analyzer, passage.sentences),
         source: {
           path: doc.path,
           ...(doc.url ? { url: doc.url } : {}),
-          ...(chunk.page !== undefined ? { page: chunk.page } : {}),
-          charStart: chunk.start,
-          charEnd: chunk.end,
+          ...(page !== undefined ? { page } : {}),
+          charStart: passage.start,
+          charEnd: passage.end,
         },
         metadata: doc.metadata,
       };
     });
+  }
+
+  /** The share of the question's distinctive terms a passage holds (a synonym of one counts in part). */
+  private coverage(prepared: Prepared, chunks: readonly number[], bodyOnly = false): number {
+    return this.lexical.coverage(prepared.postings, prepared.terms, chunks, {
+      bodyOnly,
+      ...(prepared.alternatives ? { alternatives: prepared.alternatives, alternativeCredit: SYNONYM_CREDIT } : {}),
+    });
+  }
+
+  /** The record id of an assessed passage's anchor chunk. */
+  private chunkId(s: Assessed): string {
+    return s.window.chunks[s.id - s.window.first]!.id;
   }
 }

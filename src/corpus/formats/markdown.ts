@@ -91,7 +91,11 @@ export const markdownReader: FormatReader = {
     const firstHeading = tree.children.find((n): n is Heading => n.type === 'heading' && textOf(n) !== '');
     const firstH1 = firstHeading?.depth === 1 ? firstHeading : undefined;
     const title =
-      typeof front.title === 'string' && front.title.trim() ? front.title.trim() : firstH1 ? textOf(firstH1) : titleFromPath(file.displayPath);
+      typeof front.title === 'string' && front.title.trim()
+        ? front.title.trim()
+        : firstH1
+          ? textOf(firstH1)
+          : titleFromPath(file.displayPath);
     const text = blankMarkup(source, tree);
     const url = [front.url, front.source_url, front.canonical].find((u): u is string => typeof u === 'string' && /^https?:\/\//.test(u));
 
