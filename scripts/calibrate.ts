@@ -1,77 +1,78 @@
 /**
- * npm run calibrate -- --dataset <dir> --dataset <dir> [--embedder <id>]
- * Fits the relevance model (src/search/relevance.ts) for an embedder on two or more labelled sets
- * of different kinds: each set's questions against its own index (relevant passages or not),
- * the other sets' questions against it (off-topic: never relevant) and its questions with their
- * answers removed; each of the top 10 results a row. Prints the coefficients and the abstention curve they give.
+ * npm run calibrate -- --dataset <dir> --dataset <dir> [...] [--embedder <id>]
+ * Fits the prior relevance model (PRIOR_MODEL in src/search/relevance.ts), from which every build
+ * fits its own, on labelled sets of different kinds (BEIR layout or docs layout): on each set's
+ * index, its own answerable questions (a passage is a row, labelled by whether it answers), the
+ * other sets' questions (off-topic: never). Cosine and gap are read on each index's own scale
+ * (index-calibration.ts). Each group of each set weighs the same. Prints the coefficients and the
+ * abstention curves they give, unanswerable questions (BEIR: with their answers left out; docs:
+ * on-topic unanswerable) included.
  */
 import { Command } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
-import { abstentionCurve, ask, judgedQuestions, type AskedQuestion } from '../src/eval/abstain.js';
-import { fitLogistic, type Sample } from '../src/eval/logistic.js';
-import { prepareSet } from '../src/eval/prepared.js';
-import { FEATURE_NAMES, relevanceOfList, scoreDrop, type RelevanceModel } from '../src/search/relevance.js';
+import { abstentionCurve, type AskedQuestion } from '../src/eval/abstain.js';
+import { fitLogistic } from '../src/search/logistic.js';
+import { FEATURE_NAMES, relevanceOfList, type RelevanceModel } from '../src/search/relevance.js';
+import { gatherEvidence, rows } from '../src/search/index-calibration.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
-
-const TOP_K = 10;
+import { labelledSet, type LabelledSet } from '../src/eval/labelled-set.js';
 
 const program = new Command('calibrate')
-  .requiredOption('--dataset <dir...>', 'two or more BEIR-layout datasets of different kinds')
+  .requiredOption('--dataset <dir...>', 'two or more labelled sets (BEIR or docs layout) of different kinds')
   .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
   .action(async (opts: { dataset: string[]; embedder: string }) => {
     if (opts.dataset.length < 2) throw new Error('give at least two datasets: each one supplies the off-topic questions of the others');
     const log = (line: string) => process.stderr.write(`${line}\n`);
     const embedder = await loadEmbedder(opts.embedder);
-    const sets = [];
-    for (const dir of opts.dataset) sets.push(await prepareSet(resolveFromCwd(dir), { embedder, topK: TOP_K, log }));
+    const sets: LabelledSet[] = [];
+    for (const dir of opts.dataset) sets.push(await labelledSet(resolveFromCwd(dir), embedder, log));
     const groups: { name: string; answerable: AskedQuestion[]; offTopic: AskedQuestion[]; removed: AskedQuestion[] }[] = [];
+    const samples = [];
     for (const set of sets) {
-      const own = judgedQuestions(set);
-      const others = sets.filter((s) => s !== set).flatMap((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
-      groups.push({
-        name: set.data.name,
-        answerable: await ask(set, own, TOP_K),
-        offTopic: await ask(set, others, TOP_K),
-        removed: await ask(set, own, TOP_K, true),
-      });
-      log(`${set.data.name}: asked ${own.length} own, ${others.length} off-topic questions`);
-    }
-    // Every result a request with top_k 10 would show is a row (relevance is shown on each), and
-    // each group of each set weighs the same, whatever its number of questions.
-    const samples: Sample[] = [];
-    for (const g of groups) {
-      for (const asked of [g.answerable, g.offTopic, g.removed]) {
-        // The first passage's evidence with each passage's fall below it: the shape of relevanceOfList.
-        const rows = asked.flatMap((q) =>
-          q.results.map(
-            (r, i) =>
-              ({
-                x: [...FEATURE_NAMES.map((f) => q.results[0]!.features[f]), scoreDrop(r.score, q.results[0]!.score)],
-                y: q.relevant[i] ? 1 : 0,
-              }) as Sample,
+      const { cosineScale } = await gatherEvidence(set.searcher, set.searcher.manifest.corpus.fingerprint);
+      const others = sets.filter((s) => s !== set).flatMap((s) => s.questions);
+      const group = {
+        name: set.name,
+        answerable: await set.askOwn(),
+        offTopic: await set.askForeign(others),
+        removed: await set.askUnanswerable(),
+      };
+      groups.push(group);
+      log(`${set.name}: cosine scale ${cosineScale.center.toFixed(3)} ± ${cosineScale.scale.toFixed(3)}`);
+      // Unanswerable on-topic questions are left out of the fit: taking them in kept fewer good
+      // answers on every set for the off-topic questions it refused (docs/evaluation.md).
+      for (const asked of [group.answerable, group.offTopic])
+        samples.push(
+          ...rows(
+            asked.map((q) => ({ passages: q.results, answers: q.relevant })),
+            cosineScale,
+            1000,
           ),
         );
-        for (const row of rows) samples.push({ ...row, weight: 1000 / rows.length });
-      }
+      set.cosineScale = cosineScale;
     }
     const [intercept, ...weights] = fitLogistic(samples);
-    const model = {
+    const fitted = (cosineScale: RelevanceModel['cosineScale']): RelevanceModel => ({
       intercept: intercept!,
-      ...Object.fromEntries(FEATURE_NAMES.map((f, i) => [f, weights[i]!])),
-      drop: -weights[FEATURE_NAMES.length]!,
-    } as RelevanceModel;
-    console.log(`fitted for ${embedder.info.id} on ${samples.length} rows: ${JSON.stringify(model)}`);
-    const rescore = (asked: AskedQuestion[]) =>
-      asked.map((q) => {
-        const relevances = relevanceOfList(
-          q.results.map((r) => r.features),
-          q.results.map((r) => r.score),
-          model,
-        );
-        return { ...q, results: q.results.map((r, i) => ({ ...r, relevance: relevances[i]! })) };
-      });
-    for (const g of groups) {
+      ...(Object.fromEntries(FEATURE_NAMES.map((f, i) => [f, weights[i]!])) as Record<(typeof FEATURE_NAMES)[number], number>),
+      drop: weights[FEATURE_NAMES.length]!,
+      cosineScale,
+    });
+    const mean = (k: 'center' | 'scale') => sets.reduce((s, x) => s + x.cosineScale![k], 0) / sets.length;
+    console.log(`fitted for ${embedder.info.id} on ${samples.length} rows:`);
+    console.log(JSON.stringify(fitted({ center: mean('center'), scale: mean('scale') })));
+    for (const [i, g] of groups.entries()) {
+      const model = fitted(sets[i]!.cosineScale!);
+      const rescore = (asked: AskedQuestion[]) =>
+        asked.map((q) => {
+          const relevances = relevanceOfList(
+            q.results.map((r) => r.features),
+            q.results.map((r) => r.score),
+            model,
+          );
+          return { ...q, results: q.results.map((r, j) => ({ ...r, relevance: relevances[j]! })) };
+        });
       console.log(`\n${g.name}`);
       printCurve(abstentionCurve(rescore(g.answerable), rescore(g.offTopic), rescore(g.removed), THRESHOLDS));
     }

@@ -14,24 +14,22 @@ import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
-import { abstentionCurve, ask, judgedQuestions } from '../src/eval/abstain.js';
+import { abstentionCurve, type AskedQuestion } from '../src/eval/abstain.js';
 import { evaluate, formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
 import { prepareSet, servedFromPostgres, type PreparedSet } from '../src/eval/prepared.js';
 import { Database } from '../src/index/postgres/database.js';
 import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
 import { rankQueries } from '../src/eval/run-eval.js';
-import { docsCurve, docsReport, isDocsSet, type AskedDocsQuestion, type DocsReport, type RateSummary } from '../src/eval/docs-set.js';
-import { askDocsSet, prepareDocsSet, type PreparedDocsSet } from '../src/eval/docs-run.js';
-import type { Embedder } from '../src/embed/embedder.js';
-import { DEFAULT_MIN_RELEVANCE } from '../src/search/relevance.js';
+import { docsReport, isDocsSet, type DocsReport, type RateSummary } from '../src/eval/docs-set.js';
+import { beirSet, docsSet, LABELLED_TOP_K, type LabelledSet } from '../src/eval/labelled-set.js';
+import { askDocsSet, prepareDocsSet } from '../src/eval/docs-run.js';
+import { DEFAULT_MIN_RELEVANCE, relevanceOfList, uncalibratedModel, type RelevanceModel } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
 
 const MODES = ['hybrid', 'dense', 'lexical'];
-/** Results per request in the abstention protocols: the API's default top_k. */
-const ABSTAIN_TOP_K = 5;
 
 interface Options {
   dataset: string[];
@@ -43,74 +41,51 @@ interface Options {
   index?: string;
 }
 
-interface AskedDocs {
-  prepared: PreparedDocsSet;
-  asked: AskedDocsQuestion[];
-}
-
-/** Off-topic material for one set: every question of the other sets, with its vector. */
-interface ForeignQuestion {
-  text: string;
-  vector: number[];
-}
-
-/** The best relevance each question gets from a set's index (top_k 5, no threshold). */
-async function bestRelevances(searcher: PreparedSet['searcher'], questions: ForeignQuestion[]): Promise<number[]> {
-  const out: number[] = [];
-  for (const q of questions) {
-    const { results } = await searcher.rank({ query: q.text, topK: ABSTAIN_TOP_K, mode: 'hybrid', minRelevance: 0 }, q.vector);
-    out.push(Math.max(0, ...results.map((r) => r.relevance)));
-  }
-  return out;
-}
-
 const thresholds = () => [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b);
 
-async function printAbstention(sets: PreparedSet[], docs: AskedDocs[], embedder: Embedder): Promise<Record<string, unknown>> {
+/** Relevance of asked questions read again through another model (the features do not change). */
+function rescored(asked: AskedQuestion[], model: RelevanceModel): AskedQuestion[] {
+  return asked.map((q) => {
+    const relevances = relevanceOfList(
+      q.results.map((r) => r.features),
+      q.results.map((r) => r.score),
+      model,
+    );
+    return { ...q, results: q.results.map((r, i) => ({ ...r, relevance: relevances[i]! })) };
+  });
+}
+
+/**
+ * The abstention curve of every set, with each index's own calibration and, for comparison, with
+ * the one fixed model an index without calibration gets.
+ */
+async function printAbstention(sets: LabelledSet[]): Promise<Record<string, unknown>> {
   const report: Record<string, unknown> = {};
-  const docsQuestions: ForeignQuestion[][] = [];
-  for (const d of docs) {
-    const texts = d.prepared.set.questions.map((q) => q.q);
-    const vectors = await embedder.embedQueries(texts);
-    docsQuestions.push(texts.map((text, i) => ({ text, vector: vectors[i]! })));
-  }
-  const beirQuestions = sets.map((s) => judgedQuestions(s).map((q) => ({ ...q, relevant: new Set<string>() })));
-  const record = (name: string, curve: ReturnType<typeof docsCurve>) => {
-    const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
-    report[name] = {
-      off_topic_empty: chosen.offTopicEmpty,
-      removed_empty: chosen.removedEmpty,
-      correct_dropped: chosen.correctDropped,
-      answerable_empty: chosen.answerableEmpty,
-    };
-  };
-  for (const [i, set] of sets.entries()) {
-    const own = judgedQuestions(set);
-    const others = [
-      ...beirQuestions.filter((_, j) => j !== i).flat(),
-      ...docsQuestions.flat().map((q) => ({ ...q, relevant: new Set<string>() })),
-    ];
-    const curve = abstentionCurve(
-      await ask(set, own, ABSTAIN_TOP_K),
-      await ask(set, others, ABSTAIN_TOP_K),
-      await ask(set, own, ABSTAIN_TOP_K, true),
-      thresholds(),
-    );
-    console.log(
-      `\n${set.data.name}: ${own.length} own questions, ${others.length} off-topic (top_k ${ABSTAIN_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`,
-    );
-    printCurve(curve);
-    record(set.data.name, curve);
-  }
-  for (const [i, d] of docs.entries()) {
-    const foreign = [...beirQuestions.flat(), ...docsQuestions.filter((_, j) => j !== i).flat()];
-    const curve = docsCurve(d.asked, await bestRelevances(d.prepared.searcher, foreign), thresholds());
-    const count = (kind: string) => d.asked.filter((a) => a.question.kind === kind).length;
-    console.log(
-      `\n${d.prepared.set.name}: ${count('answerable')} answerable, ${count('on-topic-unanswerable')} on-topic unanswerable (the "answer removed" column), ${count('off-topic')} + ${foreign.length} off-topic (top_k ${ABSTAIN_TOP_K})`,
-    );
-    printCurve(curve);
-    record(d.prepared.set.name, curve);
+  for (const set of sets) {
+    const others = sets.filter((s) => s !== set).flatMap((s) => s.questions);
+    const own = await set.askOwn();
+    const foreign = await set.askForeign(others);
+    const unanswerable = await set.askUnanswerable();
+    const model = set.searcher.relevanceModel;
+    const fixed = uncalibratedModel(set.searcher.manifest.embedder.id);
+    for (const [label, m] of [
+      ['calibrated for this index', model],
+      ['fixed model (an index without calibration)', fixed],
+    ] as const) {
+      const curve = abstentionCurve(rescored(own, m), rescored(foreign, m), rescored(unanswerable, m), thresholds());
+      console.log(
+        `\n${set.name}, ${label}: ${own.length} answerable, ${unanswerable.length} unanswerable on-topic (the "answer removed" column), ${foreign.length} off-topic (top_k ${LABELLED_TOP_K}; default min_relevance ${DEFAULT_MIN_RELEVANCE})`,
+      );
+      printCurve(curve);
+      if (m !== model) continue;
+      const chosen = curve.find((p) => p.threshold === DEFAULT_MIN_RELEVANCE)!;
+      report[set.name] = {
+        off_topic_empty: chosen.offTopicEmpty,
+        removed_empty: chosen.removedEmpty,
+        correct_dropped: chosen.correctDropped,
+        answerable_empty: chosen.answerableEmpty,
+      };
+    }
   }
   return report;
 }
@@ -192,7 +167,7 @@ const program = new Command('eval')
       console.log(`| ${set.data.name} | ${queries} | ${METRIC_NAMES.map((m) => metrics[m].toFixed(4)).join(' | ')} |`);
       summary.push({ dataset: set.data.name, queries, ...Object.fromEntries(METRIC_NAMES.map((m) => [m, round(metrics[m])])) });
     }
-    const docs: AskedDocs[] = [];
+    const labelled: LabelledSet[] = sets.map(beirSet);
     for (const dir of docsDirs) {
       const bar = buildProgress();
       const prepared = await prepareDocsSet(dir, {
@@ -202,7 +177,8 @@ const program = new Command('eval')
       });
       bar.stop();
       const asked = await askDocsSet(prepared.searcher, prepared.set);
-      docs.push({ prepared, asked });
+      const vectors = await embedder.embedQueries(prepared.set.questions.map((q) => q.q));
+      labelled.push(docsSet(prepared.set.name, prepared.searcher, prepared.set.questions, vectors));
       const r = docsReport(asked, DEFAULT_MIN_RELEVANCE);
       printDocsReport(prepared.set.name, r);
       summary.push({
@@ -216,7 +192,7 @@ const program = new Command('eval')
         answer1_by_format: Object.fromEntries(Object.entries(r.byFormat).map(([k, g]) => [k, round(g['answer@1'])])),
       });
     }
-    const abstention = opts.abstain ? await printAbstention(sets, docs, embedder) : undefined;
+    const abstention = opts.abstain ? await printAbstention(labelled) : undefined;
     console.log(
       JSON.stringify({
         mode: opts.mode,

@@ -250,7 +250,7 @@ describe('request logs', () => {
     const service = serviceWith({ apiKey: KEY, logLines: lines });
     await service.ready;
     lines.length = 0;
-    await post(service, '{"query": "Who recognized the Taliban?", "top_k": 2}', {
+    await post(service, '{"query": "Who recognized the Taliban?", "top_k": 2, "min_relevance": 0}', {
       'content-type': 'application/json',
       'x-api-key': KEY,
       'x-request-id': 'req-42',

@@ -146,6 +146,7 @@ describe('Amazon Bedrock Agents', () => {
     const res = await askAgent([
       { name: 'query', type: 'string', value: 'Which country first recognized the Taliban government?' },
       { name: 'top_k', type: 'integer', value: '2' },
+      { name: 'min_relevance', type: 'number', value: '0' },
     ]);
     expect(res).toMatchObject({
       messageVersion: '1.0',

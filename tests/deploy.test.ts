@@ -250,11 +250,15 @@ describe('npm run package with an index of your own documents', () => {
     }
   });
 
-  /** Runs the unpacked handler in a process of its own with the function's environment (plus `extra`); prints the first result. */
+  /**
+   * Runs the unpacked handler in a process of its own with the function's environment (plus
+   * `extra`); prints the first result. Asked with min_relevance 0: the packaging is under test here,
+   * not how relevance reads a three-passage corpus (the threshold is tested on larger ones).
+   */
   function askUnpacked(extra: Record<string, string>): Promise<{ code: number | null; out: string }> {
     const script = `
       const { handler } = await import(${JSON.stringify(path.join(unpacked, 'dist', 'lambda.js'))});
-      const event = { version: '2.0', rawPath: '/search', rawQueryString: 'q=${encodeURIComponent(OWN_QUESTION)}&top_k=1', headers: { host: 'x' },
+      const event = { version: '2.0', rawPath: '/search', rawQueryString: 'q=${encodeURIComponent(OWN_QUESTION)}&top_k=1&min_relevance=0', headers: { host: 'x' },
         requestContext: { http: { method: 'GET', path: '/search' }, domainName: 'x' }, isBase64Encoded: false };
       const res = await handler(event, { awsRequestId: 'package-test' });
       console.log('RESULT ' + res.statusCode + ' ' + JSON.parse(res.body).results[0].text);

@@ -15,6 +15,7 @@ import type { SearchResponse } from '../src/api/schemas.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { ARTICLE_QUESTIONS as QUESTIONS } from './helpers/article-questions.js';
 import { openSearcher } from '../src/search/open-searcher.js';
+import { DEFAULT_MIN_RELEVANCE } from '../src/search/relevance.js';
 
 let service: Service;
 let handler: ReturnType<typeof createLambdaHandler>;
@@ -65,6 +66,22 @@ const REWORDED: { q: string; answer: string }[] = [
   { q: 'Which other nations accepted Taliban ambassadors without recognition?', answer: 'including China' },
 ];
 
+/**
+ * The same facts asked in every form people use (when, why, yes-no, how, keywords, requests): the
+ * question's form must not decide whether the passage is found or how relevant it is judged.
+ */
+const FORMS: { q: string; answer: string }[] = [
+  { q: 'When did Russia recognize the Taliban?', answer: 'formally recognized the Taliban government' },
+  { q: 'Why did Russia recognize the Taliban?', answer: 'formally recognized the Taliban government' },
+  { q: 'Did Russia recognize the Taliban?', answer: 'formally recognized the Taliban government' },
+  { q: 'How did Russia recognize the Taliban?', answer: 'formally recognized the Taliban government' },
+  { q: 'Has Russia recognized the Taliban government?', answer: 'formally recognized the Taliban government' },
+  { q: 'Tell me when Russia recognized the Taliban', answer: 'formally recognized the Taliban government' },
+  { q: 'What worries Western governments about the Taliban?', answer: 'focus of concern for the West' },
+  { q: 'What concerns the West about the Taliban?', answer: 'focus of concern for the West' },
+  { q: 'Why is the West worried about the Taliban?', answer: 'focus of concern for the West' },
+];
+
 const OFF_TOPIC = [
   'How do I configure a Kubernetes ingress controller?',
   'What is the boiling point of water at sea level?',
@@ -84,20 +101,44 @@ describe('questions in other words, and questions the article cannot answer', ()
     });
   }
 
+  for (const { q, answer } of FORMS) {
+    it(`any form of question, answered first: ${q}`, async () => {
+      const out = await viaHttpApi({ query: q, top_k: 3 });
+      expect(out.no_answer).toBeUndefined();
+      expect(out.results[0]?.text).toContain(answer);
+    });
+  }
+
+  it('the form of a question does not decide its relevance: when, why, did and how about one fact are judged alike', async () => {
+    const relevances = [];
+    for (const { q } of FORMS.slice(0, 4)) relevances.push((await viaHttpApi({ query: q, top_k: 1 })).results[0]!.relevance);
+    expect(Math.max(...relevances) / Math.min(...relevances)).toBeLessThan(1.25);
+  });
+
   for (const q of OFF_TOPIC) {
     it(`not in the article, answered with no passage: ${q}`, async () => {
       const out = await viaHttpApi({ query: q });
       expect(out.results).toEqual([]);
-      expect(out.no_answer).toMatchObject({ message: 'Nothing in these documents answers this question.', min_relevance: 0.05 });
-      expect(out.no_answer!.best_relevance).toBeLessThan(0.05);
+      expect(out.no_answer).toMatchObject({
+        message: 'Nothing in these documents answers this question.',
+        min_relevance: DEFAULT_MIN_RELEVANCE,
+      });
+      expect(out.no_answer!.best_relevance).toBeLessThan(DEFAULT_MIN_RELEVANCE);
     });
   }
+
+  it('relevance follows the order shown: it never rises down the list', async () => {
+    for (const q of [...REWORDED.map((r) => r.q), ...FORMS.map((f) => f.q)]) {
+      const out = await viaHttpApi({ query: q, top_k: 5, min_relevance: 0 });
+      for (let i = 1; i < out.results.length; i++) expect(out.results[i]!.relevance, q).toBeLessThanOrEqual(out.results[i - 1]!.relevance);
+    }
+  });
 
   it('min_relevance 0 returns the closest passages anyway, with their low relevance', async () => {
     const out = await viaHttpApi({ query: OFF_TOPIC[0]!, top_k: 3, min_relevance: 0 });
     expect(out.results).toHaveLength(3);
     expect(out.no_answer).toBeUndefined();
-    for (const r of out.results) expect(r.relevance).toBeLessThan(0.05);
+    for (const r of out.results) expect(r.relevance).toBeLessThan(DEFAULT_MIN_RELEVANCE);
   });
 
   it('relevance means the same across questions: the answer to one outranks the best match of an unanswerable one', async () => {

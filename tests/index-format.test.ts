@@ -17,7 +17,7 @@ import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
 import type { ChunkStore } from '../src/index/store.js';
 import { VectorStore } from '../src/index/vectors.js';
 import { tempDir } from './helpers/article-index.js';
-import { mulberry32 } from '../scripts/lib/random.js';
+import { mulberry32 } from '../src/search/random.js';
 
 const PLAIN = { stem: false, stopwords: false };
 

@@ -1,33 +1,54 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fitLogistic, type Sample } from '../src/eval/logistic.js';
-import { relevance, relevanceModelFor } from '../src/search/relevance.js';
-import { mulberry32 } from '../scripts/lib/random.js';
+import { fitLogistic, type Sample } from '../src/search/logistic.js';
+import { PRIOR_MODEL, relevance, relevanceOfList, uncalibratedModel } from '../src/search/relevance.js';
+import { mulberry32 } from '../src/search/random.js';
 
 describe('relevance model', () => {
-  const model = relevanceModelFor('use-lite');
+  const model = PRIOR_MODEL;
+  const signed = fc.double({ min: -1, max: 1, noNaN: true });
+  const share = fc.double({ min: 0, max: 1, noNaN: true });
 
   it('is a probability that grows with every piece of evidence', () => {
-    const signed = fc.double({ min: -1, max: 1, noNaN: true });
-    const share = fc.double({ min: 0, max: 1, noNaN: true });
     fc.assert(
-      fc.property(signed, share, signed, fc.double({ min: 0.01, max: 0.5, noNaN: true }), (cosine, coverage, gap, step) => {
-        const f = { cosine, coverage, gap };
+      fc.property(signed, share, signed, share, fc.double({ min: 0.01, max: 0.5, noNaN: true }), (cosine, coverage, gap, known, step) => {
+        const f = { cosine, coverage, gap, known };
         const base = relevance(f, model);
         expect(base).toBeGreaterThanOrEqual(0);
         expect(base).toBeLessThanOrEqual(1);
-        expect(relevance({ ...f, cosine: cosine + step }, model)).toBeGreaterThanOrEqual(base);
-        expect(relevance({ ...f, coverage: coverage + step }, model)).toBeGreaterThanOrEqual(base);
-        expect(relevance({ ...f, gap: gap + step }, model)).toBeGreaterThanOrEqual(base);
+        for (const name of ['cosine', 'coverage', 'gap', 'known'] as const)
+          expect(relevance({ ...f, [name]: f[name] + step }, model)).toBeGreaterThanOrEqual(base);
       }),
     );
   });
 
-  it('an embedder without a fit does not lean on its cosine scale', () => {
-    const other = relevanceModelFor('transformers:some/model');
-    expect(other.cosine).toBe(0);
-    const f = { cosine: 0.9, coverage: 0.5, gap: 0.1 };
-    expect(relevance(f, other)).toBe(relevance({ ...f, cosine: 0.1 }, other));
+  it('follows the order of a list: it never rises from one passage to the next', () => {
+    const evidence = fc.record({ cosine: signed, coverage: share, gap: signed, known: share });
+    fc.assert(
+      fc.property(
+        fc.array(evidence, { minLength: 1, maxLength: 10 }),
+        fc.array(share, { minLength: 10, maxLength: 10 }),
+        (features, raw) => {
+          const scores = raw.slice(0, features.length).sort((a, b) => b - a);
+          const list = relevanceOfList(features, scores, model);
+          expect(list[0]).toBeCloseTo(relevance(features[0]!, model), 12);
+          for (let i = 1; i < list.length; i++) expect(list[i]!).toBeLessThanOrEqual(list[i - 1]!);
+        },
+      ),
+    );
+  });
+
+  it("reads a cosine on the index's own scale: the same evidence means the same on two scales", () => {
+    const f = { cosine: 0.5, coverage: 0.5, gap: 0.05, known: 1 };
+    const other = { ...model, cosineScale: { center: model.cosineScale.center + 0.2, scale: model.cosineScale.scale * 2 } };
+    const moved = { ...f, cosine: other.cosineScale.center + (f.cosine - model.cosineScale.center) * 2, gap: f.gap * 2 };
+    expect(relevance(moved, other)).toBeCloseTo(relevance(f, model), 12);
+  });
+
+  it('an index built before calibration, with another embedder, does not lean on its cosine scale', () => {
+    const other = uncalibratedModel('transformers:some/model');
+    const f = { cosine: 0.9, coverage: 0.5, gap: 0.1, known: 1 };
+    expect(relevance(f, other)).toBe(relevance({ ...f, cosine: 0.1, gap: 0.4 }, other));
   });
 });
 

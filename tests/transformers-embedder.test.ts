@@ -25,6 +25,9 @@ import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
 import type { Embedder } from '../src/embed/embedder.js';
 import type { SearchResponse } from '../src/api/schemas.js';
 import { openSearcher } from '../src/search/open-searcher.js';
+import { CALIBRATION_VERSION } from '../src/search/index-calibration.js';
+import { OFF_TOPIC_POOL } from '../src/search/off-topic-pool.js';
+import { DEFAULT_MIN_RELEVANCE, PRIOR_MODEL } from '../src/search/relevance.js';
 
 const TINY = 'transformers:test/tiny-bert';
 const article = fs.readFileSync(path.join(DEFAULT_CORPUS_DIR, 'article.txt'), 'utf8');
@@ -171,6 +174,36 @@ describe('an index built and served with the tiny model', () => {
     expect(hybrid.results[0]!.text).toContain('flag of the Taliban-imposed Afghan state');
     const dense = await ask({ query: 'Supreme Court removed the organization from the list of terrorist groups', top_k: 3, mode: 'dense' });
     expect(dense.results[0]!.text).toContain('Supreme Court removed');
+  });
+
+  it('carries its own calibration, the same on every build of the same corpus, and answers off-topic questions with nothing', async () => {
+    const { manifest } = await readWholeIndex(indexDir);
+    const calibration = manifest.calibration!;
+    expect(calibration.version).toBe(CALIBRATION_VERSION);
+    expect(calibration.questions.off_topic).toBe(OFF_TOPIC_POOL.length);
+    expect(calibration.questions.pseudo).toBeGreaterThan(5);
+    // The random model's cosines sit on a scale of their own, measured on the index itself, and
+    // they tell its answers from nothing: relevance leaves them out and rests on the words.
+    expect(calibration.relevance.cosineScale.center).not.toBeCloseTo(PRIOR_MODEL.cosineScale.center, 2);
+    expect(calibration.relevance).toMatchObject({ cosine: 0, gap: 0 });
+    const again = tempDir('tiny-index-again');
+    await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out: again, embedder: tiny });
+    expect((await readWholeIndex(again)).manifest.calibration!.relevance).toEqual(calibration.relevance);
+
+    for (const q of [
+      'How do I knit a scarf with cables?',
+      'What is the best way to grow basil on a windowsill?',
+      'Who won the 2022 FIFA World Cup?',
+    ]) {
+      const out = await ask({ query: q });
+      expect(out.results, q).toEqual([]);
+      expect(out.no_answer!.best_relevance).toBeLessThan(DEFAULT_MIN_RELEVANCE);
+    }
+    for (const q of ['What did the Russian Supreme Court do in April?', 'Which countries recognized the previous Taliban regime?']) {
+      const out = await ask({ query: q });
+      expect(out.results.length, q).toBeGreaterThan(0);
+      expect(out.results[0]!.relevance).toBeGreaterThan(5 * DEFAULT_MIN_RELEVANCE);
+    }
   });
 
   it('is refused, with the fix, when served with another embedder', async () => {

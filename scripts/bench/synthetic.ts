@@ -12,7 +12,7 @@ import { readWholeIndex } from '../../src/index/read-index.js';
 import { lexicalInput } from '../../src/index/bm25.js';
 import { VectorStore } from '../../src/index/vectors.js';
 import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
-import { mulberry32 } from '../lib/random.js';
+import { mulberry32 } from '../../src/search/random.js';
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -63,18 +63,20 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
     }
   }
   const m = base.manifest;
-  return withBuildLock(out, async () =>
-    writeIndex(out, {
-      store,
-      vectors: VectorStore.unitRows(rows, m.embedder.dimension),
-      lexicalInputs,
-      embedder: m.embedder,
-      settings: { chunking: m.chunking, lexical: m.lexical, hnsw: m.hnsw },
-      corpus: {
-        settings_hash: m.corpus.settings_hash,
-        fingerprint: `scaled-${target}`,
-      },
-      sourceHashes: store.documents.map((d) => d.id),
-    }),
+  return withBuildLock(
+    out,
+    async () =>
+      await writeIndex(out, {
+        store,
+        vectors: VectorStore.unitRows(rows, m.embedder.dimension),
+        lexicalInputs,
+        embedder: m.embedder,
+        settings: { chunking: m.chunking, lexical: m.lexical, hnsw: m.hnsw },
+        corpus: {
+          settings_hash: m.corpus.settings_hash,
+          fingerprint: `scaled-${target}`,
+        },
+        sourceHashes: store.documents.map((d) => d.id),
+      }),
   );
 }

@@ -8,7 +8,6 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { CurvePoint } from './abstain.js';
 
 export type QuestionKind = 'answerable' | 'on-topic-unanswerable' | 'off-topic';
 
@@ -167,27 +166,4 @@ export function docsReport(asked: AskedDocsQuestion[], minRelevance: number): Do
       'off-topic': meanBest(of('off-topic')),
     },
   };
-}
-
-/**
- * The abstention curve of a docs set, in the shape of the BEIR sets' (abstain.ts): its on-topic
- * unanswerable questions stand where the BEIR sets have questions with their answers removed, and
- * its off-topic questions join those of the other sets (`otherBest`: their best relevance here).
- */
-export function docsCurve(asked: AskedDocsQuestion[], otherBest: number[], thresholds: number[]): CurvePoint[] {
-  const of = (kind: QuestionKind) => asked.filter((a) => a.question.kind === kind);
-  const answerable = of('answerable');
-  const correctFirst = answerable.filter((a) => a.results[0]?.answers);
-  const offTopic = [...of('off-topic').map(bestRelevance), ...otherBest];
-  const share = (values: number[], t: number) => (values.length ? values.filter((v) => v < t).length / values.length : 0);
-  return thresholds.map((t) => ({
-    threshold: t,
-    offTopicEmpty: share(offTopic, t),
-    removedEmpty: share(of('on-topic-unanswerable').map(bestRelevance), t),
-    correctDropped: share(
-      correctFirst.map((a) => a.results[0]!.relevance),
-      t,
-    ),
-    answerableEmpty: share(answerable.map(bestRelevance), t),
-  }));
 }

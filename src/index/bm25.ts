@@ -202,6 +202,24 @@ export class LexicalIndex {
     return total > 0 ? found / total : 0;
   }
 
+  /**
+   * The idf-weighted share of the question's distinct terms that the index holds anywhere (1 for
+   * none); a term held only through an alternative counts in part.
+   */
+  known(postings: QueryPostings, queryTerms: string[], options: CoverageOptions = {}): number {
+    const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
+    let total = 0;
+    let found = 0;
+    for (const term of new Set(queryTerms)) {
+      const held = postings.has(term);
+      const idf = held ? this.idf(postings, term) : rarest;
+      total += idf;
+      if (held) found += idf;
+      else if (options.alternatives?.get(term)?.some((t) => postings.has(t))) found += idf * (options.alternativeCredit ?? 1);
+    }
+    return total > 0 ? found / total : 1;
+  }
+
   /** Robertson–Spärck Jones idf as in Lucene: always positive. */
   idf(postings: QueryPostings, term: string): number {
     const df = postings.get(term)?.df ?? 0;

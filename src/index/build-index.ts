@@ -23,6 +23,9 @@ import { checkBuildSettings, chunkingSettings, DEFAULT_BUILD_SETTINGS, manifestS
 import type { ChunkStore, DocumentRecord } from './store.js';
 import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
 import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
+import { FileBackend } from './file-backend.js';
+import { Searcher } from '../search/searcher.js';
+import { calibrateIndex, CALIBRATION_VERSION } from '../search/index-calibration.js';
 
 export interface BuildOptions {
   corpus: string;
@@ -69,7 +72,7 @@ export function documentHash(doc: SourceDocument): string {
 }
 
 function settingsHash(embedder: Embedder, recorded: Pick<Manifest, 'chunking' | 'lexical' | 'hnsw'>): string {
-  return sha256(JSON.stringify([FORMAT_VERSION, embedder.info, recorded]));
+  return sha256(JSON.stringify([FORMAT_VERSION, embedder.info, recorded, CALIBRATION_VERSION]));
 }
 
 /** Equal for an index and a corpus means the build would change nothing. */
@@ -239,7 +242,7 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     const vectors = VectorStore.unitRows(rows as number[][], embedder.info.dimension);
 
-    const manifest = writeIndex(
+    const manifest = await writeIndex(
       options.out,
       {
         store,
@@ -255,8 +258,17 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         sourceHashes: hashes,
       },
       log,
+      async (staged, draft) => {
+        stageDone('indexing and writing');
+        const backend = await FileBackend.open(staged, draft);
+        try {
+          return await calibrateIndex(Searcher.over(backend, embedder), draft.corpus.fingerprint, log);
+        } finally {
+          await backend.close();
+        }
+      },
     );
-    stageDone('indexing and writing');
+    stageDone('calibrating');
     return {
       status: 'built',
       out: options.out,

@@ -71,6 +71,23 @@ export const ManifestSchema = z.object({
     source: z.string().optional(),
   }),
   files: z.object({ chunks: FileRef, lexical: FileRef, graph: FileRef, vectors: FileRef }),
+  /** What relevance means on this index, fitted when it was built (search/index-calibration.ts). */
+  calibration: z
+    .object({
+      version: z.number().int(),
+      relevance: z.object({
+        intercept: z.number(),
+        cosine: z.number(),
+        coverage: z.number(),
+        gap: z.number(),
+        known: z.number(),
+        drop: z.number(),
+        cosineScale: z.object({ center: z.number(), scale: z.number().positive() }),
+      }),
+      questions: z.object({ pseudo: z.number().int(), off_topic: z.number().int() }),
+      seconds: z.number(),
+    })
+    .optional(),
 });
 
 export type Manifest = z.infer<typeof ManifestSchema>;

@@ -47,7 +47,16 @@ export async function withBuildLock<T>(out: string, work: () => Promise<T>): Pro
  * to 8 bits per component first and the graph is built over the rounded values: a rebuild that reuses
  * the stored vectors then reproduces the same files. Call it holding the build lock.
  */
-export function writeIndex(out: string, parts: IndexParts, log: (line: string) => void = () => {}): Manifest {
+/**
+ * `calibrate`: run over the staged files before the manifest commits them, so that a reader never
+ * sees the index without what it says relevance means on it.
+ */
+export async function writeIndex(
+  out: string,
+  parts: IndexParts,
+  log: (line: string) => void = () => {},
+  calibrate?: (staged: string, manifest: Manifest) => Promise<Manifest['calibration']>,
+): Promise<Manifest> {
   log('build: indexing');
   const lexical = buildLexicalIndex(parts.lexicalInputs, parts.settings.lexical);
   const stored = ByteVectors.fromVectors(parts.vectors);
@@ -86,9 +95,10 @@ export function writeIndex(out: string, parts: IndexParts, log: (line: string) =
       corpus: parts.corpus,
       files,
     };
-    staging.commit(manifest);
+    const calibration = calibrate ? await calibrate(staging.path, manifest) : undefined;
+    staging.commit(calibration ? { ...manifest, calibration } : manifest);
     log(`build: committed ${parts.store.chunks.length} chunks from ${parts.store.documents.length} documents`);
-    return manifest;
+    return calibration ? { ...manifest, calibration } : manifest;
   } catch (err) {
     staging.discard();
     throw err;

@@ -8,16 +8,17 @@ import type { IndexBackend } from '../index/backend.js';
 import type { Manifest } from '../index/manifest.js';
 import type { DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
-import { LexicalIndex, type QueryPostings, type SparseScores } from '../index/bm25.js';
+import { LexicalIndex, type CoverageOptions, type QueryPostings, type SparseScores } from '../index/bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, filterableFields, filterWarnings, type ChunkMask, type Filter } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
 import { bestSentence, type Snippet } from './snippet.js';
-import { relevanceOfList, relevanceModelFor, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
+import { relevanceOfList, uncalibratedModel, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
 import { expandQuestion } from './expansion.js';
+import { prefixForms } from './prefix-forms.js';
 import type { LoadTimings } from './open-searcher.js';
 import { passageWindows, type PassageWindow } from './passage-windows.js';
 import { orderWithinDocuments } from './passage-order.js';
@@ -147,12 +148,13 @@ export class Searcher {
     private readonly shared: Shared,
     readonly embedder: Embedder,
     readonly ranking: RankingSettings = DEFAULT_RANKING,
+    relevanceModel?: RelevanceModel,
   ) {
     this.index = shared.backend;
     this.manifest = shared.backend.manifest;
     this.lexical = shared.lexical;
     this.documents = shared.documents;
-    this.relevanceModel = relevanceModelFor(this.manifest.embedder.id);
+    this.relevanceModel = relevanceModel ?? this.manifest.calibration?.relevance ?? uncalibratedModel(this.manifest.embedder.id);
     this.fusion = fusionFor(this.manifest.embedder.id, ranking.fusion);
   }
 
@@ -170,7 +172,12 @@ export class Searcher {
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
   withRanking(ranking: RankingSettings): Searcher {
-    return new Searcher(this.shared, this.embedder, ranking);
+    return new Searcher(this.shared, this.embedder, ranking, this.relevanceModel);
+  }
+
+  /** The same index and model, with relevance read through another model (calibration compares them). */
+  withRelevance(model: RelevanceModel): Searcher {
+    return new Searcher(this.shared, this.embedder, this.ranking, model);
   }
 
   get model(): string {
@@ -211,16 +218,27 @@ export class Searcher {
   async prepare(q: Pick<SearchQuery, 'query' | 'filter'>): Promise<Prepared> {
     const terms = this.lexical.analyzeQuestion(q.query);
     const mask = compileFilter(q.filter, this.index.documents, this.index.docOf.length);
-    const expansion = this.ranking.expansion
-      ? expandQuestion(q.query, terms, this.ranking.expansion, (t) => this.lexical.analyze(t))
-      : undefined;
-    const added = expansion?.weights;
-    const postings = mask?.count === 0 ? new Map() : await this.index.postings([...new Set([...terms, ...(added?.keys() ?? [])])]);
+    const settings = this.ranking.expansion;
+    const expansion = settings ? expandQuestion(q.query, terms, settings, (t) => this.lexical.analyze(t)) : undefined;
+    if (mask?.count === 0) return { terms, postings: new Map(), mask };
+    const postings = new Map(await this.index.postings([...new Set([...terms, ...(expansion?.weights.keys() ?? [])])]));
+    if (expansion) {
+      // An unknown word's shorter form the index holds stands for it, as a synonym does.
+      const unknown = [...new Set(terms)].filter((t) => !postings.has(t));
+      const forms = unknown.length ? await this.index.postings([...new Set(unknown.flatMap(prefixForms))]) : new Map();
+      for (const term of unknown) {
+        const form = prefixForms(term).find((f) => forms.has(f));
+        if (!form) continue;
+        postings.set(form, forms.get(form)!);
+        if (!terms.includes(form)) expansion.weights.set(form, settings!.weight);
+        expansion.alternatives.set(term, [...(expansion.alternatives.get(term) ?? []), form]);
+      }
+    }
     return {
       terms,
       postings,
       ...(mask ? { mask } : {}),
-      ...(added?.size ? { expansion: added, alternatives: expansion!.alternatives } : {}),
+      ...(expansion?.weights.size ? { expansion: expansion.weights, alternatives: expansion.alternatives } : {}),
     };
   }
 
@@ -289,6 +307,8 @@ export class Searcher {
         vector,
       ),
     ]);
+    // A word held only through its synonym or shorter form still says the index speaks of it.
+    const known = this.lexical.known(prepared.postings, prepared.terms, { ...this.coverageOptions(prepared), alternativeCredit: 1 });
     const features = ranked.map((s, i) => {
       const cosine = cosines[i]!;
       let rival = -Infinity;
@@ -300,6 +320,7 @@ export class Searcher {
         cosine,
         coverage: this.coverage(prepared, chunks),
         gap: rival === -Infinity ? 0 : cosine - rival,
+        known,
       };
     });
     const relevances = relevanceOfList(
@@ -462,10 +483,11 @@ export class Searcher {
 
   /** The share of the question's distinctive terms a passage holds (a synonym of one counts in part). */
   private coverage(prepared: Prepared, chunks: readonly number[], bodyOnly = false): number {
-    return this.lexical.coverage(prepared.postings, prepared.terms, chunks, {
-      bodyOnly,
-      ...(prepared.alternatives ? { alternatives: prepared.alternatives, alternativeCredit: SYNONYM_CREDIT } : {}),
-    });
+    return this.lexical.coverage(prepared.postings, prepared.terms, chunks, { bodyOnly, ...this.coverageOptions(prepared) });
+  }
+
+  private coverageOptions(prepared: Prepared): CoverageOptions {
+    return prepared.alternatives ? { alternatives: prepared.alternatives, alternativeCredit: SYNONYM_CREDIT } : {};
   }
 
   /** The record id of an assessed passage's anchor chunk. */

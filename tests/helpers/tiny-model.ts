@@ -9,7 +9,7 @@
  * DequantizeLinear node, like real quantized exports.
  */
 import fs from 'node:fs';
-import { mulberry32 } from '../../scripts/lib/random.js';
+import { mulberry32 } from '../../src/search/random.js';
 import path from 'node:path';
 import onnxProto, { type onnx as Onnx } from 'onnx-proto';
 
