@@ -14,6 +14,7 @@ import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.
 import { Database } from '../src/index/postgres/database.js';
 import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
 import { sha256 } from '../src/index/commit.js';
+import { rememberBuild, vectorsFromLocalBuilds } from '../src/index/local-builds.js';
 import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
 import { nonNegativeInt, positiveInt } from './lib/cli.js';
 
@@ -94,8 +95,16 @@ const program = new Command('build-index')
         ...(opts.maxFileMb ? { load: { maxFileBytes: opts.maxFileMb * 1024 * 1024 } } : {}),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: bar.onProgress,
-        ...(db ? { storedVectors: (embedderInfo, hashes) => storedVectors(db, pg!.collection, embedderInfo, hashes) } : {}),
+        // Vectors of the passages the target lacks: from any earlier local build of the same
+        // embedder, then from the database being published to.
+        storedVectors: async (embedderInfo, hashes) => {
+          const found = await vectorsFromLocalBuilds(embedderInfo, hashes, out);
+          const rest = hashes.filter((h) => !found.has(h));
+          if (db && rest.length > 0) for (const [h, v] of await storedVectors(db, pg!.collection, embedderInfo, rest)) found.set(h, v);
+          return found;
+        },
       });
+      rememberBuild(out);
       bar.stop();
       if (s3) await uploadIndex(out, s3, await indexS3Client(), (line) => process.stderr.write(`${line}\n`));
       if (db)

@@ -1,6 +1,6 @@
 /**
  * npm run mcp: an MCP server on stdio, for chat assistants (Claude Desktop, IDE agents...).
- * Searches the local index (INDEX_DIR, COLLECTIONS_DIR), or a deployed endpoint with --url.
+ * Searches the local index (--index or INDEX_DIR, and COLLECTIONS_DIR), or a deployed endpoint with --url.
  * stdout carries the protocol, so logs go to stderr.
  */
 import { Command } from 'commander';
@@ -11,10 +11,12 @@ import { configFromEnv } from '../src/config.js';
 import { HttpSearchClient } from '../src/client/http-client.js';
 import { createLogger } from '../src/api/logger.js';
 import { createService } from '../src/service.js';
+import { resolveFromCwd } from '../src/paths.js';
 
 const program = new Command('mcp')
   .description('MCP server (stdio) exposing the search_documents, search and fetch tools')
   .option('--url <url>', 'search a deployed endpoint instead of the local index')
+  .option('--index <dir>', 'the local index folder to search (env INDEX_DIR; default index/)')
   .option('--api-key <key>', 'API key for --url (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
   .action(async (opts) => {
     const logger = createLogger({ destination: pino.destination({ fd: 2, sync: true }) });
@@ -26,7 +28,8 @@ const program = new Command('mcp')
       search = (request) => client.search(request);
       fetchDocument = (id) => client.document(id);
     } else {
-      const service = createService({ logger });
+      const env = configFromEnv();
+      const service = createService({ logger, config: opts.index ? { ...env, indexDir: resolveFromCwd(opts.index) } : env });
       await service.ready;
       search = service.api.search;
       fetchDocument = documentOrNothing(service.api);

@@ -1,9 +1,10 @@
 /**
- * npm start: brings the default index up to date (a no-op when nothing changed), then serves the
- * search API on loopback. PORT picks the port (default 3000).
+ * npm start [-- --corpus <dir>] [--index <dir>] [--no-build]: brings the index up to date (a no-op
+ * when nothing changed), then serves the search API on loopback. PORT picks the port (default 3000).
  */
 import { Command } from 'commander';
 import { buildIndex } from '../src/index/build-index.js';
+import { rememberBuild } from '../src/index/local-builds.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
 import { configFromEnv } from '../src/config.js';
@@ -37,17 +38,22 @@ async function banner(service: Service, url: string, where: string): Promise<str
 const program = new Command('serve')
   .description('Build the index if it is missing or stale, then serve the search API')
   .option('--corpus <path>', 'corpus to index before serving (env CORPUS_DIR)', process.env.CORPUS_DIR ?? DEFAULT_CORPUS_DIR)
+  .option('--index <dir>', 'the index folder to serve (env INDEX_DIR; default index/); served as it is unless --corpus is given')
   .option('--no-build', 'serve the index as it is')
   .option('--port <n>', 'port (env PORT)', process.env.PORT ?? '3000')
   .option('--host <address>', 'address to listen on (env HOST)', process.env.HOST ?? '127.0.0.1')
-  .action(async (opts) => {
-    const config = configFromEnv();
+  .action(async (opts, command: Command) => {
+    const env = configFromEnv();
+    const config = opts.index ? { ...env, indexDir: resolveFromCwd(opts.index) } : env;
+    // An index named on the command line is the user's own: building the sample corpus into it
+    // would replace it, so it is built only from a corpus named too.
+    const build = opts.build && (!opts.index || command.getOptionValueSource('corpus') !== 'default');
     const loaded = new Map<string, Promise<Embedder>>();
     const sharedLoader = (id: string) => {
       if (!loaded.has(id)) loaded.set(id, loadEmbedder(id));
       return loaded.get(id)!;
     };
-    if (opts.build) {
+    if (build) {
       const bar = buildProgress();
       const report = await buildIndex({
         corpus: resolveFromCwd(opts.corpus),
@@ -57,6 +63,7 @@ const program = new Command('serve')
         onProgress: bar.onProgress,
       });
       bar.stop();
+      rememberBuild(config.indexDir);
       process.stderr.write(
         `index ${report.status}: ${report.manifest.counts.chunks} chunks from ${report.manifest.counts.documents} documents\n`,
       );

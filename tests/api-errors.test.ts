@@ -77,7 +77,23 @@ describe('each kind of bad request gets a clear 4xx', () => {
     ['top_k out of range', '{"query": "x", "top_k": 500}', undefined, 400, 'invalid_request', /top_k/],
     ['top_k not an integer', '{"query": "x", "top_k": 2.5}', undefined, 400, 'invalid_request', /top_k/],
     ['unknown mode', '{"query": "x", "mode": "semantic"}', undefined, 400, 'invalid_request', /mode/],
-    ['unknown field', '{"query": "x", "topk": 3}', undefined, 400, 'invalid_request', /Unrecognized key.*topk/],
+    [
+      'unknown field',
+      '{"query": "x", "topk": 3}',
+      undefined,
+      400,
+      'invalid_request',
+      /unknown field "topk" \(did you mean "top_k"\?\); the fields are: query, top_k, mode/,
+    ],
+    [
+      "the question under GET's name",
+      '{"q": "x"}',
+      undefined,
+      400,
+      'invalid_request',
+      /query: missing; send \{"query": "your question"\}: the question goes in "query"/,
+    ],
+    ['no question at all', '{"top_k": 3}', undefined, 400, 'invalid_request', /query: missing; send \{"query": "your question"\}$/],
     ['body an array', '[1, 2]', undefined, 400, 'invalid_request', /object/],
     [
       'wrong content type',
@@ -141,7 +157,13 @@ describe('each kind of bad request gets a clear 4xx', () => {
 
   const getCases: [string, string, RegExp][] = [
     ['__proto__ as a parameter', 'q=x&__proto__=1', /unknown query parameter "__proto__"/],
-    ['the question under the body field name', 'query=flag', /question goes in q/],
+    [
+      'the question under the body field name',
+      'query=flag',
+      /q: missing; ask with \/search\?q=your\+question \(the question goes in q, not query\)/,
+    ],
+    ['no question at all', 'top_k=3', /^q: missing; ask with \/search\?q=your\+question$/],
+    ['a misspelt parameter', 'q=x&topk=3', /unknown query parameter "topk" \(did you mean "top_k"\?\)/],
     ['an empty min_score', 'q=x&min_score=', /min_score: must be a number/],
     ['an empty min_relevance', 'q=x&min_relevance=', /min_relevance: must be a number/],
     ['a filter that is an array', 'q=x&filter=%5B1%2C2%5D&doc_id=x', /filter: must be a JSON object/],

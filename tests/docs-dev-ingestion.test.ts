@@ -20,6 +20,7 @@ import { createLogger } from '../src/api/logger.js';
 import { launchChromium, visibleTexts } from '../scripts/lib/chromium.js';
 import { sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { DOCS_DEV_FILES, docsDevFiles, HAVE_DOCS_DEV } from './helpers/docs-dev.js';
+import { SKIP_BROWSER } from './helpers/browser.js';
 
 const TITLES: Record<string, string> = {
   'html/base-passwd-users-and-groups.html': 'Users and Groups in the Debian System',
@@ -79,7 +80,7 @@ describe.skipIf(!HAVE_DOCS_DEV)('docs-dev, read as a user has it', () => {
     expect(corpus.documents.flatMap((d) => textLoss(d) ?? [])).toEqual([]);
   });
 
-  describe('HTML against what Chromium shows', () => {
+  describe.skipIf(SKIP_BROWSER)('HTML against what Chromium shows', () => {
     let browser: Browser;
     beforeAll(async () => {
       browser = await launchChromium();

@@ -12,6 +12,7 @@ import { ARTICLE_QUESTIONS } from './helpers/article-questions.js';
 import { writeMixedCorpus } from './helpers/mixed-corpus.js';
 import { startPostgres, type RunningPostgres } from './helpers/postgres.js';
 import { searchViaHttpApi } from './helpers/events.js';
+import { buildWithCli, uniqueCorpus } from './helpers/build-cli.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { Database, DatabaseUnavailableError } from '../src/index/postgres/database.js';
 import { parsePostgresUri } from '../src/index/postgres/location.js';
@@ -241,6 +242,17 @@ describe('building into PostgreSQL', () => {
     } finally {
       await db.close();
     }
+  });
+
+  it('right after a local build of the same corpus, build-index --out postgres:// embeds nothing: it reuses that build', async () => {
+    const corpus = tempDir('pg-reuse-corpus');
+    uniqueCorpus(corpus, fs.writeFileSync);
+    const local = await buildWithCli(corpus, path.join(tempDir('pg-reuse-local'), 'index'));
+    expect(local.code, local.stderr).toBe(0);
+    expect(local.stderr).toMatch(/embedding (\d+) of \1 chunks \(0 reused\)/);
+    const published = await buildWithCli(corpus, `${pg.uri}?collection=reuse`);
+    expect(published.code, published.stderr).toBe(0);
+    expect(published.stderr).toMatch(/embedding 0 of (\d+) chunks \(\1 reused\)/);
   });
 });
 

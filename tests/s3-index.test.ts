@@ -3,7 +3,6 @@
  * INDEX_URI, against a real S3 protocol server (s3rver) on loopback. Covers a half-published
  * index, a corrupted object, a missing bucket, and a new index picked up by a running service.
  */
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -12,6 +11,7 @@ import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
+import { buildWithCli, uniqueCorpus } from './helpers/build-cli.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { indexS3Client } from '../src/index/s3/client.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
@@ -46,21 +46,9 @@ afterAll(async () => {
   await server?.close();
 });
 
-/** `npm run build-index -- --out s3://...` as a user runs it, against the local S3. */
+/** `npm run build-index -- --out s3://...` (or a folder) as a user runs it, against the local S3. */
 async function publish(corpus: string, uri: string): Promise<{ stderr: string }> {
-  // Asynchronous: the S3 server runs in this process and must keep answering meanwhile.
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', uri],
-    {
-      cwd: PROJECT_ROOT,
-      env: { ...process.env, ...S3RVER_KEYS, S3_ENDPOINT: endpoint },
-      stdio: ['ignore', 'ignore', 'pipe'],
-    },
-  );
-  let stderr = '';
-  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
-  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  const { code, stderr } = await buildWithCli(corpus, uri, { ...S3RVER_KEYS, S3_ENDPOINT: endpoint });
   expect(code, stderr).toBe(0);
   return { stderr };
 }
@@ -92,6 +80,15 @@ describe('an index in S3', () => {
     // Publishing the same index again sends nothing but the manifest.
     const again = await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/prod`);
     expect([...again.stderr.matchAll(/upload: (\S+)/g)].map((m) => m[1])).toEqual([MANIFEST_FILE]);
+  });
+
+  it('right after a local build of the same corpus, a build into S3 embeds nothing: it reuses the vectors of that build', async () => {
+    const corpus = tempDir('reuse-corpus');
+    uniqueCorpus(corpus, fs.writeFileSync);
+    const local = await publish(corpus, path.join(tempDir('reuse-local'), 'index'));
+    expect(local.stderr).toMatch(/embedding (\d+) of \1 chunks \(0 reused\)/);
+    const s3 = await publish(corpus, `s3://${BUCKET}/reuse`);
+    expect(s3.stderr).toMatch(/embedding 0 of (\d+) chunks \(\1 reused\)/);
   });
 
   it('a half-published index is never seen: until its manifest lands, readers get the previous one', async () => {

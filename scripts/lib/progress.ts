@@ -47,13 +47,16 @@ export function buildProgress(
           bar = new cliProgress.SingleBar(
             {
               stream: process.stderr,
-              format: `${current} [{bar}] {value}/{total} ${UNITS[current]} | {percentage}% | eta {eta_formatted}`,
+              // Our own estimate: cli-progress prints "eta NFs" until it has one of its own.
+              format: `${current} [{bar}] {value}/{total} ${UNITS[current]} | {percentage}% | {timeLeft}`,
+              clearOnComplete: true,
+              hideCursor: true,
             },
             cliProgress.Presets.shades_classic,
           );
-          bar.start(total, done);
+          bar.start(total, done, { timeLeft: eta(done, total, now - started) });
         }
-        bar?.update(done);
+        bar?.update(done, { timeLeft: eta(done, total, now - started) });
       } else if (now - lastLog >= LOG_EVERY_MS && done < total) {
         lastLog = now;
         write(

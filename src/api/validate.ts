@@ -49,9 +49,35 @@ function parseFilter(raw: Record<string, unknown>): Filter {
   return filter;
 }
 
+/** The field a misspelt one was meant to be: the same letters once case and separators are dropped. */
+function meant(field: string, known: readonly string[]): string | undefined {
+  const bare = (name: string) => name.toLowerCase().replace(/[^a-z0-9]/g, '');
+  return known.find((k) => bare(k) === bare(field));
+}
+
+/** Mistakes a person makes, answered in words that say how to fix them (the schema's own message would not). */
+function explainBody(body: Record<string, unknown>): ApiError | undefined {
+  const known = Object.keys(SearchRequestSchema.shape);
+  if (!Object.hasOwn(body, 'query')) {
+    const hint = Object.hasOwn(body, 'q') ? ': the question goes in "query" in a POST body ("q" is its name in GET /search?q=...)' : '';
+    return new ApiError(400, 'invalid_request', `query: missing; send {"query": "your question"}${hint}`, [
+      { path: 'query', message: 'required' },
+    ]);
+  }
+  const unknown = Object.keys(body).filter((k) => !known.includes(k));
+  if (unknown.length === 0) return undefined;
+  const fixes = unknown.map((k) => {
+    const guess = meant(k, known);
+    return `${JSON.stringify(k.slice(0, 40))}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+  });
+  return new ApiError(400, 'invalid_request', `unknown field ${fixes.join(', ')}; the fields are: ${known.join(', ')}`, [
+    { path: unknown[0]!.slice(0, 40), message: 'unknown field' },
+  ]);
+}
+
 export function parseSearchBody(body: unknown): ParsedSearch {
   const parsed = SearchRequestSchema.safeParse(body);
-  if (!parsed.success) throw invalid(parsed.error);
+  if (!parsed.success) throw (isPlainObject(body) && explainBody(body)) || invalid(parsed.error);
   const { filter: _checked, ...rest } = parsed.data;
   const raw = isPlainObject(body) && Object.hasOwn(body, 'filter') ? body.filter : undefined;
   return { ...rest, ...(isPlainObject(raw) ? { filter: parseFilter(raw) } : {}) };
@@ -74,17 +100,21 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
     if (values.length > 1) throw new ApiError(400, 'invalid_request', `${key}: give it once, not ${values.length} times`);
     single[key] = values[0]!;
   }
+  if (single.q === undefined) {
+    const hint = single.query !== undefined ? ' (the question goes in q, not query)' : '';
+    throw new ApiError(400, 'invalid_request', `q: missing; ask with /search?q=your+question${hint}`, [{ path: 'q', message: 'required' }]);
+  }
   const parsed = SearchQueryParamsSchema.safeParse(single);
   if (!parsed.success) {
     const unknown = parsed.error.issues.flatMap((issue) => (issue.code === 'unrecognized_keys' ? issue.keys : []));
     if (unknown.length > 0) {
-      const known = Object.keys(SearchQueryParamsSchema.shape).join(', ');
+      const names = Object.keys(SearchQueryParamsSchema.shape);
       const hint = unknown.includes('query') ? ' (the question goes in q: /search?q=...)' : '';
-      throw new ApiError(
-        400,
-        'invalid_request',
-        `unknown query parameter ${unknown.map((k) => JSON.stringify(k)).join(', ')}${hint}; known: ${known}`,
-      );
+      const fixes = unknown.map((k) => {
+        const guess = meant(k, names);
+        return `${JSON.stringify(k.slice(0, 40))}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+      });
+      throw new ApiError(400, 'invalid_request', `unknown query parameter ${fixes.join(', ')}${hint}; known: ${names.join(', ')}`);
     }
     throw invalid(parsed.error);
   }

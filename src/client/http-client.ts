@@ -65,7 +65,11 @@ export class HttpSearchClient {
       });
     } catch (err) {
       const cause = (err as { cause?: { code?: string } }).cause?.code ?? (err as Error).name;
-      throw new SearchClientError(`cannot reach ${this.base} (${cause})`);
+      const local = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:|\/|$)/.test(this.base);
+      const fix = local
+        ? 'is the server running? Start it with `npm start` (in another terminal), or give the address of one with --url'
+        : 'check the address (--url or SEMSEARCH_URL) and that the endpoint is deployed';
+      throw new SearchClientError(`cannot reach ${this.base} (${cause}): ${fix}`);
     }
     const text = await res.text();
     const body = parseAnswer(text, `${this.base} answered ${res.status} with`, res.status);

@@ -77,7 +77,12 @@ export function readerFor(file: string, readers: FormatReader[] = READERS): Form
 export async function loadCorpus(root: string, options: LoadOptions = {}): Promise<LoadedCorpus> {
   const readers = options.readers ?? READERS;
   const maxBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  const stat = await fs.stat(root);
+  const stat = await fs.stat(root).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT')
+      throw new Error(`there is no folder or file at ${root}: put your documents in a folder and pass it with --corpus <folder>`);
+    if (err.code === 'EACCES') throw new Error(`${root} cannot be read (permission denied): give read access, or pass another --corpus`);
+    throw err;
+  });
   if (!stat.isDirectory() && !stat.isFile()) throw new Error(`${root} is neither a folder nor a regular file`);
   const base = stat.isDirectory() ? root : path.dirname(root);
   const label = stat.isDirectory() ? path.basename(root) : '';
