@@ -113,12 +113,13 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
       await page.close();
     });
 
-    it('first says what is indexed, with example questions from the index; options live in the URL', async () => {
+    it('first says what is indexed, with topics to try from its headings; options live in the URL', async () => {
       const page = await browser.newPage({ viewport: { width: 1100, height: 700 } });
       await page.goto(`${server.url}/`);
       await expect
         .poll(() => page.locator('#intro').textContent())
         .toMatch(/Searching 1 document \(13 passages\): Russia becomes the first country/);
+      expect(await page.locator('#intro').textContent()).toMatch(/Topics to try: Promising prospects for important cooperation/);
       expect(await page.locator('#collection').isHidden()).toBe(true); // one collection: no picker
       await page.screenshot({ path: path.join(ARTIFACTS, 'search-page-start.png'), fullPage: true });
       await page.locator('button.example').first().click();
@@ -127,7 +128,7 @@ describe.skipIf(SKIP_BROWSER)('in Chromium', () => {
       await page.selectOption('#top_k', '3');
       await page.selectOption('#mode', 'lexical');
       await page.locator('button[type=submit]').click();
-      await expect.poll(() => page.url()).toMatch(/\?q=Russia.*&mode=lexical&top_k=3/);
+      await expect.poll(() => page.url()).toMatch(/\?q=Promising[^&]*&mode=lexical&top_k=3/);
       await page.reload();
       await expect.poll(() => page.locator('#results li').count()).toBeLessThanOrEqual(3);
       expect(await page.locator('#mode').inputValue()).toBe('lexical');

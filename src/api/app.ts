@@ -51,17 +51,18 @@ type Env = { Bindings: Bindings; Variables: { info: RequestInfo } };
 /** How many leading passages are looked through for headings to suggest. */
 const EXAMPLE_PASSAGES = 64;
 
-/** Example questions from the index itself: document titles, then the headings of its first passages; stops at `n`. */
+/**
+ * Topics to try, from the index itself: headings that are questions (an FAQ's), then other
+ * headings, then document titles; at most `n`. They are offered as what they are, topics, not as
+ * questions a person would ask.
+ */
 async function indexExamples(searcher: Searcher, n: number): Promise<string[]> {
   const { documents } = searcher.index;
-  const examples = new Set<string>();
-  const add = (text: string | undefined) => text && examples.add(text);
-  for (let i = 0; i < documents.length && examples.size < n; i++) add(documents.get(i).title);
-  if (examples.size < n) {
-    const chunks = await searcher.index.chunks(positions(0, Math.min(EXAMPLE_PASSAGES, searcher.manifest.counts.chunks)));
-    for (let i = 0; i < chunks.length && examples.size < n; i++) add(chunks[i]!.section.at(-1));
-  }
-  return [...examples];
+  const chunks = await searcher.index.chunks(positions(0, Math.min(EXAMPLE_PASSAGES, searcher.manifest.counts.chunks)));
+  const headings = [...new Set(chunks.flatMap((c) => (c.section.length ? [c.section.at(-1)!] : [])))];
+  const titles = Array.from({ length: Math.min(documents.length, n) }, (_, i) => documents.get(i).title);
+  const ordered = [...headings.filter((h) => h.endsWith('?')), ...headings.filter((h) => !h.endsWith('?')), ...titles];
+  return [...new Set(ordered.map((t) => t.replace(/^\s*[\d.]+\s+/, '').trim()).filter((t) => t.length > 0))].slice(0, n);
 }
 
 export function createApp(options: AppOptions): OpenAPIHono<Env> {

@@ -76,7 +76,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
     method: 'get',
     path: '/collections',
     operationId: 'collections',
-    summary: 'What each collection holds: counts, a title and example questions drawn from it',
+    summary: 'What each collection holds: counts, a title and topics to try drawn from its headings and titles',
     security: [{ ApiKey: [] }, {}],
     responses: {
       200: {

@@ -139,7 +139,7 @@ function describe(c) {
   intro.replaceChildren();
   intro.append(el('p', '', 'Searching ' + c.documents + ' document' + (c.documents === 1 ? '' : 's') + ' (' + c.passages + ' passages)' + (c.documents === 1 ? ': ' + c.title : '') + '.'));
   if (c.examples.length) {
-    const tries = el('p', 'meta', 'Try: ');
+    const tries = el('p', 'meta', 'Topics to try: ');
     c.examples.forEach((example, i) => {
       const b = el('button', 'example', example);
       b.type = 'button';
