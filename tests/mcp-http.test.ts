@@ -85,6 +85,33 @@ describe('remote MCP at /mcp', () => {
     await client.close();
   });
 
+  it('a filter field named __proto__ is a field like any other: MCP answers as POST /search does', async () => {
+    // Parsed from JSON, as a client's request is: "__proto__" is then an own key, not the prototype.
+    const filter = JSON.parse('{"doc_id": "article.txt", "__proto__": "zzz"}') as Record<string, unknown>;
+    const query = 'Which country first recognized the Taliban?';
+    const post = await fetch(`${server.url}/search`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${KEY}` },
+      body: JSON.stringify({ query, filter, min_relevance: 0 }),
+    });
+    const viaPost = (await post.json()) as { results: unknown[]; warnings?: string[] };
+    expect(viaPost.results).toEqual([]);
+    const client = new Client({ name: 'test-connector', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), { requestInit: { headers: { authorization: `Bearer ${KEY}` } } }),
+    );
+    const viaMcp = (await client.callTool({ name: 'news_search_documents', arguments: { query, filter, min_relevance: 0 } })) as Json;
+    expect((viaMcp.structuredContent as { results: unknown[] }).results).toEqual([]);
+    expect((viaMcp.structuredContent as { warnings?: string[] }).warnings).toEqual(viaPost.warnings);
+    // Without the odd field, the same search finds the passage through both doors.
+    const plain = (await client.callTool({
+      name: 'news_search_documents',
+      arguments: { query, filter: { doc_id: 'article.txt' }, min_relevance: 0 },
+    })) as Json;
+    expect((plain.structuredContent as { results: unknown[] }).results.length).toBeGreaterThan(0);
+    await client.close();
+  });
+
   it('refuses an initialize without the key: 401 with WWW-Authenticate', async () => {
     const res = await fetch(`${server.url}/mcp`, {
       method: 'POST',

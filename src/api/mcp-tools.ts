@@ -60,8 +60,37 @@ export function searchDocumentsText(response: SearchResponse): string {
     : `No passage matched "${response.query}". Try other words or fewer filters.`;
 }
 
+/** How many tool calls' arguments are kept while they wait for their handler (a bound, not a queue). */
+const RAW_ARGUMENTS_KEPT = 256;
+
+/**
+ * Keeps each tools/call request's arguments as they arrived, before the SDK validates them with
+ * zod: zod rebuilds objects by assignment, and a filter field named "__proto__" vanishes from the
+ * rebuilt one, so that `{"doc_id": "x", "__proto__": "y"}` searched the document instead of finding
+ * nothing as every other door does. The search is given the arguments as sent (the API validates
+ * them again, reading the filter's own entries).
+ */
+function keepRawArguments(server: McpServer): Map<string | number, unknown> {
+  const raw = new Map<string | number, unknown>();
+  const connect = server.connect.bind(server);
+  server.connect = async (transport) => {
+    await connect(transport);
+    const handle = transport.onmessage;
+    transport.onmessage = (message, extra) => {
+      const m = message as { method?: string; id?: string | number; params?: { arguments?: unknown } };
+      if (m.method === 'tools/call' && m.id !== undefined) {
+        if (raw.size >= RAW_ARGUMENTS_KEPT) raw.clear();
+        raw.set(m.id, m.params?.arguments);
+      }
+      handle?.(message, extra);
+    };
+  };
+  return raw;
+}
+
 export function createMcpServer(search: SearchFn, options: McpOptions = {}): McpServer {
   const server = new McpServer({ name: 'semantic-search', version: SERVER_VERSION });
+  const rawArguments = keepRawArguments(server);
   const name = (tool: string) => `${options.toolPrefix ?? ''}${tool}`;
   const about = options.about ? ` ${options.about}` : '';
   const urlOf = (id: string, own?: string) =>
@@ -76,9 +105,12 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
       outputSchema: SearchResponseSchema,
       annotations: { readOnlyHint: true, idempotentHint: true, openWorldHint: false },
     },
-    async (args) => {
+    async (args, extra) => {
+      const sent = rawArguments.get(extra.requestId);
+      rawArguments.delete(extra.requestId);
+      const filter = sent && typeof sent === 'object' && Object.hasOwn(sent, 'filter') ? (sent as { filter: unknown }).filter : undefined;
       try {
-        const response = await search({ ...args, context: { max_chars: MCP_CONTEXT_CHARS } });
+        const response = await search({ ...args, ...(filter !== undefined ? { filter } : {}), context: { max_chars: MCP_CONTEXT_CHARS } } as SearchInput);
         const text = searchDocumentsText(response);
         return { content: [{ type: 'text' as const, text }], structuredContent: response as unknown as Record<string, unknown> };
       } catch (err) {
