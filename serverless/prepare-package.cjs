@@ -98,7 +98,12 @@ class PreparePackage {
       } catch {
         throw new this.serverless.classes.Error('indexUri is not a valid PostgreSQL URI: write postgres://user@host:5432/database');
       }
-      if (url.password) {
+      // Every spelling of a secret: user:password@, and ?password=, ?sslpassword=, ?sslkey= and the like
+      // (the rule of isSecretParameter in src/index/postgres/location.ts, which this CommonJS plugin cannot import).
+      const secretParameters = [...url.searchParams.keys()].filter((k) =>
+        /^(ssl)?password$|^sslkey$|pass(word)?|secret|token|credential/i.test(k),
+      );
+      if (url.password || secretParameters.length > 0) {
         throw new this.serverless.classes.Error(
           'indexUri holds a password, which would be readable in the function configuration: put it in an SSM SecureString and pass --param="indexDbPasswordSsmParameter=<name>" (or the whole URI, with --param="indexUriSsmParameter=<name>")',
         );

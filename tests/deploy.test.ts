@@ -344,11 +344,18 @@ describe('a function serving an index in PostgreSQL', () => {
     expect(JSON.stringify(provider.iam.role.statements)).toContain(':parameter/semsearch-db-uri');
   });
 
-  it('refuses a URI with a password in it, which anyone who can read the configuration would see', async () => {
-    const result = await print(['indexUri=postgres://semsearch:hunter2@db.example:5432/app']);
-    expect(result.code).not.toBe(0);
-    expect(result.stdout + result.stderr).toMatch(/holds a password.*SSM SecureString.*indexDbPasswordSsmParameter/s);
-  });
+  for (const uri of [
+    'postgres://semsearch:hunter2@db.example:5432/app',
+    'postgres://semsearch@db.example:5432/app?password=hunter2',
+    'postgres://semsearch@db.example:5432/app?sslmode=require&sslpassword=hunter2',
+  ]) {
+    it(`refuses a URI with a password in it, which anyone who can read the configuration would see: ${uri.replace('hunter2', '…')}`, async () => {
+      const result = await print([`indexUri=${uri}`]);
+      expect(result.code).not.toBe(0);
+      expect(result.stdout + result.stderr).toMatch(/holds a password.*SSM SecureString.*indexDbPasswordSsmParameter/s);
+      expect(result.stdout + result.stderr).not.toContain('hunter2');
+    });
+  }
 });
 
 describe('npm run package refuses', () => {

@@ -10,20 +10,22 @@ export async function buildWithCli(
   corpus: string,
   out: string,
   env: NodeJS.ProcessEnv = {},
-): Promise<{ code: number | null; stderr: string }> {
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
+  let stdout = '';
   let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
-  return { code, stderr };
+  return { code, stdout, stderr };
 }
 
 /** A corpus no other build has seen (a marker in its text), so that any reuse comes from the build under test. */
