@@ -10,7 +10,7 @@ import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd, resolveFromRoot 
 import { indexS3Client } from '../src/index/s3/client.js';
 import { isS3Uri, parseS3Uri } from '../src/index/s3/location.js';
 import { uploadIndex } from '../src/index/s3/upload.js';
-import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
+import { isPostgresUri, parsePostgresUri, redact } from '../src/index/postgres/location.js';
 import { Database } from '../src/index/postgres/database.js';
 import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
 import { sha256 } from '../src/index/commit.js';
@@ -70,6 +70,12 @@ const program = new Command('build-index')
   .action(async (opts) => {
     // An S3 or PostgreSQL target is built in a local folder of its own (kept, so the next build is
     // incremental), then published.
+    // A location spelt almost right (S3://, s3:/b, POSTGRES://) would otherwise be built into a
+    // local folder of that name, silently.
+    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(opts.out) && !/^[A-Za-z]:[\\/]/.test(opts.out) && !isS3Uri(opts.out) && !isPostgresUri(opts.out))
+      throw new Error(
+        `--out "${redact(opts.out)}" looks like a location but is none this tool writes: write s3://bucket/prefix or postgres://user@host:5432/database (in lower case), or a folder path`,
+      );
     const s3 = isS3Uri(opts.out) ? parseS3Uri(opts.out) : undefined;
     const pg = isPostgresUri(opts.out) ? parsePostgresUri(opts.out) : undefined;
     const db = pg ? new Database(pg, { timeoutMs: 0 }) : undefined;

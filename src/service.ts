@@ -1,4 +1,5 @@
 /** Wires configuration, collections, logger and app together: the one place adapters start from. */
+import path from 'node:path';
 import { createApp } from './api/app.js';
 import { createSearchApi, type SearchApi } from './api/search-api.js';
 import { createLogger, type Logger } from './api/logger.js';
@@ -44,7 +45,9 @@ function remoteSource(uri: string | { read: () => Promise<string>; label: string
 export function createService(options: ServiceOptions = {}): Service {
   const config = options.config ?? configFromEnv();
   const logger = options.logger ?? createLogger();
-  const dirs = discoverCollections(config.indexDir, config.collectionsDir);
+  const dirs = discoverCollections(config.indexDir, config.collectionsDir, (dir, reason) =>
+    logger.warn({ msg: 'index folder not served', collection_folder: path.basename(dir), reason }),
+  );
   const remote = new Map<string, RemoteCollection>();
   if (options.watchIndexesMs !== undefined)
     for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });

@@ -75,3 +75,26 @@ describe('build-index options', () => {
     );
   });
 });
+
+describe('where a build may write', () => {
+  it.each([['S3://indexes/prod'], ['s3:/indexes/prod'], ['s3:indexes/prod'], ['POSTGRES://me@db.example/app']])(
+    '--out %s, a location spelt almost right, is refused instead of becoming a local folder of that name',
+    (target) => {
+      const result = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', DEFAULT_CORPUS_DIR, '--out', target],
+        { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 },
+      );
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/looks like a location but is none this tool writes: write s3:\/\/bucket\/prefix or postgres:\/\//);
+      expect(fs.existsSync(path.join(PROJECT_ROOT, target.split(/[:/]/)[0]!))).toBe(false);
+    },
+  );
+
+  it("clears only the index's own files from the folder after a build, whatever else is named like them", async () => {
+    const mine = ['chunks-0123456789abcdef.txt', 'graph-0123456789abcdef.bin.bak', 'notes.md', 'vectors-0123456789abcdef'];
+    for (const name of mine) fs.writeFileSync(path.join(out, name), 'the user keeps this');
+    await buildIndex({ corpus: DEFAULT_CORPUS_DIR, out, embedder: await sharedEmbedder(), force: true });
+    for (const name of mine) expect(fs.existsSync(path.join(out, name)), name).toBe(true);
+  });
+});

@@ -127,6 +127,43 @@ describe('an index in S3', () => {
     expect(fs.existsSync(cache) ? fs.readdirSync(cache) : []).toEqual([]); // no staging left, no copy kept
   });
 
+  for (const [forgery, edit, message] of [
+    [
+      'a file named ".."',
+      (m: Manifest) => ({ ...m, files: { ...m.files, graph: { ...m.files.graph, name: '..' } } }),
+      /not a valid manifest/,
+    ],
+    [
+      'a size of 2^53-1',
+      (m: Manifest) => ({ ...m, files: { ...m.files, graph: { ...m.files.graph, bytes: 2 ** 53 - 1 } } }),
+      /not a valid manifest/,
+    ],
+  ] as const) {
+    it(`a manifest forged with ${forgery} is a 503 with the cause, not a 500, and shows no local path`, async () => {
+      const prefix = `forged-${forgery.length}`;
+      await publish(DEFAULT_CORPUS_DIR, `s3://${BUCKET}/${prefix}`);
+      const manifest = JSON.parse(
+        fs.readFileSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, prefix, MANIFEST_FILE), 'utf8'),
+      ) as Manifest;
+      await client.send(new PutObjectCommand({ Bucket: BUCKET, Key: `${prefix}/${MANIFEST_FILE}`, Body: JSON.stringify(edit(manifest)) }));
+      const { ask } = await serve(`s3://${BUCKET}/${prefix}`);
+      const answer = await ask('Taliban');
+      expect(answer.status).toBe(503);
+      expect(answer.body.error!.code).toBe('index_unavailable');
+      expect(answer.body.error!.message).toMatch(message);
+      expect(answer.body.error!.message).not.toContain(os.tmpdir());
+    });
+  }
+
+  it('a prefix with ".." or an empty segment is refused before anything is built or uploaded', async () => {
+    for (const uri of [`s3://${BUCKET}/../../../escape`, `s3://${BUCKET}/a//b`, `s3://${BUCKET}/./x`]) {
+      const { code, stderr } = await buildWithCli(DEFAULT_CORPUS_DIR, uri, { ...S3RVER_KEYS, S3_ENDPOINT: endpoint });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/has an empty, "\." or "\.\." segment in its prefix/);
+    }
+    expect(fs.existsSync(path.join(PROJECT_ROOT, '.cache', 'escape'))).toBe(false);
+  });
+
   it('a missing bucket or prefix is a 503 naming it, with the command that publishes one', async () => {
     const bucket = await serve('s3://no-such-bucket/prod');
     const missing = await bucket.ask('Taliban');

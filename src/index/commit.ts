@@ -8,10 +8,9 @@ import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { readRegularFileSync } from './regular-file.js';
-import { MANIFEST_FILE, type FileRef, type IndexFileRole, type Manifest } from './manifest.js';
+import { INDEX_FILE_NAME, MANIFEST_FILE, type FileRef, type IndexFileRole, type Manifest } from './manifest.js';
 
 export const STAGING_PREFIX = '.staging-';
-const DATA_FILE = /^(chunks|lexical|vectors|graph|hnsw)-[0-9a-f]{16}\.\w+$/;
 
 export function sha256(data: Buffer | string): string {
   return createHash('sha256').update(data).digest('hex');
@@ -110,6 +109,6 @@ export class Staging {
 function collectGarbage(dir: string, manifest: Manifest): void {
   const live = new Set(Object.values(manifest.files).map((f) => f.name));
   for (const entry of fs.readdirSync(dir)) {
-    if (DATA_FILE.test(entry) && !live.has(entry)) fs.rmSync(path.join(dir, entry), { force: true });
+    if (INDEX_FILE_NAME.test(entry) && !live.has(entry)) fs.rmSync(path.join(dir, entry), { force: true });
   }
 }

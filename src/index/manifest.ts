@@ -22,9 +22,18 @@ export const FORMAT_VERSION = 4;
 export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
 export const MANIFEST_FILE = 'manifest.json';
 
+/**
+ * How every index file is named, in every format (role, 16 hex digits of its SHA-256, extension):
+ * nothing else, so no "..", no other folder and no file of the user's is ever taken for one,
+ * downloaded to or deleted.
+ */
+export const INDEX_FILE_NAME = /^(chunks|lexical|vectors|graph|hnsw)-[0-9a-f]{16}\.(bin|json|hnsw|f32)$/;
+/** No index file is larger (a terabyte): a manifest claiming more is damaged or forged. */
+export const MAX_INDEX_FILE_BYTES = 2 ** 40;
+
 export const FileRef = z.object({
-  name: z.string().regex(/^[\w.-]+$/, 'a plain file name inside the index directory'),
-  bytes: z.number().int().nonnegative(),
+  name: z.string().regex(INDEX_FILE_NAME, 'an index file name: <role>-<16 hex digits>.<ext>'),
+  bytes: z.number().int().nonnegative().max(MAX_INDEX_FILE_BYTES),
   sha256: z.string().regex(/^[0-9a-f]{64}$/),
 });
 export type FileRef = z.infer<typeof FileRef>;

@@ -59,14 +59,22 @@ export interface CollectionsOptions {
 }
 
 /** The default index plus every subdirectory of `collectionsDir` that holds a manifest. */
-export function discoverCollections(defaultDir: string, collectionsDir?: string): Map<string, string> {
+/**
+ * The default index and every index folder under `collectionsDir`. A folder holding an index under
+ * a name a request cannot spell (`my.docs`, `a b`, `-x`) is not served, and `skipped` says so.
+ */
+export function discoverCollections(
+  defaultDir: string,
+  collectionsDir?: string,
+  skipped: (dir: string, reason: string) => void = () => {},
+): Map<string, string> {
   const dirs = new Map([[DEFAULT_COLLECTION, defaultDir]]);
   if (collectionsDir && fs.existsSync(collectionsDir)) {
     for (const entry of fs.readdirSync(collectionsDir, { withFileTypes: true })) {
       const dir = path.join(collectionsDir, entry.name);
-      if (entry.isDirectory() && COLLECTION_NAME.test(entry.name) && fs.existsSync(path.join(dir, MANIFEST_FILE))) {
-        dirs.set(entry.name, dir);
-      }
+      if (!entry.isDirectory() || !fs.existsSync(path.join(dir, MANIFEST_FILE))) continue;
+      if (COLLECTION_NAME.test(entry.name)) dirs.set(entry.name, dir);
+      else skipped(dir, `"${entry.name.slice(0, 80)}" is not a collection name (1-64 letters, digits, "_" or "-", starting with a letter or digit): rename the folder to serve it`);
     }
   }
   return dirs;

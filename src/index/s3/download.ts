@@ -94,9 +94,13 @@ export class S3IndexSource {
       throw this.unavailable('index_corrupt', `${this.uri}/${MANIFEST_FILE} is not a valid manifest`);
     }
     const staging = path.join(this.cacheRoot, `.staging-${randomBytes(6).toString('hex')}`);
-    fs.mkdirSync(staging, { recursive: true });
     try {
-      await this.downloadAll(Object.values(manifest.files), staging);
+      fs.mkdirSync(staging, { recursive: true });
+      await this.downloadAll(Object.values(manifest.files), staging).catch((err: unknown) => {
+        if (err instanceof IndexLoadError) throw err;
+        // The local disk (full, a file too large for it): the index cannot be brought here.
+        throw this.unavailable('load_failed', `the index at ${this.uri} could not be stored locally (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      });
       fs.writeFileSync(path.join(staging, MANIFEST_FILE), bytes); // last: its presence marks a complete copy
       try {
         fs.renameSync(staging, dir);

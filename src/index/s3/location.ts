@@ -13,7 +13,12 @@ export function isS3Uri(value: string): boolean {
 export function parseS3Uri(uri: string): S3Location {
   const m = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])(?:\/(.*))?$/.exec(uri);
   if (!m) throw new Error(`"${uri}" is not an S3 location: write s3://bucket/prefix`);
-  return { bucket: m[1]!, prefix: (m[2] ?? '').replace(/^\/+|\/+$/g, '') };
+  const prefix = (m[2] ?? '').replace(/\/+$/, '');
+  // A "." or ".." segment would climb out of the local build folder named after the prefix, and an
+  // empty one names a different key than it seems to: neither is a prefix anyone means.
+  if (prefix && prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+    throw new Error(`"${uri}" has an empty, "." or ".." segment in its prefix: write s3://bucket/some/prefix`);
+  return { bucket: m[1]!, prefix };
 }
 
 export function keyOf(location: S3Location, name: string): string {
