@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
@@ -162,6 +163,40 @@ describe('an index in S3', () => {
       expect(stderr).toMatch(/has an empty, "\." or "\.\." segment in its prefix/);
     }
     expect(fs.existsSync(path.join(PROJECT_ROOT, '.cache', 'escape'))).toBe(false);
+  });
+
+  it('an endpoint that accepts connections and never answers: a 503 at cold start, and once S3 is back the next check serves the index', async () => {
+    await publish(writeTidesCorpus(), `s3://${BUCKET}/stalled`);
+    // A proxy on loopback that swallows connections until it is told to pass them to the S3 server.
+    let passing = false;
+    const held: net.Socket[] = [];
+    const proxy = net.createServer((socket) => {
+      if (!passing) {
+        held.push(socket);
+        return;
+      }
+      const upstream = net.connect(Number(new URL(endpoint).port), '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const saved = { S3_ENDPOINT: process.env.S3_ENDPOINT, S3_TIMEOUT_MS: process.env.S3_TIMEOUT_MS };
+    Object.assign(process.env, { S3_ENDPOINT: `http://127.0.0.1:${(proxy.address() as net.AddressInfo).port}`, S3_TIMEOUT_MS: '500' });
+    try {
+      const started = Date.now();
+      const { ask } = await serve(`s3://${BUCKET}/stalled`, 1);
+      const stalled = await ask('When are spring tides?');
+      expect(stalled.status).toBe(503);
+      expect(stalled.body.error!.code).toBe('index_unavailable');
+      expect(Date.now() - started).toBeLessThan(15_000);
+      passing = true;
+      for (const socket of held) socket.destroy();
+      await expect.poll(async () => (await ask('When are spring tides?')).status, { timeout: 20_000, interval: 500 }).toBe(200);
+    } finally {
+      Object.assign(process.env, saved);
+      proxy.close();
+    }
   });
 
   it('a missing bucket or prefix is a 503 naming it, with the command that publishes one', async () => {
