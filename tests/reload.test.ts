@@ -3,6 +3,7 @@
  * the service notices the new manifest, loads the new index beside the old one, and swaps it in;
  * requests meanwhile are answered by the old one. An index built after start-up is picked up too.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it, vi } from 'vitest';
 import { sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
@@ -51,4 +52,33 @@ it('serves a rebuilt index, and one built after start-up, without a restart', as
     results: { text: string }[];
   };
   expect(answer.results[0]!.text).toContain('Spring tides');
+});
+
+it('a huge manifest planted in a watched folder is never read every check: the index keeps being served', async () => {
+  const embedder = await sharedEmbedder();
+  const index = path.join(tempDir('reload-huge'), 'index');
+  await buildIndex({ corpus: writeTidesCorpus(), out: index, embedder });
+  const service = createService({
+    config: { indexDir: index, corsOrigins: ['*'] },
+    logger: createLogger({ level: 'silent' }),
+    loadEmbedder: async () => embedder,
+    watchIndexesMs: 0,
+  });
+  await service.ready;
+  const ask = () => service.app.request('/search?q=When+do+spring+tides+happen&top_k=1');
+  expect((await ask()).status).toBe(200);
+  // 300 MB, sparse: costs no disk, but reading and hashing it at each check cost 5-11 s a request.
+  const manifest = path.join(index, 'manifest.json');
+  fs.renameSync(manifest, `${manifest}.real`);
+  fs.writeFileSync(manifest, '{');
+  fs.truncateSync(manifest, 300 * 1024 * 1024);
+  const rss = process.memoryUsage().rss;
+  for (let i = 0; i < 20; i++) {
+    const res = await ask();
+    expect(res.status).toBe(200); // the index loaded before keeps answering
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  expect(process.memoryUsage().rss - rss).toBeLessThan(200 * 1024 * 1024); // never read whole
+  const health = (await (await service.app.request('/health')).json()) as { status: string };
+  expect(health.status).toBe('ok');
 });

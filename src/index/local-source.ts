@@ -1,13 +1,14 @@
 /**
- * An index folder watched for a new build: its "version" is the manifest's own hash, which
- * changes exactly when a build publishes (the manifest is swapped in atomically, last). Used by
- * the local server so a rebuilt index is served without a restart.
+ * An index folder watched for a new build: its "version" is the manifest's identity on disk
+ * (inode, size, modification time), which changes exactly when a build publishes (the manifest is
+ * swapped in by a rename, last). Nothing is read to tell: reading and hashing the manifest every
+ * two seconds let a huge file planted there stall the server. Used by the local server so a
+ * rebuilt index is served without a restart.
  */
+import fs from 'node:fs';
 import path from 'node:path';
 import type { RemoteIndex } from './remote.js';
-import { sha256 } from './commit.js';
-import { MANIFEST_FILE, MAX_MANIFEST_BYTES } from './manifest.js';
-import { readRegularFileSync } from './regular-file.js';
+import { MANIFEST_FILE } from './manifest.js';
 
 export function watchedIndex(dir: string): RemoteIndex {
   return {
@@ -15,7 +16,8 @@ export function watchedIndex(dir: string): RemoteIndex {
     fetch: async (ifNoneMatch) => {
       let version: string;
       try {
-        version = sha256(readRegularFileSync(path.join(dir, MANIFEST_FILE), MAX_MANIFEST_BYTES));
+        const stat = fs.statSync(path.join(dir, MANIFEST_FILE));
+        version = `${stat.ino}:${stat.size}:${stat.mtimeMs}`;
       } catch {
         version = 'missing'; // opening the searcher reports what is wrong, with its fix
       }

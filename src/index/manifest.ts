@@ -18,8 +18,11 @@ export const INDEX_FORMAT = 'semantic-search-index';
  */
 export const FORMAT_VERSION = 4;
 
-/** A bound on reading a manifest: generous, as versions before 4 listed every document in it. */
-export const MAX_MANIFEST_BYTES = 512 * 1024 * 1024;
+/**
+ * A bound on reading a manifest. One of format 4 is a few kilobytes; those of formats 1 to 3
+ * listed every document (1.7 MB at 100,000 passages) and are still read to reuse their vectors.
+ */
+export const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 export const MANIFEST_FILE = 'manifest.json';
 
 /**
