@@ -24,9 +24,9 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean): P
   );
 }
 
-it('serves a rebuilt index, and one built after start-up, without a restart', async () => {
+/** The service as the local server runs it, checking its index folder at every request. */
+async function watchingService(index: string) {
   const embedder = await sharedEmbedder();
-  const index = path.join(tempDir('reload'), 'index');
   const service = createService({
     config: { indexDir: index, corsOrigins: ['*'] },
     logger: createLogger({ level: 'silent' }),
@@ -34,6 +34,13 @@ it('serves a rebuilt index, and one built after start-up, without a restart', as
     watchIndexesMs: 0,
   });
   await service.ready;
+  return service;
+}
+
+it('serves a rebuilt index, and one built after start-up, without a restart', async () => {
+  const embedder = await sharedEmbedder();
+  const index = path.join(tempDir('reload'), 'index');
+  const service = await watchingService(index);
   const health = async () =>
     (await service.app.request('/health')).json() as Promise<{
       status: string;
@@ -58,13 +65,7 @@ it('a huge manifest planted in a watched folder is never read every check: the i
   const embedder = await sharedEmbedder();
   const index = path.join(tempDir('reload-huge'), 'index');
   await buildIndex({ corpus: writeTidesCorpus(), out: index, embedder });
-  const service = createService({
-    config: { indexDir: index, corsOrigins: ['*'] },
-    logger: createLogger({ level: 'silent' }),
-    loadEmbedder: async () => embedder,
-    watchIndexesMs: 0,
-  });
-  await service.ready;
+  const service = await watchingService(index);
   const ask = () => service.app.request('/search?q=When+do+spring+tides+happen&top_k=1');
   expect((await ask()).status).toBe(200);
   // 300 MB, sparse: costs no disk, but reading and hashing it at each check cost 5-11 s a request.
