@@ -110,7 +110,11 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
       rawArguments.delete(extra.requestId);
       const filter = sent && typeof sent === 'object' && Object.hasOwn(sent, 'filter') ? (sent as { filter: unknown }).filter : undefined;
       try {
-        const response = await search({ ...args, ...(filter !== undefined ? { filter } : {}), context: { max_chars: MCP_CONTEXT_CHARS } } as SearchInput);
+        const response = await search({
+          ...args,
+          ...(filter !== undefined ? { filter } : {}),
+          context: { max_chars: MCP_CONTEXT_CHARS },
+        } as SearchInput);
         const text = searchDocumentsText(response);
         return { content: [{ type: 'text' as const, text }], structuredContent: response as unknown as Record<string, unknown> };
       } catch (err) {

@@ -74,7 +74,11 @@ export function discoverCollections(
       const dir = path.join(collectionsDir, entry.name);
       if (!entry.isDirectory() || !fs.existsSync(path.join(dir, MANIFEST_FILE))) continue;
       if (COLLECTION_NAME.test(entry.name)) dirs.set(entry.name, dir);
-      else skipped(dir, `"${entry.name.slice(0, 80)}" is not a collection name (1-64 letters, digits, "_" or "-", starting with a letter or digit): rename the folder to serve it`);
+      else
+        skipped(
+          dir,
+          `"${entry.name.slice(0, 80)}" is not a collection name (1-64 letters, digits, "_" or "-", starting with a letter or digit): rename the folder to serve it`,
+        );
     }
   }
   return dirs;

@@ -51,7 +51,10 @@ function redactedUrl(url: URL): string {
   const shown = new URL(url);
   if (shown.password) shown.password = '***';
   for (const name of [...new Set(shown.searchParams.keys())]) if (isSecretParameter(name)) shown.searchParams.set(name, '***');
-  return shown.toString().replace(/=\*\*\*/g, '=***').replace(/%2A%2A%2A/g, '***');
+  return shown
+    .toString()
+    .replace(/=\*\*\*/g, '=***')
+    .replace(/%2A%2A%2A/g, '***');
 }
 
 /**
@@ -70,7 +73,9 @@ export function redact(uri: string): string {
     const colon = userinfo.indexOf(':');
     shownHead = colon === -1 ? head : `${head.slice(0, scheme + 2)}${userinfo.slice(0, colon)}:***${head.slice(at)}`;
   }
-  const shownTail = tail.replace(/([?&])([^=&]*)=([^&]*)/g, (m, sep: string, name: string) => (isSecretParameter(decodeURIComponentSafe(name)) ? `${sep}${name}=***` : m));
+  const shownTail = tail.replace(/([?&])([^=&]*)=([^&]*)/g, (m, sep: string, name: string) =>
+    isSecretParameter(decodeURIComponentSafe(name)) ? `${sep}${name}=***` : m,
+  );
   return shownHead + shownTail;
 }
 

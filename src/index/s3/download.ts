@@ -99,7 +99,10 @@ export class S3IndexSource {
       await this.downloadAll(Object.values(manifest.files), staging).catch((err: unknown) => {
         if (err instanceof IndexLoadError) throw err;
         // The local disk (full, a file too large for it): the index cannot be brought here.
-        throw this.unavailable('load_failed', `the index at ${this.uri} could not be stored locally (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+        throw this.unavailable(
+          'load_failed',
+          `the index at ${this.uri} could not be stored locally (${(err as NodeJS.ErrnoException).code ?? 'error'})`,
+        );
       });
       fs.writeFileSync(path.join(staging, MANIFEST_FILE), bytes); // last: its presence marks a complete copy
       try {

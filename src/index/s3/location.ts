@@ -16,7 +16,7 @@ export function parseS3Uri(uri: string): S3Location {
   const prefix = (m[2] ?? '').replace(/\/+$/, '');
   // A "." or ".." segment would climb out of the local build folder named after the prefix, and an
   // empty one names a different key than it seems to: neither is a prefix anyone means.
-  if (prefix && prefix.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
+  if (prefix?.split('/').some((segment) => segment === '' || segment === '.' || segment === '..'))
     throw new Error(`"${uri}" has an empty, "." or ".." segment in its prefix: write s3://bucket/some/prefix`);
   return { bucket: m[1]!, prefix };
 }
