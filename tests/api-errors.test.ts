@@ -177,6 +177,12 @@ describe('each kind of bad request gets a clear 4xx', () => {
     });
   }
 
+  it('GET /documents with collection given twice: 400, as /search answers it, not the first one taken', async () => {
+    const res = await service.app.request('/documents/article.txt?collection=default&collection=other');
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ error: { code: 'invalid_request', message: 'collection: give it once, not 2 times' } });
+  });
+
   for (const [name, body, headers, status, code, message] of cases) {
     it(`${name}: ${status} ${code}`, async () => {
       const res = await post(service, body, headers);

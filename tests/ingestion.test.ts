@@ -273,3 +273,19 @@ describe('loss is never silent', () => {
     expect(report.losses[0]!.indexed).toBeLessThan(report.losses[0]!.held / 4);
   });
 });
+
+describe('document ids that would name another path', () => {
+  it('a JSON Lines record with the id ".." or "." is reported and left out, not made unreachable', async () => {
+    const dir = tempDir('dot-ids');
+    fs.writeFileSync(
+      path.join(dir, 'records.jsonl'),
+      ['{"id": "..", "text": "Dots as an id."}', '{"id": ".", "text": "One dot."}', '{"id": "ok", "text": "A fine record."}'].join('\n'),
+    );
+    const corpus = await loadCorpus(dir);
+    expect(corpus.documents.map((d) => d.id)).toEqual(['ok']);
+    expect(corpus.skipped.map((s) => s.reason)).toEqual([
+      'id ".." cannot name a document (GET /documents/.. is another path): give it another',
+      'id "." cannot name a document (GET /documents/. is another path): give it another',
+    ]);
+  });
+});

@@ -153,8 +153,10 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
 
 /** `?collection=` on routes other than /search (the default collection when absent). */
 export function parseCollectionParam(params: URLSearchParams): string {
-  const value = params.get('collection');
-  if (value === null) return DEFAULT_COLLECTION;
+  const values = params.getAll('collection');
+  if (values.length > 1) throw new ApiError(400, 'invalid_request', `collection: give it once, not ${values.length} times`);
+  const value = values[0];
+  if (value === undefined) return DEFAULT_COLLECTION;
   const parsed = CollectionSchema.safeParse(value);
   if (!parsed.success) throw invalid(parsed.error, ['collection']);
   return parsed.data;

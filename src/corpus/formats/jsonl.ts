@@ -42,6 +42,8 @@ export function documentFromRecord(record: unknown, file: Pick<CorpusFile, 'disp
   const structure = parseTextStructure(text, { documentFrame: false });
   if (structure.blocks.length === 0) return 'empty text';
   const id = idField ? String(r[idField]) : `${file.displayPath}:${line}`;
+  // A path segment of its own ("." or "..") would make GET /documents/{id} name another path.
+  if (id === '.' || id === '..') return `id "${id}" cannot name a document (GET /documents/${id} is another path): give it another`;
   const title = typeof r.title === 'string' ? r.title.trim() : '';
   return {
     id,
