@@ -55,6 +55,22 @@ function meant(field: string, known: readonly string[]): string | undefined {
   return known.find((k) => bare(k) === bare(field));
 }
 
+/** Unknown names as a message lists them, each with the known one it was probably meant to be. */
+function withGuesses(unknown: readonly string[], known: readonly string[]): string {
+  return unknown
+    .map((k) => {
+      const guess = meant(k, known);
+      return `${JSON.stringify(k.slice(0, 40))}${guess ? ` (did you mean "${guess}"?)` : ''}`;
+    })
+    .join(', ');
+}
+
+/** The one value of a parameter that may be given once; a repeated one is a 400, not its first value taken. */
+function onlyValue(key: string, values: readonly string[]): string | undefined {
+  if (values.length > 1) throw new ApiError(400, 'invalid_request', `${key}: give it once, not ${values.length} times`);
+  return values[0];
+}
+
 /** Mistakes a person makes, answered in words that say how to fix them (the schema's own message would not). */
 function explainBody(body: Record<string, unknown>): ApiError | undefined {
   const known = Object.keys(SearchRequestSchema.shape);
@@ -66,11 +82,7 @@ function explainBody(body: Record<string, unknown>): ApiError | undefined {
   }
   const unknown = Object.keys(body).filter((k) => !known.includes(k));
   if (unknown.length === 0) return undefined;
-  const fixes = unknown.map((k) => {
-    const guess = meant(k, known);
-    return `${JSON.stringify(k.slice(0, 40))}${guess ? ` (did you mean "${guess}"?)` : ''}`;
-  });
-  return new ApiError(400, 'invalid_request', `unknown field ${fixes.join(', ')}; the fields are: ${known.join(', ')}`, [
+  return new ApiError(400, 'invalid_request', `unknown field ${withGuesses(unknown, known)}; the fields are: ${known.join(', ')}`, [
     { path: unknown[0]!.slice(0, 40), message: 'unknown field' },
   ]);
 }
@@ -96,9 +108,7 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
   // No prototype: a parameter called __proto__ becomes a key (and an unknown-parameter 400), not a prototype.
   const single: Record<string, string> = Object.create(null) as Record<string, string>;
   for (const key of new Set(params.keys())) {
-    const values = params.getAll(key);
-    if (values.length > 1) throw new ApiError(400, 'invalid_request', `${key}: give it once, not ${values.length} times`);
-    single[key] = values[0]!;
+    single[key] = onlyValue(key, params.getAll(key))!;
   }
   if (single.q === undefined) {
     const hint = single.query !== undefined ? ' (the question goes in q, not query)' : '';
@@ -110,11 +120,11 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
     if (unknown.length > 0) {
       const names = Object.keys(SearchQueryParamsSchema.shape);
       const hint = unknown.includes('query') ? ' (the question goes in q: /search?q=...)' : '';
-      const fixes = unknown.map((k) => {
-        const guess = meant(k, names);
-        return `${JSON.stringify(k.slice(0, 40))}${guess ? ` (did you mean "${guess}"?)` : ''}`;
-      });
-      throw new ApiError(400, 'invalid_request', `unknown query parameter ${fixes.join(', ')}${hint}; known: ${names.join(', ')}`);
+      throw new ApiError(
+        400,
+        'invalid_request',
+        `unknown query parameter ${withGuesses(unknown, names)}${hint}; known: ${names.join(', ')}`,
+      );
     }
     throw invalid(parsed.error);
   }
@@ -153,9 +163,7 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
 
 /** `?collection=` on routes other than /search (the default collection when absent). */
 export function parseCollectionParam(params: URLSearchParams): string {
-  const values = params.getAll('collection');
-  if (values.length > 1) throw new ApiError(400, 'invalid_request', `collection: give it once, not ${values.length} times`);
-  const value = values[0];
+  const value = onlyValue('collection', params.getAll('collection'));
   if (value === undefined) return DEFAULT_COLLECTION;
   const parsed = CollectionSchema.safeParse(value);
   if (!parsed.success) throw invalid(parsed.error, ['collection']);
