@@ -10,9 +10,9 @@
  */
 import { Command } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
-import { abstentionCurve, type AskedQuestion } from '../src/eval/abstain.js';
+import { abstentionCurve, rescored, type AskedQuestion } from '../src/eval/abstain.js';
 import { fitLogistic } from '../src/search/logistic.js';
-import { FEATURE_NAMES, relevanceOfList, type RelevanceModel } from '../src/search/relevance.js';
+import { FEATURE_NAMES, type RelevanceModel } from '../src/search/relevance.js';
 import { gatherEvidence, rows } from '../src/search/index-calibration.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
@@ -64,15 +64,7 @@ const program = new Command('calibrate')
     console.log(JSON.stringify(fitted({ center: mean('center'), scale: mean('scale') })));
     for (const [i, g] of groups.entries()) {
       const model = fitted(sets[i]!.cosineScale!);
-      const rescore = (asked: AskedQuestion[]) =>
-        asked.map((q) => {
-          const relevances = relevanceOfList(
-            q.results.map((r) => r.features),
-            q.results.map((r) => r.score),
-            model,
-          );
-          return { ...q, results: q.results.map((r, j) => ({ ...r, relevance: relevances[j]! })) };
-        });
+      const rescore = (asked: AskedQuestion[]) => rescored(asked, model);
       console.log(`\n${g.name}`);
       printCurve(abstentionCurve(rescore(g.answerable), rescore(g.offTopic), rescore(g.removed), THRESHOLDS));
     }

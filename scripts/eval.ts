@@ -14,16 +14,16 @@ import fs from 'node:fs';
 import { Command, InvalidArgumentError } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
-import { abstentionCurve, type AskedQuestion } from '../src/eval/abstain.js';
+import { abstentionCurve, LABELLED_TOP_K, rescored } from '../src/eval/abstain.js';
 import { evaluate, formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
 import { prepareSet, servedFromPostgres, type PreparedSet } from '../src/eval/prepared.js';
 import { Database } from '../src/index/postgres/database.js';
 import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
 import { rankQueries } from '../src/eval/run-eval.js';
 import { docsReport, isDocsSet, type DocsReport, type RateSummary } from '../src/eval/docs-set.js';
-import { beirSet, docsSet, LABELLED_TOP_K, type LabelledSet } from '../src/eval/labelled-set.js';
+import { beirSet, docsSet, type LabelledSet } from '../src/eval/labelled-set.js';
 import { askDocsSet, prepareDocsSet } from '../src/eval/docs-run.js';
-import { DEFAULT_MIN_RELEVANCE, relevanceOfList, uncalibratedModel, type RelevanceModel } from '../src/search/relevance.js';
+import { DEFAULT_MIN_RELEVANCE, uncalibratedModel } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
@@ -42,18 +42,6 @@ interface Options {
 }
 
 const thresholds = () => [...new Set([...THRESHOLDS, DEFAULT_MIN_RELEVANCE])].sort((a, b) => a - b);
-
-/** Relevance of asked questions read again through another model (the features do not change). */
-function rescored(asked: AskedQuestion[], model: RelevanceModel): AskedQuestion[] {
-  return asked.map((q) => {
-    const relevances = relevanceOfList(
-      q.results.map((r) => r.features),
-      q.results.map((r) => r.score),
-      model,
-    );
-    return { ...q, results: q.results.map((r, i) => ({ ...r, relevance: relevances[i]! })) };
-  });
-}
 
 /**
  * The abstention curve of every set, with each index's own calibration and, for comparison, with
@@ -176,8 +164,9 @@ const program = new Command('eval')
         onProgress: bar.onProgress,
       });
       bar.stop();
-      const asked = await askDocsSet(prepared.searcher, prepared.set);
+      // Embedded once, for the report and for the abstention curve.
       const vectors = await embedder.embedQueries(prepared.set.questions.map((q) => q.q));
+      const asked = await askDocsSet(prepared.searcher, prepared.set, vectors);
       labelled.push(docsSet(prepared.set.name, prepared.searcher, prepared.set.questions, vectors));
       const r = docsReport(asked, DEFAULT_MIN_RELEVANCE);
       printDocsReport(prepared.set.name, r);

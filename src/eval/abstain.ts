@@ -5,7 +5,9 @@
  * against the answerable questions whose correct first passage a threshold would drop.
  * Every question goes through the Searcher's ranking and relevance, as a request with top_k does.
  */
-import type { Assessed } from '../search/searcher.js';
+import type { Assessed, Searcher } from '../search/searcher.js';
+import { joinChunks } from '../search/joined-text.js';
+import { relevanceOfList, type RelevanceModel } from '../search/relevance.js';
 import type { PreparedSet } from './prepared.js';
 
 export interface AskedQuestion {
@@ -13,6 +15,15 @@ export interface AskedQuestion {
   results: Assessed[];
   /** Whether each result's document is judged relevant to the question. */
   relevant: boolean[];
+}
+
+/** Results per question in the abstention protocols: the API's default top_k. */
+export const LABELLED_TOP_K = 5;
+
+/** A question and its vector, with no judgement attached. */
+export interface PlainQuestion {
+  text: string;
+  vector: number[];
 }
 
 export interface Question {
@@ -37,13 +48,41 @@ export async function ask(set: PreparedSet, questions: Question[], topK: number,
   const { searcher } = set;
   const asked: AskedQuestion[] = [];
   for (const q of questions) {
-    const query = { query: q.text, topK, mode: 'hybrid' as const };
-    const prepared = await searcher.prepare(query);
     const skipDocument = withoutAnswers ? (doc: number) => q.relevant.has(searcher.index.documents.get(doc).id) : undefined;
-    const results = await searcher.passages(query, q.vector, prepared, skipDocument ? { skipDocument } : {});
+    const results = await searcher.ask(q.text, q.vector, topK, skipDocument ? { skipDocument } : {});
     asked.push({ results, relevant: results.map((r) => q.relevant.has(searcher.documentOf(r.id).id)) });
   }
   return asked;
+}
+
+/** Each question's passages, each judged by `judge` (the question's position, the passage's document and text). */
+export async function askQuestions(
+  searcher: Searcher,
+  questions: PlainQuestion[],
+  judge: (q: number, docId: string, text: string) => boolean,
+  topK = LABELLED_TOP_K,
+): Promise<AskedQuestion[]> {
+  const asked: AskedQuestion[] = [];
+  for (const [i, q] of questions.entries()) {
+    const results = await searcher.ask(q.text, q.vector, topK);
+    asked.push({
+      results,
+      relevant: results.map((r) => judge(i, searcher.documentOf(r.id).id, joinChunks(r.window.chunks).text)),
+    });
+  }
+  return asked;
+}
+
+/** Relevance of asked questions read again through another model (the features do not change). */
+export function rescored(asked: AskedQuestion[], model: RelevanceModel): AskedQuestion[] {
+  return asked.map((q) => {
+    const relevances = relevanceOfList(
+      q.results.map((r) => r.features),
+      q.results.map((r) => r.score),
+      model,
+    );
+    return { ...q, results: q.results.map((r, i) => ({ ...r, relevance: relevances[i]! })) };
+  });
 }
 
 export interface CurvePoint {

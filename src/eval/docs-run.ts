@@ -7,6 +7,7 @@ import { openSearcher } from '../search/open-searcher.js';
 import type { Searcher } from '../search/searcher.js';
 import type { RankingSettings } from '../search/defaults.js';
 import { answerMatches, loadDocsSet, type AskedDocsQuestion, type DocsSet } from './docs-set.js';
+import { askQuestions } from './abstain.js';
 import { prepareEvalIndex, type EvalIndexOptions } from './run-eval.js';
 
 export interface PreparedDocsSet {
@@ -22,16 +23,18 @@ export async function prepareDocsSet(dir: string, options: EvalIndexOptions & { 
   return { set, indexDir, searcher };
 }
 
-/** The passages a request would get, as the API ranks them, each judged against the question's expected answers. */
-export async function askDocsSet(searcher: Searcher, set: DocsSet, topK = 5): Promise<AskedDocsQuestion[]> {
-  const asked: AskedDocsQuestion[] = [];
-  for (const question of set.questions) {
-    const vector = await searcher.embedQuestion(question.q);
-    const { results } = await searcher.rank({ query: question.q, topK, mode: 'hybrid', minRelevance: 0 }, vector);
-    asked.push({
-      question,
-      results: results.map((h) => ({ relevance: h.relevance, answers: answerMatches(question, { docId: h.docId, text: h.text }) })),
-    });
-  }
-  return asked;
+/**
+ * The passages a request would get, as the API ranks them (hybrid, `top_k` 5, no threshold), each
+ * judged against the question's expected answers. `vectors`: the questions', in order.
+ */
+export async function askDocsSet(searcher: Searcher, set: DocsSet, vectors: number[][]): Promise<AskedDocsQuestion[]> {
+  const asked = await askQuestions(
+    searcher,
+    set.questions.map((q, i) => ({ text: q.q, vector: vectors[i]! })),
+    (i, docId, text) => answerMatches(set.questions[i]!, { docId, text }),
+  );
+  return asked.map((a, i) => ({
+    question: set.questions[i]!,
+    results: a.results.map((r, j) => ({ relevance: r.relevance, answers: a.relevant[j]! })),
+  }));
 }

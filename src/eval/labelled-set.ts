@@ -8,19 +8,10 @@
 import type { Embedder } from '../embed/embedder.js';
 import type { CosineScale } from '../search/relevance.js';
 import type { Searcher } from '../search/searcher.js';
-import { ask, judgedQuestions, type AskedQuestion } from './abstain.js';
+import { ask, askQuestions, judgedQuestions, LABELLED_TOP_K, type AskedQuestion, type PlainQuestion } from './abstain.js';
 import { answerMatches, isDocsSet, type DocsQuestion } from './docs-set.js';
 import { prepareDocsSet } from './docs-run.js';
-import { joinChunks } from '../search/joined-text.js';
 import { prepareSet, type PreparedSet } from './prepared.js';
-
-/** Results per question: the API's default top_k. */
-export const LABELLED_TOP_K = 5;
-
-export interface PlainQuestion {
-  text: string;
-  vector: number[];
-}
 
 export interface LabelledSet {
   name: string;
@@ -31,21 +22,6 @@ export interface LabelledSet {
   askOwn(): Promise<AskedQuestion[]>;
   askUnanswerable(): Promise<AskedQuestion[]>;
   askForeign(questions: PlainQuestion[]): Promise<AskedQuestion[]>;
-  /** The same set read through another searcher over its index (another relevance model). */
-  with(searcher: Searcher): LabelledSet;
-}
-
-async function askPlain(searcher: Searcher, questions: PlainQuestion[], judge: (q: number, docId: string, text: string) => boolean) {
-  const asked: AskedQuestion[] = [];
-  for (const [i, q] of questions.entries()) {
-    const query = { query: q.text, topK: LABELLED_TOP_K, mode: 'hybrid' as const };
-    const results = await searcher.passages(query, q.vector, await searcher.prepare(query));
-    asked.push({
-      results,
-      relevant: results.map((r) => judge(i, searcher.documentOf(r.id).id, joinChunks(r.window.chunks).text)),
-    });
-  }
-  return asked;
 }
 
 /** A BEIR-layout set already prepared (and perhaps served from elsewhere). */
@@ -57,8 +33,7 @@ export function beirSet(set: PreparedSet): LabelledSet {
     questions: own.map((q) => ({ text: q.text, vector: q.vector })),
     askOwn: () => ask(set, own, LABELLED_TOP_K),
     askUnanswerable: () => ask(set, own, LABELLED_TOP_K, true),
-    askForeign: (questions) => askPlain(set.searcher, questions, () => false),
-    with: (searcher) => beirSet({ ...set, searcher }),
+    askForeign: (questions) => askQuestions(set.searcher, questions, () => false),
   };
 }
 
@@ -72,20 +47,19 @@ export function docsSet(name: string, searcher: Searcher, questions: DocsQuestio
     questions: plain,
     askOwn: () => {
       const answerable = of('answerable');
-      return askPlain(
+      return askQuestions(
         searcher,
         answerable.map((a) => a.plain),
         (i, docId, text) => answerMatches(answerable[i]!.q, { docId, text }),
       );
     },
     askUnanswerable: () =>
-      askPlain(
+      askQuestions(
         searcher,
         of('on-topic-unanswerable').map((a) => a.plain),
         () => false,
       ),
-    askForeign: (foreign) => askPlain(searcher, foreign, () => false),
-    with: (other) => docsSet(name, other, questions, vectors),
+    askForeign: (foreign) => askQuestions(searcher, foreign, () => false),
   };
 }
 

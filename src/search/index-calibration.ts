@@ -46,12 +46,6 @@ function seedOf(text: string): number {
   return h >>> 0;
 }
 
-async function ask(searcher: Searcher, text: string, vector: number[], skipDocument?: (doc: number) => boolean): Promise<Assessed[]> {
-  const query = { query: text, topK: TOP_K, mode: 'hybrid' as const };
-  const prepared = await searcher.prepare(query);
-  return searcher.passages(query, vector, prepared, skipDocument ? { skipDocument } : {});
-}
-
 /** Rows in the shape relevanceOfList reads: the first passage's evidence and each passage's fall below it. */
 export function rows(asked: Asked[], scale: CosineScale, weight: number): Sample[] {
   const all = asked.flatMap((q) => {
@@ -85,7 +79,7 @@ async function askAll(searcher: Searcher, texts: readonly string[], judge: (i: n
   const vectors = await embedInBatches(searcher.embedder, [...texts], 32, undefined, 'query');
   const asked: Asked[] = [];
   for (const [i, text] of texts.entries()) {
-    const passages = await ask(searcher, text, vectors[i]!);
+    const passages = await searcher.ask(text, vectors[i]!, TOP_K);
     asked.push({ passages, answers: passages.map((p) => judge(i, p)) });
   }
   return asked;

@@ -175,11 +175,6 @@ export class Searcher {
     return new Searcher(this.shared, this.embedder, ranking, this.relevanceModel);
   }
 
-  /** The same index and model, with relevance read through another model (calibration compares them). */
-  withRelevance(model: RelevanceModel): Searcher {
-    return new Searcher(this.shared, this.embedder, this.ranking, model);
-  }
-
   get model(): string {
     return this.manifest.embedder.id;
   }
@@ -262,6 +257,15 @@ export class Searcher {
     const results = this.hits(kept, prepared);
     if (kept.length > 0 || assessed.length === 0) return { results };
     return { results, noAnswer: { bestRelevance: assessed[0]!.relevance, minRelevance } };
+  }
+
+  /**
+   * The passages a hybrid request for `question` with this `topK` gets, before any threshold: what
+   * calibration and evaluation ask, with a question vector they computed beforehand.
+   */
+  async ask(question: string, vector: number[], topK: number, options: RankOptions = {}): Promise<Assessed[]> {
+    const query = { query: question, topK, mode: 'hybrid' as const };
+    return this.passages(query, vector, await this.prepare(query), options);
   }
 
   /**
@@ -454,7 +458,7 @@ export class Searcher {
     const queryTerms = new Set(prepared.terms);
     const idf = (t: string) => this.lexical.idf(prepared.postings, t);
     return kept.map((s, r) => {
-      const anchor = s.window.chunks.find((c) => c.id === this.chunkId(s))!;
+      const anchor = s.window.chunks[s.id - s.window.first]!;
       const passage = joinChunks(s.window.chunks);
       const doc = this.index.documents.get(anchor.doc);
       const page = s.window.chunks[0]!.page;
@@ -488,10 +492,5 @@ export class Searcher {
 
   private coverageOptions(prepared: Prepared): CoverageOptions {
     return prepared.alternatives ? { alternatives: prepared.alternatives, alternativeCredit: SYNONYM_CREDIT } : {};
-  }
-
-  /** The record id of an assessed passage's anchor chunk. */
-  private chunkId(s: Assessed): string {
-    return s.window.chunks[s.id - s.window.first]!.id;
   }
 }
