@@ -9,9 +9,9 @@
  */
 import path from 'node:path';
 import { Command } from 'commander';
-import { extractText, getDocumentProxy } from 'unpdf';
 import fs from 'node:fs/promises';
 import { loadCorpus } from '../src/corpus/load-corpus.js';
+import { readPdf } from '../src/corpus/formats/pdf-pages.js';
 import { chunkDocument } from '../src/corpus/chunker.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { chunkingSettings, DEFAULT_BUILD_SETTINGS } from '../src/index/settings.js';
@@ -24,15 +24,6 @@ interface Options {
   embedder: string;
   json?: boolean;
   missing?: boolean;
-}
-
-async function pdfPages(file: string): Promise<string[]> {
-  const pdf = await getDocumentProxy(new Uint8Array(await fs.readFile(file)));
-  try {
-    return (await extractText(pdf, { mergePages: false })).text;
-  } finally {
-    await pdf.destroy();
-  }
 }
 
 const program = new Command('ingestion')
@@ -76,7 +67,7 @@ const program = new Command('ingestion')
         Object.assign(row, { sentences: c.sentences, found: c.found, ...(opts.missing ? { missing: c.missing } : {}) });
       }
       if (doc.source.format === 'pdf') {
-        const c = citationAccuracy(await pdfPages(path.join(base, doc.id)), chunks);
+        const c = citationAccuracy((await readPdf(await fs.readFile(path.join(base, doc.id)))).pages, chunks);
         Object.assign(row, {
           cited_right: c.correct,
           unplaced: c.unplaced,

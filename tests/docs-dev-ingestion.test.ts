@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
-import { extractText, getDocumentProxy } from 'unpdf';
+import { readPdf } from '../src/corpus/formats/pdf-pages.js';
 import { loadCorpus, type LoadedCorpus } from '../src/corpus/load-corpus.js';
 import { chunkDocument } from '../src/corpus/chunker.js';
 import { textLoss } from '../src/corpus/text-loss.js';
@@ -108,9 +108,7 @@ describe.skipIf(!HAVE_DOCS_DEV)('docs-dev, read as a user has it', () => {
 
   it('every PDF passage cites the page its first sentence is printed on', async () => {
     for (const id of docsDevFiles('pdf')) {
-      const pdf = await getDocumentProxy(new Uint8Array(fs.readFileSync(path.join(DOCS_DEV_FILES, id))));
-      const pages = (await extractText(pdf, { mergePages: false })).text;
-      await pdf.destroy();
+      const { pages } = await readPdf(fs.readFileSync(path.join(DOCS_DEV_FILES, id)));
       const passages = await passagesOf(id);
       const check = citationAccuracy(pages, passages);
       expect(check.wrong, id).toEqual([]);

@@ -184,9 +184,6 @@ export class LexicalIndex {
   coverage(postings: QueryPostings, queryTerms: string[], chunks: readonly number[], options: CoverageOptions = {}): number {
     let total = 0;
     let found = 0;
-    // A term the index never saw counts as rare as one seen once, not rarer: in a small index
-    // an unseen word would otherwise outweigh all the others (its idf grows with nothing to stop it).
-    const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
     const holds = (term: string) => {
       const entry = postings.get(term);
       return (
@@ -194,7 +191,7 @@ export class LexicalIndex {
       );
     };
     for (const term of new Set(queryTerms)) {
-      const idf = postings.has(term) ? this.idf(postings, term) : rarest;
+      const idf = this.weight(postings, term);
       total += idf;
       if (holds(term)) found += idf;
       else if (options.alternatives?.get(term)?.some(holds)) found += idf * (options.alternativeCredit ?? 1);
@@ -207,17 +204,25 @@ export class LexicalIndex {
    * none); a term held only through an alternative counts in part.
    */
   known(postings: QueryPostings, queryTerms: string[], options: CoverageOptions = {}): number {
-    const rarest = Math.log(1 + (this.data.count - 0.5) / 1.5);
     let total = 0;
     let found = 0;
     for (const term of new Set(queryTerms)) {
       const held = postings.has(term);
-      const idf = held ? this.idf(postings, term) : rarest;
+      const idf = this.weight(postings, term);
       total += idf;
       if (held) found += idf;
       else if (options.alternatives?.get(term)?.some((t) => postings.has(t))) found += idf * (options.alternativeCredit ?? 1);
     }
     return total > 0 ? found / total : 1;
+  }
+
+  /**
+   * A question term's weight in coverage and known: its idf, and for a term the index never saw,
+   * the idf of one seen once, not more: in a small index an unseen word would otherwise outweigh
+   * all the others (its idf grows with nothing to stop it).
+   */
+  private weight(postings: QueryPostings, term: string): number {
+    return postings.has(term) ? this.idf(postings, term) : Math.log(1 + (this.data.count - 0.5) / 1.5);
   }
 
   /** Robertson–Spärck Jones idf as in Lucene: always positive. */

@@ -1,9 +1,23 @@
 /**
- * Page furniture: the running headers and footers a typesetter prints on every page ("FIND(1)
- * General Commands Manual FIND(1)", a page number). Read as text they break a paragraph that runs
- * on across a page, pose as section headings and open passages with noise, so they are removed
- * before a PDF's pages become blocks.
+ * A PDF's pages as text (unpdf, the serverless build of PDF.js), and their furniture: the running
+ * headers and footers a typesetter prints on every page ("FIND(1) General Commands Manual
+ * FIND(1)", a page number). Read as text they break a paragraph that runs on across a page, pose
+ * as section headings and open passages with noise, so they are removed before a PDF's pages
+ * become blocks.
  */
+import { extractText, getDocumentProxy, getMeta } from 'unpdf';
+
+/** The text of each page (page 1 first) and the document information (Title, Author...). */
+export async function readPdf(bytes: Uint8Array): Promise<{ pages: string[]; info: Record<string, unknown> }> {
+  const pdf = await getDocumentProxy(new Uint8Array(bytes));
+  try {
+    const pages = (await extractText(pdf, { mergePages: false })).text;
+    const info = ((await getMeta(pdf)).info ?? {}) as Record<string, unknown>;
+    return { pages, info };
+  } finally {
+    await pdf.destroy();
+  }
+}
 
 /** How many lines at the top and at the bottom of a page can be furniture. */
 const EDGE = 2;

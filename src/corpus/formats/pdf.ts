@@ -4,11 +4,10 @@
  * where each page starts is kept so that a passage cites the page its text starts on. The title is
  * the document info's unless a placeholder, else the first line of the first page.
  */
-import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import type { Metadata, TextBlock } from '../document.js';
 import { readWhole, titleFromPath, UnreadableFileError, type FormatReader } from './format.js';
 import { headingText, looksLikeHeading } from './text-structure.js';
-import { pdfTitle, withoutPageFurniture } from './pdf-pages.js';
+import { pdfTitle, readPdf, withoutPageFurniture } from './pdf-pages.js';
 
 /** Ends a sentence: the last character of a paragraph that really ends there. */
 const SENTENCE_END = /[.!?:;"'”’)\]]$/;
@@ -51,12 +50,9 @@ export const pdfReader: FormatReader = {
   async read(file) {
     const bytes = await readWhole(file);
     let pages: string[];
-    let info: Record<string, unknown> = {};
+    let info: Record<string, unknown>;
     try {
-      const pdf = await getDocumentProxy(new Uint8Array(bytes));
-      pages = (await extractText(pdf, { mergePages: false })).text;
-      info = ((await getMeta(pdf)).info ?? {}) as Record<string, unknown>;
-      await pdf.destroy();
+      ({ pages, info } = await readPdf(bytes));
     } catch (err) {
       throw new UnreadableFileError(`not a readable PDF (${(err as Error).message})`);
     }
