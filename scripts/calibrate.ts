@@ -11,12 +11,25 @@
 import { Command } from 'commander';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { abstentionCurve, rescored, type AskedQuestion } from '../src/eval/abstain.js';
-import { fitLogistic } from '../src/search/logistic.js';
-import { FEATURE_NAMES, type RelevanceModel } from '../src/search/relevance.js';
-import { gatherEvidence, rows } from '../src/search/index-calibration.js';
+import { fitLogistic, type Sample } from '../src/eval/logistic.js';
+import { FEATURE_NAMES, scoreDrop, standardised, type CosineScale, type RelevanceModel } from '../src/search/relevance.js';
+import { gatherEvidence, type Asked } from '../src/search/index-calibration.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
 import { labelledSet, type LabelledSet } from '../src/eval/labelled-set.js';
+
+/** Rows in the shape relevanceOfList reads: the first passage's evidence and each passage's fall below it. */
+function rows(asked: Asked[], scale: CosineScale, weight: number): Sample[] {
+  const all = asked.flatMap((q) => {
+    if (q.passages.length === 0) return [];
+    const first = standardised(q.passages[0]!.features, scale);
+    return q.passages.map((p, i) => ({
+      x: [...FEATURE_NAMES.map((f) => first[f]), -scoreDrop(p.score, q.passages[0]!.score)],
+      y: q.answers[i] ? 1 : 0,
+    }));
+  });
+  return all.map((r) => ({ ...r, y: r.y as 0 | 1, weight: weight / Math.max(1, all.length) }));
+}
 
 const program = new Command('calibrate')
   .requiredOption('--dataset <dir...>', 'two or more labelled sets (BEIR or docs layout) of different kinds')

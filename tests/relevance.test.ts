@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fitLogistic, type Sample } from '../src/search/logistic.js';
+import { fitLogistic, type Sample } from '../src/eval/logistic.js';
 import { PRIOR_MODEL, relevance, relevanceOfList, uncalibratedModel } from '../src/search/relevance.js';
 import { mulberry32 } from '../src/search/random.js';
 

@@ -15,11 +15,10 @@
  */
 import { embedInBatches } from '../embed/batches.js';
 import type { Manifest } from '../index/manifest.js';
-import type { Sample } from './logistic.js';
 import { OFF_TOPIC_POOL } from './off-topic-pool.js';
 import { pseudoQuestion, sampleChunks } from './pseudo-questions.js';
 import { mulberry32 } from './random.js';
-import { FEATURE_NAMES, PRIOR_MODEL, scoreDrop, standardised, withoutCosine, type CosineScale } from './relevance.js';
+import { PRIOR_MODEL, withoutCosine, type CosineScale } from './relevance.js';
 import type { Assessed, Searcher } from './searcher.js';
 
 /** Part of the corpus fingerprint: an index calibrated by another version is rebuilt (reusing its vectors). */
@@ -44,19 +43,6 @@ function seedOf(text: string): number {
   let h = 2166136261;
   for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 16777619);
   return h >>> 0;
-}
-
-/** Rows in the shape relevanceOfList reads: the first passage's evidence and each passage's fall below it. */
-export function rows(asked: Asked[], scale: CosineScale, weight: number): Sample[] {
-  const all = asked.flatMap((q) => {
-    if (q.passages.length === 0) return [];
-    const first = standardised(q.passages[0]!.features, scale);
-    return q.passages.map((p, i) => ({
-      x: [...FEATURE_NAMES.map((f) => first[f]), -scoreDrop(p.score, q.passages[0]!.score)],
-      y: q.answers[i] ? 1 : 0,
-    }));
-  });
-  return all.map((r) => ({ ...r, y: r.y as 0 | 1, weight: weight / Math.max(1, all.length) }));
 }
 
 /** An index's own evidence: the pool's questions and the pseudo-questions, asked of it, and the scale they give. */
