@@ -219,10 +219,10 @@ export class Searcher {
     const postings = new Map(await this.index.postings([...new Set([...terms, ...(expansion?.weights.keys() ?? [])])]));
     if (expansion) {
       // An unknown word's shorter form the index holds stands for it, as a synonym does.
-      const unknown = [...new Set(terms)].filter((t) => !postings.has(t));
-      const forms = unknown.length ? await this.index.postings([...new Set(unknown.flatMap(prefixForms))]) : new Map();
-      for (const term of unknown) {
-        const form = prefixForms(term).find((f) => forms.has(f));
+      const unknown = new Map([...new Set(terms)].filter((t) => !postings.has(t)).map((t) => [t, prefixForms(t)] as const));
+      const forms = unknown.size ? await this.index.postings([...new Set([...unknown.values()].flat())]) : new Map();
+      for (const [term, candidates] of unknown) {
+        const form = candidates.find((f) => forms.has(f));
         if (!form) continue;
         postings.set(form, forms.get(form)!);
         if (!terms.includes(form)) expansion.weights.set(form, settings!.weight);
