@@ -16,7 +16,8 @@ import { buildWithCli, uniqueCorpus } from './helpers/build-cli.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { Database, DatabaseUnavailableError } from '../src/index/postgres/database.js';
 import { parsePostgresUri } from '../src/index/postgres/location.js';
-import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
+import { currentGeneration, publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
+import { generationSchema } from '../src/index/postgres/schema.js';
 import { PostgresBackend } from '../src/index/postgres/backend.js';
 import type { SearchHit, SearchQuery } from '../src/search/searcher.js';
 import { createService } from '../src/service.js';
@@ -254,6 +255,58 @@ describe('building into PostgreSQL', () => {
     expect(published.code, published.stderr).toBe(0);
     expect(published.stderr).toMatch(/embedding 0 of (\d+) chunks \(\1 reused\)/);
   });
+});
+
+describe('an index that changes under a running server', () => {
+  /** Runs statements on the database with a connection of its own, closed afterwards. */
+  async function tamper(collection: string, statement: (schema: string) => string) {
+    const db = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
+    try {
+      const current = await currentGeneration(db.query, collection);
+      await db.query(statement(generationSchema(current!.generation)));
+    } finally {
+      await db.close();
+    }
+  }
+
+  it('a server whose generation two publishes dropped reopens the current one at once: no 500, no wait', async () => {
+    await publish(articleDir, 'churn', { force: true });
+    const service = await serveFromPostgres(`${pg.uri}?collection=churn`);
+    const first = await service.app.request('/search?q=Taliban');
+    expect(first.status).toBe(200);
+    // Only the current and the previous generation are kept: the one being served is dropped.
+    await publish(articleDir, 'churn', { force: true });
+    const newest = await publish(articleDir, 'churn', { force: true });
+    for (const path of ['/search?q=When did Russia recognize the Taliban?', '/documents/article.txt']) {
+      const res = await service.app.request(path);
+      expect(res.status, await res.clone().text()).toBe(200);
+    }
+    const health = (await (await service.app.request('/health')).json()) as {
+      collections: { default: { storage: { generation: string } } };
+    };
+    expect(health.collections.default.storage.generation).toBe(newest.generation);
+  });
+
+  for (const [what, statement] of [
+    [
+      'a retyped vector column',
+      (g: string) =>
+        `DROP INDEX ${g}.chunks_embedding_idx; ALTER TABLE ${g}.chunks ALTER COLUMN embedding TYPE real[] USING embedding::real[]`,
+    ],
+    ['a dropped generation schema', (g: string) => `DROP SCHEMA ${g} CASCADE`],
+    ['a chunk record of {}', (g: string) => `UPDATE ${g}.chunks SET record = '{}'::jsonb`],
+  ] as const) {
+    it(`${what} is a 503 index_unavailable with the cause, not a 500`, async () => {
+      const collection = `tampered-${what.split(' ').at(-1)!.replace(/\W/g, '') || 'record'}`;
+      await publish(articleDir, collection, { force: true });
+      const service = await serveFromPostgres(`${pg.uri}?collection=${collection}`);
+      expect((await service.app.request('/search?q=Taliban')).status).toBe(200);
+      await tamper(collection, statement);
+      const res = await service.app.request('/search?q=When did Russia recognize the Taliban?');
+      expect(res.status).toBe(503);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('index_unavailable');
+    });
+  }
 });
 
 describe('a database that is down', () => {

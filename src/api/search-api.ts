@@ -33,15 +33,16 @@ export function createSearchApi(collections: Collections): SearchApi {
   const searchParsed = async (request: ParsedSearch): Promise<SearchResponse> => {
     const started = performance.now();
     const name = request.collection ?? DEFAULT_COLLECTION;
-    const searcher = await collections.get(name);
-    const outcome = await searcher.search({
-      query: request.query,
-      topK: request.top_k,
-      mode: request.mode,
-      ...(request.min_score !== undefined ? { minScore: request.min_score } : {}),
-      minRelevance: request.min_relevance,
-      ...(request.filter ? { filter: request.filter } : {}),
-    });
+    const outcome = await collections.use(name, (searcher) =>
+      searcher.search({
+        query: request.query,
+        topK: request.top_k,
+        mode: request.mode,
+        ...(request.min_score !== undefined ? { minScore: request.min_score } : {}),
+        minRelevance: request.min_relevance,
+        ...(request.filter ? { filter: request.filter } : {}),
+      }),
+    );
     const response = presentSearch(outcome, name, performance.now() - started);
     if (request.context)
       response.context = response.no_answer ? response.no_answer.message : packContext(response.results, request.context);
@@ -51,8 +52,7 @@ export function createSearchApi(collections: Collections): SearchApi {
     searchParsed,
     search: (body) => searchParsed(parseSearchBody(body)),
     document: async (id, collection = DEFAULT_COLLECTION) => {
-      const searcher = await collections.get(collection);
-      const doc = await searcher.documents.get(id);
+      const doc = await collections.use(collection, (searcher) => searcher.documents.get(id));
       if (!doc)
         throw new ApiError(
           404,

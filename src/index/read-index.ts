@@ -42,6 +42,12 @@ export class IndexLoadError extends Error {
   }
 }
 
+/**
+ * The index a server was reading has gone from under it (a database generation dropped after two
+ * newer publishes): its collection reopens it at its current version and the request is tried again.
+ */
+export class StaleIndexError extends IndexLoadError {}
+
 /** The command that (re)builds the index at `dir`: another index than the default needs its documents named. */
 export function rebuildCommand(dir: string, extra = ''): string {
   const args = path.resolve(dir) === path.resolve(DEFAULT_INDEX_DIR) ? extra : ` --corpus <your documents> --out ${dir}${extra}`;

@@ -9,7 +9,7 @@ import type { Embedder } from '../embed/embedder.js';
 import { QueryCoalescer } from '../embed/query-coalescer.js';
 import { MANIFEST_FILE } from '../index/manifest.js';
 import { COLLECTION_NAME, DEFAULT_COLLECTION_NAME } from '../index/names.js';
-import { IndexLoadError } from '../index/read-index.js';
+import { IndexLoadError, StaleIndexError } from '../index/read-index.js';
 import type { FetchedIndex, RemoteIndex } from '../index/remote.js';
 import type { IndexBackend } from '../index/backend.js';
 import type { Searcher } from './searcher.js';
@@ -35,6 +35,8 @@ export interface RemoteCollection {
 
 interface RemoteState {
   searcher?: Promise<Searcher>;
+  /** What `searcher` resolved to, once it has: a request that found it stale compares against it. */
+  current?: Searcher;
   etag?: string;
   failed: boolean;
   checkedAt: number;
@@ -132,6 +134,34 @@ export class Collections {
     return searcher;
   }
 
+  /**
+   * Runs `work` with the collection's searcher. When the index turns out to be gone from under it
+   * (a database generation dropped by two newer publishes), the collection is reopened at its
+   * current version at once and `work` runs once more there, instead of failing until the next
+   * scheduled check.
+   */
+  async use<T>(name: string, work: (searcher: Searcher) => Promise<T>): Promise<T> {
+    const searcher = await this.get(name);
+    try {
+      return await work(searcher);
+    } catch (err) {
+      if (!(err instanceof StaleIndexError)) throw err;
+      return work(await this.reopen(name, searcher));
+    }
+  }
+
+  /** The collection's searcher after `stale` failed: a new load, shared by every request that saw the same one fail. */
+  private reopen(name: string, stale: Searcher): Promise<Searcher> {
+    const remote = this.options.remote?.get(name);
+    const state = this.remoteState.get(name);
+    if (!remote || !state) return this.get(name);
+    if (state.current === stale) {
+      this.load(remote, state);
+      void stale.index.close().catch(() => {});
+    }
+    return state.searcher!;
+  }
+
   private open(index: string | (() => Promise<IndexBackend>), where: string = String(index)): Promise<Searcher> {
     return openSearcher(index, {
       loadEmbedder: (id) => this.embedder(id),
@@ -151,21 +181,31 @@ export class Collections {
       state = { failed: false, checkedAt: 0, checking: false };
       this.remoteState.set(name, state);
     }
-    const now = Date.now();
-    const due = now - state.checkedAt >= remote.checkEveryMs;
-    if (!state.searcher || (state.failed && due)) {
-      state.checkedAt = now;
-      state.failed = false;
-      const current = state;
-      state.searcher = remote.source.fetch().then((fetched) => {
-        current.etag = fetched!.etag;
-        return this.open(indexOf(fetched!), remote.source.uri);
-      });
-      state.searcher.catch(() => (current.failed = true));
-      return state.searcher;
-    }
+    const due = Date.now() - state.checkedAt >= remote.checkEveryMs;
+    if (!state.searcher || (state.failed && due)) return this.load(remote, state);
     if (due && !state.checking) void this.refresh(name, remote, state);
     return state.searcher;
+  }
+
+  /** Fetches and opens the collection's current index, as every request's from now on. */
+  private load(remote: RemoteCollection, state: RemoteState): Promise<Searcher> {
+    state.checkedAt = Date.now();
+    state.failed = false;
+    state.current = undefined;
+    const searcher = remote.source.fetch().then((fetched) => {
+      state.etag = fetched!.etag;
+      return this.open(indexOf(fetched!), remote.source.uri);
+    });
+    state.searcher = searcher;
+    searcher.then(
+      (s) => {
+        if (state.searcher === searcher) state.current = s;
+      },
+      () => {
+        if (state.searcher === searcher) state.failed = true;
+      },
+    );
+    return searcher;
   }
 
   private async refresh(name: string, remote: RemoteCollection, state: RemoteState): Promise<void> {
@@ -177,6 +217,7 @@ export class Collections {
       const searcher = await this.open(indexOf(fetched), remote.source.uri);
       const replaced = state.searcher;
       state.searcher = Promise.resolve(searcher); // requests from now on; those in flight finish on the old one
+      state.current = searcher;
       state.etag = fetched.etag;
       if ('dir' in fetched) remote.source.prune(fetched.dir);
       else void replaced?.then((old) => old.index.close()).catch(() => {});

@@ -17,7 +17,7 @@ export interface RunningPostgres {
 
 export async function startPostgres(): Promise<RunningPostgres> {
   const db = await PGlite.create({ extensions: { vector } });
-  let server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 4 });
+  let server = new PGLiteSocketServer({ db, host: '127.0.0.1', port: 0, maxConnections: 16 });
   await server.start();
   const port = Number(server.getServerConn().split(':').at(-1));
   let running = true;
@@ -28,7 +28,7 @@ export async function startPostgres(): Promise<RunningPostgres> {
       running = false;
     },
     restart: async () => {
-      server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 4 });
+      server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 16 });
       await server.start();
       running = true;
     },

@@ -4,14 +4,16 @@
  * (one primary-key lookup each), the nearest chunks (pgvector HNSW, or an exact scan where that is
  * cheap), exact similarities of the other candidates and the records of the results.
  */
+import type { QueryResultRow } from 'pg';
+import { z } from 'zod';
 import type { IndexBackend } from '../backend.js';
 import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '../bm25.js';
 import { ManifestSchema, type Manifest } from '../manifest.js';
-import { IndexLoadError } from '../read-index.js';
+import { IndexLoadError, StaleIndexError } from '../read-index.js';
 import type { ChunkRecord, DocumentRecord } from '../store.js';
 import { DocumentList, documentRunsProblem } from '../document-list.js';
 import type { AnalyzerSettings } from '../analyzer.js';
-import type { Database } from './database.js';
+import type { Database, Query } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
 import { currentGeneration, type CurrentGeneration } from './publish.js';
 import { generationSchema, layoutVersion, SCHEMA_VERSION } from './schema.js';
@@ -33,6 +35,27 @@ const MAX_EF_SEARCH = 1000;
 
 export const DEFAULT_POSTGRES_BACKEND: PostgresBackendOptions = { exactBelow: 4096 };
 
+/**
+ * SQLSTATEs of a table or schema that is not there: the generation was dropped under a reader (two
+ * publishes since it opened it, as only the current and the previous are kept).
+ */
+const GONE = new Set(['42P01', '3F000']);
+
+/** What a chunk's record must hold for a search to present it (a row edited by hand may not). */
+const ChunkRecordSchema = z
+  .object({
+    id: z.string(),
+    doc: z.number().int().nonnegative(),
+    text: z.string(),
+    start: z.number().int(),
+    end: z.number().int(),
+    section: z.array(z.string()),
+    page: z.number().int().optional(),
+    sentences: z.array(z.number().int()).optional(),
+    hash: z.string(),
+  })
+  .passthrough();
+
 function buildCommand(db: Database): string {
   return `npm run build-index -- --corpus <your documents> --out '${db.label.replace(/ \(collection (.*)\)$/, '?collection=$1')}'`;
 }
@@ -41,9 +64,12 @@ export class PostgresBackend implements IndexBackend {
   readonly docOf: Int32Array;
   readonly documents: DocumentList;
   private readonly schema: string;
+  /** Every statement a search runs: its failures are said as the index's, not as a crash. */
+  private readonly query: Query;
 
   private constructor(
     private readonly db: Database,
+    private readonly collection: string,
     readonly generation: string,
     readonly manifest: Manifest,
     private readonly records: readonly DocumentRecord[],
@@ -51,6 +77,8 @@ export class PostgresBackend implements IndexBackend {
     private readonly options: PostgresBackendOptions,
   ) {
     this.schema = generationSchema(generation);
+    this.query = <R extends QueryResultRow>(text: string, values?: unknown[]) =>
+      db.query<R>(text, values).catch((err: unknown) => this.failed(err));
     this.docOf = new Int32Array(manifest.counts.chunks);
     this.documents = DocumentList.of(records);
     records.forEach((d, i) => {
@@ -120,13 +148,36 @@ export class PostgresBackend implements IndexBackend {
       bodyLengths: unpackInts(stats!.body_lengths),
       contextLengths: unpackInts(stats!.context_lengths),
     };
-    return new PostgresBackend(db, current.generation, manifest, documents, lexicalStats, options);
+    return new PostgresBackend(db, collection, current.generation, manifest, documents, lexicalStats, options);
+  }
+
+  /**
+   * A statement that failed for another reason than the connection (which is already a
+   * DatabaseUnavailableError): a dropped generation, which the collection recovers from by
+   * reopening, or tables that are not what this version wrote (a retyped column, a dropped
+   * function), which is the index being unavailable, with the database's own words.
+   */
+  private failed(err: unknown): never {
+    if (err instanceof IndexLoadError) throw err;
+    const code = (err as { code?: unknown }).code;
+    const detail = err instanceof Error ? err.message : String(err);
+    if (typeof code === 'string' && GONE.has(code))
+      throw new StaleIndexError(
+        'index_missing',
+        `generation ${this.generation} of collection "${this.collection}" is no longer in ${this.db.label} (${detail})`,
+        'retry: the server reopens the collection at its current generation',
+      );
+    throw new IndexLoadError(
+      'index_corrupt',
+      `the index of collection "${this.collection}" in ${this.db.label} could not be read: ${detail}`,
+      `rebuild it with \`${buildCommand(this.db)} --force\``,
+    );
   }
 
   async postings(terms: readonly string[]): Promise<QueryPostings> {
     const found = new Map<string, TermPostings>();
     if (terms.length === 0) return found;
-    const rows = await this.db.query<{ term: string; df: number; body: Buffer; context: Buffer }>(
+    const rows = await this.query<{ term: string; df: number; body: Buffer; context: Buffer }>(
       `SELECT term, df, body, context FROM ${this.schema}.postings WHERE term = ANY($1::text[])`,
       [terms],
     );
@@ -156,17 +207,19 @@ export class PostgresBackend implements IndexBackend {
     let rows: { pos: number; s: number }[];
     if (this.manifest.counts.chunks <= this.options.exactBelow) {
       // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
-      rows = (await this.db.query<{ pos: number; s: number }>(nearest('(embedding <#> $1) + 0, pos'), values)).rows;
+      rows = (await this.query<{ pos: number; s: number }>(nearest('(embedding <#> $1) + 0, pos'), values)).rows;
     } else {
       // ef_search bounds how many rows an HNSW scan returns (at most 1,000); past that, and with a
       // filter that rejects rows, the iterative scan keeps looking. Both per transaction: no
       // session state is left behind.
       const ef = Math.min(MAX_EF_SEARCH, Math.max(n, this.manifest.hnsw.ef_search));
-      rows = await this.db.transaction(async (query) => {
-        await query(`SET LOCAL hnsw.ef_search = ${ef | 0}`);
-        if (docs || n > ef) await query('SET LOCAL hnsw.iterative_scan = relaxed_order');
-        return (await query<{ pos: number; s: number }>(nearest('embedding <#> $1'), values)).rows;
-      });
+      rows = await this.db
+        .transaction(async (query) => {
+          await query(`SET LOCAL hnsw.ef_search = ${ef | 0}`);
+          if (docs || n > ef) await query('SET LOCAL hnsw.iterative_scan = relaxed_order');
+          return (await query<{ pos: number; s: number }>(nearest('embedding <#> $1'), values)).rows;
+        })
+        .catch((err: unknown) => this.failed(err));
     }
     rows.sort((a, b) => b.s - a.s || a.pos - b.pos);
     return { ids: rows.map((r) => r.pos), scores: rows.map((r) => r.s) };
@@ -174,7 +227,7 @@ export class PostgresBackend implements IndexBackend {
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<{ pos: number; s: number }>(
+    const rows = await this.query<{ pos: number; s: number }>(
       `SELECT pos, ${EXACT_SIMILARITY.replaceAll('$3', '$1')} AS s FROM ${this.schema}.chunks WHERE pos = ANY($2::int[])`,
       [vector, ids],
     );
@@ -184,25 +237,26 @@ export class PostgresBackend implements IndexBackend {
 
   async chunks(ids: readonly number[]): Promise<ChunkRecord[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db.query<{ pos: number; record: ChunkRecord }>(
+    const rows = await this.query<{ pos: number; record: unknown }>(
       `SELECT pos, record FROM ${this.schema}.chunks WHERE pos = ANY($1::int[])`,
       [ids],
     );
     const byPos = new Map(rows.rows.map((r) => [r.pos, r.record]));
     return ids.map((id) => {
-      const record = byPos.get(id);
-      if (!record)
+      const record = ChunkRecordSchema.safeParse(byPos.get(id));
+      const problem = !byPos.has(id) ? 'is missing' : !record.success ? 'is not a chunk record' : undefined;
+      if (problem || record.data!.doc >= this.records.length)
         throw new IndexLoadError(
           'index_corrupt',
-          `chunk ${id} is missing from ${this.db.label}`,
+          `chunk ${id} of collection "${this.collection}" ${problem ?? 'names a document that does not exist'} in ${this.db.label}`,
           `rebuild it with \`${buildCommand(this.db)} --force\``,
         );
-      return record;
+      return record.data as ChunkRecord;
     });
   }
 
   async describe(): Promise<Record<string, string | number>> {
-    const version = await layoutVersion(this.db.query);
+    const version = await layoutVersion(this.query);
     return { backend: 'postgres', database: this.db.label, layout_version: version ?? 0, generation: this.generation };
   }
 
