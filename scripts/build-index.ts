@@ -65,7 +65,7 @@ const program = new Command('build-index')
   )
   .option('--workers <n>', 'embedding worker threads (default: one per core)', positiveInt)
   .option('--max-file-mb <n>', 'skip files larger than this (JSON Lines is streamed and exempt)', positiveInt)
-  .option('--force', 'rebuild even if the corpus and settings are unchanged')
+  .option('--force', 'rebuild even if the corpus and settings are unchanged, and publish every file again')
   .option('--json', 'print the build report as JSON')
   .action(async (opts) => {
     // An S3 or PostgreSQL target is built in a local folder of its own (kept, so the next build is
@@ -112,9 +112,9 @@ const program = new Command('build-index')
       });
       rememberBuild(out);
       bar.stop();
-      if (s3) await uploadIndex(out, s3, await indexS3Client(), (line) => process.stderr.write(`${line}\n`));
-      if (db)
-        await publishToPostgres(out, db, pg!.collection, { force: Boolean(opts.force), log: (line) => process.stderr.write(`${line}\n`) });
+      const publishing = { force: Boolean(opts.force), log: (line: string) => process.stderr.write(`${line}\n`) };
+      if (s3) await uploadIndex(out, s3, await indexS3Client(), publishing);
+      if (db) await publishToPostgres(out, db, pg!.collection, publishing);
       console.log(
         opts.json ? JSON.stringify({ ...report, peak_rss_mb: Math.round(process.resourceUsage().maxRSS / 1024) }) : summary(report),
       );

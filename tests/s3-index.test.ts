@@ -48,8 +48,8 @@ afterAll(async () => {
 });
 
 /** `npm run build-index -- --out s3://...` (or a folder) as a user runs it, against the local S3. */
-async function publish(corpus: string, uri: string): Promise<{ stderr: string }> {
-  const { code, stderr } = await buildWithCli(corpus, uri, { ...S3RVER_KEYS, S3_ENDPOINT: endpoint });
+async function publish(corpus: string, uri: string, options: string[] = []): Promise<{ stderr: string }> {
+  const { code, stderr } = await buildWithCli(corpus, uri, { ...S3RVER_KEYS, S3_ENDPOINT: endpoint }, options);
   expect(code, stderr).toBe(0);
   return { stderr };
 }
@@ -126,6 +126,38 @@ describe('an index in S3', () => {
       createHash('sha256').update(`s3://${BUCKET}/corrupt`).digest('hex').slice(0, 12),
     );
     expect(fs.existsSync(cache) ? fs.readdirSync(cache) : []).toEqual([]); // no staging left, no copy kept
+  });
+
+  it('publishing again repairs an object garbled in place with its size and sha256 metadata kept; --force sends every file', async () => {
+    // A prefix of its own: served copies are kept by content between runs, outside the bucket.
+    const prefix = `repair-${Date.now()}`;
+    const uri = `s3://${BUCKET}/${prefix}`;
+    await publish(DEFAULT_CORPUS_DIR, uri);
+    const manifest = JSON.parse(
+      fs.readFileSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, prefix, MANIFEST_FILE), 'utf8'),
+    ) as Manifest;
+    const garble = async (ref: Manifest['files']['graph']) =>
+      client.send(
+        new PutObjectCommand({
+          Bucket: BUCKET,
+          Key: `${prefix}/${ref.name}`,
+          Body: Buffer.alloc(ref.bytes, 7),
+          Metadata: { sha256: ref.sha256 },
+        }),
+      );
+    await garble(manifest.files.graph);
+    expect((await (await serve(uri)).ask('Taliban')).status).toBe(503);
+
+    const again = await publish(DEFAULT_CORPUS_DIR, uri);
+    expect([...again.stderr.matchAll(/upload: (\S+)/g)].map((m) => m[1])).toEqual([manifest.files.graph.name, MANIFEST_FILE]);
+    expect((await (await serve(uri)).ask('Taliban')).status).toBe(200);
+
+    await garble(manifest.files.vectors);
+    const forced = await publish(DEFAULT_CORPUS_DIR, uri, ['--force']);
+    const sent = [...forced.stderr.matchAll(/upload: (\S+)/g)].map((m) => m[1]);
+    expect(sent.sort()).toEqual([...Object.values(manifest.files).map((f) => f.name), MANIFEST_FILE].sort());
+    expect((await (await serve(uri)).ask('Taliban')).status).toBe(200);
+    fs.rmSync(path.join(PROJECT_ROOT, '.cache', 's3-builds', BUCKET, prefix), { recursive: true, force: true });
   });
 
   for (const [forgery, edit, message] of [

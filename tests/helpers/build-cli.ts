@@ -10,10 +10,11 @@ export async function buildWithCli(
   corpus: string,
   out: string,
   env: NodeJS.ProcessEnv = {},
+  options: string[] = [],
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out],
+    ['--import', 'tsx', path.join(PROJECT_ROOT, 'scripts', 'build-index.ts'), '--corpus', corpus, '--out', out, ...options],
     {
       cwd: PROJECT_ROOT,
       env: { ...process.env, ...env },

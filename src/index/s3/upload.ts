@@ -1,25 +1,41 @@
 /**
  * Publishes a built index to S3 so that a reader never sees half of it: the data files first,
- * under their content-addressed names (a file already there with the same size and checksum is
- * not sent again), and manifest.json last. Until the manifest is replaced, readers get the
+ * under their content-addressed names (a file already there with the same bytes is not sent
+ * again), and manifest.json last. Until the manifest is replaced, readers get the
  * previous index; after, every file it names is already in place. Files of earlier builds stay
  * (a reader may still be downloading them); a bucket lifecycle rule can expire them.
  */
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { MANIFEST_FILE, type FileRef } from '../manifest.js';
 import { readManifest } from '../read-index.js';
 import { keyOf, uriOf, type S3Location } from './location.js';
 
-async function alreadyThere(client: S3Client, location: S3Location, ref: FileRef): Promise<boolean> {
+async function md5Of(file: string): Promise<string> {
+  const hash = createHash('md5');
+  await pipeline(fs.createReadStream(file), hash);
+  return hash.digest('hex');
+}
+
+/**
+ * True when the object holds the file's bytes. Its size and sha256 metadata are only the uploader's
+ * word (an object rewritten in place can keep both), so S3's own digest of what it stores must
+ * agree too: the ETag of a single-part upload is the MD5 of its bytes. Where it is not (server-side
+ * encryption with KMS), the file is sent again: a wasted upload, never a skipped repair.
+ */
+async function alreadyThere(client: S3Client, location: S3Location, ref: FileRef, file: string): Promise<boolean> {
+  let head: { ContentLength?: number; Metadata?: Record<string, string>; ETag?: string };
   try {
-    const head = await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: keyOf(location, ref.name) }));
-    return head.ContentLength === ref.bytes && head.Metadata?.sha256 === ref.sha256;
+    head = await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: keyOf(location, ref.name) }));
   } catch (err) {
     if ((err as { name?: string }).name === 'NotFound') return false;
     throw err;
   }
+  if (head.ContentLength !== ref.bytes || head.Metadata?.sha256 !== ref.sha256) return false;
+  return head.ETag?.replaceAll('"', '') === (await md5Of(file));
 }
 
 export interface UploadReport {
@@ -28,16 +44,18 @@ export interface UploadReport {
   skipped: string[];
 }
 
-export async function uploadIndex(
-  dir: string,
-  location: S3Location,
-  client: S3Client,
-  log: (line: string) => void = () => {},
-): Promise<UploadReport> {
+export interface UploadOptions {
+  log?: (line: string) => void;
+  /** Send every file, whatever the bucket already holds. */
+  force?: boolean;
+}
+
+export async function uploadIndex(dir: string, location: S3Location, client: S3Client, options: UploadOptions = {}): Promise<UploadReport> {
+  const log = options.log ?? (() => {});
   const manifest = readManifest(dir);
   const report: UploadReport = { uri: uriOf(location), uploaded: [], skipped: [] };
   for (const ref of Object.values(manifest.files)) {
-    if (await alreadyThere(client, location, ref)) {
+    if (!options.force && (await alreadyThere(client, location, ref, path.join(dir, ref.name)))) {
       report.skipped.push(ref.name);
       continue;
     }
