@@ -28,7 +28,7 @@ const program = new Command('ask')
   .option('--region <region>', 'AWS region for --function (default: from the AWS environment)')
   .option('--profile <profile>', 'AWS profile for --function')
   .option('--endpoint <url>', 'Lambda API endpoint for --function (e.g. http://127.0.0.1:3002 for serverless offline)')
-  .option('--api-key <key>', 'API key for --url (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
+  .option('--api-key <key>', 'API key for --url or --function (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
   .option('--top-k <n>', 'passages to return', positiveInt, 5)
   .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'dense', 'lexical']).default('hybrid'))
   .option('--collection <name>', 'collection to search')
@@ -52,6 +52,7 @@ const program = new Command('ask')
           ...(opts.region ? { region: opts.region } : opts.endpoint && !process.env.AWS_REGION ? { region: 'us-east-1' } : {}),
           ...(opts.profile ? { profile: opts.profile } : {}),
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
+          ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
         })
       : new HttpSearchClient(opts.url ?? (process.env.SEMSEARCH_URL || `http://127.0.0.1:${process.env.PORT || 3000}`), {
           apiKey: opts.apiKey,

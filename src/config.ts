@@ -1,5 +1,6 @@
 /** Service configuration from environment variables (Lambda, serverless-offline, npm start). */
 import { DEFAULT_INDEX_DIR, DEFAULT_MODELS_DIR, resolveFromRoot } from './paths.js';
+import { parseKeyring, type ApiKey } from './api/keys.js';
 
 /** A database that has not answered in this long is reported unavailable (503), well inside API Gateway's 29 s. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
@@ -19,7 +20,10 @@ export interface ServiceConfig {
   indexCheckSeconds?: number;
   /** Optional directory whose subdirectories are further collections (one index each). */
   collectionsDir?: string;
+  /** One key that opens every collection and route (API_KEY, API_KEY_SSM_PARAMETER). */
   apiKey?: ApiKeySource;
+  /** Keys scoped to collections and routes (API_KEYS, API_KEYS_SSM_PARAMETER). */
+  apiKeys?: () => Promise<ApiKey[]>;
   corsOrigins: string[];
   /** MCP tool name prefix and index description (MCP_TOOL_PREFIX, MCP_DESCRIPTION). */
   mcp?: { toolPrefix?: string; description?: string };
@@ -38,19 +42,62 @@ export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.LOG_LEVEL ?? 'info';
 }
 
-/** Fetches a secret from SSM Parameter Store once per container, decrypted. */
-function ssmSecret(name: string): () => Promise<string> {
+/** How often API keys kept in SSM are read again: a key added there is valid everywhere within this. */
+export const DEFAULT_KEYS_REFRESH_SECONDS = 60;
+
+/** A secret from SSM Parameter Store, decrypted. */
+async function readSsmParameter(name: string): Promise<string> {
+  const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
+  const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
+  const value = out.Parameter?.Value;
+  if (!value) throw new Error(`SSM parameter ${name} is empty`);
+  return value;
+}
+
+/** Reads a secret once per container; a failure is retried on the next request. */
+function onceSecret(read: () => Promise<string>): () => Promise<string> {
   let cached: Promise<string> | undefined;
   return () => {
-    cached ??= (async () => {
-      const { SSMClient, GetParameterCommand } = await import('@aws-sdk/client-ssm');
-      const out = await new SSMClient({}).send(new GetParameterCommand({ Name: name, WithDecryption: true }));
-      const value = out.Parameter?.Value;
-      if (!value) throw new Error(`SSM parameter ${name} is empty`);
-      return value;
-    })();
-    cached.catch(() => (cached = undefined)); // retry on the next request after a failure
+    cached ??= read();
+    cached.catch(() => (cached = undefined));
     return cached;
+  };
+}
+
+/**
+ * Reads a secret again once it is `refreshMs` old, in the background: requests go on with the
+ * value they have meanwhile, and keep it if the store cannot be read (an SSM outage does not lock
+ * every key holder out). Only a first read that fails is a failure.
+ */
+export function refreshingSecret(read: () => Promise<string>, refreshMs: number, now: () => number = Date.now): () => Promise<string> {
+  let last: { value: string; at: number } | undefined;
+  let reading: Promise<string> | undefined;
+  const fetch = () => {
+    reading ??= read()
+      .then((value) => {
+        last = { value, at: now() };
+        return value;
+      })
+      .finally(() => (reading = undefined));
+    return reading;
+  };
+  return async () => {
+    if (!last) return fetch();
+    if (now() - last.at >= refreshMs) {
+      const kept = last;
+      fetch().catch(() => (kept.at = now())); // tried again after another period
+    }
+    return last.value;
+  };
+}
+
+/** A key list read as text, parsed once per text it reads (a refresh usually brings the same). */
+function keyringOf(read: () => Promise<string>, source: string): () => Promise<ApiKey[]> {
+  let parsed: { text: string; keys: ApiKey[] } | undefined;
+  return async () => {
+    const text = await read();
+    if (parsed?.text !== text) parsed = { text, keys: parseKeyring(text, source) };
+    return parsed.keys;
   };
 }
 
@@ -60,9 +107,9 @@ function positiveMs(name: string, value: string): number {
   return n;
 }
 
-function checkSeconds(value: string): number {
+function checkSeconds(name: string, value: string): number {
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new Error(`INDEX_CHECK_SECONDS must be a number of seconds, 0 or more (got "${value}")`);
+  if (!Number.isFinite(n) || n < 0) throw new Error(`${name} must be a number of seconds, 0 or more (got "${value}")`);
   return n;
 }
 
@@ -72,28 +119,50 @@ function toolPrefix(value: string): string {
   return value;
 }
 
+/** API_KEYS (checked now: a malformed list stops the start) and API_KEYS_SSM_PARAMETER (read on demand), together. */
+function apiKeysFromEnv(env: NodeJS.ProcessEnv): (() => Promise<ApiKey[]>) | undefined {
+  const refreshMs =
+    1000 *
+    (env.API_KEYS_REFRESH_SECONDS ? checkSeconds('API_KEYS_REFRESH_SECONDS', env.API_KEYS_REFRESH_SECONDS) : DEFAULT_KEYS_REFRESH_SECONDS);
+  const listed = env.API_KEYS ? parseKeyring(env.API_KEYS, 'API_KEYS') : undefined;
+  const parameter = env.API_KEYS_SSM_PARAMETER;
+  const stored = parameter
+    ? keyringOf(
+        refreshingSecret(() => readSsmParameter(parameter), refreshMs),
+        `SSM parameter ${parameter}`,
+      )
+    : undefined;
+  if (!listed && !stored) return undefined;
+  return async () => [...(listed ?? []), ...(stored ? await stored() : [])];
+}
+
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+  const keyParameter = env.API_KEY_SSM_PARAMETER;
   const apiKey: ApiKeySource | undefined = env.API_KEY
     ? async () => env.API_KEY!
-    : env.API_KEY_SSM_PARAMETER
-      ? ssmSecret(env.API_KEY_SSM_PARAMETER)
+    : keyParameter
+      ? refreshingSecret(() => readSsmParameter(keyParameter), DEFAULT_KEYS_REFRESH_SECONDS * 1000)
       : undefined;
+  const apiKeys = apiKeysFromEnv(env);
   return {
     indexDir: env.INDEX_DIR ? resolveFromRoot(env.INDEX_DIR) : DEFAULT_INDEX_DIR,
     ...(env.INDEX_URI ? { indexUri: env.INDEX_URI } : {}),
     ...(env.INDEX_URI_SSM_PARAMETER
       ? {
           indexUriSecret: {
-            read: ssmSecret(env.INDEX_URI_SSM_PARAMETER),
+            read: onceSecret(() => readSsmParameter(env.INDEX_URI_SSM_PARAMETER!)),
             label: `the PostgreSQL URI in SSM parameter ${env.INDEX_URI_SSM_PARAMETER}`,
           },
         }
       : {}),
-    ...(env.INDEX_DB_PASSWORD_SSM_PARAMETER ? { databasePassword: ssmSecret(env.INDEX_DB_PASSWORD_SSM_PARAMETER) } : {}),
+    ...(env.INDEX_DB_PASSWORD_SSM_PARAMETER
+      ? { databasePassword: onceSecret(() => readSsmParameter(env.INDEX_DB_PASSWORD_SSM_PARAMETER!)) }
+      : {}),
     ...(env.INDEX_DB_TIMEOUT_MS ? { databaseTimeoutMs: positiveMs('INDEX_DB_TIMEOUT_MS', env.INDEX_DB_TIMEOUT_MS) } : {}),
-    ...(env.INDEX_CHECK_SECONDS ? { indexCheckSeconds: checkSeconds(env.INDEX_CHECK_SECONDS) } : {}),
+    ...(env.INDEX_CHECK_SECONDS ? { indexCheckSeconds: checkSeconds('INDEX_CHECK_SECONDS', env.INDEX_CHECK_SECONDS) } : {}),
     ...(env.COLLECTIONS_DIR ? { collectionsDir: resolveFromRoot(env.COLLECTIONS_DIR) } : {}),
     ...(apiKey ? { apiKey } : {}),
+    ...(apiKeys ? { apiKeys } : {}),
     corsOrigins: (env.CORS_ORIGINS ?? '*')
       .split(',')
       .map((s) => s.trim())

@@ -2,6 +2,8 @@
 import path from 'node:path';
 import { createApp } from './api/app.js';
 import { createSearchApi, type SearchApi } from './api/search-api.js';
+import { Auth, type KeyringSource } from './api/auth.js';
+import { unscopedKey } from './api/keys.js';
 import { createLogger, type Logger } from './api/logger.js';
 import { configFromEnv, DEFAULT_DATABASE_TIMEOUT_MS, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
@@ -17,6 +19,8 @@ export interface Service {
   app: ReturnType<typeof createApp>;
   /** The API's operations without HTTP, for the doors that are not HTTP (direct invoke, Bedrock, MCP over stdio). */
   api: SearchApi;
+  /** The API keys, when any are configured (a direct invoke that presents one is held to its scope). */
+  auth?: Auth;
   collections: Collections;
   logger: Logger;
   /** Settles when every collection has loaded or failed (failures are logged with their fix). */
@@ -42,6 +46,15 @@ function remoteSource(uri: string | { read: () => Promise<string>; label: string
   });
 }
 
+/** The keys a request may present: the one unscoped key and the scoped list, whichever are configured. */
+function authFrom(config: ServiceConfig): Auth | undefined {
+  const sources: KeyringSource[] = [];
+  const single = config.apiKey;
+  if (single) sources.push(async () => [unscopedKey(await single())]);
+  if (config.apiKeys) sources.push(config.apiKeys);
+  return sources.length ? new Auth(sources) : undefined;
+}
+
 export function createService(options: ServiceOptions = {}): Service {
   const config = options.config ?? configFromEnv();
   const logger = options.logger ?? createLogger();
@@ -63,11 +76,12 @@ export function createService(options: ServiceOptions = {}): Service {
     coalesceQuestions: options.concurrent ?? false,
   });
   const api = createSearchApi(collections);
+  const auth = authFrom(config);
   const app = createApp({
     collections,
     api,
     logger,
-    ...(config.apiKey ? { apiKey: config.apiKey } : {}),
+    ...(auth ? { auth } : {}),
     corsOrigins: config.corsOrigins,
     ...(config.mcp ? { mcp: config.mcp } : {}),
   });
@@ -96,5 +110,5 @@ export function createService(options: ServiceOptions = {}): Service {
       }
     });
   });
-  return { app, api, collections, logger, ready };
+  return { app, api, ...(auth ? { auth } : {}), collections, logger, ready };
 }

@@ -254,7 +254,7 @@ describe('index integrity', () => {
     expect(search.body.error.code).toBe('auth_unavailable');
     expect(JSON.stringify(search.body)).not.toContain('arn:aws');
     expect(health.status).toBe(503);
-    expect(health.body.message).toMatch(/api key: the API key could not be read/);
+    expect(health.body.message).toMatch(/api keys: the API keys could not be read/);
   });
 
   describe('files that are not regular files are refused before a byte is read', () => {

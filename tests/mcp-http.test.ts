@@ -5,8 +5,13 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
+import { buildArticleIndex, sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
+import { buildIndex } from '../src/index/build-index.js';
+import { PROJECT_ROOT } from '../src/paths.js';
 import { apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
 import { createService, type Service } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
@@ -164,6 +169,97 @@ describe('remote MCP at /mcp', () => {
     );
     await exercise(client, 'https://abc123.execute-api.eu-west-1.amazonaws.com');
     await client.close();
+  });
+});
+
+describe('/mcp within the limits of /search', () => {
+  const post = (body: string) =>
+    fetch(`${server.url}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', authorization: `Bearer ${KEY}` },
+      body,
+    });
+  const call = (id: number, query: string) => ({
+    jsonrpc: '2.0',
+    id,
+    method: 'tools/call',
+    params: { name: 'news_search', arguments: { query } },
+  });
+
+  it('one message is answered; a body over 16 KiB is a 413, and a batch (of two, with a repeated id, or empty) a 400, each a JSON-RPC error', async () => {
+    const one = await post(JSON.stringify(call(1, 'Taliban')));
+    expect(one.status).toBe(200);
+    expect(((await one.json()) as { result: { structuredContent: { results: unknown[] } } }).result.structuredContent.results.length).toBe(
+      1,
+    );
+
+    const big = await post(JSON.stringify(call(2, 'Taliban '.repeat(2100))));
+    expect(big.status).toBe(413);
+    expect(await big.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: expect.stringMatching(/larger than 16384 bytes/) },
+    });
+
+    for (const batch of [[call(3, 'Taliban'), call(4, 'Moscow')], [call(5, 'Taliban'), call(5, 'Moscow')], []]) {
+      const res = await post(JSON.stringify(batch));
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        jsonrpc: '2.0',
+        id: null,
+        error: { code: -32600, message: expect.stringMatching(/one JSON-RPC message per request/) },
+      });
+    }
+    const broken = await post('{"jsonrpc": "2.0", ');
+    expect(broken.status).toBe(400);
+    expect(await broken.json()).toMatchObject({ error: { code: -32700 } });
+  });
+});
+
+describe('/mcp when the default index is broken', () => {
+  it('initialize and the other collections still work; no body names a server path', async () => {
+    const broken = tempDir('broken-default');
+    fs.writeFileSync(path.join(broken, 'manifest.json'), '{"format": ');
+    const collections = tempDir('mcp-collections');
+    await buildIndex({ corpus: writeTidesCorpus(), out: path.join(collections, 'tides'), embedder: await sharedEmbedder() });
+    const embedder = await sharedEmbedder();
+    const limping = createService({
+      config: { indexDir: broken, collectionsDir: collections, corsOrigins: ['*'] },
+      logger: createLogger({ level: 'silent' }),
+      loadEmbedder: async () => embedder,
+    });
+    await limping.ready;
+    const bodies: string[] = [];
+    const client = new Client({ name: 'test-connector', version: '1.0.0' });
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL('http://localhost/mcp'), {
+        fetch: async (input, init) => {
+          const res = await limping.app.request(new Request(input, init));
+          bodies.push(await res.clone().text());
+          return res;
+        },
+      }),
+    );
+    expect((await client.listTools()).tools.length).toBe(3);
+    const tides = (await client.callTool({ name: 'search_documents', arguments: { query: 'spring tides', collection: 'tides' } })) as Json;
+    expect(tides.isError).toBeFalsy();
+    expect((tides.structuredContent as { results: { doc_id: string }[] }).results[0]!.doc_id).toBe('tides.md');
+    const fallen = (await client.callTool({ name: 'search', arguments: { query: 'Taliban' } })) as Json;
+    expect(fallen.isError).toBe(true);
+    expect(textOf(fallen)).toMatch(/damaged/);
+    await client.close();
+
+    for (const path of ['/search?q=Taliban', '/health']) {
+      const res = await limping.app.request(path);
+      expect(res.status).toBe(503);
+      bodies.push(await res.text());
+    }
+    expect(bodies.join('\n')).toMatch(/manifest\.json is not valid JSON/);
+    for (const body of bodies) {
+      expect(body).not.toContain(broken);
+      expect(body).not.toContain(os.tmpdir());
+      expect(body).not.toContain(PROJECT_ROOT);
+    }
   });
 });
 

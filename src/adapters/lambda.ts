@@ -11,6 +11,7 @@ import { ApiError } from '../api/errors.js';
 import { toApiError } from '../api/search-api.js';
 import { httpEventProblem, isHttpEvent } from './lambda-events.js';
 import { answerBedrockAgent, isBedrockAgentEvent } from './bedrock-agent.js';
+import { Access, scopedApi } from '../api/access.js';
 
 type Event = Record<string, unknown>;
 
@@ -26,6 +27,16 @@ function httpResult(error: ApiError) {
     body: JSON.stringify(error.toJSON()),
     isBase64Encoded: false,
   };
+}
+
+async function invokeAccess(service: Service, presented: unknown): Promise<Access> {
+  if (presented === undefined) return Access.ALL;
+  if (typeof presented !== 'string' || presented === '')
+    throw new ApiError(400, 'invalid_request', '"api_key" must be the key as a string, or left out');
+  if (!service.auth) return Access.ALL; // no keys configured: there is nothing to hold it to
+  const access = await service.auth.access(presented);
+  access.checkRoute('search');
+  return access;
 }
 
 export function createLambdaHandler(service: Service) {
@@ -56,10 +67,13 @@ export function createLambdaHandler(service: Service) {
       }
     }
     if (isDirectInvoke(e)) {
-      // IAM already authorised a direct invoke: the HTTP API key does not apply to it.
+      // IAM already authorised a direct invoke, to everything; one that presents an API key
+      // ("api_key" beside the query) is held to that key's collections, as over HTTP.
       const started = performance.now();
       try {
-        const response = await service.api.search(e);
+        const { api_key: presented, ...request } = e;
+        const access = await invokeAccess(service, presented);
+        const response = await scopedApi(service.api, access, () => service.collections.names()).search(request);
         service.logger.info({
           msg: 'request',
           id: context?.awsRequestId,

@@ -15,21 +15,26 @@ import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
 import { CORS, methodsFor, routeList } from './routes.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.js';
+import { jsonRpcError } from './mcp-message.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
 import { type Collections, DEFAULT_COLLECTION } from '../search/collections.js';
 import { positions } from '../index/backend.js';
 import type { Searcher } from '../search/searcher.js';
-import { checkApiKey, expectedKey, type ApiKeySource } from './auth.js';
+import { type Auth, presentedKey } from './auth.js';
+import { Access, scopedApi } from './access.js';
+import type { KeyRoute } from './keys.js';
+import { readMcpMessage } from './mcp-message.js';
+import { withoutServerPaths } from './server-paths.js';
 
 export interface AppOptions {
   collections: Collections;
   /** The operations the routes call (default: over `collections`); the other doors call the same. */
   api?: SearchApi;
   logger: Logger;
-  /** When set, /search needs this key in `x-api-key` or `Authorization: Bearer`. */
-  apiKey?: ApiKeySource;
+  /** When set, what reads the documents needs a listed key in `x-api-key` or `Authorization: Bearer`, and reads only what it may. */
+  auth?: Auth;
   /** Allowed CORS origins; ["*"] allows any. */
   corsOrigins?: string[];
   /** MCP tool names' prefix and the description of what the index holds (default: from the index). */
@@ -41,12 +46,13 @@ interface RequestInfo {
   results?: number;
   collection?: string;
   mode?: string;
+  key?: string;
 }
 
 /** What the runtime adapter passes along with each request (Hono's aws-lambda adapter: the Lambda context). */
 type Bindings = { lambdaContext?: { awsRequestId?: string } };
 
-type Env = { Bindings: Bindings; Variables: { info: RequestInfo } };
+type Env = { Bindings: Bindings; Variables: { info: RequestInfo; access: Access } };
 
 /** How many leading passages are looked through for headings to suggest. */
 const EXAMPLE_PASSAGES = 64;
@@ -76,6 +82,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     const headerId = c.req.header('x-request-id');
     const info: RequestInfo = { id: lambdaId ?? (headerId && /^[\w-]{1,64}$/.test(headerId) ? headerId : randomUUID()) };
     c.set('info', info);
+    c.set('access', Access.ALL);
     await next();
     c.header('x-request-id', info.id);
     logger.info({
@@ -88,6 +95,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       ...(info.results !== undefined ? { results: info.results } : {}),
       ...(info.collection ? { collection: info.collection } : {}),
       ...(info.mode ? { mode: info.mode } : {}),
+      ...(info.key ? { key: info.key } : {}),
     });
   });
 
@@ -103,21 +111,30 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     }),
   );
 
-  if (options.apiKey) {
-    const source = options.apiKey;
-    const guard = async (c: Context<Env>, next: () => Promise<void>) => {
-      await checkApiKey(c.req.raw.headers, source);
+  const auth = options.auth;
+  if (auth) {
+    // Everything that reads the documents; the page, health and the API description stay public.
+    const guard = (route?: KeyRoute) => async (c: Context<Env>, next: () => Promise<void>) => {
+      const access = await auth.access(presentedKey(c.req.raw.headers));
+      c.get('info').key = access.keyName;
+      if (route) access.checkRoute(route);
+      c.set('access', access);
       await next();
     };
-    // Everything that reads the documents; the page, health and the API description stay public.
-    for (const path of ['/search', '/documents/*', '/mcp', '/collections']) app.use(path, guard);
+    app.use('/search', guard('search'));
+    app.use('/documents/*', guard('documents'));
+    app.use('/mcp', guard('mcp'));
+    app.use('/collections', guard());
   }
+
+  /** The operations as this request's key may use them. */
+  const scoped = (c: Context<Env>) => scopedApi(api, c.get('access'), () => collections.names());
 
   const search = async (c: Context<Env>, request: ParsedSearch) => {
     const info = c.get('info');
-    info.collection = request.collection ?? DEFAULT_COLLECTION;
     info.mode = request.mode;
-    const response = await api.searchParsed(request);
+    const response = await scoped(c).searchParsed(request);
+    info.collection = response.collection;
     info.results = response.results.length;
     return c.json(response);
   };
@@ -132,10 +149,11 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   app.get('/collections', async (c) => {
     const loaded = await collections.warm();
     const names = collections.names();
+    const access = c.get('access');
     const list = [];
     for (const [i, r] of loaded.entries()) {
-      if (r.status !== 'fulfilled') continue;
       const name = names[i]!;
+      if (r.status !== 'fulfilled' || !access.mayRead(name)) continue;
       const { manifest, index } = r.value;
       list.push({
         name,
@@ -150,50 +168,80 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   app.get('/documents/:id{.+}', async (c) => {
     const name = parseCollectionParam(new URL(c.req.url).searchParams);
-    return c.json(await api.document(c.req.param('id'), name));
+    return c.json(await scoped(c).document(c.req.param('id'), name));
   });
 
   // MCP over Streamable HTTP, stateless: a server and a transport per request, JSON answers, so
-  // any Lambda instance can answer any request. Tools call the same operations as the routes.
+  // any Lambda instance can answer any request. Tools call the same operations as the routes, as
+  // the request's key may; the request is held to the same limits as /search, one message each.
   app.post('/mcp', async (c) => {
-    const searcher = await collections.get(DEFAULT_COLLECTION);
+    let message: unknown;
+    try {
+      message = await readMcpMessage(c.req.raw);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return c.json(jsonRpcError(err), err.status);
+    }
+    const access = c.get('access');
+    const home = access.home(collections.names());
+    const api = scoped(c);
+    // What the tools say the index holds; a broken or unreadable index leaves them saying less,
+    // and initialize and the other collections still work.
+    const about =
+      options.mcp?.description ??
+      (access.mayRead(home)
+        ? await collections.get(home).then(
+            (s) => describeIndex(s.index.documents),
+            () => undefined,
+          )
+        : undefined);
     const server = createMcpServer(api.search, {
       fetchDocument: documentOrNothing(api),
       ...(options.mcp?.toolPrefix ? { toolPrefix: options.mcp.toolPrefix } : {}),
-      about: options.mcp?.description ?? describeIndex(searcher.index.documents),
+      ...(about ? { about } : {}),
       baseUrl: new URL(c.req.url).origin,
     });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     await server.connect(transport);
-    return transport.handleRequest(c.req.raw);
+    return transport.handleRequest(c.req.raw, { parsedBody: message });
   });
 
+  // Public, for load balancers: whether every index is served. With keys, it names only the
+  // collections (and their failures) that the presented key may read.
   app.get('/health', async (c) => {
+    const viewer = auth ? await auth.access(presentedKey(c.req.raw.headers)).catch(() => undefined) : Access.ALL;
     const loaded = await collections.warm();
     type Entry = { documents: number; chunks: number; built_at: string; model: string; storage?: Record<string, string | number> };
-    const summary: Record<string, Entry> = {};
+    const summary = new Map<string, Entry>();
     const failures: string[] = [];
+    let unseen = 0;
+    const fail = (name: string, err: Error) =>
+      viewer?.mayRead(name) ? failures.push(`${name}: ${withoutServerPaths(err.message)}`) : unseen++;
     const names = collections.names();
     for (const [i, r] of loaded.entries()) {
       const name = names[i]!;
       if (r.status === 'rejected') {
-        failures.push(`${name}: ${(r.reason as Error).message}`);
+        fail(name, r.reason as Error);
         continue;
       }
       const m = r.value.manifest;
       const entry: Entry = { documents: m.counts.documents, chunks: m.counts.chunks, built_at: m.built_at, model: m.embedder.id };
       // A database index is only healthy if the database answers now.
-      const storage = await r.value.index.describe?.().catch((err: Error) => void failures.push(`${name}: ${err.message}`));
+      const storage = await r.value.index.describe?.().catch((err: Error) => void fail(name, err));
       if (storage) entry.storage = storage;
-      summary[name] = entry;
+      if (viewer?.mayRead(name)) summary.set(name, entry);
     }
-    if (options.apiKey) await expectedKey(options.apiKey).catch((err: Error) => failures.push(`api key: ${err.message}`));
+    if (auth) await auth.keys().catch((err: Error) => failures.push(`api keys: ${err.message}`));
+    if (unseen > 0)
+      failures.push(
+        `${unseen} collection${unseen === 1 ? '' : 's'} ${viewer ? 'this key may not read' : 'not named without a key'} unavailable`,
+      );
     const ok = failures.length === 0;
     return c.json(
       {
         status: ok ? 'ok' : 'unavailable',
-        model: summary[DEFAULT_COLLECTION]?.model,
-        collections: summary,
+        model: summary.get(DEFAULT_COLLECTION)?.model,
+        collections: Object.fromEntries(summary),
         ...(ok ? {} : { message: failures.join('; ') }),
       },
       ok ? 200 : 503,

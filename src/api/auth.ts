@@ -1,19 +1,15 @@
 /**
- * Optional API-key authentication. The key is compared in constant time (over SHA-256 digests,
- * so length differences leak nothing either); a missing or wrong key is refused before any
- * engine work.
+ * Optional API-key authentication: the key a request presents is matched against the listed keys
+ * (see keys.ts) before any engine work, and its scope is what the request may read. A missing,
+ * unknown or expired key is a 401; keys that cannot be read (SSM down, no permission) refuse
+ * every request as 503.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { ApiError } from './errors.js';
+import { Access } from './access.js';
+import { matchKey, type ApiKey } from './keys.js';
 
-/** Resolves the expected key (from the environment, or fetched once from SSM). */
-import type { ApiKeySource } from '../config.js';
-
-export type { ApiKeySource };
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
-}
+/** Where listed keys come from: the environment, or a secret store read on demand. */
+export type KeyringSource = () => Promise<ApiKey[]>;
 
 export function presentedKey(headers: Headers): string | undefined {
   const direct = headers.get('x-api-key');
@@ -23,30 +19,37 @@ export function presentedKey(headers: Headers): string | undefined {
   return bearer?.[1]?.trim();
 }
 
-/** The configured key; a failure to read it (SSM down, no permission) refuses every request as 503. */
-export async function expectedKey(source: ApiKeySource): Promise<string> {
-  try {
-    return await source();
-  } catch (err) {
-    // The cause (a parameter name, an IAM message) goes to the log, not to an unauthenticated caller.
-    throw new ApiError(
-      503,
-      'auth_unavailable',
-      'the API key could not be read from its store; requests are refused until it can be',
-      undefined,
-      { cause: err },
-    );
-  }
-}
+export class Auth {
+  constructor(private readonly sources: readonly KeyringSource[]) {}
 
-export async function checkApiKey(headers: Headers, source: ApiKeySource): Promise<void> {
-  const given = presentedKey(headers);
-  if (!given)
-    throw new ApiError(
-      401,
-      'unauthorized',
-      'this endpoint needs an API key: send it in the "x-api-key" header or as "Authorization: Bearer <key>"',
-    );
-  const expected = await expectedKey(source);
-  if (!timingSafeEqual(digest(given), digest(expected))) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
+  /** Every listed key, from every source. */
+  async keys(): Promise<ApiKey[]> {
+    try {
+      return (await Promise.all(this.sources.map((read) => read()))).flat();
+    } catch (err) {
+      // The cause (a parameter name, an IAM message) goes to the log, not to an unauthenticated caller.
+      throw new ApiError(
+        503,
+        'auth_unavailable',
+        'the API keys could not be read from their store; requests are refused until they can be',
+        undefined,
+        { cause: err },
+      );
+    }
+  }
+
+  /** What the holder of `presented` may read. */
+  async access(presented: string | undefined): Promise<Access> {
+    if (!presented)
+      throw new ApiError(
+        401,
+        'unauthorized',
+        'this endpoint needs an API key: send it in the "x-api-key" header or as "Authorization: Bearer <key>"',
+      );
+    const key = matchKey(await this.keys(), presented);
+    if (!key) throw new ApiError(401, 'unauthorized', 'the API key is not valid');
+    if (key.expiresAt !== undefined && Date.now() >= key.expiresAt)
+      throw new ApiError(401, 'unauthorized', `the API key "${key.name}" expired at ${new Date(key.expiresAt).toISOString()}`);
+    return new Access(key);
+  }
 }

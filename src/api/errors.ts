@@ -10,6 +10,7 @@ export type ErrorCode =
   | 'not_found'
   | 'method_not_allowed'
   | 'unauthorized'
+  | 'forbidden'
   | 'unknown_collection'
   | 'index_unavailable'
   | 'auth_unavailable'

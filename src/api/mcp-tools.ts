@@ -14,7 +14,8 @@ import type { DocumentResponse, SearchInput, SearchResponse } from './schemas.js
 import { SearchResponseSchema } from './schemas.js';
 import { TOOL_DESCRIPTION, TOOL_NAME, ToolInputSchema } from './tool.js';
 import { ApiError } from './errors.js';
-import type { SearchApi } from './search-api.js';
+import { toApiError, type SearchApi } from './search-api.js';
+import { withoutServerPaths } from './server-paths.js';
 import type { DocumentList } from '../index/document-list.js';
 
 export const SERVER_VERSION = '0.1.0';
@@ -51,6 +52,16 @@ const asJson = (value: object) => ({
   structuredContent: value as Record<string, unknown>,
 });
 const failure = (text: string) => ({ isError: true, content: [{ type: 'text' as const, text }] });
+
+/**
+ * Why a tool call failed, as the model is told: the API's message for what the API knows (a
+ * refused key, an index that is unavailable, without server paths), the error's own otherwise (a
+ * remote endpoint's answer, when the tools run over the HTTP client).
+ */
+function reasonOf(err: unknown): string {
+  const known = toApiError(err);
+  return known.status === 500 ? withoutServerPaths((err as Error).message) : known.message;
+}
 
 /** What the search_documents tool says: the packed, cited passages, or why there are none. */
 export function searchDocumentsText(response: SearchResponse): string {
@@ -118,7 +129,7 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
         const text = searchDocumentsText(response);
         return { content: [{ type: 'text' as const, text }], structuredContent: response as unknown as Record<string, unknown> };
       } catch (err) {
-        return failure(`Search failed: ${(err as Error).message}`);
+        return failure(`Search failed: ${reasonOf(err)}`);
       }
     },
   );
@@ -145,7 +156,7 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
         }
         return asJson(results.length ? { results } : { results, message: response.no_answer?.message ?? 'Nothing matched.' });
       } catch (err) {
-        return failure(`Search failed: ${(err as Error).message}`);
+        return failure(`Search failed: ${reasonOf(err)}`);
       }
     },
   );
@@ -168,7 +179,7 @@ export function createMcpServer(search: SearchFn, options: McpOptions = {}): Mcp
           const url = urlOf(doc.id, doc.source.url);
           return asJson({ id: doc.id, title: doc.title, ...(url ? { url } : {}), text: doc.text, metadata: doc.metadata });
         } catch (err) {
-          return failure(`Fetch failed: ${(err as Error).message}`);
+          return failure(`Fetch failed: ${reasonOf(err)}`);
         }
       },
     );

@@ -21,6 +21,10 @@ const errors = {
     description: 'Missing or wrong API key (when the deployment requires one)',
     content: { 'application/json': { schema: ErrorSchema } },
   },
+  403: {
+    description: 'The API key may not read this collection, or may not use this route',
+    content: { 'application/json': { schema: ErrorSchema } },
+  },
   404: { description: 'Unknown collection', content: { 'application/json': { schema: ErrorSchema } } },
   413: { description: `Body larger than ${LIMITS.maxBodyBytes} bytes`, content: { 'application/json': { schema: ErrorSchema } } },
   415: { description: 'Body not sent as UTF-8 JSON', content: { 'application/json': { schema: ErrorSchema } } },

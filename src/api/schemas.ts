@@ -28,7 +28,9 @@ export const SearchModeSchema = z
 export const CollectionSchema = z
   .string()
   .regex(COLLECTION_NAME, 'letters, digits, "_" and "-", at most 64')
-  .describe('Which index to search, when the deployment serves several. Omit for the default.');
+  .describe(
+    "Which index to search, when the deployment serves several. Omit for the default (or, with a key scoped to other collections, the key's first).",
+  );
 
 export const ContextRequestSchema = z
   .object({

@@ -9,6 +9,7 @@ import type { FullDocument } from '../search/documents.js';
 import { packContext } from './context.js';
 import { ApiError } from './errors.js';
 import { presentSearch } from './present.js';
+import { withoutServerPaths } from './server-paths.js';
 import type { SearchResponse } from './schemas.js';
 import { parseSearchBody, type ParsedSearch } from './validate.js';
 
@@ -25,7 +26,7 @@ export interface SearchApi {
 export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof UnknownCollectionError) return new ApiError(404, 'unknown_collection', err.message);
-  if (err instanceof IndexLoadError) return new ApiError(503, 'index_unavailable', err.message);
+  if (err instanceof IndexLoadError) return new ApiError(503, 'index_unavailable', withoutServerPaths(err.message));
   return new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged');
 }
 

@@ -10,7 +10,6 @@ import {
   type SearchRequest,
 } from './schemas.js';
 import type { Filter, FilterCondition } from '../search/filter.js';
-import { DEFAULT_COLLECTION } from '../search/collections.js';
 
 /** A validated request; its filter is a Map because field names are user text. */
 export type ParsedSearch = Omit<SearchRequest, 'filter'> & { filter?: Filter };
@@ -162,9 +161,10 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
 }
 
 /** `?collection=` on routes other than /search (the default collection when absent). */
-export function parseCollectionParam(params: URLSearchParams): string {
+/** The collection a request names, if it names one (then the key's home collection is meant). */
+export function parseCollectionParam(params: URLSearchParams): string | undefined {
   const value = onlyValue('collection', params.getAll('collection'));
-  if (value === undefined) return DEFAULT_COLLECTION;
+  if (value === undefined) return undefined;
   const parsed = CollectionSchema.safeParse(value);
   if (!parsed.success) throw invalid(parsed.error, ['collection']);
   return parsed.data;

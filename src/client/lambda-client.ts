@@ -13,10 +13,20 @@ export interface LambdaClientOptions {
   profile?: string;
   /** e.g. http://127.0.0.1:3002 for serverless-offline's Lambda API. */
   endpoint?: string;
+  /** Sent as "api_key": the function then answers only what that key may read. */
+  apiKey?: string;
 }
+
+/** The HTTP status an error code stands for, where it is not 400. */
+const STATUS_OF = new Map([
+  ['unauthorized', 401],
+  ['forbidden', 403],
+  ['unknown_collection', 404],
+]);
 
 export class LambdaSearchClient {
   private readonly client: LambdaClient;
+  private readonly apiKey: string | undefined;
 
   constructor(
     private readonly functionName: string,
@@ -24,6 +34,7 @@ export class LambdaSearchClient {
   ) {
     // The pinned SDK runs on Node 20; its notice about future releases needing Node 22 is noise here.
     process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+    this.apiKey = options.apiKey;
     const local = options.endpoint !== undefined && isLoopback(options.endpoint);
     this.client = new LambdaClient({
       ...(options.region ? { region: options.region } : {}),
@@ -37,7 +48,10 @@ export class LambdaSearchClient {
     let out: InvokeCommandOutput;
     try {
       out = await this.client.send(
-        new InvokeCommand({ FunctionName: this.functionName, Payload: new TextEncoder().encode(JSON.stringify(request)) }),
+        new InvokeCommand({
+          FunctionName: this.functionName,
+          Payload: new TextEncoder().encode(JSON.stringify(this.apiKey ? { ...request, api_key: this.apiKey } : request)),
+        }),
       );
     } catch (err) {
       const e = err as Error & { name: string; $metadata?: { httpStatusCode?: number } };
@@ -52,7 +66,7 @@ export class LambdaSearchClient {
       throw new SearchClientError(`${this.functionName} failed (${out.FunctionError}): ${message}`, 500, 'function_error');
     }
     const error = (body as { error?: { code: string; message: string } }).error;
-    if (error) throw new SearchClientError(error.message, 400, error.code);
+    if (error) throw new SearchClientError(error.message, STATUS_OF.get(error.code) ?? 400, error.code);
     return body as SearchResponse;
   }
 }
