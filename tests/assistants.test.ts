@@ -6,7 +6,7 @@ import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv } from 'ajv';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
-import { lambdaContext } from './helpers/events.js';
+import { lambdaContext } from '../scripts/lib/lambda-events.js';
 import { createService, type Service } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
-import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, searchViaHttpApi, type HttpResult } from './helpers/events.js';
+import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, searchViaHttpApi, type HttpResult } from '../scripts/lib/lambda-events.js';
 import { createService, type Service } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { startServer, type RunningServer } from '../src/adapters/node-server.js';

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
-import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { apiGatewayV1Event, apiGatewayV2Event, lambdaContext, type HttpResult } from '../scripts/lib/lambda-events.js';
 import { createService } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';

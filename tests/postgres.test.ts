@@ -11,7 +11,7 @@ import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-in
 import { ARTICLE_QUESTIONS } from './helpers/article-questions.js';
 import { writeMixedCorpus } from './helpers/mixed-corpus.js';
 import { startPostgres, type RunningPostgres } from './helpers/postgres.js';
-import { searchViaHttpApi } from './helpers/events.js';
+import { searchViaHttpApi } from '../scripts/lib/lambda-events.js';
 import { buildWithCli, uniqueCorpus } from './helpers/build-cli.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { Database, DatabaseUnavailableError } from '../src/index/postgres/database.js';

@@ -11,7 +11,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
-import { apiGatewayV2Event, lambdaContext, type HttpResult } from './helpers/events.js';
+import { apiGatewayV2Event, lambdaContext, type HttpResult } from '../scripts/lib/lambda-events.js';
 import { buildIndex } from '../src/index/build-index.js';
 import { createService, type Service } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
@@ -161,6 +161,8 @@ describe('keys scoped to collections, through the other doors', () => {
     expect(described.description).not.toMatch(/Russia/);
     const found = (await client.callTool({ name: 'search', arguments: { query: 'When do spring tides happen?' } })) as Json;
     expect(found.structuredContent.results.map((r: { id: string }) => r.id)).toEqual(['tides.md']);
+    // A document without a URL of its own is cited at this deployment's /documents/{id}.
+    expect(found.structuredContent.results[0].url).toBe('http://localhost/documents/tides.md');
     const other = (await client.callTool({
       name: 'search_documents',
       arguments: { query: 'Taliban', collection: 'default' },

@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir } from './helpers/article-index.js';
 import { writeTinyModel } from './helpers/tiny-model.js';
-import { searchViaHttpApi } from './helpers/events.js';
+import { searchViaHttpApi } from '../scripts/lib/lambda-events.js';
 import { loadEmbedder } from '../src/embed/load-embedder.js';
 import { ModelNotFoundError, parseTransformersId } from '../src/embed/transformers.js';
 import { fetchModel } from '../src/embed/fetch-model.js';

@@ -12,7 +12,7 @@ import { createService } from '../../src/service.js';
 import { createLambdaHandler } from '../../src/adapters/lambda.js';
 import { createLogger } from '../../src/api/logger.js';
 import { readWholeIndex } from '../../src/index/read-index.js';
-import { apiGatewayV2Event, lambdaContext, type HttpResult } from '../../tests/helpers/events.js';
+import { apiGatewayV2Event, lambdaContext, type HttpResult } from '../lib/lambda-events.js';
 import { summarize, type Summary } from './stats.js';
 
 export interface Warm {

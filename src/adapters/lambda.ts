@@ -7,7 +7,7 @@
 import type { Context as LambdaContext } from 'aws-lambda';
 import { handle } from 'hono/aws-lambda';
 import type { Service } from '../service.js';
-import { ApiError } from '../api/errors.js';
+import { ApiError, internalError } from '../api/errors.js';
 import { toApiError } from '../api/search-api.js';
 import { httpEventProblem, isHttpEvent } from './lambda-events.js';
 import { answerBedrockAgent, isBedrockAgentEvent } from './bedrock-agent.js';
@@ -63,7 +63,7 @@ export function createLambdaHandler(service: Service) {
         return await http(e as never, context as never);
       } catch (err) {
         service.logger.error({ msg: 'HTTP event failed', error: (err as Error).message });
-        return httpResult(new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged'));
+        return httpResult(internalError());
       }
     }
     if (isDirectInvoke(e)) {

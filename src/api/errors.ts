@@ -37,3 +37,8 @@ export class ApiError extends Error {
     return { error: { code: this.code, message: this.message, ...(this.details ? { details: this.details } : {}) } };
   }
 }
+
+/** The one answer to a failure on this side that no error code describes, at every door (the cause goes to the log). */
+export function internalError(): ApiError {
+  return new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged');
+}

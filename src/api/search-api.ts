@@ -7,7 +7,7 @@ import { type Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '..
 import { IndexLoadError } from '../index/read-index.js';
 import type { FullDocument } from '../search/documents.js';
 import { packContext } from './context.js';
-import { ApiError } from './errors.js';
+import { ApiError, internalError } from './errors.js';
 import { presentSearch } from './present.js';
 import { withoutServerPaths } from './server-paths.js';
 import type { SearchResponse } from './schemas.js';
@@ -27,7 +27,7 @@ export function toApiError(err: unknown): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof UnknownCollectionError) return new ApiError(404, 'unknown_collection', err.message);
   if (err instanceof IndexLoadError) return new ApiError(503, 'index_unavailable', withoutServerPaths(err.message));
-  return new ApiError(500, 'internal_error', 'the server failed to answer this request; it has been logged');
+  return internalError();
 }
 
 export function createSearchApi(collections: Collections): SearchApi {

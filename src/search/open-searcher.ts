@@ -15,15 +15,6 @@ export type OpenOptions = (
   | { /** An already loaded embedder; must be the one the index was built with. */ embedder: Embedder; loadEmbedder?: undefined }
 ) & { ranking?: RankingSettings };
 
-export interface LoadTimings {
-  /** Reading and verifying the index, building the graph and postings in memory. */
-  indexMs: number;
-  /** Loading the embedder (overlaps the index load). */
-  embedderMs: number;
-  warmUpMs: number;
-  totalMs: number;
-}
-
 const WARM_UP_QUERY = 'warm up the model';
 
 /**

@@ -19,7 +19,6 @@ import { relevanceOfList, uncalibratedModel, type RelevanceFeatures, type Releva
 import { topN } from './top-n.js';
 import { expandQuestion } from './expansion.js';
 import { prefixForms } from './prefix-forms.js';
-import type { LoadTimings } from './open-searcher.js';
 import { passageWindows, type PassageWindow } from './passage-windows.js';
 import { orderWithinDocuments } from './passage-order.js';
 import { joinChunks } from './joined-text.js';
@@ -131,6 +130,16 @@ const SKIP_DEPTH = 200;
 const SYNONYM_CREDIT = 0.5;
 /** How many chunks on each side of a hit may join its window. */
 const WINDOW_REACH = 8;
+
+/** Where the time of opening an index went (see openSearcher). */
+export interface LoadTimings {
+  /** Reading and verifying the index, building the graph and postings in memory. */
+  indexMs: number;
+  /** Loading the embedder (overlaps the index load). */
+  embedderMs: number;
+  warmUpMs: number;
+  totalMs: number;
+}
 
 export class Searcher {
   /** How long opening took, when opened by openSearcher. */

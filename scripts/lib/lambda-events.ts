@@ -1,6 +1,6 @@
 /**
  * Lambda events in the shapes AWS sends them (API Gateway HTTP API v2 / Function URL payload 2.0,
- * REST API v1 proxy), for driving the real handler.
+ * REST API v1 proxy), for driving the real handler (tests, and the warm-start benchmark).
  */
 
 export interface HttpCall {
