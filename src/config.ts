@@ -72,7 +72,7 @@ function onceSecret(read: () => Promise<string>): () => Promise<string> {
 export function refreshingSecret(read: () => Promise<string>, refreshMs: number, now: () => number = Date.now): () => Promise<string> {
   let last: { value: string; at: number } | undefined;
   let reading: Promise<string> | undefined;
-  const fetch = () => {
+  const reread = () => {
     reading ??= read()
       .then((value) => {
         last = { value, at: now() };
@@ -82,10 +82,10 @@ export function refreshingSecret(read: () => Promise<string>, refreshMs: number,
     return reading;
   };
   return async () => {
-    if (!last) return fetch();
+    if (!last) return reread();
     if (now() - last.at >= refreshMs) {
       const kept = last;
-      fetch().catch(() => (kept.at = now())); // tried again after another period
+      reread().catch(() => (kept.at = now())); // tried again after another period
     }
     return last.value;
   };

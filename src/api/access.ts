@@ -55,16 +55,18 @@ export class Access {
    * served is a 404 naming only what the key may read.
    */
   checkCollection(name: string, served: readonly string[]): void {
-    const readable = served.filter((n) => this.mayRead(n));
+    // Only a refusal says what may be read: a request that passes does not list anything.
+    const readable = () => served.filter((n) => this.mayRead(n));
     if (!this.mayRead(name)) {
-      const may = readable.length ? `; it may read: ${readable.join(', ')}` : '';
-      throw new ApiError(403, 'forbidden', `the API key "${this.key!.name}" may not read collection "${name.slice(0, 64)}"${may}`);
+      const may = readable();
+      const listed = may.length ? `; it may read: ${may.join(', ')}` : '';
+      throw new ApiError(403, 'forbidden', `the API key "${this.key!.name}" may not read collection "${name.slice(0, 64)}"${listed}`);
     }
     if (!served.includes(name))
       throw new ApiError(
         404,
         'unknown_collection',
-        `unknown collection "${name.slice(0, 64)}"; ${this.key ? 'this key may read' : 'this deployment serves'}: ${readable.join(', ')}`,
+        `unknown collection "${name.slice(0, 64)}"; ${this.key ? 'this key may read' : 'this deployment serves'}: ${readable().join(', ')}`,
       );
   }
 }

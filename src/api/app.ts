@@ -15,7 +15,6 @@ import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
 import { CORS, methodsFor, routeList } from './routes.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.js';
-import { jsonRpcError } from './mcp-message.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
@@ -25,7 +24,7 @@ import type { Searcher } from '../search/searcher.js';
 import { type Auth, presentedKey } from './auth.js';
 import { Access, scopedApi } from './access.js';
 import type { KeyRoute } from './keys.js';
-import { readMcpMessage } from './mcp-message.js';
+import { jsonRpcError, readMcpMessage } from './mcp-message.js';
 import { withoutServerPaths } from './server-paths.js';
 
 export interface AppOptions {

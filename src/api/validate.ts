@@ -160,8 +160,7 @@ export function parseSearchParams(params: URLSearchParams): ParsedSearch {
   });
 }
 
-/** `?collection=` on routes other than /search (the default collection when absent). */
-/** The collection a request names, if it names one (then the key's home collection is meant). */
+/** `?collection=` on routes other than /search, if the request names one (if not, the key's home collection is meant). */
 export function parseCollectionParam(params: URLSearchParams): string | undefined {
   const value = onlyValue('collection', params.getAll('collection'));
   if (value === undefined) return undefined;
