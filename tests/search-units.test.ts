@@ -26,7 +26,10 @@ describe('BM25F', () => {
   const lexical = new LexicalIndex(table, { docOf: Int32Array.from([0, 1, 2]), firstChunk: Int32Array.from([0, 1, 2]) });
   // The index as a question sees it: its terms' postings fetched first, as every backend does.
   const index = {
-    score: (terms: string[], p: typeof params) => lexical.score(table.postings(terms), terms, p),
+    score: (terms: string[], p: typeof params) => {
+      const { ids, scores } = lexical.score(table.postings(terms), terms, p);
+      return { ids: [...ids], scores: [...scores] };
+    },
     idf: (term: string) => lexical.idf(table.postings([term]), term),
     coverage: (terms: string[], chunk: number) => lexical.coverage(table.postings(terms), terms, [chunk]),
   };
@@ -58,6 +61,85 @@ describe('BM25F', () => {
     const moonOnly = index.idf('moon') / (index.idf('moon') + index.idf('tide'));
     expect(index.coverage(['tide', 'moon'], 1)).toBeCloseTo(moonOnly, 10);
     expect(index.coverage(['storm'], 0)).toBe(0);
+  });
+});
+
+describe('BM25F against a direct reading of the formula', () => {
+  const words = ['tide', 'moon', 'sun', 'wall', 'harbour'];
+  const text = fc.array(fc.constantFrom(...words), { maxLength: 6 }).map((w) => w.join(' '));
+  // Documents of one to three chunks; each chunk a body and a context line; a question; a mask.
+  const corpus = fc.record({
+    docs: fc.array(fc.array(fc.record({ body: text, context: text }), { minLength: 1, maxLength: 3 }), { minLength: 1, maxLength: 5 }),
+    query: fc.array(fc.constantFrom(...words, 'storm'), { minLength: 1, maxLength: 4 }),
+    masked: fc.boolean(),
+    seed: fc.integer(),
+  });
+  const params = { k1: 1.2, b: 0.75, contextWeight: 2 };
+  const count = (list: string[], t: string) => list.filter((w) => w === t).length;
+  const avg = (xs: number[]) => xs.reduce((a, x) => a + x, 0) / xs.length || 1;
+  const idf = (n: number, df: number) => Math.log(1 + (n - df + 0.5) / (df + 0.5));
+  const saturate = (f: number) => (f * (params.k1 + 1)) / (params.k1 + f);
+
+  it('property: chunk and document scores are the sums the formula gives, within a mask', () => {
+    fc.assert(
+      fc.property(corpus, ({ docs, query, masked, seed }) => {
+        const chunks = docs.flatMap((d, doc) => d.map((c) => ({ ...c, doc })));
+        const split = (t: string) => (t ? t.split(' ') : []);
+        const body = chunks.map((c) => split(c.body));
+        const context = chunks.map((c) => split(c.context));
+        const docOf = Int32Array.from(chunks, (c) => c.doc);
+        const firstChunk = Int32Array.from(docs, (_, d) => docOf.indexOf(d));
+        const allowed = masked ? Uint8Array.from(chunks, (_, i) => (seed >> (i % 30)) & 1) : undefined;
+        const table = new PostingsTable(encodePostings(buildLexicalIndex(chunks, PLAIN)));
+        const lexical = new LexicalIndex(table, { docOf, firstChunk });
+        const postings = table.postings(query);
+        const got = lexical.score(postings, query, params, allowed);
+        const gotDocs = lexical.scoreDocuments(postings, query, params, allowed);
+
+        const distinct = [...new Set(query)];
+        const qtf = (t: string) => count(query, t);
+        const avgBody = avg(body.map((b) => b.length));
+        const avgContext = avg(context.map((c) => c.length));
+        const expected = new Map<number, number>();
+        chunks.forEach((_, i) => {
+          if (allowed && allowed[i] !== 1) return;
+          let score = 0;
+          for (const t of distinct) {
+            const df = chunks.filter((_, j) => body[j]!.includes(t) || context[j]!.includes(t)).length;
+            const f =
+              count(body[i]!, t) / (1 - params.b + (params.b * body[i]!.length) / avgBody) +
+              (params.contextWeight * count(context[i]!, t)) / (1 - params.b + (params.b * context[i]!.length) / avgContext);
+            if (f > 0) score += idf(chunks.length, df) * qtf(t) * saturate(f);
+          }
+          if (score > 0) expected.set(i, score);
+        });
+        expect(new Set(got.ids)).toEqual(new Set(expected.keys()));
+        got.ids.forEach((id, j) => {
+          expect(got.scores[j]).toBeCloseTo(expected.get(id)!, 9);
+        });
+
+        const docBody = docs.map((_, d) => chunks.reduce((sum, c, i) => sum + (c.doc === d ? body[i]!.length : 0), 0));
+        const avgDocBody = avg(docBody);
+        docs.forEach((_, d) => {
+          let score = 0;
+          for (const t of distinct) {
+            const df = docs.filter((_, e) =>
+              chunks.some((c, i) => c.doc === e && (body[i]!.includes(t) || context[i]!.includes(t))),
+            ).length;
+            let f = 0;
+            chunks.forEach((c, i) => {
+              if (c.doc !== d || (allowed && allowed[i] !== 1)) return;
+              f += count(body[i]!, t) / (1 - params.b + (params.b * docBody[d]!) / avgDocBody);
+              if (i === firstChunk[d])
+                f += (params.contextWeight * count(context[i]!, t)) / (1 - params.b + (params.b * context[i]!.length) / avgContext);
+            });
+            if (f > 0) score += idf(docs.length, df) * qtf(t) * saturate(f);
+          }
+          expect(gotDocs[d]).toBeCloseTo(score, 9);
+        });
+      }),
+      { numRuns: 300 },
+    );
   });
 });
 

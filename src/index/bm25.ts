@@ -120,6 +120,15 @@ export interface SparseScores {
   scores: number[];
 }
 
+/** Every chunk that matched a question, with its score: typed arrays the caller owns. */
+export interface LexicalScores {
+  ids: Int32Array;
+  scores: Float64Array;
+}
+
+/** Unseen terms' document frequencies are computed once; a bound keeps a long-running server's cache from growing without end. */
+const DOCUMENT_DF_CACHE = 50_000;
+
 function mean(values: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < values.length; i++) sum += values[i]!;
@@ -136,11 +145,16 @@ export interface ChunkDocuments {
 export class LexicalIndex {
   private readonly avgBody: number;
   private readonly avgContext: number;
+  // Scratch arrays by chunk or document position, used within one synchronous call and left zeroed.
   private readonly accumulator: Float64Array;
   private readonly termScratch: Float64Array;
-  private normCache?: { b: number; body: Float64Array; context: Float64Array };
-  private readonly docBody: Float64Array;
+  private readonly hitScratch: Int32Array;
+  private readonly touchedScratch: Int32Array;
   private readonly docScratch: Float64Array;
+  private readonly docHitScratch: Int32Array;
+  private readonly docSeen: Uint8Array;
+  private normCache?: { b: number; body: Float64Array; context: Float64Array; document: Float64Array };
+  private readonly docBody: Float64Array;
   private readonly avgDocBody: number;
   private readonly docDf = new Map<string, number>();
 
@@ -152,15 +166,19 @@ export class LexicalIndex {
     this.avgContext = mean(data.contextLengths) || 1;
     this.accumulator = new Float64Array(data.count);
     this.termScratch = new Float64Array(data.count);
-    this.docBody = new Float64Array(docs.firstChunk.length);
-    this.docScratch = new Float64Array(docs.firstChunk.length);
+    this.hitScratch = new Int32Array(data.count);
+    this.touchedScratch = new Int32Array(data.count);
+    const documents = docs.firstChunk.length;
+    this.docBody = new Float64Array(documents);
+    this.docScratch = new Float64Array(documents);
+    this.docHitScratch = new Int32Array(documents);
+    this.docSeen = new Uint8Array(documents);
     for (let i = 0; i < data.count; i++) {
       const d = docs.docOf[i]!;
       this.docBody[d] = this.docBody[d]! + data.bodyLengths[i]!;
     }
     this.avgDocBody = mean(this.docBody) || 1;
   }
-
   get size(): number {
     return this.data.count;
   }
@@ -234,18 +252,30 @@ export class LexicalIndex {
   private documentIdf(term: string, entry: TermPostings): number {
     let df = this.docDf.get(term);
     if (df === undefined) {
-      const seen = new Set<number>();
-      for (const list of [entry.body ?? [], entry.context ?? []])
-        for (let j = 0; j < list.length; j += 2) seen.add(this.docs.docOf[list[j]!]!);
-      df = seen.size;
+      const { docOf } = this.docs;
+      const seen = this.docSeen;
+      const marked: number[] = [];
+      for (const list of [entry.body, entry.context]) {
+        if (!list) continue;
+        for (let j = 0; j < list.length; j += 2) {
+          const d = docOf[list[j]!]!;
+          if (seen[d] === 0) {
+            seen[d] = 1;
+            marked.push(d);
+          }
+        }
+      }
+      for (const d of marked) seen[d] = 0;
+      df = marked.length;
+      if (this.docDf.size >= DOCUMENT_DF_CACHE) this.docDf.clear();
       this.docDf.set(term, df);
     }
     const n = this.docs.firstChunk.length;
     return Math.log(1 + (n - df + 0.5) / (df + 0.5));
   }
 
-  /** 1 - b + b * length / average, per chunk and field, cached for the last b used. */
-  private norms(b: number): { body: Float64Array; context: Float64Array } {
+  /** 1 - b + b * length / average, per chunk and field and per document, cached for the last b used. */
+  private norms(b: number): { body: Float64Array; context: Float64Array; document: Float64Array } {
     if (this.normCache?.b !== b) {
       // A plain loop: Float64Array.from with a mapping function calls it through the iterator
       // protocol, some 30 ms per 100,000 chunks on the first question.
@@ -254,58 +284,74 @@ export class LexicalIndex {
         for (let i = 0; i < out.length; i++) out[i] = 1 - b + (b * lengths[i]!) / avg;
         return out;
       };
-      this.normCache = { b, body: norm(this.data.bodyLengths, this.avgBody), context: norm(this.data.contextLengths, this.avgContext) };
+      this.normCache = {
+        b,
+        body: norm(this.data.bodyLengths, this.avgBody),
+        context: norm(this.data.contextLengths, this.avgContext),
+        document: norm(this.docBody, this.avgDocBody),
+      };
     }
     return this.normCache;
   }
 
   /**
-   * Scores every chunk that holds a query term (and passes `allow`). Query terms are weighted
-   * by how often they occur in the query.
+   * Scores every chunk that holds a query term (and is `allowed`, when a mask is given). Query
+   * terms are weighted by how often they occur in the query. One pass over each term's postings
+   * in typed arrays: this loop is most of the cost of a lexical or hybrid question.
    */
   score(
     postings: QueryPostings,
     queryTerms: string[],
     params: Bm25Params,
-    allow?: (chunk: number) => boolean,
+    allowed?: Uint8Array,
     weight?: (term: string) => number,
-  ): SparseScores {
+  ): LexicalScores {
     const acc = this.accumulator;
     const tf = this.termScratch;
-    const touched: number[] = [];
+    const hit = this.hitScratch;
+    const touched = this.touchedScratch;
+    let touchedCount = 0;
     const { k1, b, contextWeight } = params;
-    const norms = this.norms(b);
+    const { body: bodyNorm, context: contextNorm } = this.norms(b);
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = postings.get(term);
       if (!entry) continue;
       const idf = this.idf(postings, term) * qtf * (weight?.(term) ?? 1);
       // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
-      const hit: number[] = [];
-      const body: ArrayLike<number> = entry.body ?? [];
-      for (let j = 0; j < body.length; j += 2) {
-        const i = body[j]!;
-        if (tf[i] === 0) hit.push(i);
-        tf[i] = tf[i]! + body[j + 1]! / norms.body[i]!;
-      }
-      const context: ArrayLike<number> = entry.context ?? [];
-      if (contextWeight > 0) {
-        for (let j = 0; j < context.length; j += 2) {
-          const i = context[j]!;
-          if (tf[i] === 0) hit.push(i);
-          tf[i] = tf[i]! + (contextWeight * context[j + 1]!) / norms.context[i]!;
+      let hits = 0;
+      const body = entry.body;
+      if (body) {
+        for (let j = 0; j < body.length; j += 2) {
+          const i = body[j]!;
+          if (tf[i] === 0) hit[hits++] = i;
+          tf[i] = tf[i]! + body[j + 1]! / bodyNorm[i]!;
         }
       }
-      for (const i of hit) {
+      const context = entry.context;
+      if (context && contextWeight > 0) {
+        for (let j = 0; j < context.length; j += 2) {
+          const i = context[j]!;
+          if (tf[i] === 0) hit[hits++] = i;
+          tf[i] = tf[i]! + (contextWeight * context[j + 1]!) / contextNorm[i]!;
+        }
+      }
+      for (let h = 0; h < hits; h++) {
+        const i = hit[h]!;
         const f = tf[i]!;
         tf[i] = 0;
-        if (allow && !allow(i)) continue;
-        if (acc[i] === 0) touched.push(i);
+        if (allowed && allowed[i] !== 1) continue;
+        if (acc[i] === 0) touched[touchedCount++] = i;
         acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
       }
     }
-    const scores = touched.map((i) => acc[i]!);
-    for (const i of touched) acc[i] = 0;
-    return { ids: touched, scores };
+    const ids = touched.slice(0, touchedCount);
+    const scores = new Float64Array(touchedCount);
+    for (let j = 0; j < touchedCount; j++) {
+      const i = ids[j]!;
+      scores[j] = acc[i]!;
+      acc[i] = 0;
+    }
+    return { ids, scores };
   }
 
   /**
@@ -316,37 +362,42 @@ export class LexicalIndex {
     postings: QueryPostings,
     queryTerms: string[],
     params: Bm25Params,
-    allow?: (chunk: number) => boolean,
+    allowed?: Uint8Array,
     weight?: (term: string) => number,
   ): Float64Array {
     const { k1, b, contextWeight } = params;
     const { docOf, firstChunk } = this.docs;
+    const { document: documentNorm, context: contextNorm } = this.norms(b);
     const out = new Float64Array(firstChunk.length);
     const tf = this.docScratch;
+    const hit = this.docHitScratch;
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = postings.get(term);
       if (!entry) continue;
       const idf = this.documentIdf(term, entry) * qtf * (weight?.(term) ?? 1);
-      const hit: number[] = [];
-      const body: ArrayLike<number> = entry.body ?? [];
-      for (let j = 0; j < body.length; j += 2) {
-        const i = body[j]!;
-        if (allow && !allow(i)) continue;
-        const d = docOf[i]!;
-        if (tf[d] === 0) hit.push(d);
-        tf[d] = tf[d]! + body[j + 1]! / (1 - b + (b * this.docBody[d]!) / this.avgDocBody);
+      let hits = 0;
+      const body = entry.body;
+      if (body) {
+        for (let j = 0; j < body.length; j += 2) {
+          const i = body[j]!;
+          if (allowed && allowed[i] !== 1) continue;
+          const d = docOf[i]!;
+          if (tf[d] === 0) hit[hits++] = d;
+          tf[d] = tf[d]! + body[j + 1]! / documentNorm[d]!;
+        }
       }
-      const context: ArrayLike<number> = entry.context ?? [];
-      if (contextWeight > 0) {
+      const context = entry.context;
+      if (context && contextWeight > 0) {
         for (let j = 0; j < context.length; j += 2) {
           const i = context[j]!;
           const d = docOf[i]!;
-          if (firstChunk[d] !== i || (allow && !allow(i))) continue;
-          if (tf[d] === 0) hit.push(d);
-          tf[d] = tf[d]! + (contextWeight * context[j + 1]!) / (1 - b + (b * this.data.contextLengths[i]!) / this.avgContext);
+          if (firstChunk[d] !== i || (allowed && allowed[i] !== 1)) continue;
+          if (tf[d] === 0) hit[hits++] = d;
+          tf[d] = tf[d]! + (contextWeight * context[j + 1]!) / contextNorm[i]!;
         }
       }
-      for (const d of hit) {
+      for (let h = 0; h < hits; h++) {
+        const d = hit[h]!;
         const f = tf[d]!;
         tf[d] = 0;
         out[d] = out[d]! + (idf * f * (k1 + 1)) / (k1 + f);

@@ -7,7 +7,7 @@
  * those vectors. Serving thus needs no float32 copy of the vectors at all.
  */
 import { HNSW_HEADER_BYTES, type HnswHeader } from './hnsw-file.js';
-import type { ByteVectors } from './byte-vectors.js';
+import { quickDot, type ByteVectors } from './byte-vectors.js';
 import { Sections, writeSections } from './sections.js';
 
 const MAGIC = 'SSGRAPH1';
@@ -74,17 +74,19 @@ export function encodeGraph(graph: Buffer, header: HnswHeader): Buffer {
   ]);
 }
 
-type Similarity = (id: number) => number;
-
-/** A binary heap of (id, score) pairs; `max` decides whether the top is the highest score or the lowest. */
+/**
+ * A binary heap of (id, score) pairs in typed arrays that grow by doubling and are kept between
+ * searches; `max` decides whether the top is the highest score or the lowest.
+ */
 class Heap {
-  private ids: number[] = [];
-  private scores: number[] = [];
+  private ids = new Int32Array(256);
+  private scores = new Float64Array(256);
+  size = 0;
 
   constructor(private readonly max: boolean) {}
 
-  get size(): number {
-    return this.ids.length;
+  clear(): void {
+    this.size = 0;
   }
 
   get topScore(): number {
@@ -109,9 +111,17 @@ class Heap {
   }
 
   push(id: number, score: number): void {
-    this.ids.push(id);
-    this.scores.push(score);
-    for (let i = this.ids.length - 1; i > 0; ) {
+    if (this.size === this.ids.length) {
+      const ids = new Int32Array(this.size * 2);
+      ids.set(this.ids);
+      this.ids = ids;
+      const scores = new Float64Array(this.size * 2);
+      scores.set(this.scores);
+      this.scores = scores;
+    }
+    this.ids[this.size] = id;
+    this.scores[this.size] = score;
+    for (let i = this.size++; i > 0; ) {
       const parent = (i - 1) >> 1;
       if (!this.above(i, parent)) break;
       this.swap(i, parent);
@@ -120,10 +130,8 @@ class Heap {
   }
 
   pop(): void {
-    const last = this.ids.length - 1;
+    const last = --this.size;
     this.swap(0, last);
-    this.ids.pop();
-    this.scores.pop();
     for (let i = 0; ; ) {
       const l = 2 * i + 1;
       const r = l + 1;
@@ -136,8 +144,9 @@ class Heap {
     }
   }
 
-  drain(): { ids: number[]; scores: number[] } {
-    return { ids: this.ids, scores: this.scores };
+  /** The ids held, in heap order. */
+  idList(): number[] {
+    return Array.from(this.ids.subarray(0, this.size));
   }
 }
 
@@ -156,6 +165,9 @@ export class NeighbourGraph {
   /** Per node, the number of the search that last visited it: no clearing between searches. */
   private readonly visited: Uint32Array;
   private epoch = 0;
+  // The walk's two heaps, reused by every search (a search runs to its end synchronously).
+  private readonly results = new Heap(false); // worst kept result on top
+  private readonly candidates = new Heap(true); // most promising candidate on top
 
   /** Reads the graph's structure (throws when it is broken); `problem()` checks its links. */
   constructor(file: Buffer) {
@@ -201,7 +213,8 @@ export class NeighbourGraph {
   ): { ids: number[]; scores: number[] } {
     if (this.count === 0 || k <= 0) return { ids: [], scores: [] };
     // The walk compares thousands of nodes with the faster sum; the k found are scored exactly.
-    const similarity: Similarity = vectors.dimension % 4 === 0 ? (i) => vectors.quickDot(i, query) : (i) => vectors.dot(i, query);
+    const quick = vectors.dimension % 4 === 0;
+    const similarity = (i: number) => (quick ? vectors.quickDot(i, query) : vectors.dot(i, query));
     let current = this.entry;
     let best = similarity(current);
     for (let level = this.maxLevel; level > 0; level--) {
@@ -219,22 +232,36 @@ export class NeighbourGraph {
         }
       }
     }
-    const found = this.searchLayer0(similarity, current, best, Math.max(ef, k), allow);
+    const found = this.searchLayer0(vectors, query, quick, current, best, Math.max(ef, k), allow);
     while (found.size > k) found.pop();
-    const ids = found.drain().ids;
+    const ids = found.idList();
     const scores = ids.map((id) => vectors.dot(id, query));
     const order = ids.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!);
     return { ids: order.map((i) => ids[i]!), scores: order.map((i) => scores[i]!) };
   }
 
-  /** Best-first search of layer 0 keeping the `ef` most similar allowed nodes (hnswlib's searchBaseLayerST). */
-  private searchLayer0(similarity: Similarity, start: number, startScore: number, ef: number, allow?: (id: number) => boolean): Heap {
+  /**
+   * Best-first search of layer 0 keeping the `ef` most similar allowed nodes (hnswlib's
+   * searchBaseLayerST). The similarity is a plain function of typed arrays, not a closure or a
+   * method: this loop is where a dense search spends its time.
+   */
+  private searchLayer0(
+    vectors: ByteVectors,
+    query: Float64Array,
+    quick: boolean,
+    start: number,
+    startScore: number,
+    ef: number,
+    allow?: (id: number) => boolean,
+  ): Heap {
     this.epoch = this.epoch === 0xffffffff ? 1 : this.epoch + 1;
     if (this.epoch === 1) this.visited.fill(0);
     const visited = this.visited;
     const epoch = this.epoch;
-    const results = new Heap(false); // worst kept result on top
-    const candidates = new Heap(true); // most promising candidate on top
+    const { results, candidates } = this;
+    results.clear();
+    candidates.clear();
+    const { values, scales, dimension: d } = vectors;
     let bound = Number.NEGATIVE_INFINITY;
     if (!allow || allow(start)) {
       results.push(start, startScore);
@@ -242,6 +269,8 @@ export class NeighbourGraph {
     }
     candidates.push(start, startScore);
     visited[start] = epoch;
+    const links = this.level0;
+    const starts = this.level0Starts;
     while (candidates.size > 0) {
       const score = candidates.topScore;
       // Without a filter the search stops once nothing left can enter the results; with one it
@@ -249,12 +278,11 @@ export class NeighbourGraph {
       if (score < bound && (results.size === ef || !allow)) break;
       const node = candidates.topId;
       candidates.pop();
-      const links = this.level0;
-      for (let j = this.level0Starts[node]!, to = this.level0Starts[node + 1]!; j < to; j++) {
+      for (let j = starts[node]!, to = starts[node + 1]!; j < to; j++) {
         const next = links[j]!;
         if (visited[next] === epoch) continue;
         visited[next] = epoch;
-        const s = similarity(next);
+        const s = quick ? quickDot(values, scales, d, next, query) : vectors.dot(next, query);
         if (results.size < ef || s > bound) {
           candidates.push(next, s);
           if (!allow || allow(next)) results.push(next, s);

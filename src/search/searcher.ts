@@ -8,7 +8,7 @@ import type { IndexBackend } from '../index/backend.js';
 import type { Manifest } from '../index/manifest.js';
 import type { DocumentRecord } from '../index/store.js';
 import type { Metadata } from '../corpus/document.js';
-import { LexicalIndex, type CoverageOptions, type QueryPostings, type SparseScores } from '../index/bm25.js';
+import { LexicalIndex, type CoverageOptions, type LexicalScores, type QueryPostings, type SparseScores } from '../index/bm25.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { compileFilter, filterableFields, filterWarnings, type ChunkMask, type Filter } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
@@ -381,17 +381,19 @@ export class Searcher {
     expansion,
     postings,
     mask,
-  }: Prepared): SparseScores & { of: (id: number, chunkScore: number) => number } {
-    const allow = mask ? (i: number) => mask.allowed[i] === 1 : undefined;
+  }: Prepared): LexicalScores & { of: (id: number, chunkScore: number) => number } {
     const terms = expansion ? [...own, ...expansion.keys()] : own;
     const weight = expansion ? (t: string) => expansion.get(t) ?? 1 : undefined;
-    const chunks = this.lexical.score(postings, terms, this.ranking.bm25, allow, weight);
+    const chunks = this.lexical.score(postings, terms, this.ranking.bm25, mask?.allowed, weight);
     const share = this.ranking.documentLexicalWeight;
     if (share === 0) return { ...chunks, of: (_id, chunkScore) => chunkScore };
-    const docs = this.lexical.scoreDocuments(postings, terms, this.ranking.bm25, allow, weight);
+    const docs = this.lexical.scoreDocuments(postings, terms, this.ranking.bm25, mask?.allowed, weight);
     const { docOf } = this.index;
     const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
-    return { ids: chunks.ids, scores: chunks.ids.map((id, j) => of(id, chunks.scores[j]!)), of };
+    // Blended in place: the chunk scores are this call's own array.
+    const { ids, scores } = chunks;
+    for (let j = 0; j < ids.length; j++) scores[j] = (1 - share) * scores[j]! + share * docs[docOf[ids[j]!]!]!;
+    return { ids, scores, of };
   }
 
   private async denseSearch(vector: number[], k: number, prepared: Prepared): Promise<SparseScores> {
@@ -449,14 +451,16 @@ export class Searcher {
     // without a match of their own still get their document's share. No await from here on:
     // the scratch arrays are shared with other questions.
     const { lexicalLookup: lexScore, matchedLookup: matched } = this.shared;
-    lexAll.ids.forEach((id, j) => {
+    for (let j = 0; j < lexAll.ids.length; j++) {
+      const id = lexAll.ids[j]!;
       lexScore[id] = lexAll.scores[j]!;
       matched[id] = 1;
-    });
+    }
     const candidates: Candidate[] = [];
     for (const [id, similarity] of dense)
       candidates.push({ id, dense: similarity, lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) });
-    for (const id of lexAll.ids) {
+    for (let j = 0; j < lexAll.ids.length; j++) {
+      const id = lexAll.ids[j]!;
       lexScore[id] = 0;
       matched[id] = 0;
     }
