@@ -291,7 +291,7 @@ describe('an index that changes under a running server', () => {
     [
       'a retyped vector column',
       (g: string) =>
-        `DROP INDEX ${g}.chunks_embedding_idx; ALTER TABLE ${g}.chunks ALTER COLUMN embedding TYPE real[] USING embedding::real[]`,
+        `DROP INDEX ${g}.chunks_embedding_hnsw; ALTER TABLE ${g}.chunks ALTER COLUMN embedding TYPE real[] USING embedding::real[]`,
     ],
     ['a dropped generation schema', (g: string) => `DROP SCHEMA ${g} CASCADE`],
     ['a chunk record of {}', (g: string) => `UPDATE ${g}.chunks SET record = '{}'::jsonb`],
@@ -307,6 +307,56 @@ describe('an index that changes under a running server', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('index_unavailable');
     });
   }
+});
+
+describe('what the database does for a question and a build', () => {
+  it('every statement of a hybrid question can read by an index (postings and chunks by key, the HNSW graph), sequential scans being off', async () => {
+    const admin = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
+    const { database, close } = await openBoth(mixedDir, 'mixed', 0);
+    const schema = generationSchema((await currentGeneration(admin.query, 'mixed'))!.generation);
+    const counters = async () => {
+      await admin.query('SELECT pg_stat_force_next_flush()');
+      const indexes = await admin.query<{ name: string; n: string }>(
+        'SELECT indexrelname AS name, idx_scan AS n FROM pg_stat_user_indexes WHERE schemaname = $1',
+        [schema],
+      );
+      const tables = await admin.query<{ name: string; n: string }>(
+        'SELECT relname AS name, seq_scan AS n FROM pg_stat_user_tables WHERE schemaname = $1',
+        [schema],
+      );
+      const count = (rows: { name: string; n: string }[]) => new Map(rows.map((r) => [r.name, Number(r.n)]));
+      return { index: count(indexes.rows), seq: count(tables.rows) };
+    };
+    try {
+      // PGlite is one session for all its connections: this holds for the backend's statements too.
+      await admin.query('SET enable_seqscan = off');
+      const before = await counters();
+      await database.search({ query: 'How often should drip emitters be checked?', topK: 5, mode: 'hybrid' });
+      const after = await counters();
+      for (const index of ['chunks_embedding_hnsw', 'chunks_pkey', 'postings_pkey'])
+        expect(after.index.get(index)!, index).toBeGreaterThan(before.index.get(index)!);
+      for (const table of ['chunks', 'postings']) expect(after.seq.get(table), table).toBe(before.seq.get(table));
+    } finally {
+      await admin.query('RESET enable_seqscan');
+      await close();
+      await admin.close();
+    }
+  });
+
+  it('a build raises maintenance_work_mem for its vector index alone, and says so', async () => {
+    const admin = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
+    const lines: string[] = [];
+    try {
+      await admin.query("SET maintenance_work_mem = '1MB'");
+      await publish(articleDir, 'memory', { force: true, log: (line) => lines.push(line) });
+      expect(lines.join('\n')).toMatch(/maintenance_work_mem raised from 1 MB to \d+ MB for this build/);
+      // SET LOCAL: the session keeps its own setting once the index is built.
+      expect((await admin.query<{ maintenance_work_mem: string }>('SHOW maintenance_work_mem')).rows[0]!.maintenance_work_mem).toBe('1MB');
+    } finally {
+      await admin.query('RESET maintenance_work_mem');
+      await admin.close();
+    }
+  });
 });
 
 describe('a database that is down', () => {

@@ -190,10 +190,14 @@ export class Searcher {
 
   async search(q: SearchQuery): Promise<SearchOutcome> {
     const t0 = performance.now();
+    // The question's postings are asked for before it is embedded: from a database, they arrive
+    // while the model runs instead of after it.
+    const preparing = this.prepare(q);
+    preparing.catch(() => {}); // awaited below; a failure is reported there, not as unhandled
     const vector = await this.embedQuestion(q.query);
     const embedMs = performance.now() - t0;
     const started = performance.now();
-    const { results, noAnswer, warnings } = await this.rank(q, vector);
+    const { results, noAnswer, warnings } = await this.rank(q, vector, {}, await preparing);
     const searchMs = performance.now() - started;
     return {
       query: q.query,
@@ -251,8 +255,9 @@ export class Searcher {
     q: SearchQuery,
     vector: number[],
     options: RankOptions = {},
+    preparedEarlier?: Prepared,
   ): Promise<{ results: SearchHit[]; noAnswer?: NoAnswer; warnings?: string[] }> {
-    const prepared = await this.prepare(q);
+    const prepared = preparedEarlier ?? (await this.prepare(q));
     const { mask } = prepared;
     if (mask?.count === 0) {
       const documents = this.index.documents;
@@ -313,13 +318,14 @@ export class Searcher {
    */
   private async assess(ranked: (ScoredChunk & { window: PassageWindow })[], vector: number[], prepared: Prepared): Promise<Assessed[]> {
     if (ranked.length === 0) return [];
-    const [near, cosines] = await Promise.all([
+    // Hybrid and dense candidates carry their similarity already; only lexical ones need it computed.
+    const unknown = ranked.filter((s) => s.dense === undefined).map((s) => s.id);
+    const [near, computed] = await Promise.all([
       this.denseSearch(vector, NEIGHBOURHOOD, prepared),
-      this.index.similarities(
-        ranked.map((s) => s.id),
-        vector,
-      ),
+      unknown.length ? this.index.similarities(unknown, vector) : Promise.resolve([]),
     ]);
+    const computedOf = new Map(unknown.map((id, j) => [id, computed[j]!]));
+    const cosines = ranked.map((s) => s.dense ?? computedOf.get(s.id)!);
     // A word held only through its synonym or shorter form still says the index speaks of it.
     const known = this.lexical.known(prepared.postings, prepared.terms, { ...this.coverageOptions(prepared), alternativeCredit: 1 });
     const features = ranked.map((s, i) => {

@@ -16,7 +16,7 @@ import type { AnalyzerSettings } from '../analyzer.js';
 import type { Database, Query } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
 import { currentGeneration, type CurrentGeneration } from './publish.js';
-import { generationSchema, layoutVersion, SCHEMA_VERSION } from './schema.js';
+import { generationSchema, halfvecExpression, hasHalfvecIndex, layoutVersion, SCHEMA_VERSION } from './schema.js';
 
 export interface PostgresBackendOptions {
   /** Indexes up to this many chunks are searched exactly (a scan is cheap there, and exact). */
@@ -25,10 +25,12 @@ export interface PostgresBackendOptions {
 
 /**
  * The similarity as the files compute it (see IndexBackend.similarities): float64 products of the
- * stored float32 values and the question's numbers (parameter $3), summed in dimension order.
+ * stored float32 values and the question's numbers (`question`: a float8[] parameter or literal),
+ * summed in dimension order.
  */
-const EXACT_SIMILARITY =
-  '(SELECT sum(x::float8 * y ORDER BY i) FROM unnest(embedding::real[], $3::float8[]) WITH ORDINALITY AS t(x, y, i))';
+function exactSimilarity(question: string): string {
+  return `(SELECT sum(x::float8 * y ORDER BY i) FROM unnest(embedding::real[], ${question}) WITH ORDINALITY AS t(x, y, i))`;
+}
 
 /** pgvector's upper bound for hnsw.ef_search. */
 const MAX_EF_SEARCH = 1000;
@@ -75,6 +77,8 @@ export class PostgresBackend implements IndexBackend {
     private readonly records: readonly DocumentRecord[],
     readonly lexical: LexicalStats,
     private readonly options: PostgresBackendOptions,
+    /** Whether the generation's HNSW index is over the vectors' half-precision cast (see schema.ts). */
+    private readonly halfvec: boolean,
   ) {
     this.schema = generationSchema(generation);
     this.query = <R extends QueryResultRow>(text: string, values?: unknown[]) =>
@@ -115,11 +119,12 @@ export class PostgresBackend implements IndexBackend {
       throw new IndexLoadError('index_missing', `no collection "${collection}" in ${db.label}`, `build it with \`${buildCommand(db)}\``);
     const manifest = ManifestSchema.parse(current.manifest);
     const schema = generationSchema(current.generation);
-    const [docs, lexical] = await Promise.all([
+    const [docs, lexical, halfvec] = await Promise.all([
       db.query<{ record: DocumentRecord }>(`SELECT record FROM ${schema}.documents ORDER BY pos`),
       db.query<{ analyzer: AnalyzerSettings; count: number; body_lengths: Buffer; context_lengths: Buffer }>(
         `SELECT analyzer, count, body_lengths, context_lengths FROM ${schema}.lexical`,
       ),
+      hasHalfvecIndex(db.query, schema),
     ]);
     const documents = docs.rows.map((r) => r.record);
     const stats = lexical.rows[0];
@@ -148,7 +153,7 @@ export class PostgresBackend implements IndexBackend {
       bodyLengths: unpackInts(stats!.body_lengths),
       contextLengths: unpackInts(stats!.context_lengths),
     };
-    return new PostgresBackend(db, collection, current.generation, manifest, documents, lexicalStats, options);
+    return new PostgresBackend(db, collection, current.generation, manifest, documents, lexicalStats, options, halfvec);
   }
 
   /**
@@ -199,36 +204,47 @@ export class PostgresBackend implements IndexBackend {
     const n = Math.min(k, this.manifest.counts.chunks);
     if (n <= 0) return { ids: [], scores: [] };
     const docs = allow ? this.allowedDocuments(allow) : undefined;
-    const where = docs ? 'WHERE doc = ANY($4::int[])' : '';
-    const values = [vectorLiteral(vector), n, vector, ...(docs ? [docs] : [])];
-    // The scan orders by pgvector's float32 distance; the chosen rows are scored exactly.
-    const nearest = (order: string) =>
-      `SELECT pos, ${EXACT_SIMILARITY} AS s FROM (SELECT pos, embedding FROM ${this.schema}.chunks ${where} ORDER BY ${order} LIMIT $2) AS near`;
     let rows: { pos: number; s: number }[];
     if (this.manifest.counts.chunks <= this.options.exactBelow) {
       // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
-      rows = (await this.query<{ pos: number; s: number }>(nearest('(embedding <#> $1) + 0, pos'), values)).rows;
+      const where = docs ? 'WHERE doc = ANY($4::int[])' : '';
+      const values = [vectorLiteral(vector), n, vector, ...(docs ? [docs] : [])];
+      rows = (
+        await this.query<{ pos: number; s: number }>(this.nearestSql('(embedding <#> $1) + 0, pos', where, '$2', '$3::float8[]'), values)
+      ).rows;
     } else {
       // ef_search bounds how many rows an HNSW scan returns (at most 1,000); past that, and with a
-      // filter that rejects rows, the iterative scan keeps looking. Both per transaction: no
-      // session state is left behind.
+      // filter that rejects rows, the iterative scan keeps looking. Both per transaction (no session
+      // state is left behind), sent with the query in one round trip: the values are numbers this
+      // code writes out itself.
       const ef = Math.min(MAX_EF_SEARCH, Math.max(n, this.manifest.hnsw.ef_search));
-      rows = await this.db
-        .transaction(async (query) => {
-          await query(`SET LOCAL hnsw.ef_search = ${ef | 0}`);
-          if (docs || n > ef) await query('SET LOCAL hnsw.iterative_scan = relaxed_order');
-          return (await query<{ pos: number; s: number }>(nearest('embedding <#> $1'), values)).rows;
-        })
-        .catch((err: unknown) => this.failed(err));
+      const numbers = (values: readonly number[]) => values.map((v) => (Number.isFinite(v) ? String(v) : '0')).join(',');
+      const where = docs ? `WHERE doc = ANY('{${numbers(docs)}}'::int[])` : '';
+      const literal = `'[${numbers(vector)}]'`;
+      const order = this.halfvec ? `${halfvecExpression(vector.length)} <#> ${literal}::halfvec` : `embedding <#> ${literal}::vector`;
+      rows = (
+        await this.db
+          .script<{ pos: number; s: number }>([
+            `SET LOCAL hnsw.ef_search = ${ef | 0}`,
+            ...(docs || n > ef ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : []),
+            this.nearestSql(order, where, String(n | 0), `'{${numbers(vector)}}'::float8[]`),
+          ])
+          .catch((err: unknown) => this.failed(err))
+      ).rows;
     }
     rows.sort((a, b) => b.s - a.s || a.pos - b.pos);
     return { ids: rows.map((r) => r.pos), scores: rows.map((r) => r.s) };
   }
 
+  /** The nearest rows by `order` (pgvector's distance), then scored exactly with the question's numbers. */
+  private nearestSql(order: string, where: string, limit: string, question: string): string {
+    return `SELECT pos, ${exactSimilarity(question)} AS s FROM (SELECT pos, embedding FROM ${this.schema}.chunks ${where} ORDER BY ${order} LIMIT ${limit}) AS near`;
+  }
+
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
     const rows = await this.query<{ pos: number; s: number }>(
-      `SELECT pos, ${EXACT_SIMILARITY.replaceAll('$3', '$1')} AS s FROM ${this.schema}.chunks WHERE pos = ANY($2::int[])`,
+      `SELECT pos, ${exactSimilarity('$1::float8[]')} AS s FROM ${this.schema}.chunks WHERE pos = ANY($2::int[])`,
       [vector, ids],
     );
     const byPos = new Map(rows.rows.map((r) => [r.pos, r.s]));

@@ -114,6 +114,25 @@ export class Database {
     }
   }
 
+  /**
+   * Statements sent together in one simple-protocol message inside BEGIN ... COMMIT: one round trip
+   * for what would otherwise take one per statement (SET LOCAL, then the query it tunes). The
+   * protocol carries no parameters, so the statements must hold only literals the caller made
+   * from numbers. Returns the result of the last statement that returned rows.
+   */
+  async script<R extends pg.QueryResultRow>(statements: readonly string[]): Promise<pg.QueryResult<R>> {
+    const text = ['BEGIN', ...statements, 'COMMIT'].join(';\n');
+    try {
+      const results = (await this.run(text, undefined, false)) as unknown as pg.QueryResult<R> | pg.QueryResult<R>[];
+      const list = Array.isArray(results) ? results : [results];
+      return list.filter((r) => r.command === 'SELECT').at(-1) ?? list.at(-1)!;
+    } catch (err) {
+      // A statement that failed left the session in an aborted transaction: end it.
+      await this.run('ROLLBACK', undefined, false).catch(() => {});
+      throw err;
+    }
+  }
+
   async close(): Promise<void> {
     const client = this.client;
     this.client = undefined;

@@ -77,6 +77,42 @@ async function dropStale(db: Database, collection: string, log: (line: string) =
   }
 }
 
+/** Never ask for more than this for one index build, whatever the estimate. */
+const MAX_BUILD_MEMORY_MB = 4096;
+
+/**
+ * What pgvector needs to hold an HNSW graph while it builds it: per vector, its half-precision
+ * values, about 2m neighbours at 16 bytes each on layer 0 (the upper layers add a few percent) and
+ * the element's own bookkeeping; half as much again for the allocator, plus 16 MB for the rest.
+ */
+export function hnswBuildMemoryMb(count: number, dimension: number, m: number): number {
+  const perVector = 2 * dimension + 8 + 2 * m * 16 + 128;
+  return Math.ceil((count * perVector * 1.5) / 1048576) + 16;
+}
+
+/**
+ * Raises maintenance_work_mem for the transaction that builds the vector index (pgvector's own
+ * advice: a graph that does not fit is built on a path many times slower; the server's default is
+ * 64 MB), never lowering it and never past what the server allows. Returns the change, if any.
+ */
+async function raiseBuildMemory(
+  query: Query,
+  count: number,
+  dimension: number,
+  m: number,
+): Promise<{ from: number; to: number } | undefined> {
+  const setting = await query<{ kb: string; max_kb: string }>(
+    "SELECT setting AS kb, max_val AS max_kb FROM pg_settings WHERE name = 'maintenance_work_mem'",
+  );
+  const row = setting.rows[0];
+  if (!row) return undefined;
+  const from = Math.floor(Number(row.kb) / 1024);
+  const to = Math.min(hnswBuildMemoryMb(count, dimension, m), MAX_BUILD_MEMORY_MB, Math.floor(Number(row.max_kb) / 1024));
+  if (!(to > from)) return undefined;
+  await query(`SET LOCAL maintenance_work_mem = '${to | 0}MB'`);
+  return { from, to };
+}
+
 async function inBatches<T>(items: readonly T[], insert: (batch: readonly T[], offset: number) => Promise<unknown>): Promise<void> {
   for (let i = 0; i < items.length; i += BATCH) await insert(items.slice(i, i + BATCH), i);
 }
@@ -145,7 +181,14 @@ export async function publishToPostgres(
       packInts(lexical.contextLengths),
     ]);
     log('postgres: building the vector index');
-    await createVectorIndex(db.query, schema, manifest.hnsw.m, manifest.hnsw.ef_construction);
+    await db.transaction(async (query) => {
+      const memory = await raiseBuildMemory(query, store.chunks.length, manifest.embedder.dimension, manifest.hnsw.m);
+      if (memory)
+        log(
+          `postgres: maintenance_work_mem raised from ${memory.from} MB to ${memory.to} MB for this build (pgvector builds the HNSW graph of ${store.chunks.length} vectors in it; past it, the build takes its slow path)`,
+        );
+      await createVectorIndex(query, schema, manifest.embedder.dimension, manifest.hnsw.m, manifest.hnsw.ef_construction);
+    });
     await options.beforeSwitch?.();
     await db.transaction(async (query) => {
       await query(`UPDATE ${SHARED_SCHEMA}.generations SET state = 'ready' WHERE id = $1`, [id]);
