@@ -66,6 +66,10 @@ const program = new Command('build-index')
   .option('--workers <n>', 'embedding worker threads (default: one per core)', positiveInt)
   .option('--max-file-mb <n>', 'skip files larger than this (JSON Lines is streamed and exempt)', positiveInt)
   .option('--force', 'rebuild even if the corpus and settings are unchanged, and publish every file again')
+  .option(
+    '--no-reuse',
+    "embed every new passage: take no vectors from other local builds or the database (the target's own are still kept)",
+  )
   .option('--json', 'print the build report as JSON')
   .action(async (opts) => {
     // An S3 or PostgreSQL target is built in a local folder of its own (kept, so the next build is
@@ -104,6 +108,7 @@ const program = new Command('build-index')
         // Vectors of the passages the target lacks: from any earlier local build of the same
         // embedder, then from the database being published to.
         storedVectors: async (embedderInfo, hashes) => {
+          if (opts.reuse === false) return new Map<string, number[]>();
           const found = await vectorsFromLocalBuilds(embedderInfo, hashes, out);
           const rest = hashes.filter((h) => !found.has(h));
           if (db && rest.length > 0) for (const [h, v] of await storedVectors(db, pg!.collection, embedderInfo, rest)) found.set(h, v);

@@ -1,6 +1,6 @@
 /**
- * Build throughput: the real build command in a child process on a fresh output directory
- * (nothing to reuse), against a one-at-a-time embedding loop over the same passages in this
+ * Build throughput: the real build command in a child process on a fresh output directory,
+ * told to reuse no vectors of earlier builds (every passage is embedded), against a one-at-a-time embedding loop over the same passages in this
  * process, measured in the same run.
  */
 import fs from 'node:fs';
@@ -60,7 +60,7 @@ export function packageReadmes(n = 40): string {
 async function runBuild(corpus: string): Promise<{ chunks: number; seconds: number; peakRssMb: number; stages?: Record<string, number> }> {
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'semsearch-bench-index-'));
   try {
-    const line = await runScript('scripts/build-index.ts', ['--corpus', corpus, '--out', out, '--json']);
+    const line = await runScript('scripts/build-index.ts', ['--corpus', corpus, '--out', out, '--json', '--no-reuse']);
     const report = JSON.parse(line) as {
       chunks: { embedded: number };
       seconds: number;

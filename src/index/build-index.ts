@@ -25,7 +25,8 @@ import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
 import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
 import { FileBackend } from './file-backend.js';
 import { Searcher } from '../search/searcher.js';
-import { calibrateIndex, CALIBRATION_VERSION } from '../search/index-calibration.js';
+import { calibrateIndex, CALIBRATION_VERSION, questionBatches } from '../search/index-calibration.js';
+import { cachedQueryVectors } from '../embed/query-vector-cache.js';
 
 export interface BuildOptions {
   corpus: string;
@@ -262,7 +263,10 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
         stageDone('indexing and writing');
         const backend = await FileBackend.open(staged, draft);
         try {
-          return await calibrateIndex(Searcher.over(backend, embedder), draft.corpus.fingerprint, log);
+          const searcher = Searcher.over(backend, embedder);
+          // The pool's vectors are the same for every build with this embedder: kept between builds.
+          const embedPool = (texts: readonly string[]) => cachedQueryVectors(embedder, texts, questionBatches(embedder));
+          return await calibrateIndex(searcher, draft.corpus.fingerprint, log, embedPool);
         } finally {
           await backend.close();
         }

@@ -14,6 +14,7 @@
  * scale is the index's own. Deterministic for a given seed.
  */
 import { embedInBatches } from '../embed/batches.js';
+import type { Embedder } from '../embed/embedder.js';
 import type { Manifest } from '../index/manifest.js';
 import { OFF_TOPIC_POOL } from './off-topic-pool.js';
 import { pseudoQuestion, sampleChunks } from './pseudo-questions.js';
@@ -61,8 +62,22 @@ export interface CalibrationEvidence {
 const topCosines = (asked: Asked[]) => asked.flatMap((q) => (q.passages.length ? [q.passages[0]!.features.cosine] : []));
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined);
 
-async function askAll(searcher: Searcher, texts: readonly string[], judge: (i: number, p: Assessed) => boolean): Promise<Asked[]> {
-  const vectors = await embedInBatches(searcher.embedder, [...texts], 32, undefined, 'query');
+/** How questions are embedded: in batches, or through a cache that answers for the fixed pool. */
+export type EmbedQuestions = (texts: readonly string[]) => Promise<number[][]>;
+
+/** Questions embedded 32 at a time (they are short: little padding). */
+export const questionBatches =
+  (embedder: Embedder): EmbedQuestions =>
+  (texts) =>
+    embedInBatches(embedder, [...texts], 32, undefined, 'query');
+
+async function askAll(
+  searcher: Searcher,
+  texts: readonly string[],
+  judge: (i: number, p: Assessed) => boolean,
+  embed: EmbedQuestions = questionBatches(searcher.embedder),
+): Promise<Asked[]> {
+  const vectors = await embed(texts);
   const asked: Asked[] = [];
   for (const [i, text] of texts.entries()) {
     const passages = await searcher.ask(text, vectors[i]!, TOP_K);
@@ -71,10 +86,11 @@ async function askAll(searcher: Searcher, texts: readonly string[], judge: (i: n
   return asked;
 }
 
-export async function gatherEvidence(searcher: Searcher, seed: string): Promise<CalibrationEvidence> {
+/** `embedPool`: how the off-topic pool is embedded (the same questions for every index: a cache may answer). */
+export async function gatherEvidence(searcher: Searcher, seed: string, embedPool?: EmbedQuestions): Promise<CalibrationEvidence> {
   const random = mulberry32(seedOf(seed));
   const { index } = searcher;
-  const offTopic = await askAll(searcher, OFF_TOPIC_POOL, () => false);
+  const offTopic = await askAll(searcher, OFF_TOPIC_POOL, () => false, embedPool);
   const chunkIds = sampleChunks(index.docOf.length, PSEUDO_QUESTIONS, random);
   const records = await index.chunks(chunkIds);
   const made = chunkIds.flatMap((chunk, i) => {
@@ -98,9 +114,14 @@ export async function gatherEvidence(searcher: Searcher, seed: string): Promise<
   };
 }
 
-export async function calibrateIndex(searcher: Searcher, seed: string, log: (line: string) => void = () => {}): Promise<IndexCalibration> {
+export async function calibrateIndex(
+  searcher: Searcher,
+  seed: string,
+  log: (line: string) => void = () => {},
+  embedPool?: EmbedQuestions,
+): Promise<IndexCalibration> {
   const started = performance.now();
-  const evidence = await gatherEvidence(searcher, seed);
+  const evidence = await gatherEvidence(searcher, seed, embedPool);
   const seconds = (performance.now() - started) / 1000;
   const questions = { pseudo: evidence.answered.length, off_topic: evidence.offTopic.length };
   const { center, scale } = evidence.cosineScale;
