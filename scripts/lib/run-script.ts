@@ -3,9 +3,10 @@ import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
-export function runScript(script: string, args: string[]): Promise<string> {
+/** `nodeArgs`: options for node itself (a larger heap for a large synthetic index). */
+export function runScript(script: string, args: string[], nodeArgs: string[] = []): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', path.join(PROJECT_ROOT, script), ...args], {
+    const child = spawn(process.execPath, [...nodeArgs, '--import', 'tsx', path.join(PROJECT_ROOT, script), ...args], {
       cwd: PROJECT_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });
