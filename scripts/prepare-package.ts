@@ -13,7 +13,6 @@ import { Command } from 'commander';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { readIndexFiles, readManifest } from '../src/index/read-index.js';
 import { indexFreshness } from '../src/index/staleness.js';
-import { OPTIONAL_MODEL_FILES, parseTransformersId, requiredModelFiles, TRANSFORMERS_PREFIX } from '../src/embed/transformers.js';
 
 /** Files no running handler reads: build leftovers, docs, other platforms' binaries, browser builds. */
 const TRIM = [
@@ -152,16 +151,9 @@ export async function preparePackage(sources: PackageSources): Promise<PackagePl
   const roots = [...ALWAYS_RUNTIME];
   const modelFiles: string[] = [];
   for (const id of embedders) {
-    roots.push(...embedderFamily(id).runtimePackages);
-    if (id.startsWith(TRANSFORMERS_PREFIX)) {
-      const ref = parseTransformersId(id);
-      for (const f of [...requiredModelFiles(ref), ...OPTIONAL_MODEL_FILES]) {
-        const rel = `models/${ref.modelId}/${f}`;
-        if (fs.existsSync(path.join(PROJECT_ROOT, rel))) modelFiles.push(rel);
-        else if (requiredModelFiles(ref).includes(f))
-          throw new Error(`${rel} is missing: fetch the model with \`npm run fetch-model -- ${ref.modelId}\``);
-      }
-    }
+    const family = embedderFamily(id);
+    roots.push(...family.runtimePackages);
+    modelFiles.push(...family.packageFiles(id));
   }
   const runtimePackages = closure(roots);
   // An upper bound: the runtime packages before trimming, the bundle, the indexes and the models.

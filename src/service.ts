@@ -8,7 +8,8 @@ import { createLogger, type Logger } from './api/logger.js';
 import { configFromEnv, DEFAULT_DATABASE_TIMEOUT_MS, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
 import type { Embedder } from './embed/embedder.js';
-import { Collections, DEFAULT_COLLECTION, discoverCollections, type RemoteCollection } from './search/collections.js';
+import { Collections, discoverCollections, type RemoteCollection } from './search/collections.js';
+import { DEFAULT_COLLECTION_NAME } from './index/names.js';
 import { watchedIndex } from './index/local-source.js';
 import { lazyS3Source } from './index/s3/lazy-source.js';
 import { lazyPostgresSource } from './index/postgres/source.js';
@@ -66,7 +67,7 @@ export function createService(options: ServiceOptions = {}): Service {
     for (const [name, dir] of dirs) remote.set(name, { source: watchedIndex(dir), checkEveryMs: options.watchIndexesMs });
   const indexUri = config.indexUriSecret ?? config.indexUri;
   if (indexUri)
-    remote.set(DEFAULT_COLLECTION, { source: remoteSource(indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
+    remote.set(DEFAULT_COLLECTION_NAME, { source: remoteSource(indexUri, config), checkEveryMs: (config.indexCheckSeconds ?? 60) * 1000 });
   const collections = new Collections({
     dirs,
     ...(remote.size > 0 ? { remote } : {}),

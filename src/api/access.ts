@@ -3,7 +3,7 @@
  * already authorised), or what its key lists. Every door asks the same operations through
  * `scopedApi`, so a key for one collection reads no other by search, document, MCP or listing.
  */
-import { DEFAULT_COLLECTION } from '../search/collections.js';
+import { DEFAULT_COLLECTION_NAME } from '../index/names.js';
 import { ApiError } from './errors.js';
 import type { ApiKey, KeyRoute } from './keys.js';
 import type { SearchApi } from './search-api.js';
@@ -45,8 +45,8 @@ export class Access {
    * otherwise the first the deployment serves that the key lists.
    */
   home(served: readonly string[]): string {
-    if (this.mayRead(DEFAULT_COLLECTION)) return DEFAULT_COLLECTION;
-    return served.find((name) => this.mayRead(name)) ?? DEFAULT_COLLECTION;
+    if (this.mayRead(DEFAULT_COLLECTION_NAME)) return DEFAULT_COLLECTION_NAME;
+    return served.find((name) => this.mayRead(name)) ?? DEFAULT_COLLECTION_NAME;
   }
 
   /**

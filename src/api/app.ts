@@ -18,7 +18,8 @@ import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.j
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
-import { type Collections, DEFAULT_COLLECTION } from '../search/collections.js';
+import type { Collections } from '../search/collections.js';
+import { DEFAULT_COLLECTION_NAME } from '../index/names.js';
 import { positions } from '../index/backend.js';
 import type { Searcher } from '../search/searcher.js';
 import { type Auth, presentedKey } from './auth.js';
@@ -239,7 +240,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     return c.json(
       {
         status: ok ? 'ok' : 'unavailable',
-        model: summary.get(DEFAULT_COLLECTION)?.model,
+        model: summary.get(DEFAULT_COLLECTION_NAME)?.model,
         collections: Object.fromEntries(summary),
         ...(ok ? {} : { message: failures.join('; ') }),
       },

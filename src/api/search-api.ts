@@ -3,7 +3,8 @@
  * and present the answer in the wire format. The HTTP routes, the direct Lambda invoke, Bedrock
  * Agents and MCP all call these; errors are ApiErrors, which each door turns into its own shape.
  */
-import { type Collections, DEFAULT_COLLECTION, UnknownCollectionError } from '../search/collections.js';
+import { type Collections, UnknownCollectionError } from '../search/collections.js';
+import { DEFAULT_COLLECTION_NAME } from '../index/names.js';
 import { IndexLoadError } from '../index/read-index.js';
 import type { FullDocument } from '../search/documents.js';
 import { packContext } from './context.js';
@@ -33,7 +34,7 @@ export function toApiError(err: unknown): ApiError {
 export function createSearchApi(collections: Collections): SearchApi {
   const searchParsed = async (request: ParsedSearch): Promise<SearchResponse> => {
     const started = performance.now();
-    const name = request.collection ?? DEFAULT_COLLECTION;
+    const name = request.collection ?? DEFAULT_COLLECTION_NAME;
     const outcome = await collections.use(name, (searcher) =>
       searcher.search({
         query: request.query,
@@ -52,7 +53,7 @@ export function createSearchApi(collections: Collections): SearchApi {
   return {
     searchParsed,
     search: (body) => searchParsed(parseSearchBody(body)),
-    document: async (id, collection = DEFAULT_COLLECTION) => {
+    document: async (id, collection = DEFAULT_COLLECTION_NAME) => {
       const doc = await collections.use(collection, (searcher) => searcher.documents.get(id));
       if (!doc)
         throw new ApiError(

@@ -10,6 +10,7 @@ import path from 'node:path';
 import type { Embedder, EmbedderInfo } from './embedder.js';
 import { resolveModelSettings, type ModelSettings } from './transformers-settings.js';
 import { modelsDirFromEnv } from '../config.js';
+import { PROJECT_ROOT } from '../paths.js';
 
 export const TRANSFORMERS_PREFIX = 'transformers:';
 
@@ -46,6 +47,21 @@ export function weightsFile(precision: TransformersModelRef['precision']): strin
 /** The files an index built with this model needs at query time (relative to the model dir). */
 export function requiredModelFiles(ref: TransformersModelRef): string[] {
   return ['config.json', 'tokenizer.json', 'tokenizer_config.json', weightsFile(ref.precision)];
+}
+
+/**
+ * The model's files a Lambda package carries, relative to the project root: every required one
+ * (a missing one is an error naming the command that fetches it) and the optional ones present.
+ */
+export function modelPackageFiles(ref: TransformersModelRef): string[] {
+  const required = requiredModelFiles(ref);
+  const files: string[] = [];
+  for (const f of [...required, ...OPTIONAL_MODEL_FILES]) {
+    const rel = `models/${ref.modelId}/${f}`;
+    if (fs.existsSync(path.join(PROJECT_ROOT, rel))) files.push(rel);
+    else if (required.includes(f)) throw new Error(`${rel} is missing: fetch the model with \`npm run fetch-model -- ${ref.modelId}\``);
+  }
+  return files;
 }
 
 type Extractor = ((texts: string[], options: { pooling: 'mean' | 'cls'; normalize: boolean }) => Promise<{ tolist(): number[][] }>) & {

@@ -16,8 +16,6 @@ import type { Searcher } from './searcher.js';
 import type { RankingSettings } from './defaults.js';
 import { openSearcher } from './open-searcher.js';
 
-export const DEFAULT_COLLECTION = DEFAULT_COLLECTION_NAME;
-
 export class UnknownCollectionError extends Error {
   constructor(
     readonly collection: string,
@@ -70,7 +68,7 @@ export function discoverCollections(
   collectionsDir?: string,
   skipped: (dir: string, reason: string) => void = () => {},
 ): Map<string, string> {
-  const dirs = new Map([[DEFAULT_COLLECTION, defaultDir]]);
+  const dirs = new Map([[DEFAULT_COLLECTION_NAME, defaultDir]]);
   if (collectionsDir && fs.existsSync(collectionsDir)) {
     for (const entry of fs.readdirSync(collectionsDir, { withFileTypes: true })) {
       const dir = path.join(collectionsDir, entry.name);
@@ -121,7 +119,7 @@ export class Collections {
     return this.options.dirs.get(name);
   }
 
-  get(name: string = DEFAULT_COLLECTION): Promise<Searcher> {
+  get(name: string = DEFAULT_COLLECTION_NAME): Promise<Searcher> {
     const remote = this.options.remote?.get(name);
     if (remote) return this.remoteSearcher(name, remote);
     const dir = this.options.dirs.get(name);

@@ -3,6 +3,7 @@
  * exact scores (the graph's similarity or one computed from the stored vector; BM25 for every chunk
  * that matched, or its document's share), so no candidate is penalised for missing one list's cut-off.
  */
+import { cosineScaleFitted } from '../embed/load-embedder.js';
 
 /**
  * spread (default): min-max normalised scores weighed per question by how well the encoder tells
@@ -65,10 +66,8 @@ export function spreadWeight(candidates: Candidate[], halfAt: number, depth: num
  * differently (some keep every passage within 0.1 of another), so for them the spread method falls
  * back to the fixed convex weight until it is measured on theirs.
  */
-const SPREAD_MEASURED_FOR = new Set(['use-lite']);
-
 export function fusionFor(embedderId: string, settings: FusionSettings): FusionSettings {
-  return settings.method === 'spread' && !SPREAD_MEASURED_FOR.has(embedderId) ? { ...settings, method: 'convex' } : settings;
+  return settings.method === 'spread' && !cosineScaleFitted(embedderId) ? { ...settings, method: 'convex' } : settings;
 }
 
 function convex(candidates: Candidate[], w: number): number[] {

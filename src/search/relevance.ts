@@ -15,6 +15,7 @@
  * Each build fits the coefficients for its own index, starting from a prior fitted on labelled
  * questions (docs/evaluation.md), and stores them in the manifest.
  */
+import { cosineScaleFitted } from '../embed/load-embedder.js';
 
 export interface RelevanceFeatures {
   cosine: number;
@@ -99,7 +100,7 @@ export const PRIOR_MODEL: RelevanceModel = {
  * of their own, without the cosine and gap terms, the intercept moved to make up for them.
  */
 export function uncalibratedModel(embedderId: string): RelevanceModel {
-  return embedderId === 'use-lite' ? PRIOR_MODEL : withoutCosine(PRIOR_MODEL.cosineScale);
+  return cosineScaleFitted(embedderId) ? PRIOR_MODEL : withoutCosine(PRIOR_MODEL.cosineScale);
 }
 
 /**
