@@ -78,7 +78,21 @@ export class Database {
    */
   query: Query = (text, values) => this.run(text, values, /^\s*select/i.test(text));
 
-  private async run<R extends pg.QueryResultRow>(text: string, values: unknown[] | undefined, retry: boolean): Promise<pg.QueryResult<R>> {
+  /** The last statement sent: the next waits for it (one connection runs one statement at a time). */
+  private tail: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Statements asked for together (a search's postings while another part of it reads chunks) go
+   * out one after the other, in the order asked: node-postgres queues them itself but deprecates
+   * being asked to.
+   */
+  private run<R extends pg.QueryResultRow>(text: string, values: unknown[] | undefined, retry: boolean): Promise<pg.QueryResult<R>> {
+    const next = this.tail.then(() => this.send<R>(text, values, retry));
+    this.tail = next.catch(() => {});
+    return next;
+  }
+
+  private async send<R extends pg.QueryResultRow>(text: string, values: unknown[] | undefined, retry: boolean): Promise<pg.QueryResult<R>> {
     for (let attempt = 1; ; attempt++) {
       let client: pg.Client;
       const connecting = this.connect();
