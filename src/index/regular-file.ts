@@ -55,7 +55,7 @@ export async function readRegularFile(
   }
 }
 
-/** Synchronous twin for the manifest, which is read before anything else. */
+/** Synchronous twin for the manifest, which is read before anything else, and for hnswlib's file in a build. */
 export function readRegularFileSync(file: string, maxBytes: number): Buffer {
   const fd = fs.openSync(file, OPEN_FLAGS);
   try {
@@ -65,7 +65,8 @@ export function readRegularFileSync(file: string, maxBytes: number): Buffer {
     const data = Buffer.alloc(stat.size);
     let done = 0;
     while (done < stat.size) {
-      const n = fs.readSync(fd, data, done, stat.size - done, done);
+      // In pieces: one read returns at most about 2 GB.
+      const n = fs.readSync(fd, data, done, Math.min(PIECE_BYTES, stat.size - done), done);
       if (n === 0) break;
       done += n;
     }

@@ -3,6 +3,8 @@
  * graph are built here, every file is staged, and the manifest swap commits them (see commit.ts).
  */
 import fs from 'node:fs';
+import { constants as bufferLimits } from 'node:buffer';
+import { readRegularFileSync } from './regular-file.js';
 import { buildLexicalIndex, type LexicalInput } from './bm25.js';
 import { HnswIndex } from './hnsw.js';
 import type { VectorStore } from './vectors.js';
@@ -51,6 +53,9 @@ export async function withBuildLock<T>(out: string, work: () => Promise<T>): Pro
  * `calibrate`: run over the staged files before the manifest commits them, so that a reader never
  * sees the index without what it says relevance means on it.
  */
+/** hnswlib's file is read back into one Buffer: no more than a Buffer holds (4 GB, some 1.9 million passages of 512-d). */
+const MAX_HNSW_FILE_BYTES = bufferLimits.MAX_LENGTH;
+
 export async function writeIndex(
   out: string,
   parts: IndexParts,
@@ -69,8 +74,9 @@ export async function writeIndex(
     const graphFile = staging.scratch('graph.hnsw');
     hnsw.write(graphFile);
     // hnswlib writes through a C++ stream that does not report a short write: its file is read
-    // back and checked whole before its links are taken out of it.
-    const saved = fs.readFileSync(graphFile);
+    // back and checked whole before its links are taken out of it. (Not with readFileSync, which
+    // stops at 2 GiB: hnswlib's file holds float32 vectors, 2.2 GB at a million passages.)
+    const saved = readRegularFileSync(graphFile, MAX_HNSW_FILE_BYTES);
     fs.rmSync(graphFile);
     const header = readHnswHeader(saved);
     const problem = hnswHeaderProblem(saved, stored.count, dimension, settings.m) ?? vectorsInGraph(saved, header!, dimension, false);
