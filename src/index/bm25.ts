@@ -296,8 +296,7 @@ export class LexicalIndex {
 
   /**
    * Scores every chunk that holds a query term (and is `allowed`, when a mask is given). Query
-   * terms are weighted by how often they occur in the query. One pass over each term's postings
-   * in typed arrays: this loop is most of the cost of a lexical or hybrid question.
+   * terms are weighted by how often they occur in the query.
    */
   score(
     postings: QueryPostings,
@@ -306,52 +305,7 @@ export class LexicalIndex {
     allowed?: Uint8Array,
     weight?: (term: string) => number,
   ): LexicalScores {
-    const acc = this.accumulator;
-    const tf = this.termScratch;
-    const hit = this.hitScratch;
-    const touched = this.touchedScratch;
-    let touchedCount = 0;
-    const { k1, b, contextWeight } = params;
-    const { body: bodyNorm, context: contextNorm } = this.norms(b);
-    for (const [term, qtf] of termFrequencies(queryTerms)) {
-      const entry = postings.get(term);
-      if (!entry) continue;
-      const idf = this.idf(postings, term) * qtf * (weight?.(term) ?? 1);
-      // Combine the two fields' normalised frequencies per chunk, then saturate once (BM25F).
-      let hits = 0;
-      const body = entry.body;
-      if (body) {
-        for (let j = 0; j < body.length; j += 2) {
-          const i = body[j]!;
-          if (tf[i] === 0) hit[hits++] = i;
-          tf[i] = tf[i]! + body[j + 1]! / bodyNorm[i]!;
-        }
-      }
-      const context = entry.context;
-      if (context && contextWeight > 0) {
-        for (let j = 0; j < context.length; j += 2) {
-          const i = context[j]!;
-          if (tf[i] === 0) hit[hits++] = i;
-          tf[i] = tf[i]! + (contextWeight * context[j + 1]!) / contextNorm[i]!;
-        }
-      }
-      for (let h = 0; h < hits; h++) {
-        const i = hit[h]!;
-        const f = tf[i]!;
-        tf[i] = 0;
-        if (allowed && allowed[i] !== 1) continue;
-        if (acc[i] === 0) touched[touchedCount++] = i;
-        acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
-      }
-    }
-    const ids = touched.slice(0, touchedCount);
-    const scores = new Float64Array(touchedCount);
-    for (let j = 0; j < touchedCount; j++) {
-      const i = ids[j]!;
-      scores[j] = acc[i]!;
-      acc[i] = 0;
-    }
-    return { ids, scores };
+    return this.scoreBoth(postings, queryTerms, params, allowed, weight, false).chunks;
   }
 
   /**
@@ -365,44 +319,106 @@ export class LexicalIndex {
     allowed?: Uint8Array,
     weight?: (term: string) => number,
   ): Float64Array {
-    const { k1, b, contextWeight } = params;
+    return this.scoreBoth(postings, queryTerms, params, allowed, weight, true).documents!;
+  }
+
+  /** Chunks and their documents scored in the same pass over each term's postings (a hybrid question needs both). */
+  scoreWithDocuments(
+    postings: QueryPostings,
+    queryTerms: string[],
+    params: Bm25Params,
+    allowed?: Uint8Array,
+    weight?: (term: string) => number,
+  ): { chunks: LexicalScores; documents: Float64Array } {
+    const both = this.scoreBoth(postings, queryTerms, params, allowed, weight, true);
+    return { chunks: both.chunks, documents: both.documents! };
+  }
+
+  /**
+   * One pass over each term's postings in typed arrays (this loop is most of the cost of a lexical
+   * or hybrid question): each field's normalised frequency summed per chunk and, with `documents`,
+   * per document, then saturated once per term (BM25F).
+   */
+  private scoreBoth(
+    postings: QueryPostings,
+    queryTerms: string[],
+    params: Bm25Params,
+    allowed: Uint8Array | undefined,
+    weight: ((term: string) => number) | undefined,
+    documents: boolean,
+  ): { chunks: LexicalScores; documents?: Float64Array } {
+    const acc = this.accumulator;
+    const tf = this.termScratch;
+    const hit = this.hitScratch;
+    const touched = this.touchedScratch;
+    const docTf = this.docScratch;
+    const docHit = this.docHitScratch;
     const { docOf, firstChunk } = this.docs;
-    const { document: documentNorm, context: contextNorm } = this.norms(b);
-    const out = new Float64Array(firstChunk.length);
-    const tf = this.docScratch;
-    const hit = this.docHitScratch;
+    const docScores = documents ? new Float64Array(firstChunk.length) : undefined;
+    let touchedCount = 0;
+    const { k1, b, contextWeight } = params;
+    const { body: bodyNorm, context: contextNorm, document: documentNorm } = this.norms(b);
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = postings.get(term);
       if (!entry) continue;
-      const idf = this.documentIdf(term, entry) * qtf * (weight?.(term) ?? 1);
+      const w = weight?.(term) ?? 1;
+      // Multiplied in this order in both scorings: the last bit of a score depends on it.
+      const idf = this.idf(postings, term) * qtf * w;
       let hits = 0;
+      let docHits = 0;
       const body = entry.body;
       if (body) {
         for (let j = 0; j < body.length; j += 2) {
           const i = body[j]!;
-          if (allowed && allowed[i] !== 1) continue;
+          const f = body[j + 1]!;
+          if (tf[i] === 0) hit[hits++] = i;
+          tf[i] = tf[i]! + f / bodyNorm[i]!;
+          if (!docScores || (allowed && allowed[i] !== 1)) continue;
           const d = docOf[i]!;
-          if (tf[d] === 0) hit[hits++] = d;
-          tf[d] = tf[d]! + body[j + 1]! / documentNorm[d]!;
+          if (docTf[d] === 0) docHit[docHits++] = d;
+          docTf[d] = docTf[d]! + f / documentNorm[d]!;
         }
       }
       const context = entry.context;
       if (context && contextWeight > 0) {
         for (let j = 0; j < context.length; j += 2) {
           const i = context[j]!;
+          const f = (contextWeight * context[j + 1]!) / contextNorm[i]!;
+          if (tf[i] === 0) hit[hits++] = i;
+          tf[i] = tf[i]! + f;
+          if (!docScores) continue;
+          // A document's context line counts once: its first chunk's.
           const d = docOf[i]!;
           if (firstChunk[d] !== i || (allowed && allowed[i] !== 1)) continue;
-          if (tf[d] === 0) hit[hits++] = d;
-          tf[d] = tf[d]! + (contextWeight * context[j + 1]!) / contextNorm[i]!;
+          if (docTf[d] === 0) docHit[docHits++] = d;
+          docTf[d] = docTf[d]! + f;
         }
       }
       for (let h = 0; h < hits; h++) {
-        const d = hit[h]!;
-        const f = tf[d]!;
-        tf[d] = 0;
-        out[d] = out[d]! + (idf * f * (k1 + 1)) / (k1 + f);
+        const i = hit[h]!;
+        const f = tf[i]!;
+        tf[i] = 0;
+        if (allowed && allowed[i] !== 1) continue;
+        if (acc[i] === 0) touched[touchedCount++] = i;
+        acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
+      }
+      if (docScores && docHits > 0) {
+        const documentIdf = this.documentIdf(term, entry) * qtf * w;
+        for (let h = 0; h < docHits; h++) {
+          const d = docHit[h]!;
+          const f = docTf[d]!;
+          docTf[d] = 0;
+          docScores[d] = docScores[d]! + (documentIdf * f * (k1 + 1)) / (k1 + f);
+        }
       }
     }
-    return out;
+    const ids = touched.slice(0, touchedCount);
+    const scores = new Float64Array(touchedCount);
+    for (let j = 0; j < touchedCount; j++) {
+      const i = ids[j]!;
+      scores[j] = acc[i]!;
+      acc[i] = 0;
+    }
+    return { chunks: { ids, scores }, ...(docScores ? { documents: docScores } : {}) };
   }
 }

@@ -390,10 +390,10 @@ export class Searcher {
   }: Prepared): LexicalScores & { of: (id: number, chunkScore: number) => number } {
     const terms = expansion ? [...own, ...expansion.keys()] : own;
     const weight = expansion ? (t: string) => expansion.get(t) ?? 1 : undefined;
-    const chunks = this.lexical.score(postings, terms, this.ranking.bm25, mask?.allowed, weight);
     const share = this.ranking.documentLexicalWeight;
-    if (share === 0) return { ...chunks, of: (_id, chunkScore) => chunkScore };
-    const docs = this.lexical.scoreDocuments(postings, terms, this.ranking.bm25, mask?.allowed, weight);
+    if (share === 0)
+      return { ...this.lexical.score(postings, terms, this.ranking.bm25, mask?.allowed, weight), of: (_id, chunkScore) => chunkScore };
+    const { chunks, documents: docs } = this.lexical.scoreWithDocuments(postings, terms, this.ranking.bm25, mask?.allowed, weight);
     const { docOf } = this.index;
     const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
     // Blended in place: the chunk scores are this call's own array.
