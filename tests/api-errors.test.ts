@@ -10,6 +10,8 @@ import { createService, type Service } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 import { LIMITS } from '../src/api/limits.js';
 import type { Embedder } from '../src/embed/embedder.js';
+import { createLambdaHandler } from '../src/adapters/lambda.js';
+import { lambdaContext } from '../scripts/lib/lambda-events.js';
 
 let indexDir: string;
 let embedder: Embedder;
@@ -298,5 +300,21 @@ describe('request logs', () => {
     expect(entries[0]!.latency_ms).toBeTypeOf('number');
     expect(entries[1]).toMatchObject({ status: 400 });
     expect(lines.join('\n')).not.toContain(KEY);
+  });
+
+  it('a direct invoke writes the same line, with its door, and says why it failed', async () => {
+    const lines: string[] = [];
+    const service = serviceWith({ logLines: lines });
+    await service.ready;
+    const handler = createLambdaHandler(service);
+    lines.length = 0;
+    await handler({ query: 'Who recognized the Taliban?', top_k: 2, min_relevance: 0 }, lambdaContext as never);
+    await handler({ query: '' }, lambdaContext as never);
+    const entries = lines.map((l) => JSON.parse(l) as Record<string, unknown>).filter((e) => e.msg === 'request');
+    expect(entries).toHaveLength(2);
+    expect(entries[0]).toMatchObject({ level: 'info', door: 'invoke', status: 200, results: 2, mode: 'hybrid', collection: 'default' });
+    expect(entries[0]!.latency_ms).toBeTypeOf('number');
+    expect(entries[1]).toMatchObject({ level: 'info', door: 'invoke', status: 400 });
+    expect(entries[1]!.error).toBeTypeOf('string');
   });
 });

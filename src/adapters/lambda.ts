@@ -12,6 +12,7 @@ import { toApiError } from '../api/search-api.js';
 import { httpEventProblem, isHttpEvent } from './lambda-events.js';
 import { answerBedrockAgent, isBedrockAgentEvent } from './bedrock-agent.js';
 import { Access, scopedApi } from '../api/access.js';
+import { logRequest } from '../api/logger.js';
 
 type Event = Record<string, unknown>;
 
@@ -74,23 +75,24 @@ export function createLambdaHandler(service: Service) {
         const { api_key: presented, ...request } = e;
         const access = await invokeAccess(service, presented);
         const response = await scopedApi(service.api, access, () => service.collections.names()).search(request);
-        service.logger.info({
-          msg: 'request',
+        logRequest(service.logger, {
           id: context?.awsRequestId,
           door: 'invoke',
           status: 200,
+          startedAt: started,
           results: response.results.length,
-          latency_ms: Math.round(performance.now() - started),
+          collection: response.collection,
+          mode: response.mode,
         });
         return response;
       } catch (err) {
         const error = toApiError(err);
-        service.logger[error.status >= 500 ? 'error' : 'warn']({
-          msg: 'request failed',
+        logRequest(service.logger, {
           id: context?.awsRequestId,
           door: 'invoke',
           status: error.status,
-          error: (err as Error).message,
+          startedAt: started,
+          error: error.message,
         });
         // A bad request is answered with its error body; a fault on this side (index unavailable)
         // fails the invocation, so Lambda reports a FunctionError and counts it in its metrics.

@@ -8,7 +8,7 @@ import { cors } from 'hono/cors';
 import type { Context } from 'hono';
 import { ApiError } from './errors.js';
 import { LIMITS } from './limits.js';
-import type { Logger } from './logger.js';
+import { logRequest, type Logger } from './logger.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
@@ -85,17 +85,17 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     c.set('access', Access.ALL);
     await next();
     c.header('x-request-id', info.id);
-    logger.info({
-      msg: 'request',
+    logRequest(logger, {
       id: info.id,
+      door: 'http',
       method: c.req.method,
       path: c.req.path,
       status: c.res.status,
-      latency_ms: Math.round((performance.now() - started) * 100) / 100,
-      ...(info.results !== undefined ? { results: info.results } : {}),
-      ...(info.collection ? { collection: info.collection } : {}),
-      ...(info.mode ? { mode: info.mode } : {}),
-      ...(info.key ? { key: info.key } : {}),
+      startedAt: started,
+      results: info.results,
+      collection: info.collection,
+      mode: info.mode,
+      key: info.key,
     });
   });
 

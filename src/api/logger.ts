@@ -18,3 +18,32 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
     options.destination ?? pino.destination({ fd: 1, sync: true }),
   );
 }
+
+/** What the one log line of a request says, whichever door it came through. */
+export interface RequestLine {
+  id?: string | undefined;
+  /** http (every HTTP shape, Lambda events included) or invoke (a direct Lambda invoke). */
+  door: 'http' | 'invoke';
+  method?: string;
+  path?: string;
+  status: number;
+  startedAt: number;
+  results?: number | undefined;
+  collection?: string | undefined;
+  mode?: string | undefined;
+  /** The name of the API key presented (never the key). */
+  key?: string | undefined;
+  /** Why it failed, for a status of 400 and above. */
+  error?: string;
+}
+
+/** The request's line: at error level for a fault on this side (5xx), at info otherwise. */
+export function logRequest(logger: Logger, line: RequestLine): void {
+  const { startedAt, ...fields } = line;
+  const present = Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined));
+  logger[line.status >= 500 ? 'error' : 'info']({
+    msg: 'request',
+    ...present,
+    latency_ms: Math.round((performance.now() - startedAt) * 100) / 100,
+  });
+}
