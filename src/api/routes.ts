@@ -1,6 +1,6 @@
 /**
  * The routes and the CORS policy, listed once. The app answers them; serverless.yml must declare
- * the same events and CORS settings for API Gateway, which tests/routes.test.ts checks.
+ * the same events and CORS settings for API Gateway, which tests/unit/routes.test.ts checks.
  */
 
 /** Path (API Gateway's template syntax) and the methods it answers. */

@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { parseTextStructure, looksLikeHeading } from '../src/corpus/formats/text-structure.js';
+import { parseTextStructure, looksLikeHeading } from '../../src/corpus/formats/text-structure.js';
 
-const article = fs.readFileSync(new URL('../corpus/article.txt', import.meta.url), 'utf8');
+const article = fs.readFileSync(new URL('../../corpus/article.txt', import.meta.url), 'utf8');
 
 describe('plain-text structure', () => {
   const s = parseTextStructure(article);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fuse, fusionFor, spreadWeight, type FusionSettings } from '../src/search/fusion.js';
+import { fuse, fusionFor, spreadWeight, type FusionSettings } from '../../src/search/fusion.js';
 
 const settings = (s: Partial<FusionSettings>): FusionSettings => ({
   method: 'convex',

@@ -3,8 +3,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CORS, ROUTES, methodsFor } from '../src/api/routes.js';
-import { PROJECT_ROOT } from '../src/paths.js';
+import { CORS, ROUTES, methodsFor } from '../../src/api/routes.js';
+import { PROJECT_ROOT } from '../../src/paths.js';
 
 /** serverless.yml's own variables (${param:...}, ${opt:...}) are strings here: only the structure matters. */
 const config = parse(fs.readFileSync(path.join(PROJECT_ROOT, 'serverless.yml'), 'utf8')) as {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { buildProgress } from '../scripts/lib/progress.js';
+import { buildProgress } from '../../scripts/lib/progress.js';
 
 it('outside a terminal, a long stage logs a line every five seconds with its rate and time left; short stages log nothing', () => {
   const lines: string[] = [];

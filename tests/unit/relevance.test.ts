@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { fitLogistic, type Sample } from '../src/eval/logistic.js';
-import { PRIOR_MODEL, relevance, relevanceOfList, uncalibratedModel } from '../src/search/relevance.js';
-import { mulberry32 } from '../src/search/random.js';
+import { fitLogistic, type Sample } from '../../src/eval/logistic.js';
+import { PRIOR_MODEL, relevance, relevanceOfList, uncalibratedModel } from '../../src/search/relevance.js';
+import { mulberry32 } from '../../src/search/random.js';
 
 describe('relevance model', () => {
   const model = PRIOR_MODEL;

@@ -6,9 +6,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cachedQueryVectors } from '../src/embed/query-vector-cache.js';
-import { questionBatches } from '../src/search/index-calibration.js';
-import { sharedEmbedder, tempDir } from './helpers/article-index.js';
+import { cachedQueryVectors } from '../../src/embed/query-vector-cache.js';
+import { questionBatches } from '../../src/search/index-calibration.js';
+import { sharedEmbedder, tempDir } from '../helpers/article-index.js';
 
 describe('cached question vectors', () => {
   it('returns what the model returns, from disk the second time, and embeds again when the file is damaged', async () => {

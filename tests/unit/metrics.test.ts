@@ -10,7 +10,7 @@ import {
   trecOrder,
   type Qrels,
   type Run,
-} from '../src/eval/metrics.js';
+} from '../../src/eval/metrics.js';
 
 const rels = (o: Record<string, number>) => new Map(Object.entries(o));
 

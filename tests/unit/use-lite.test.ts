@@ -2,9 +2,9 @@
 import fs from 'node:fs';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { QueryCoalescer } from '../src/embed/query-coalescer.js';
-import { loadUseLite, type UseLiteEmbedderType } from '../src/embed/use-lite.js';
-import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
+import { QueryCoalescer } from '../../src/embed/query-coalescer.js';
+import { loadUseLite, type UseLiteEmbedderType } from '../../src/embed/use-lite.js';
+import { DEFAULT_CORPUS_DIR } from '../../src/paths.js';
 
 let embedder: UseLiteEmbedderType;
 const article = fs.readFileSync(`${DEFAULT_CORPUS_DIR}/article.txt`, 'utf8');

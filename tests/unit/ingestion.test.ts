@@ -9,14 +9,14 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { parseHTML } from 'linkedom';
 import { describe, expect, it } from 'vitest';
-import { loadCorpus } from '../src/corpus/load-corpus.js';
-import { chunkDocument } from '../src/corpus/chunker.js';
-import { extractHtmlText, type HtmlNode } from '../src/corpus/formats/html-text.js';
-import type { SourceDocument } from '../src/corpus/document.js';
-import { buildIndex } from '../src/index/build-index.js';
-import { citationAccuracy } from '../src/eval/ingestion.js';
-import { sharedEmbedder, tempDir } from './helpers/article-index.js';
-import { pdfBytes } from './helpers/mixed-corpus.js';
+import { loadCorpus } from '../../src/corpus/load-corpus.js';
+import { chunkDocument } from '../../src/corpus/chunker.js';
+import { extractHtmlText, type HtmlNode } from '../../src/corpus/formats/html-text.js';
+import type { SourceDocument } from '../../src/corpus/document.js';
+import { buildIndex } from '../../src/index/build-index.js';
+import { citationAccuracy } from '../../src/eval/ingestion.js';
+import { sharedEmbedder, tempDir } from '../helpers/article-index.js';
+import { pdfBytes } from '../helpers/mixed-corpus.js';
 
 async function readOne(name: string, data: string | Uint8Array): Promise<SourceDocument> {
   const dir = tempDir('ingest');

@@ -7,17 +7,17 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex } from '../src/index/bm25.js';
-import { ChunkTable, encodeChunkTable } from '../src/index/chunk-table.js';
-import { encodeGraph, NeighbourGraph } from '../src/index/graph.js';
-import { ByteVectors } from '../src/index/byte-vectors.js';
-import { DEFAULT_HNSW, HnswIndex } from '../src/index/hnsw.js';
-import { readHnswHeader } from '../src/index/hnsw-file.js';
-import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
-import type { ChunkStore } from '../src/index/store.js';
-import { VectorStore } from '../src/index/vectors.js';
-import { tempDir } from './helpers/article-index.js';
-import { mulberry32 } from '../src/search/random.js';
+import { buildLexicalIndex } from '../../src/index/bm25.js';
+import { ChunkTable, encodeChunkTable } from '../../src/index/chunk-table.js';
+import { encodeGraph, NeighbourGraph } from '../../src/index/graph.js';
+import { ByteVectors } from '../../src/index/byte-vectors.js';
+import { DEFAULT_HNSW, HnswIndex } from '../../src/index/hnsw.js';
+import { readHnswHeader } from '../../src/index/hnsw-file.js';
+import { encodePostings, PostingsTable } from '../../src/index/postings-table.js';
+import type { ChunkStore } from '../../src/index/store.js';
+import { VectorStore } from '../../src/index/vectors.js';
+import { tempDir } from '../helpers/article-index.js';
+import { mulberry32 } from '../../src/search/random.js';
 
 const PLAIN = { stem: false, stopwords: false };
 

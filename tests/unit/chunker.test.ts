@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chunkDocument, type ChunkingSettings, type TokenCounter } from '../src/corpus/chunker.js';
-import type { SourceDocument } from '../src/corpus/document.js';
-import { parseTextStructure } from '../src/corpus/formats/text-structure.js';
-import { sharedEmbedder } from './helpers/article-index.js';
+import { chunkDocument, type ChunkingSettings, type TokenCounter } from '../../src/corpus/chunker.js';
+import type { SourceDocument } from '../../src/corpus/document.js';
+import { parseTextStructure } from '../../src/corpus/formats/text-structure.js';
+import { sharedEmbedder } from '../helpers/article-index.js';
 
 /** A whitespace word counter: simple and exact, so the window arithmetic can be checked by hand. */
 const words: TokenCounter = (t) => t.split(/\s+/).filter(Boolean).length;
@@ -111,7 +111,7 @@ describe('chunkDocument', () => {
   it('with the bundled encoder, every chunk of the article fits the 128 tokens it reads', async () => {
     const embedder = await sharedEmbedder();
     const fs = await import('node:fs');
-    const text = fs.readFileSync(new URL('../corpus/article.txt', import.meta.url), 'utf8');
+    const text = fs.readFileSync(new URL('../../corpus/article.txt', import.meta.url), 'utf8');
     const chunks = chunkDocument(docFrom(text), settings(128, 'title+section'), (t) => embedder.countPassageTokens(t));
     expect(chunks.length).toBeGreaterThan(10);
     for (const c of chunks) expect(embedder.countPassageTokens(c.embedInput)).toBeLessThanOrEqual(128);
