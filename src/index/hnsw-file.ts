@@ -62,7 +62,7 @@ export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: num
   const { count, bytesPerElement, labelOffset, dataOffset } = header;
   // A float view of the whole file (copied once if the Buffer is not 4-byte aligned).
   const aligned = graph.byteOffset % 4 === 0 ? graph : Buffer.from(graph);
-  const floats = new Float32Array(aligned.buffer, aligned.byteOffset, aligned.length >> 2);
+  const floats = new Float32Array(aligned.buffer, aligned.byteOffset, Math.floor(aligned.length / 4)); // not >> 2: the file may pass 2 GB
   const data = copy ? new Float32Array(count * dimension) : undefined;
   const seen = new Uint8Array(count);
   for (let e = 0; e < count; e++) {
