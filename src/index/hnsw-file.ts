@@ -70,7 +70,7 @@ export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: num
     const label = Number(graph.readBigUInt64LE(base + labelOffset));
     if (label >= count || seen[label]) return `the HNSW graph has a missing or repeated label (${label})`;
     seen[label] = 1;
-    const from = (base + dataOffset) >> 2;
+    const from = (base + dataOffset) / 4; // offsets pass 2^31 in a large file: no shift
     const vector = floats.subarray(from, from + dimension);
     // x - x is 0 unless x is NaN or infinite.
     for (let j = 0; j < dimension; j++) if (vector[j]! - vector[j]! !== 0) return `vector ${label} component ${j} is ${vector[j]}`;
