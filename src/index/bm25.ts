@@ -179,6 +179,7 @@ export class LexicalIndex {
     }
     this.avgDocBody = mean(this.docBody) || 1;
   }
+
   get size(): number {
     return this.data.count;
   }
@@ -309,20 +310,10 @@ export class LexicalIndex {
   }
 
   /**
-   * BM25F of whole documents (all their chunks' text, and their context line once): evidence a
-   * single chunk of a long document does not hold on its own. Indexed by document position.
+   * Chunks, and whole documents by BM25F (all their chunks' text, and their context line once:
+   * evidence a single chunk of a long document does not hold on its own; indexed by document
+   * position), scored in the same pass over each term's postings.
    */
-  scoreDocuments(
-    postings: QueryPostings,
-    queryTerms: string[],
-    params: Bm25Params,
-    allowed?: Uint8Array,
-    weight?: (term: string) => number,
-  ): Float64Array {
-    return this.scoreBoth(postings, queryTerms, params, allowed, weight, true).documents!;
-  }
-
-  /** Chunks and their documents scored in the same pass over each term's postings (a hybrid question needs both). */
   scoreWithDocuments(
     postings: QueryPostings,
     queryTerms: string[],

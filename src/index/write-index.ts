@@ -33,6 +33,9 @@ export interface IndexParts {
 }
 
 /** Runs `work` holding the directory's build lock, after clearing what killed builds left behind. */
+/** hnswlib's file is read back into one Buffer: no more than a Buffer holds (4 GB, some 1.9 million passages of 512-d). */
+const MAX_HNSW_FILE_BYTES = bufferLimits.MAX_LENGTH;
+
 export async function withBuildLock<T>(out: string, work: () => Promise<T>): Promise<T> {
   fs.mkdirSync(out, { recursive: true });
   const release = acquireBuildLock(out);
@@ -48,14 +51,9 @@ export async function withBuildLock<T>(out: string, work: () => Promise<T>): Pro
  * Builds the lexical index and the HNSW graph and publishes everything. The vectors are rounded
  * to 8 bits per component first and the graph is built over the rounded values: a rebuild that reuses
  * the stored vectors then reproduces the same files. Call it holding the build lock.
- */
-/**
  * `calibrate`: run over the staged files before the manifest commits them, so that a reader never
  * sees the index without what it says relevance means on it.
  */
-/** hnswlib's file is read back into one Buffer: no more than a Buffer holds (4 GB, some 1.9 million passages of 512-d). */
-const MAX_HNSW_FILE_BYTES = bufferLimits.MAX_LENGTH;
-
 export async function writeIndex(
   out: string,
   parts: IndexParts,

@@ -15,6 +15,7 @@
  */
 import { embedInBatches } from '../embed/batches.js';
 import type { Embedder } from '../embed/embedder.js';
+import type { EmbedTexts } from '../embed/query-vector-cache.js';
 import type { Manifest } from '../index/manifest.js';
 import { OFF_TOPIC_POOL } from './off-topic-pool.js';
 import { pseudoQuestion, sampleChunks } from './pseudo-questions.js';
@@ -62,12 +63,9 @@ export interface CalibrationEvidence {
 const topCosines = (asked: Asked[]) => asked.flatMap((q) => (q.passages.length ? [q.passages[0]!.features.cosine] : []));
 const mean = (v: number[]) => (v.length ? v.reduce((a, b) => a + b, 0) / v.length : undefined);
 
-/** How questions are embedded: in batches, or through a cache that answers for the fixed pool. */
-export type EmbedQuestions = (texts: readonly string[]) => Promise<number[][]>;
-
 /** Questions embedded 32 at a time (they are short: little padding). */
 export const questionBatches =
-  (embedder: Embedder): EmbedQuestions =>
+  (embedder: Embedder): EmbedTexts =>
   (texts) =>
     embedInBatches(embedder, [...texts], 32, undefined, 'query');
 
@@ -75,7 +73,7 @@ async function askAll(
   searcher: Searcher,
   texts: readonly string[],
   judge: (i: number, p: Assessed) => boolean,
-  embed: EmbedQuestions = questionBatches(searcher.embedder),
+  embed: EmbedTexts = questionBatches(searcher.embedder),
 ): Promise<Asked[]> {
   const vectors = await embed(texts);
   const asked: Asked[] = [];
@@ -87,7 +85,7 @@ async function askAll(
 }
 
 /** `embedPool`: how the off-topic pool is embedded (the same questions for every index: a cache may answer). */
-export async function gatherEvidence(searcher: Searcher, seed: string, embedPool?: EmbedQuestions): Promise<CalibrationEvidence> {
+export async function gatherEvidence(searcher: Searcher, seed: string, embedPool?: EmbedTexts): Promise<CalibrationEvidence> {
   const random = mulberry32(seedOf(seed));
   const { index } = searcher;
   const offTopic = await askAll(searcher, OFF_TOPIC_POOL, () => false, embedPool);
@@ -118,7 +116,7 @@ export async function calibrateIndex(
   searcher: Searcher,
   seed: string,
   log: (line: string) => void = () => {},
-  embedPool?: EmbedQuestions,
+  embedPool?: EmbedTexts,
 ): Promise<IndexCalibration> {
   const started = performance.now();
   const evidence = await gatherEvidence(searcher, seed, embedPool);

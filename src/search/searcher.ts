@@ -398,7 +398,7 @@ export class Searcher {
     const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
     // Blended in place: the chunk scores are this call's own array.
     const { ids, scores } = chunks;
-    for (let j = 0; j < ids.length; j++) scores[j] = (1 - share) * scores[j]! + share * docs[docOf[ids[j]!]!]!;
+    for (let j = 0; j < ids.length; j++) scores[j] = of(ids[j]!, scores[j]!);
     return { ids, scores, of };
   }
 

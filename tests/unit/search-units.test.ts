@@ -94,7 +94,9 @@ describe('BM25F against a direct reading of the formula', () => {
         const lexical = new LexicalIndex(table, { docOf, firstChunk });
         const postings = table.postings(query);
         const got = lexical.score(postings, query, params, allowed);
-        const gotDocs = lexical.scoreDocuments(postings, query, params, allowed);
+        const both = lexical.scoreWithDocuments(postings, query, params, allowed);
+        expect(both.chunks).toEqual(got);
+        const gotDocs = both.documents;
 
         const distinct = [...new Set(query)];
         const qtf = (t: string) => count(query, t);

@@ -218,16 +218,15 @@ export class PostgresBackend implements IndexBackend {
       // state is left behind), sent with the query in one round trip: the values are numbers this
       // code writes out itself.
       const ef = Math.min(MAX_EF_SEARCH, Math.max(n, this.manifest.hnsw.ef_search));
-      const numbers = (values: readonly number[]) => values.map((v) => (Number.isFinite(v) ? String(v) : '0')).join(',');
-      const where = docs ? `WHERE doc = ANY('{${numbers(docs)}}'::int[])` : '';
-      const literal = `'[${numbers(vector)}]'`;
+      const where = docs ? `WHERE doc = ANY('{${docs.join(',')}}'::int[])` : '';
+      const literal = `'${vectorLiteral(vector)}'`;
       const order = this.halfvec ? `${halfvecExpression(vector.length)} <#> ${literal}::halfvec` : `embedding <#> ${literal}::vector`;
       rows = (
         await this.db
           .script<{ pos: number; s: number }>([
             `SET LOCAL hnsw.ef_search = ${ef | 0}`,
             ...(docs || n > ef ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : []),
-            this.nearestSql(order, where, String(n | 0), `'{${numbers(vector)}}'::float8[]`),
+            this.nearestSql(order, where, String(n | 0), `'{${vector.join(',')}}'::float8[]`),
           ])
           .catch((err: unknown) => this.failed(err))
       ).rows;
