@@ -146,8 +146,13 @@ describe('concurrent builds into one directory', () => {
         resolve();
       }, 5);
     });
+    // Paused, the first build holds its lock for as long as the second needs to start (a fast
+    // build could otherwise finish and release it before the second process has loaded).
+    first.child.kill('SIGSTOP');
     const second = startBuild(corpus, dir);
-    expect(await second.done).toBe(1);
+    const refused = await second.done;
+    first.child.kill('SIGCONT');
+    expect(refused).toBe(1);
     expect(second.stderr()).toMatch(/another build is writing .*concurrent.* \(.+:\d+\)/);
     expect(await first.done).toBe(0);
     await readIndexFiles(dir);
