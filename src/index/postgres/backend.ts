@@ -15,8 +15,15 @@ import { DocumentList, documentRunsProblem } from '../document-list.js';
 import type { AnalyzerSettings } from '../analyzer.js';
 import type { Database, Query } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
-import { currentGeneration, type CurrentGeneration } from './publish.js';
-import { generationSchema, halfvecExpression, hasHalfvecIndex, layoutVersion, SCHEMA_VERSION } from './schema.js';
+import {
+  currentGeneration,
+  generationSchema,
+  halfvecExpression,
+  hasHalfvecIndex,
+  layoutVersion,
+  SCHEMA_VERSION,
+  type CurrentGeneration,
+} from './schema.js';
 
 export interface PostgresBackendOptions {
   /** Indexes up to this many chunks are searched exactly (a scan is cheap there, and exact). */

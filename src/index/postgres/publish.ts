@@ -15,6 +15,7 @@ import {
   createGenerationTables,
   createSharedSchema,
   createVectorIndex,
+  currentGeneration,
   generationSchema,
   layoutVersion,
   SCHEMA_VERSION,
@@ -47,20 +48,6 @@ async function checkLayout(db: Database): Promise<void> {
       `${db.label} holds indexes in layout version ${version}; this version writes ${SCHEMA_VERSION}. Publish into another database or schema, or drop the "${SHARED_SCHEMA}" schema first`,
     );
   }
-}
-
-/** The collection's current generation and the build it holds, if it has one. */
-export interface CurrentGeneration {
-  generation: string;
-  previous: string | null;
-  manifest: Manifest;
-}
-
-export async function currentGeneration(query: Query, collection: string): Promise<CurrentGeneration | undefined> {
-  const rows = await query<CurrentGeneration>(`SELECT generation, previous, manifest FROM ${SHARED_SCHEMA}.collections WHERE name = $1`, [
-    collection,
-  ]);
-  return rows.rows[0];
 }
 
 /** Drops this collection's generations that are neither current nor previous: dead builds and old ones. */

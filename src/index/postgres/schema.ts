@@ -10,6 +10,7 @@
  * lengths. Postings and lengths are packed int32 (bytea): a question reads its terms' rows by primary key and scores them with the
  * same BM25F code as the files, so both rank from the same numbers.
  */
+import type { Manifest } from '../manifest.js';
 import type { Query } from './database.js';
 
 /** Bumped when the layout changes; a reader refuses a database written with another one. */
@@ -92,4 +93,18 @@ export async function hasHalfvecIndex(query: Query, schema: string): Promise<boo
     [schema],
   );
   return (rows.rows[0]?.n ?? 0) > 0;
+}
+
+/** The collection's current generation and the build it holds, if it has one. */
+export interface CurrentGeneration {
+  generation: string;
+  previous: string | null;
+  manifest: Manifest;
+}
+
+export async function currentGeneration(query: Query, collection: string): Promise<CurrentGeneration | undefined> {
+  const rows = await query<CurrentGeneration>(`SELECT generation, previous, manifest FROM ${SHARED_SCHEMA}.collections WHERE name = $1`, [
+    collection,
+  ]);
+  return rows.rows[0];
 }

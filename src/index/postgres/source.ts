@@ -5,6 +5,7 @@
  */
 import type { RemoteIndex } from '../remote.js';
 import { parsePostgresUri, type PostgresLocation } from './location.js';
+import { currentGeneration } from './schema.js';
 
 export interface PostgresSourceOptions {
   /** Statement and connection timeout for serving. */
@@ -42,7 +43,6 @@ export function lazyPostgresSource(
     uri: given?.label ?? (uri as { label: string }).label,
     fetch: async (ifNoneMatch) => {
       const { db, location, backend } = await connect();
-      const { currentGeneration } = await import('./publish.js');
       const current = await currentGeneration(db.query, location.collection).catch((err: unknown) => {
         // No collections table yet is the same as no collection: open() says how to build one.
         if ((err as { code?: string }).code === '42P01') return undefined;
