@@ -8,6 +8,9 @@ import { HttpSearchClient, SearchClientError, type SearchInput } from '../src/cl
 import { LambdaSearchClient } from '../src/client/lambda-client.js';
 import { positiveInt } from './lib/cli.js';
 import { readable } from './lib/readable.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 function jsonObject(value: string): Record<string, unknown> {
   let parsed: unknown;
@@ -28,7 +31,7 @@ const program = new Command('ask')
   .option('--region <region>', 'AWS region for --function (default: from the AWS environment)')
   .option('--profile <profile>', 'AWS profile for --function')
   .option('--endpoint <url>', 'Lambda API endpoint for --function (e.g. http://127.0.0.1:3002 for serverless offline)')
-  .option('--api-key <key>', 'API key for --url or --function (env SEMSEARCH_API_KEY)', process.env.SEMSEARCH_API_KEY)
+  .option('--api-key <key>', 'API key for --url or --function (env SEMSEARCH_API_KEY)', settings.apiKey)
   .option('--top-k <n>', 'passages to return', positiveInt, 5)
   .addOption(new Option('--mode <mode>', 'ranking').choices(['hybrid', 'dense', 'lexical']).default('hybrid'))
   .option('--collection <name>', 'collection to search')
@@ -54,7 +57,7 @@ const program = new Command('ask')
           ...(opts.endpoint ? { endpoint: opts.endpoint } : {}),
           ...(opts.apiKey ? { apiKey: opts.apiKey } : {}),
         })
-      : new HttpSearchClient(opts.url ?? (process.env.SEMSEARCH_URL || `http://127.0.0.1:${process.env.PORT || 3000}`), {
+      : new HttpSearchClient(opts.url ?? settings.serverUrl, {
           apiKey: opts.apiKey,
         });
     const response = await client.search(request);

@@ -17,6 +17,9 @@ import { sha256 } from '../src/index/commit.js';
 import { rememberBuild, vectorsFromLocalBuilds } from '../src/index/local-builds.js';
 import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
 import { nonNegativeInt, positiveInt } from './lib/cli.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 function summary(report: BuildReport): string {
   const d = report.documents;
@@ -57,7 +60,7 @@ const program = new Command('build-index')
     'index directory to write, or an S3 location or PostgreSQL database to publish to (built locally first)',
     DEFAULT_INDEX_DIR,
   )
-  .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--embedder <id>', 'embedder id (env EMBEDDER)', settings.embedder ?? DEFAULT_EMBEDDER)
   .option('--max-tokens <n>', `chunk window in tokens (${MIN_WINDOW_TOKENS} up to what the embedder reads, its default)`, positiveInt)
   .option('--overlap <n>', `sentences repeated between split chunks (0-${MAX_OVERLAP_SENTENCES})`, nonNegativeInt)
   .addOption(

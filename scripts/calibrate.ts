@@ -17,6 +17,9 @@ import { gatherEvidence, type Asked } from '../src/search/index-calibration.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
 import { labelledSet, type LabelledSet } from '../src/eval/labelled-set.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 /** Rows in the shape relevanceOfList reads: the first passage's evidence and each passage's fall below it. */
 function rows(asked: Asked[], scale: CosineScale, weight: number): Sample[] {
@@ -33,7 +36,7 @@ function rows(asked: Asked[], scale: CosineScale, weight: number): Sample[] {
 
 const program = new Command('calibrate')
   .requiredOption('--dataset <dir...>', 'two or more labelled sets (BEIR or docs layout) of different kinds')
-  .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--embedder <id>', 'embedder id', settings.embedder ?? DEFAULT_EMBEDDER)
   .action(async (opts: { dataset: string[]; embedder: string }) => {
     if (opts.dataset.length < 2) throw new Error('give at least two datasets: each one supplies the off-topic questions of the others');
     const log = (line: string) => process.stderr.write(`${line}\n`);

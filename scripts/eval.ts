@@ -28,6 +28,9 @@ import { resolveFromCwd } from '../src/paths.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 const MODES = ['hybrid', 'dense', 'lexical'];
 
@@ -118,7 +121,7 @@ const program = new Command('eval')
     },
     'hybrid',
   )
-  .option('--embedder <id>', 'embedder id (env EMBEDDER)', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--embedder <id>', 'embedder id (env EMBEDDER)', settings.embedder ?? DEFAULT_EMBEDDER)
   .option('--top-k <n>', 'documents retrieved per query', positiveInt, 100)
   .option('--out <file>', 'write the run as a TREC run file (one dataset)')
   .option('--abstain', 'also measure abstention: off-topic and answer-removed questions')

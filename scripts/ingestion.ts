@@ -18,6 +18,9 @@ import { chunkingSettings, DEFAULT_BUILD_SETTINGS } from '../src/index/settings.
 import { citationAccuracy, sentenceCoverage } from '../src/eval/ingestion.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { launchChromium, visibleTexts } from './lib/chromium.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 interface Options {
   corpus: string;
@@ -29,7 +32,7 @@ interface Options {
 const program = new Command('ingestion')
   .description('Coverage of visible text (HTML) and page citations (PDF) of a folder of documents')
   .requiredOption('--corpus <dir>', 'folder of documents')
-  .option('--embedder <id>', 'embedder whose window cuts the passages', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--embedder <id>', 'embedder whose window cuts the passages', settings.embedder ?? DEFAULT_EMBEDDER)
   .option('--missing', 'list the sentences and citations that fail')
   .option('--json', 'one JSON object instead of tables')
   .action(async (opts: Options) => {

@@ -25,6 +25,9 @@ import { lexicalInput } from '../src/index/bm25.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { positiveInt } from './lib/cli.js';
 import { resolveFromCwd } from '../src/paths.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 type Hits = { docId: string; score: number }[];
 type System = { name: string; search: (query: string, vector: number[], depth: number) => Promise<Hits> };
@@ -161,7 +164,7 @@ async function peersOn(dir: string, embedder: Embedder, opts: Options): Promise<
 
 const program = new Command('peers')
   .requiredOption('--dataset <dir...>', 'BEIR-layout datasets')
-  .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--embedder <id>', 'embedder id', settings.embedder ?? DEFAULT_EMBEDDER)
   .option('--top-k <n>', 'documents per query', positiveInt, 100)
   .option('--only <names>', 'comma-separated subset of systems to run')
   .action(async (opts: Options) => {

@@ -68,8 +68,8 @@ function closure(roots: string[]): string[] {
 }
 
 /** Where the package holds the indexes; serverless.yml points INDEX_DIR and COLLECTIONS_DIR here. */
-const STAGED_INDEX = 'dist/index';
-const STAGED_COLLECTIONS = 'dist/collections';
+export const STAGED_INDEX = 'dist/index';
+export const STAGED_COLLECTIONS = 'dist/collections';
 
 /** Lambda's limit on a function's unzipped code; the zip itself goes through S3, so 50 MB does not apply. */
 const LAMBDA_UNZIPPED_LIMIT = 250 * 1024 * 1024;

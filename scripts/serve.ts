@@ -7,11 +7,13 @@ import { buildIndex } from '../src/index/build-index.js';
 import { rememberBuild } from '../src/index/local-builds.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
-import { configFromEnv } from '../src/config.js';
+import { configFromEnv, scriptSettingsFromEnv } from '../src/config.js';
 import { createService, type Service } from '../src/service.js';
 import { SHUTDOWN_DEADLINE_MS, startServer } from '../src/adapters/node-server.js';
-import { DEFAULT_CORPUS_DIR, resolveFromCwd } from '../src/paths.js';
+import { resolveFromCwd } from '../src/paths.js';
 import type { Embedder } from '../src/embed/embedder.js';
+
+const settings = scriptSettingsFromEnv();
 
 /**
  * What to try, from the index being served (a question made of its first document's title), or
@@ -37,11 +39,11 @@ async function banner(service: Service, url: string, where: string): Promise<str
 
 const program = new Command('serve')
   .description('Build the index if it is missing or stale, then serve the search API')
-  .option('--corpus <path>', 'corpus to index before serving (env CORPUS_DIR)', process.env.CORPUS_DIR ?? DEFAULT_CORPUS_DIR)
+  .option('--corpus <path>', 'corpus to index before serving (env CORPUS_DIR)', settings.corpusDir)
   .option('--index <dir>', 'the index folder to serve (env INDEX_DIR; default index/); served as it is unless --corpus is given')
   .option('--no-build', 'serve the index as it is')
-  .option('--port <n>', 'port (env PORT)', process.env.PORT ?? '3000')
-  .option('--host <address>', 'address to listen on (env HOST)', process.env.HOST ?? '127.0.0.1')
+  .option('--port <n>', 'port (env PORT)', settings.port)
+  .option('--host <address>', 'address to listen on (env HOST)', settings.host)
   .action(async (opts, command: Command) => {
     const env = configFromEnv();
     const config = opts.index ? { ...env, indexDir: resolveFromCwd(opts.index) } : env;
@@ -58,7 +60,7 @@ const program = new Command('serve')
       const report = await buildIndex({
         corpus: resolveFromCwd(opts.corpus),
         out: config.indexDir,
-        embedder: await sharedLoader(process.env.EMBEDDER ?? DEFAULT_EMBEDDER),
+        embedder: await sharedLoader(settings.embedder ?? DEFAULT_EMBEDDER),
         log: (line) => process.stderr.write(`${line}\n`),
         onProgress: bar.onProgress,
       });

@@ -15,6 +15,9 @@ import { DEFAULT_RANKING, type RankingSettings } from '../src/search/defaults.js
 import { resolveFromCwd } from '../src/paths.js';
 import type { BuildSettings } from '../src/index/settings.js';
 import { positiveInt } from './lib/cli.js';
+import { scriptSettingsFromEnv } from '../src/config.js';
+
+const settings = scriptSettingsFromEnv();
 
 type Variant = { name: string; mode: SearchMode; ranking: Partial<RankingSettings> };
 
@@ -77,7 +80,7 @@ interface Options {
 
 const program = new Command('tune')
   .requiredOption('--dataset <dir...>', 'BEIR-layout datasets (the tuning sets; give several)')
-  .option('--embedder <id>', 'embedder id', process.env.EMBEDDER ?? DEFAULT_EMBEDDER)
+  .option('--embedder <id>', 'embedder id', settings.embedder ?? DEFAULT_EMBEDDER)
   .option('--grid <which>', 'fusion | lexical | hybrid | expansion | all', 'all')
   .option('--top-k <n>', 'documents per query', positiveInt, 100)
   .option('--build <json>', 'build settings of the indexes to tune on, e.g. \'{"overlapSentences":1}\'', '{}')

@@ -1,5 +1,5 @@
 /** Service configuration from environment variables (Lambda, serverless-offline, npm start). */
-import { DEFAULT_INDEX_DIR, DEFAULT_MODELS_DIR, resolveFromRoot } from './paths.js';
+import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, DEFAULT_MODELS_DIR, resolveFromRoot } from './paths.js';
 import { parseKeyring, type ApiKey } from './api/keys.js';
 
 /** A database that has not answered in this long is reported unavailable (503), well inside API Gateway's 29 s. */
@@ -40,6 +40,32 @@ export function modelsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
 /** The log level (LOG_LEVEL). */
 export function logLevelFromEnv(env: NodeJS.ProcessEnv = process.env): string {
   return env.LOG_LEVEL ?? 'info';
+}
+
+/** What the command-line scripts take from the environment, as defaults their options can override. */
+export interface ScriptSettings {
+  /** EMBEDDER: the embedder a new build uses (unset: the scripts' default). */
+  embedder: string | undefined;
+  /** CORPUS_DIR: what `npm start` indexes before serving. */
+  corpusDir: string;
+  /** PORT and HOST: where `npm start` listens. */
+  port: string;
+  host: string;
+  /** SEMSEARCH_URL and SEMSEARCH_API_KEY: where `npm run ask` and the MCP bridge send questions, and the key they send. */
+  serverUrl: string;
+  apiKey: string | undefined;
+}
+
+export function scriptSettingsFromEnv(env: NodeJS.ProcessEnv = process.env): ScriptSettings {
+  const port = env.PORT || '3000';
+  return {
+    embedder: env.EMBEDDER || undefined,
+    corpusDir: env.CORPUS_DIR ?? DEFAULT_CORPUS_DIR,
+    port,
+    host: env.HOST ?? '127.0.0.1',
+    serverUrl: env.SEMSEARCH_URL || `http://127.0.0.1:${port}`,
+    apiKey: env.SEMSEARCH_API_KEY,
+  };
 }
 
 /** How often API keys kept in SSM are read again: a key added there is valid everywhere within this. */
