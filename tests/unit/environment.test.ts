@@ -1,7 +1,8 @@
 /**
  * One list of settings: every environment variable the code reads is in the README's settings
  * table and nothing else is; only the configuration modules read them; serverless.yml sets only
- * settings that exist. A variable added in one place and not the others fails here.
+ * settings that exist, and points the index settings where the packaging step puts the indexes.
+ * A variable added in one place and not the others fails here.
  */
 import fs from 'node:fs';
 import path from 'node:path';

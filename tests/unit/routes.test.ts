@@ -1,9 +1,16 @@
-/** serverless.yml declares exactly the routes and the CORS policy the app serves (src/api/routes.ts). */
+/**
+ * The route table (src/api/routes.ts) is the one list: the app's handlers, the OpenAPI paths,
+ * the README's table and serverless.yml's events and CORS policy are checked against it.
+ */
 import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { CORS, ROUTES, methodsFor } from '../../src/api/routes.js';
+import { createApp } from '../../src/api/app.js';
+import { createLogger } from '../../src/api/logger.js';
+import { loadEmbedder } from '../../src/embed/load-embedder.js';
+import { Collections } from '../../src/search/collections.js';
 import { PROJECT_ROOT } from '../../src/paths.js';
 
 /** serverless.yml's own variables (${param:...}, ${opt:...}) are strings here: only the structure matters. */
@@ -32,4 +39,37 @@ it('a concrete path finds its route template', () => {
   expect(methodsFor('/documents/guides/a.md')).toEqual(['GET']);
   expect(methodsFor('/search')).toEqual(['GET', 'POST']);
   expect(methodsFor('/nope')).toBeUndefined();
+});
+
+/** The app itself, over no indexes: only its registrations are read. */
+function app() {
+  return createApp({ collections: new Collections({ dirs: new Map(), loadEmbedder }), logger: createLogger({ level: 'silent' }) });
+}
+
+/** "GET /documents/{id+}" for each method of each route in ROUTES. */
+const listed = Object.entries(ROUTES)
+  .flatMap(([p, methods]) => methods.map((m) => `${m} ${p}`))
+  .sort();
+
+it('the app registers a handler for exactly the listed routes', () => {
+  const registered = app()
+    .routes.filter((r) => r.method !== 'ALL') // middleware (app.use) is registered as ALL
+    .map((r) => `${r.method} ${r.path.replace(/:(\w+)\{\.\+\}/g, '{$1+}')}`);
+  expect([...new Set(registered)].sort()).toEqual(listed);
+});
+
+it('the OpenAPI document describes only listed routes, and every search and document route', async () => {
+  const doc = (await (await app().request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+  const described = Object.entries(doc.paths)
+    .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace('{id}', '{id+}')}`))
+    .sort();
+  expect(described.filter((r) => !listed.includes(r))).toEqual([]);
+  for (const r of ['POST /search', 'GET /search', 'GET /documents/{id+}', 'GET /collections']) expect(described).toContain(r);
+});
+
+it("the README's route table lists exactly the routes", () => {
+  const readme = fs.readFileSync(path.join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const section = readme.split(/^## The API$/m)[1]!.split(/^##+ /m)[0]!;
+  const rows = [...section.matchAll(/^\| `(GET|POST) (\/[^`?\s]*)/gm)].map((m) => `${m[1]} ${m[2]!.replace('{id}', '{id+}')}`);
+  expect(rows.sort()).toEqual(listed);
 });
