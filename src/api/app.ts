@@ -116,7 +116,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     // Everything that reads the documents; the page, health and the API description stay public.
     const guard = (route?: KeyRoute) => async (c: Context<Env>, next: () => Promise<void>) => {
       const access = await auth.access(presentedKey(c.req.raw.headers));
-      c.get('info').key = access.keyName;
+      if (access.keyName) c.get('info').key = access.keyName;
       if (route) access.checkRoute(route);
       c.set('access', access);
       await next();
@@ -201,7 +201,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       ...(about ? { about } : {}),
       baseUrl: new URL(c.req.url).origin,
     });
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless;
     await server.connect(transport);
     return transport.handleRequest(c.req.raw, { parsedBody: message });
   });

@@ -10,8 +10,8 @@ import type { SearchResponse } from './schemas.js';
 export const CHARS_PER_TOKEN = 4;
 
 export interface ContextBudget {
-  max_chars?: number;
-  max_tokens?: number;
+  max_chars?: number | undefined;
+  max_tokens?: number | undefined;
 }
 
 function header(r: SearchResponse['results'][number]): string {

@@ -9,7 +9,7 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
   return pino(
     {
       level,
-      base: undefined,
+      base: null,
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
       // Belt and braces: the auth header never reaches a log line even if a request is logged whole.

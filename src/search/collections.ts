@@ -34,7 +34,7 @@ export interface RemoteCollection {
 interface RemoteState {
   searcher?: Promise<Searcher>;
   /** What `searcher` resolved to, once it has: a request that found it stale compares against it. */
-  current?: Searcher;
+  current?: Searcher | undefined;
   etag?: string;
   failed: boolean;
   checkedAt: number;

@@ -12,7 +12,7 @@ export interface RankingSettings {
   /** Below this many allowed chunks, a filtered dense search scans them exactly. */
   exactScanLimit: number;
   /** WordNet synonyms of the question's words added to the lexical side at this weight (off when absent). */
-  expansion?: { weight: number; senses: number };
+  expansion?: { weight: number; senses: number } | undefined;
   /**
    * Hybrid: passages within one document ordered by their own evidence, coverage of the
    * question's distinctive terms times this weight plus similarity (passage-order.ts; off when absent).

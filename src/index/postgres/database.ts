@@ -37,7 +37,7 @@ function connectionFailed(err: unknown): boolean {
 export type Query = <R extends pg.QueryResultRow = pg.QueryResultRow>(text: string, values?: unknown[]) => Promise<pg.QueryResult<R>>;
 
 export class Database {
-  private client?: Promise<pg.Client>;
+  private client: Promise<pg.Client> | undefined;
 
   constructor(
     readonly location: PostgresLocation,

@@ -27,7 +27,7 @@ async function md5Of(file: string): Promise<string> {
  * encryption with KMS), the file is sent again: a wasted upload, never a skipped repair.
  */
 async function alreadyThere(client: S3Client, location: S3Location, ref: FileRef, file: string): Promise<boolean> {
-  let head: { ContentLength?: number; Metadata?: Record<string, string>; ETag?: string };
+  let head: { ContentLength?: number | undefined; Metadata?: Record<string, string> | undefined; ETag?: string | undefined };
   try {
     head = await client.send(new HeadObjectCommand({ Bucket: location.bucket, Key: keyOf(location, ref.name) }));
   } catch (err) {
