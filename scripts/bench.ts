@@ -18,7 +18,7 @@ import { measureBuild, packageReadmes, sampleCorpus, type BuildBench } from './b
 import { measureScale, type ScaleBench } from './bench/scale.js';
 import { round } from './bench/stats.js';
 import { loadUseLite } from '../src/embed/use-lite.js';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { loadBeir } from '../src/eval/beir.js';
 import { prepareEvalIndex } from '../src/eval/run-eval.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';

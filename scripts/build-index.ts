@@ -2,19 +2,18 @@
 import path from 'node:path';
 import { Command, Option } from 'commander';
 import { printable } from '../src/corpus/printable.js';
-import { buildIndex, type BuildReport } from '../src/index/build-index.js';
-import { DEFAULT_BUILD_SETTINGS, MAX_OVERLAP_SENTENCES, MIN_WINDOW_TOKENS } from '../src/index/settings.js';
+import { buildIndex, type BuildReport } from '../src/build/build-index.js';
+import { DEFAULT_BUILD_SETTINGS, MAX_OVERLAP_SENTENCES, MIN_WINDOW_TOKENS } from '../src/build/settings.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, resolveFromCwd, resolveFromRoot } from '../src/paths.js';
 import { indexS3Client } from '../src/index/s3/client.js';
-import { isS3Uri, parseS3Uri } from '../src/index/s3/location.js';
-import { uploadIndex } from '../src/index/s3/upload.js';
-import { isPostgresUri, parsePostgresUri, redact } from '../src/index/postgres/location.js';
+import { uploadIndex } from '../src/build/publish-s3.js';
+import { parseLocation } from '../src/index/location.js';
 import { Database } from '../src/index/postgres/database.js';
-import { publishToPostgres, storedVectors } from '../src/index/postgres/publish.js';
+import { publishToPostgres, storedVectors } from '../src/build/publish-postgres.js';
 import { sha256 } from '../src/index/commit.js';
-import { rememberBuild, vectorsFromLocalBuilds } from '../src/index/local-builds.js';
+import { rememberBuild, vectorsFromLocalBuilds } from '../src/build/local-builds.js';
 import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
 import { nonNegativeInt, positiveInt } from './lib/cli.js';
 import { scriptSettingsFromEnv } from '../src/config.js';
@@ -77,14 +76,9 @@ const program = new Command('build-index')
   .action(async (opts) => {
     // An S3 or PostgreSQL target is built in a local folder of its own (kept, so the next build is
     // incremental), then published.
-    // A location spelt almost right (S3://, s3:/b, POSTGRES://) would otherwise be built into a
-    // local folder of that name, silently.
-    if (/^[A-Za-z][A-Za-z0-9+.-]*:/.test(opts.out) && !/^[A-Za-z]:[\\/]/.test(opts.out) && !isS3Uri(opts.out) && !isPostgresUri(opts.out))
-      throw new Error(
-        `--out "${redact(opts.out)}" looks like a location but is none this tool writes: write s3://bucket/prefix or postgres://user@host:5432/database (in lower case), or a folder path`,
-      );
-    const s3 = isS3Uri(opts.out) ? parseS3Uri(opts.out) : undefined;
-    const pg = isPostgresUri(opts.out) ? parsePostgresUri(opts.out) : undefined;
+    const target = parseLocation(opts.out);
+    const s3 = target.store === 's3' ? target.s3 : undefined;
+    const pg = target.store === 'postgres' ? target.postgres : undefined;
     const db = pg ? new Database(pg, { timeoutMs: 0 }) : undefined;
     const out = s3
       ? resolveFromRoot(path.join('.cache', 's3-builds', s3.bucket, s3.prefix || '_root'))

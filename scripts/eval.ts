@@ -18,7 +18,7 @@ import { abstentionCurve, LABELLED_TOP_K, rescored } from '../src/eval/abstain.j
 import { evaluate, formatTrecRun, METRIC_NAMES } from '../src/eval/metrics.js';
 import { prepareSet, servedFromPostgres, type PreparedSet } from '../src/eval/prepared.js';
 import { Database } from '../src/index/postgres/database.js';
-import { isPostgresUri, parsePostgresUri } from '../src/index/postgres/location.js';
+import { parseLocation } from '../src/index/location.js';
 import { rankQueries } from '../src/eval/run-eval.js';
 import { docsReport, isDocsSet, type DocsReport, type RateSummary } from '../src/eval/docs-set.js';
 import { beirSet, docsSet, type LabelledSet } from '../src/eval/labelled-set.js';
@@ -135,8 +135,9 @@ const program = new Command('eval')
       throw new InvalidArgumentError('--abstain needs two BEIR datasets or more, or a docs-layout set');
     if (opts.out && docsDirs.length > 0) throw new InvalidArgumentError('--out takes a BEIR-layout dataset');
     const embedder = await loadEmbedder(opts.embedder);
-    if (opts.index && !isPostgresUri(opts.index)) throw new InvalidArgumentError('--index takes a postgres:// URI');
-    const db = opts.index ? new Database(parsePostgresUri(opts.index), { timeoutMs: 0 }) : undefined;
+    const target = opts.index ? parseLocation(opts.index) : undefined;
+    if (target && target.store !== 'postgres') throw new InvalidArgumentError('--index takes a postgres:// URI');
+    const db = target?.store === 'postgres' ? new Database(target.postgres, { timeoutMs: 0 }) : undefined;
     const sets: PreparedSet[] = [];
     const summary: Record<string, unknown>[] = [];
     if (beirDirs.length > 0)

@@ -14,7 +14,7 @@ import { loadCorpus } from '../src/corpus/load-corpus.js';
 import { readPdf } from '../src/corpus/formats/pdf-pages.js';
 import { chunkDocument } from '../src/corpus/chunker.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
-import { chunkingSettings, DEFAULT_BUILD_SETTINGS } from '../src/index/settings.js';
+import { chunkingSettings, DEFAULT_BUILD_SETTINGS } from '../src/build/settings.js';
 import { citationAccuracy, sentenceCoverage } from '../src/eval/ingestion.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { launchChromium, visibleTexts } from './lib/chromium.js';

@@ -12,7 +12,7 @@ import { PROJECT_ROOT, resolveFromRoot } from '../src/paths.js';
 import { Command } from 'commander';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { readIndexFiles, readManifest } from '../src/index/read-index.js';
-import { indexFreshness } from '../src/index/staleness.js';
+import { indexFreshness } from '../src/build/staleness.js';
 
 /** Files no running handler reads: build leftovers, docs, other platforms' binaries, browser builds. */
 const TRIM = [

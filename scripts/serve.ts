@@ -3,8 +3,8 @@
  * when nothing changed), then serves the search API on loopback. PORT picks the port (default 3000).
  */
 import { Command } from 'commander';
-import { buildIndex } from '../src/index/build-index.js';
-import { rememberBuild } from '../src/index/local-builds.js';
+import { buildIndex } from '../src/build/build-index.js';
+import { rememberBuild } from '../src/build/local-builds.js';
 import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { buildProgress } from './lib/progress.js';
 import { configFromEnv, scriptSettingsFromEnv } from '../src/config.js';

@@ -13,7 +13,7 @@ import { rankQueries } from '../src/eval/run-eval.js';
 import type { SearchMode } from '../src/search/searcher.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../src/search/defaults.js';
 import { resolveFromCwd } from '../src/paths.js';
-import type { BuildSettings } from '../src/index/settings.js';
+import type { BuildSettings } from '../src/build/settings.js';
 import { positiveInt } from './lib/cli.js';
 import { scriptSettingsFromEnv } from '../src/config.js';
 

@@ -13,7 +13,7 @@ import { DEFAULT_COLLECTION_NAME } from './index/names.js';
 import { watchedIndex } from './index/local-source.js';
 import { lazyS3Source } from './index/s3/lazy-source.js';
 import { lazyPostgresSource } from './index/postgres/source.js';
-import { isPostgresUri } from './index/postgres/location.js';
+import { storeOf } from './index/location.js';
 import type { RemoteIndex } from './index/remote.js';
 
 export interface Service {
@@ -40,7 +40,7 @@ export interface ServiceOptions {
 }
 
 function remoteSource(uri: string | { read: () => Promise<string>; label: string }, config: ServiceConfig): RemoteIndex {
-  if (typeof uri === 'string' && !isPostgresUri(uri)) return lazyS3Source(uri);
+  if (typeof uri === 'string' && storeOf(uri) !== 'postgres') return lazyS3Source(uri);
   return lazyPostgresSource(uri, {
     timeoutMs: config.databaseTimeoutMs ?? DEFAULT_DATABASE_TIMEOUT_MS,
     ...(config.databasePassword ? { password: config.databasePassword } : {}),

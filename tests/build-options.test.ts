@@ -8,8 +8,8 @@ import path from 'node:path';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder } from './helpers/article-index.js';
-import { buildIndex } from '../src/index/build-index.js';
-import { InvalidBuildSettingsError } from '../src/index/settings.js';
+import { buildIndex } from '../src/build/build-index.js';
+import { InvalidBuildSettingsError } from '../src/build/settings.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';
 
 let out: string;
@@ -86,7 +86,9 @@ describe('where a build may write', () => {
         { cwd: PROJECT_ROOT, encoding: 'utf8', timeout: 60_000 },
       );
       expect(result.status).toBe(1);
-      expect(result.stderr).toMatch(/looks like a location but is none this tool writes: write s3:\/\/bucket\/prefix or postgres:\/\//);
+      expect(result.stderr).toMatch(
+        /looks like a location but is none this product reads or writes: write s3:\/\/bucket\/prefix or postgres:\/\//,
+      );
       expect(fs.existsSync(path.join(PROJECT_ROOT, target.split(/[:/]/)[0]!))).toBe(false);
     },
   );

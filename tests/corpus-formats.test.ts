@@ -13,7 +13,7 @@ import { sentenceSpans } from '../src/corpus/segment.js';
 import { loadCorpus, type LoadedCorpus } from '../src/corpus/load-corpus.js';
 import { printable } from '../src/corpus/printable.js';
 import { readSourceHashes } from '../src/index/read-index.js';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { createService, type Service } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 import type { SearchResponse } from '../src/api/schemas.js';

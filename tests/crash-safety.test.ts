@@ -11,7 +11,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { readIndexFiles } from '../src/index/read-index.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';
-import { LOCK_FILE } from '../src/index/build-lock.js';
+import { LOCK_FILE } from '../src/build/build-lock.js';
 import { STAGING_PREFIX } from '../src/index/commit.js';
 import { openSearcher } from '../src/search/open-searcher.js';
 
@@ -187,7 +187,7 @@ describe('the build lock', () => {
   /** Processes that all try to take the lock at once, hold it for a moment, and say when. */
   async function race(dir: string, contenders: number): Promise<{ start: number; end: number }[]> {
     const script = `
-      import { acquireBuildLock } from ${JSON.stringify(path.join(PROJECT_ROOT, 'src', 'index', 'build-lock.ts'))};
+      import { acquireBuildLock } from ${JSON.stringify(path.join(PROJECT_ROOT, 'src', 'build', 'build-lock.ts'))};
       const go = Number(process.argv[1]);
       while (Date.now() < go) {}
       try {

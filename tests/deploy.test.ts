@@ -14,10 +14,10 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sharedEmbedder, tempDir } from './helpers/article-index.js';
 import { freePort } from '../scripts/lib/free-port.js';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { Database } from '../src/index/postgres/database.js';
 import { parsePostgresUri } from '../src/index/postgres/location.js';
-import { publishToPostgres } from '../src/index/postgres/publish.js';
+import { publishToPostgres } from '../src/build/publish-postgres.js';
 import { startPostgres } from './helpers/postgres.js';
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, PROJECT_ROOT } from '../src/paths.js';
 

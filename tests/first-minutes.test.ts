@@ -6,7 +6,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { HttpSearchClient } from '../src/client/http-client.js';
 import { freePort } from '../scripts/lib/free-port.js';
 import { PROJECT_ROOT } from '../src/paths.js';

@@ -13,10 +13,10 @@ import { ChunkTable, encodeChunkTable } from '../src/index/chunk-table.js';
 import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
 import { Sections, writeSections } from '../src/index/sections.js';
 import { HnswIndex } from '../src/index/hnsw.js';
-import { hnswSettings } from '../src/index/settings.js';
+import { hnswSettings } from '../src/build/settings.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { buildIdOf } from '../src/index/consistency.js';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { createService } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 

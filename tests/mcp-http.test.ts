@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildArticleIndex, sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { PROJECT_ROOT } from '../src/paths.js';
 import { apiGatewayV2Event, lambdaContext, type HttpResult } from '../scripts/lib/lambda-events.js';
 import { createService, type Service } from '../src/service.js';

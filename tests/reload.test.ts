@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it, vi } from 'vitest';
 import { sharedEmbedder, tempDir, writeTidesCorpus } from './helpers/article-index.js';
-import { buildIndex } from '../src/index/build-index.js';
+import { buildIndex } from '../src/build/build-index.js';
 import { createService } from '../src/service.js';
 import { createLogger } from '../src/api/logger.js';
 import { DEFAULT_CORPUS_DIR } from '../src/paths.js';

@@ -97,7 +97,7 @@ describe('an index in S3', () => {
     // The next build's data files arrive, its manifest does not (the publisher died).
     const tides = writeTidesCorpus();
     const local = tempDir('tides-index');
-    const { buildIndex } = await import('../src/index/build-index.js');
+    const { buildIndex } = await import('../src/build/build-index.js');
     const built = await buildIndex({ corpus: tides, out: local, embedder: await sharedEmbedder() });
     for (const ref of Object.values(built.manifest.files)) {
       await client.send(

@@ -9,7 +9,7 @@ import zlib from 'node:zlib';
 import os from 'node:os';
 import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import { chunkDocument } from '../../src/corpus/chunker.js';
-import { DEFAULT_BUILD_SETTINGS } from '../../src/index/settings.js';
+import { DEFAULT_BUILD_SETTINGS } from '../../src/build/settings.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { runScript } from '../lib/run-script.js';
 import { PROJECT_ROOT } from '../../src/paths.js';

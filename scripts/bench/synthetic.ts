@@ -11,7 +11,7 @@ import type { ChunkStore } from '../../src/index/store.js';
 import { readWholeIndex } from '../../src/index/read-index.js';
 import { lexicalInput } from '../../src/index/bm25.js';
 import { VectorStore } from '../../src/index/vectors.js';
-import { withBuildLock, writeIndex } from '../../src/index/write-index.js';
+import { withBuildLock, writeIndex } from '../../src/build/write-index.js';
 import { mulberry32 } from '../../src/search/random.js';
 
 function gaussian(random: () => number): number {

@@ -4,7 +4,7 @@
  * five seconds with the same figures. Short stages print nothing.
  */
 import cliProgress from 'cli-progress';
-import type { BuildProgress, BuildStage } from '../../src/index/build-index.js';
+import type { BuildProgress, BuildStage } from '../../src/build/build-index.js';
 
 const UNITS: Record<BuildStage, string> = { reading: 'files', chunking: 'documents', embedding: 'chunks' };
 const LOG_EVERY_MS = 5000;

@@ -14,7 +14,7 @@ import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
 import type { Searcher } from '../search/searcher.js';
 import type { Database } from '../index/postgres/database.js';
 import { PostgresBackend } from '../index/postgres/backend.js';
-import { publishToPostgres } from '../index/postgres/publish.js';
+import { publishToPostgres } from '../build/publish-postgres.js';
 import { loadBeir, type BeirDataset } from './beir.js';
 import { chunkDepth, judgedQueries, prepareEvalIndex, type EvalIndexOptions } from './run-eval.js';
 import { openSearcher } from '../search/open-searcher.js';

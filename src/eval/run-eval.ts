@@ -5,8 +5,8 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { buildIndex, type BuildProgress } from '../index/build-index.js';
-import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../index/settings.js';
+import { buildIndex, type BuildProgress } from '../build/build-index.js';
+import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../build/settings.js';
 import type { Embedder } from '../embed/embedder.js';
 import type { Searcher, SearchMode } from '../search/searcher.js';
 import { PROJECT_ROOT } from '../paths.js';

@@ -2,7 +2,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { buildIndex, type BuildReport } from '../../src/index/build-index.js';
+import { buildIndex, type BuildReport } from '../../src/build/build-index.js';
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import type { Embedder } from '../../src/embed/embedder.js';
 import { DEFAULT_CORPUS_DIR } from '../../src/paths.js';

@@ -13,7 +13,7 @@ import { loadCorpus } from '../../src/corpus/load-corpus.js';
 import { chunkDocument } from '../../src/corpus/chunker.js';
 import { extractHtmlText, type HtmlNode } from '../../src/corpus/formats/html-text.js';
 import type { SourceDocument } from '../../src/corpus/document.js';
-import { buildIndex } from '../../src/index/build-index.js';
+import { buildIndex } from '../../src/build/build-index.js';
 import { citationAccuracy } from '../../src/eval/ingestion.js';
 import { sharedEmbedder, tempDir } from '../helpers/article-index.js';
 import { pdfBytes } from '../helpers/mixed-corpus.js';

@@ -16,7 +16,7 @@ import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import { ModelNotFoundError, parseTransformersId } from '../../src/embed/transformers.js';
 import { fetchModel } from '../../src/embed/fetch-model.js';
 import { embedInWorkers } from '../../src/embed/embed-pool.js';
-import { buildIndex } from '../../src/index/build-index.js';
+import { buildIndex } from '../../src/build/build-index.js';
 import { readWholeIndex, IndexLoadError } from '../../src/index/read-index.js';
 import { createService } from '../../src/service.js';
 import { createLambdaHandler } from '../../src/adapters/lambda.js';

@@ -7,10 +7,10 @@
  * yet; older ones are dropped.
  */
 import { randomBytes } from 'node:crypto';
-import { readWholeIndex } from '../read-index.js';
-import type { Manifest } from '../manifest.js';
-import type { Database, Query } from './database.js';
-import { packInts, parseVector, vectorLiteral } from './codec.js';
+import { readWholeIndex } from '../index/read-index.js';
+import type { Manifest } from '../index/manifest.js';
+import type { Database, Query } from '../index/postgres/database.js';
+import { packInts, parseVector, vectorLiteral } from '../index/postgres/codec.js';
 import {
   createGenerationTables,
   createSharedSchema,
@@ -20,7 +20,7 @@ import {
   layoutVersion,
   SCHEMA_VERSION,
   SHARED_SCHEMA,
-} from './schema.js';
+} from '../index/postgres/schema.js';
 
 /** Rows per INSERT: large enough to keep round trips few, small enough to keep each statement a few MB. */
 const BATCH = 500;

@@ -10,9 +10,9 @@ import fs from 'node:fs';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
 import { HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { MANIFEST_FILE, type FileRef } from '../manifest.js';
-import { readManifest } from '../read-index.js';
-import { keyOf, uriOf, type S3Location } from './location.js';
+import { MANIFEST_FILE, type FileRef } from '../index/manifest.js';
+import { readManifest } from '../index/read-index.js';
+import { keyOf, uriOf, type S3Location } from '../index/s3/location.js';
 
 async function md5Of(file: string): Promise<string> {
   const hash = createHash('md5');

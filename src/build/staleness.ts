@@ -7,8 +7,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { loadCorpus } from '../corpus/load-corpus.js';
 import { corpusFingerprint, documentHash } from './build-index.js';
-import type { Manifest } from './manifest.js';
-import { readSourceHashes } from './read-index.js';
+import type { Manifest } from '../index/manifest.js';
+import { readSourceHashes } from '../index/read-index.js';
 
 export type Freshness =
   | { state: 'current'; corpus: string }

@@ -1,8 +1,8 @@
 /** Build-time settings that shape an index; all of them are recorded in its manifest. */
 import { CHUNK_CONTEXTS, type ChunkContext, type ChunkingSettings } from '../corpus/chunker.js';
-import type { AnalyzerSettings } from './analyzer.js';
-import { DEFAULT_HNSW, type HnswSettings } from './hnsw.js';
-import type { Manifest } from './manifest.js';
+import type { AnalyzerSettings } from '../index/analyzer.js';
+import { DEFAULT_HNSW, type HnswSettings } from '../index/hnsw.js';
+import type { Manifest } from '../index/manifest.js';
 
 export interface BuildSettings {
   /** Window per chunk; defaults to, and may not exceed, what the embedder reads. */

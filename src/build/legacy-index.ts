@@ -7,15 +7,15 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { hnswHeaderProblem } from './consistency.js';
-import { readHnswHeader, vectorsInGraph } from './hnsw-file.js';
-import { EmbedderInfoSchema, FileRef, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Manifest } from './manifest.js';
-import { readVerified } from './read-index.js';
-import { readRegularFileSync } from './regular-file.js';
-import { VectorStore } from './vectors.js';
-import { ByteVectors } from './byte-vectors.js';
-import { Sections } from './sections.js';
-import { INPUT_HASH_BYTES, inputHashAt } from './chunk-table.js';
+import { hnswHeaderProblem } from '../index/consistency.js';
+import { readHnswHeader, vectorsInGraph } from '../index/hnsw-file.js';
+import { EmbedderInfoSchema, FileRef, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Manifest } from '../index/manifest.js';
+import { readVerified } from '../index/read-index.js';
+import { readRegularFileSync } from '../index/regular-file.js';
+import { VectorStore } from '../index/vectors.js';
+import { ByteVectors } from '../index/byte-vectors.js';
+import { Sections } from '../index/sections.js';
+import { INPUT_HASH_BYTES, inputHashAt } from '../index/chunk-table.js';
 
 const Common = { embedder: EmbedderInfoSchema, counts: z.object({ chunks: z.number().int().nonnegative() }) };
 const LegacyManifest = z.union([

@@ -8,8 +8,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT } from '../paths.js';
-import type { Manifest } from './manifest.js';
-import { readIndexFiles, readManifest } from './read-index.js';
+import type { Manifest } from '../index/manifest.js';
+import { readIndexFiles, readManifest } from '../index/read-index.js';
 
 const REGISTRY = path.join(PROJECT_ROOT, '.cache', 'local-builds.json');
 /** Enough to find yesterday's build of the same corpus, few enough to look through in a moment. */
