@@ -12,7 +12,7 @@ import { logRequest, type Logger } from './logger.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
-import { CORS, methodsFor, routeList } from './routes.js';
+import { CORS, GUARDED, methodsFor, middlewarePath, routeList } from './routes.js';
 import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
 import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
@@ -113,7 +113,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   const auth = options.auth;
   if (auth) {
-    // Everything that reads the documents; the page, health and the API description stay public.
+    // Everything that reads the documents (GUARDED in routes.ts); the rest stays public.
     const guard = (route?: KeyRoute) => async (c: Context<Env>, next: () => Promise<void>) => {
       const access = await auth.access(presentedKey(c.req.raw.headers));
       if (access.keyName) c.get('info').key = access.keyName;
@@ -121,10 +121,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       c.set('access', access);
       await next();
     };
-    app.use('/search', guard('search'));
-    app.use('/documents/*', guard('documents'));
-    app.use('/mcp', guard('mcp'));
-    app.use('/collections', guard());
+    for (const [template, scope] of Object.entries(GUARDED)) app.use(middlewarePath(template), guard(scope ?? undefined));
   }
 
   /** The operations as this request's key may use them. */

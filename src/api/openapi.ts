@@ -11,6 +11,7 @@ import {
   SearchResponseSchema,
 } from './schemas.js';
 import { LIMITS } from './limits.js';
+import { securityOf } from './routes.js';
 
 const errors = {
   400: {
@@ -47,7 +48,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
     operationId: 'search',
     summary: 'Search passages',
     description: API_DESCRIPTION,
-    security: [{ ApiKey: [] }, {}],
+    ...securityOf('/search'),
     request: { body: { required: true, content: { 'application/json': { schema: SearchRequestSchema } } } },
     responses: { 200: { description: 'Ranked passages', content: { 'application/json': { schema: SearchResponseSchema } } }, ...errors },
   });
@@ -56,7 +57,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
     path: '/search',
     operationId: 'searchGet',
     summary: 'Search passages (query parameters)',
-    security: [{ ApiKey: [] }, {}],
+    ...securityOf('/search'),
     request: { query: SearchQueryParamsSchema },
     responses: { 200: { description: 'Ranked passages', content: { 'application/json': { schema: SearchResponseSchema } } }, ...errors },
   });
@@ -65,7 +66,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
     path: '/documents/{id}',
     operationId: 'getDocument',
     summary: 'A whole document, by the doc_id of a search result',
-    security: [{ ApiKey: [] }, {}],
+    ...securityOf('/documents/{id+}'),
     request: {
       params: z.object({ id: z.string().describe('The document id (URL-encoded; may contain slashes).') }),
       query: z.object({ collection: z.string().optional() }),
@@ -81,7 +82,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
     path: '/collections',
     operationId: 'collections',
     summary: 'What each collection holds: counts, a title and topics to try drawn from its headings and titles',
-    security: [{ ApiKey: [] }, {}],
+    ...securityOf('/collections'),
     responses: {
       200: {
         description: 'The collections served',
@@ -112,7 +113,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
     description:
       'MCP over Streamable HTTP, stateless, JSON responses: JSON-RPC messages from an MCP client (chat assistants, agent frameworks). ' +
       'Tools: search and fetch (the contract ChatGPT connectors use) and search_documents (every search option).',
-    security: [{ ApiKey: [] }, {}],
+    ...securityOf('/mcp'),
     request: {
       body: {
         required: true,
@@ -124,6 +125,7 @@ export function registerOpenApi<E extends Env>(app: OpenAPIHono<E>): void {
   registry.registerPath({
     method: 'get',
     path: '/health',
+    ...securityOf('/health'),
     operationId: 'health',
     summary: 'Readiness: the index and model are loaded',
     responses: {

@@ -2,6 +2,7 @@
  * The routes and the CORS policy, listed once. The app answers them; serverless.yml must declare
  * the same events and CORS settings for API Gateway, which tests/unit/routes.test.ts checks.
  */
+import type { KeyRoute } from './keys.js';
 
 /** Path (API Gateway's template syntax) and the methods it answers. */
 export const ROUTES: Readonly<Record<string, readonly string[]>> = {
@@ -14,6 +15,28 @@ export const ROUTES: Readonly<Record<string, readonly string[]>> = {
   '/tool.json': ['GET'],
   '/': ['GET'],
 };
+
+/**
+ * The routes that read the documents: when keys are configured, each needs one, allowed the scope
+ * named here (`null`: any valid key). Every other route (the page, health, the API description)
+ * stays public. The app's guards and the OpenAPI security are both made from this.
+ */
+export const GUARDED: Readonly<Record<string, KeyRoute | null>> = {
+  '/search': 'search',
+  '/documents/{id+}': 'documents',
+  '/mcp': 'mcp',
+  '/collections': null,
+};
+
+/** A route template as Hono's middleware paths write it (`{id+}` is any rest of the path). */
+export function middlewarePath(template: string): string {
+  return template.replace(/\{[^}]+\+\}$/, '*');
+}
+
+/** The OpenAPI `security` of a route: a key (or none, when keys are not configured) for a guarded one; nothing for a public one. */
+export function securityOf(template: string): { security?: Record<string, string[]>[] } {
+  return template in GUARDED ? { security: [{ ApiKey: [] }, {}] } : {};
+}
 
 export const CORS = {
   methods: ['GET', 'POST', 'OPTIONS'],

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { CORS, ROUTES, methodsFor } from '../../src/api/routes.js';
+import { CORS, GUARDED, ROUTES, methodsFor } from '../../src/api/routes.js';
 import { createApp } from '../../src/api/app.js';
 import { createLogger } from '../../src/api/logger.js';
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
@@ -72,4 +72,18 @@ it("the README's route table lists exactly the routes", () => {
   const section = readme.split(/^## The API$/m)[1]!.split(/^##+ /m)[0]!;
   const rows = [...section.matchAll(/^\| `(GET|POST) (\/[^`?\s]*)/gm)].map((m) => `${m[1]} ${m[2]!.replace('{id}', '{id+}')}`);
   expect(rows.sort()).toEqual(listed);
+});
+
+it('the guarded routes are routes, and the OpenAPI document asks a key of exactly them', async () => {
+  for (const template of Object.keys(GUARDED)) expect(ROUTES).toHaveProperty([template]);
+  const doc = (await (await app().request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown }>> };
+  const secured = new Set(
+    Object.entries(doc.paths).flatMap(([p, ops]) => (Object.values(ops).some((op) => op.security) ? [p.replace('{id}', '{id+}')] : [])),
+  );
+  const documented = Object.keys(doc.paths).map((p) => p.replace('{id}', '{id+}'));
+  expect([...secured].sort()).toEqual(
+    Object.keys(GUARDED)
+      .filter((t) => documented.includes(t))
+      .sort(),
+  );
 });
