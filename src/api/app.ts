@@ -114,14 +114,14 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   const auth = options.auth;
   if (auth) {
     // Everything that reads the documents (GUARDED in routes.ts); the rest stays public.
-    const guard = (route?: KeyRoute) => async (c: Context<Env>, next: () => Promise<void>) => {
+    const guard = (route: KeyRoute | null) => async (c: Context<Env>, next: () => Promise<void>) => {
       const access = await auth.access(presentedKey(c.req.raw.headers));
       if (access.keyName) c.get('info').key = access.keyName;
       if (route) access.checkRoute(route);
       c.set('access', access);
       await next();
     };
-    for (const [template, scope] of Object.entries(GUARDED)) app.use(middlewarePath(template), guard(scope ?? undefined));
+    for (const [template, scope] of Object.entries(GUARDED)) app.use(middlewarePath(template), guard(scope));
   }
 
   /** The operations as this request's key may use them. */
@@ -198,7 +198,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       ...(about ? { about } : {}),
       baseUrl: new URL(c.req.url).origin,
     });
-    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless;
+    const transport = new WebStandardStreamableHTTPServerTransport({ enableJsonResponse: true }); // no session id generator: stateless
     await server.connect(transport);
     return transport.handleRequest(c.req.raw, { parsedBody: message });
   });

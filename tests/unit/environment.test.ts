@@ -10,6 +10,7 @@ import { expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { PROJECT_ROOT } from '../../src/paths.js';
 import { STAGED_COLLECTIONS, STAGED_INDEX } from '../../scripts/prepare-package.js';
+import { sourceFiles } from '../helpers/source-files.js';
 
 /** Read by libraries or the platform, not settings of this product. */
 const PLATFORM = new Set([
@@ -24,13 +25,6 @@ const PLATFORM = new Set([
 
 /** The modules that turn the environment into settings (the S3 client takes its own endpoint and timeout). */
 const READERS = ['src/config.ts', 'src/index/s3/client.ts'];
-
-function sourceFiles(dir: string): string[] {
-  return fs
-    .readdirSync(path.join(PROJECT_ROOT, dir), { recursive: true, withFileTypes: true })
-    .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-    .map((e) => path.relative(PROJECT_ROOT, path.join(e.parentPath, e.name)));
-}
 
 /** Variable name -> the files that read it, for `env.NAME` and `env['NAME']`. */
 function readsByName(files: string[]): Map<string, Set<string>> {

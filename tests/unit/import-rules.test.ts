@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/paths.js';
+import { sourceFiles } from '../helpers/source-files.js';
 
 /** What each folder of src/ may import besides itself (files at src/'s top are named as such). */
 const MAY_IMPORT: Record<string, readonly string[]> = {
@@ -39,10 +40,7 @@ function imports(file: string): string[] {
   return [...text.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)].map((m) => path.resolve(path.dirname(file), m[1]!));
 }
 
-const files = fs
-  .readdirSync(SRC, { recursive: true, withFileTypes: true })
-  .filter((e) => e.isFile() && e.name.endsWith('.ts'))
-  .map((e) => path.join(e.parentPath, e.name));
+const files = sourceFiles('src').map((f) => path.join(PROJECT_ROOT, f));
 
 it('every folder of src/ has a floor', () => {
   expect([...new Set(files.map(folderOf))].filter((f) => !(f in MAY_IMPORT))).toEqual([]);

@@ -7,7 +7,7 @@ it('names the store from how the location is written', () => {
   const pg = parseLocation('postgres://reader@db.internal:5432/search?collection=docs');
   expect(pg.store).toBe('postgres');
   expect(pg.store === 'postgres' && pg.postgres.collection).toBe('docs');
-  for (const folder of ['index', './my-index', '/srv/indexes/a', 'C:\\indexes\\a', 'D:/indexes', 'name:with-colon-later'.replace(':', '-')])
+  for (const folder of ['index', './my-index', '/srv/indexes/a', 'C:\\indexes\\a', 'D:/indexes', 'indexes/2026-12-05'])
     expect(parseLocation(folder)).toEqual({ store: 'folder', path: folder });
 });
 

@@ -46,6 +46,11 @@ function app() {
   return createApp({ collections: new Collections({ dirs: new Map(), loadEmbedder }), logger: createLogger({ level: 'silent' }) });
 }
 
+/** The OpenAPI document the app serves: its paths and, per method, whether it asks for a key. */
+async function openApiDocument() {
+  return (await (await app().request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown }>> };
+}
+
 /** "GET /documents/{id+}" for each method of each route in ROUTES. */
 const listed = Object.entries(ROUTES)
   .flatMap(([p, methods]) => methods.map((m) => `${m} ${p}`))
@@ -59,7 +64,7 @@ it('the app registers a handler for exactly the listed routes', () => {
 });
 
 it('the OpenAPI document describes only listed routes, and every search and document route', async () => {
-  const doc = (await (await app().request('/openapi.json')).json()) as { paths: Record<string, Record<string, unknown>> };
+  const doc = await openApiDocument();
   const described = Object.entries(doc.paths)
     .flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m.toUpperCase()} ${p.replace('{id}', '{id+}')}`))
     .sort();
@@ -76,7 +81,7 @@ it("the README's route table lists exactly the routes", () => {
 
 it('the guarded routes are routes, and the OpenAPI document asks a key of exactly them', async () => {
   for (const template of Object.keys(GUARDED)) expect(ROUTES).toHaveProperty([template]);
-  const doc = (await (await app().request('/openapi.json')).json()) as { paths: Record<string, Record<string, { security?: unknown }>> };
+  const doc = await openApiDocument();
   const secured = new Set(
     Object.entries(doc.paths).flatMap(([p, ops]) => (Object.values(ops).some((op) => op.security) ? [p.replace('{id}', '{id+}')] : [])),
   );

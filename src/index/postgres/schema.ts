@@ -7,8 +7,9 @@
  * A generation holds the same index as the files do: documents and chunks (their records as
  * JSON), one vector per chunk (pgvector, float32 so scores match the files to 1e-6) with an HNSW
  * index over its half-precision cast, the BM25 postings per term, and the per-chunk field
- * lengths. Postings and lengths are packed int32 (bytea): a question reads its terms' rows by primary key and scores them with the
- * same BM25F code as the files, so both rank from the same numbers.
+ * lengths. Postings and lengths are packed int32 (bytea): a question reads its terms' rows by
+ * primary key and scores them with the same BM25F code as the files, so both rank from the same
+ * numbers.
  */
 import type { Manifest } from '../manifest.js';
 import type { Query } from './database.js';
