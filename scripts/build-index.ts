@@ -12,7 +12,7 @@ import { uploadIndex } from '../src/build/publish-s3.js';
 import { parseLocation } from '../src/index/location.js';
 import { Database } from '../src/index/postgres/database.js';
 import { publishToPostgres, storedVectors } from '../src/build/publish-postgres.js';
-import { sha256 } from '../src/index/commit.js';
+import { sha256 } from '../src/index/manifest.js';
 import { rememberBuild, vectorsFromLocalBuilds } from '../src/build/local-builds.js';
 import { CHUNK_CONTEXTS, type ChunkContext } from '../src/corpus/chunker.js';
 import { nonNegativeInt, positiveInt } from './lib/cli.js';

@@ -12,7 +12,7 @@ import { buildArticleIndex, sharedEmbedder, tempDir } from './helpers/article-in
 import { readIndexFiles } from '../src/index/read-index.js';
 import { DEFAULT_CORPUS_DIR, PROJECT_ROOT } from '../src/paths.js';
 import { LOCK_FILE } from '../src/build/build-lock.js';
-import { STAGING_PREFIX } from '../src/index/commit.js';
+import { STAGING_PREFIX } from '../src/build/commit.js';
 import { openSearcher } from '../src/search/open-searcher.js';
 
 const article = fs.readFileSync(path.join(DEFAULT_CORPUS_DIR, 'article.txt'), 'utf8');

@@ -12,7 +12,7 @@ import { IndexLoadError, readIndexFiles, readWholeIndex } from '../src/index/rea
 import { ChunkTable, encodeChunkTable } from '../src/index/chunk-table.js';
 import { encodePostings, PostingsTable } from '../src/index/postings-table.js';
 import { Sections, writeSections } from '../src/index/sections.js';
-import { HnswIndex } from '../src/index/hnsw.js';
+import { HnswIndex } from '../src/build/hnsw.js';
 import { hnswSettings } from '../src/build/settings.js';
 import { MANIFEST_FILE, type Manifest } from '../src/index/manifest.js';
 import { buildIdOf } from '../src/index/consistency.js';

@@ -9,8 +9,8 @@
 import type { Manifest } from '../../src/index/manifest.js';
 import type { ChunkStore } from '../../src/index/store.js';
 import { readWholeIndex } from '../../src/index/read-index.js';
-import { lexicalInput } from '../../src/index/bm25.js';
-import { VectorStore } from '../../src/index/vectors.js';
+import { lexicalInput } from '../../src/build/lexical-index.js';
+import { VectorStore } from '../../src/vector/vector-store.js';
 import { withBuildLock, writeIndex } from '../../src/build/write-index.js';
 import { mulberry32 } from '../../src/search/random.js';
 

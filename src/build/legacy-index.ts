@@ -7,12 +7,12 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-import { hnswHeaderProblem } from '../index/consistency.js';
-import { readHnswHeader, vectorsInGraph } from '../index/hnsw-file.js';
+
+import { hnswHeaderProblem, readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { EmbedderInfoSchema, FileRef, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Manifest } from '../index/manifest.js';
 import { readVerified } from '../index/read-index.js';
 import { readRegularFileSync } from '../index/regular-file.js';
-import { VectorStore } from '../index/vectors.js';
+import { VectorStore } from '../vector/vector-store.js';
 import { ByteVectors } from '../index/byte-vectors.js';
 import { Sections } from '../index/sections.js';
 import { INPUT_HASH_BYTES, inputHashAt } from '../index/chunk-table.js';

@@ -11,16 +11,8 @@ import { readWholeIndex } from '../index/read-index.js';
 import type { Manifest } from '../index/manifest.js';
 import type { Database, Query } from '../index/postgres/database.js';
 import { packInts, parseVector, vectorLiteral } from '../index/postgres/codec.js';
-import {
-  createGenerationTables,
-  createSharedSchema,
-  createVectorIndex,
-  currentGeneration,
-  generationSchema,
-  layoutVersion,
-  SCHEMA_VERSION,
-  SHARED_SCHEMA,
-} from '../index/postgres/schema.js';
+import { createGenerationTables, createSharedSchema, createVectorIndex } from './postgres-tables.js';
+import { currentGeneration, generationSchema, layoutVersion, SCHEMA_VERSION, SHARED_SCHEMA } from '../index/postgres/schema.js';
 
 /** Rows per INSERT: large enough to keep round trips few, small enough to keep each statement a few MB. */
 const BATCH = 500;

@@ -1,7 +1,7 @@
 /** Build-time settings that shape an index; all of them are recorded in its manifest. */
 import { CHUNK_CONTEXTS, type ChunkContext, type ChunkingSettings } from '../corpus/chunker.js';
-import type { AnalyzerSettings } from '../index/analyzer.js';
-import { DEFAULT_HNSW, type HnswSettings } from '../index/hnsw.js';
+import type { AnalyzerSettings } from '../text/analyzer.js';
+import { DEFAULT_HNSW, type HnswSettings } from './hnsw.js';
 import type { Manifest } from '../index/manifest.js';
 
 export interface BuildSettings {

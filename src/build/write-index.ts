@@ -5,17 +5,17 @@
 import fs from 'node:fs';
 import { constants as bufferLimits } from 'node:buffer';
 import { readRegularFileSync } from '../index/regular-file.js';
-import { buildLexicalIndex, type LexicalInput } from '../index/bm25.js';
-import { HnswIndex } from '../index/hnsw.js';
-import type { VectorStore } from '../index/vectors.js';
+import { buildLexicalIndex, type LexicalInput } from './lexical-index.js';
+import { HnswIndex } from './hnsw.js';
+import type { VectorStore } from '../vector/vector-store.js';
 import { acquireBuildLock } from './build-lock.js';
 import { hnswSettings } from './settings.js';
-import { removeStaleStaging, Staging } from '../index/commit.js';
-import { buildIdOf, hnswHeaderProblem } from '../index/consistency.js';
+import { removeStaleStaging, Staging } from './commit.js';
+import { buildIdOf } from '../index/consistency.js';
 import { encodeChunkTable } from '../index/chunk-table.js';
-import { encodeGraph } from '../index/graph.js';
+
 import { ByteVectors } from '../index/byte-vectors.js';
-import { readHnswHeader, vectorsInGraph } from '../index/hnsw-file.js';
+import { encodeGraph, hnswHeaderProblem, readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { encodePostings } from '../index/postings-table.js';
 import { FORMAT_VERSION, INDEX_FORMAT, type Manifest } from '../index/manifest.js';
 import type { ChunkStore } from '../index/store.js';

@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Embedder } from '../embed/embedder.js';
 import { embedInBatches } from '../embed/batches.js';
-import { sha256 } from '../index/commit.js';
+import { sha256 } from '../index/manifest.js';
 import { readManifest } from '../index/read-index.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../search/defaults.js';
 import type { Searcher } from '../search/searcher.js';

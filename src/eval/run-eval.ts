@@ -10,7 +10,7 @@ import { DEFAULT_BUILD_SETTINGS, type BuildSettings } from '../build/settings.js
 import type { Embedder } from '../embed/embedder.js';
 import type { Searcher, SearchMode } from '../search/searcher.js';
 import { PROJECT_ROOT } from '../paths.js';
-import { sha256 } from '../index/commit.js';
+import { sha256 } from '../index/manifest.js';
 import type { BeirDataset } from './beir.js';
 import { collapseToDocuments, type Run } from './metrics.js';
 

@@ -6,7 +6,7 @@
  * Documents (decoded on demand) and per-chunk field lengths stay in memory (filters, sources and BM25 length
  * normalisation read them for every question); texts, vectors and postings are asked for.
  */
-import type { LexicalStats, QueryPostings, SparseScores } from './bm25.js';
+import type { LexicalStats, QueryPostings, SparseScores } from './lexical.js';
 import type { Manifest } from './manifest.js';
 import type { ChunkRecord } from './store.js';
 import type { DocumentList } from './document-list.js';

@@ -9,7 +9,8 @@
  * reuses stored vectors writes the same files.
  */
 import { Sections, writeSections } from './sections.js';
-import { VectorStore } from './vectors.js';
+import { VectorStore } from '../vector/vector-store.js';
+import { quickDot } from '../vector/hnsw-walk.js';
 
 const MAGIC = 'SSVECS81';
 const LEVELS = 127;
@@ -80,7 +81,7 @@ export class ByteVectors {
     return sum;
   }
 
-  /** See quickDot. */
+  /** See vector/hnsw-walk.ts quickDot. */
   quickDot(i: number, q: Float64Array): number {
     return quickDot(this.values, this.scales, this.dimension, i, q);
   }
@@ -92,24 +93,4 @@ export class ByteVectors {
     for (let i = 0; i < out.length; i++) out[i] = this.values[i]! * this.scales[Math.floor(i / d)]!;
     return new VectorStore(out, d);
   }
-}
-
-/**
- * Nearly `ByteVectors.dot`, much faster: integer × component summed in four interleaved parts,
- * times the scale once; different from `dot` in the last bits. For walking the graph; results
- * are rescored with `dot`. Needs a dimension divisible by 4.
- */
-export function quickDot(values: Int8Array, scales: Float32Array, d: number, i: number, q: Float64Array): number {
-  const off = i * d;
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let e = 0;
-  for (let j = 0; j < d; j += 4) {
-    a += values[off + j]! * q[j]!;
-    b += values[off + j + 1]! * q[j + 1]!;
-    c += values[off + j + 2]! * q[j + 2]!;
-    e += values[off + j + 3]! * q[j + 3]!;
-  }
-  return (a + b + c + e) * scales[i]!;
 }

@@ -4,9 +4,10 @@
  * the manifest on open (read-index.ts).
  */
 import type { IndexBackend } from './backend.js';
-import type { QueryPostings, SparseScores } from './bm25.js';
+import type { QueryPostings, SparseScores } from './lexical.js';
 import type { ChunkTable } from './chunk-table.js';
 import type { NeighbourGraph } from './graph.js';
+import { HnswWalk } from '../vector/hnsw-walk.js';
 import type { ByteVectors } from './byte-vectors.js';
 import type { Manifest } from './manifest.js';
 import type { PostingsTable } from './postings-table.js';
@@ -17,6 +18,7 @@ import type { DocumentList } from './document-list.js';
 export class FileBackend implements IndexBackend {
   readonly documents: DocumentList;
   readonly docOf: Int32Array;
+  private readonly walk: HnswWalk;
 
   private constructor(
     readonly location: string,
@@ -28,6 +30,7 @@ export class FileBackend implements IndexBackend {
   ) {
     this.documents = table.documents;
     this.docOf = table.docOf;
+    this.walk = new HnswWalk(graph);
   }
 
   /** `manifest`: the folder's manifest when the caller has read it already (it is parsed and checked once). */
@@ -43,7 +46,7 @@ export class FileBackend implements IndexBackend {
   async nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores> {
     const query = Float64Array.from(vector);
     const ef = this.manifest.hnsw.ef_search;
-    return this.graph.search(this.vectors, query, Math.min(k, this.graph.count), ef, allow ? (i) => allow[i] === 1 : undefined);
+    return this.walk.search(this.vectors, query, Math.min(k, this.graph.count), ef, allow ? (i) => allow[i] === 1 : undefined);
   }
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {

@@ -2,9 +2,15 @@
  * The index manifest: what was built, with what, from what, and the checksums of every file.
  * The query side trusts nothing it has not checked against this.
  */
+import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import type { EmbedderInfo } from '../embed/embedder.js';
 import { CHUNK_CONTEXTS } from '../corpus/chunker.js';
+
+/** The checksum the manifest records for every file (hex SHA-256). */
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
 
 export const INDEX_FORMAT = 'semantic-search-index';
 /**

@@ -3,8 +3,8 @@
  * search, so no object or map keyed by user text is ever built), each term's postings as slices
  * of two int32 arrays, and each chunk's field lengths. Opening it reads the header only.
  */
-import type { AnalyzerSettings } from './analyzer.js';
-import type { LexicalIndexData, LexicalStats, QueryPostings, TermPostings } from './bm25.js';
+import type { AnalyzerSettings } from '../text/analyzer.js';
+import type { LexicalIndexData, LexicalStats, QueryPostings, TermPostings } from './lexical.js';
 import { Sections, StringColumn, writeSections } from './sections.js';
 
 const MAGIC = 'SSPOSTS1';

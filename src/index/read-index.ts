@@ -11,7 +11,7 @@ import { NeighbourGraph } from './graph.js';
 import { ByteVectors } from './byte-vectors.js';
 import { PostingsTable } from './postings-table.js';
 import type { ChunkStore } from './store.js';
-import type { VectorStore } from './vectors.js';
+import type { VectorStore } from '../vector/vector-store.js';
 import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
 import {
   FORMAT_VERSION,

@@ -1,5 +1,5 @@
 /** Query-time defaults, chosen on two evaluation sets of different kinds (see docs/evaluation.md). */
-import type { Bm25Params } from '../index/bm25.js';
+import type { Bm25Params } from './bm25f.js';
 import type { FusionSettings } from './fusion.js';
 
 export interface RankingSettings {

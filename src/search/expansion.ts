@@ -3,7 +3,7 @@
  * the question, added at a lower weight so that a passage saying "country" can match a question
  * saying "nation" without outranking one that says "nation".
  */
-import { STOPWORDS } from '../index/analyzer.js';
+import { STOPWORDS } from '../text/analyzer.js';
 import { synonyms } from './wordnet.js';
 
 export interface Expansion {

@@ -4,7 +4,7 @@
  * person asking about it remembers a few of them, under a question's opening. The passage it came
  * from is the one that answers it. Deterministic for a given seed.
  */
-import { STOPWORDS } from '../index/analyzer.js';
+import { STOPWORDS } from '../text/analyzer.js';
 import { sentenceSpans } from '../corpus/segment.js';
 
 export interface PseudoQuestion {

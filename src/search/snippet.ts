@@ -1,6 +1,6 @@
 /** The sentence of a passage that best matches the question, by idf-weighted term overlap. */
 import { sentenceSpans, type Span } from '../corpus/segment.js';
-import { analyzeQuick, type AnalyzerSettings } from '../index/analyzer.js';
+import { analyzeQuick, type AnalyzerSettings } from '../text/analyzer.js';
 
 export interface Snippet {
   text: string;

@@ -1,5 +1,5 @@
 /** The n best (id, score) pairs, best first; ties go to the lower id. A bounded heap, not a full sort. */
-import type { SparseScores } from '../index/bm25.js';
+import type { SparseScores } from '../index/lexical.js';
 
 /** Ids and scores side by side: plain arrays or the typed arrays of a lexical scoring. */
 export interface ScoredIds {

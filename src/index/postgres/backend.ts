@@ -7,12 +7,12 @@
 import type { QueryResultRow } from 'pg';
 import { z } from 'zod';
 import type { IndexBackend } from '../backend.js';
-import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '../bm25.js';
+import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '../lexical.js';
 import { ManifestSchema, type Manifest } from '../manifest.js';
 import { IndexLoadError, StaleIndexError } from '../read-index.js';
 import type { ChunkRecord, DocumentRecord } from '../store.js';
 import { DocumentList, documentRunsProblem } from '../document-list.js';
-import type { AnalyzerSettings } from '../analyzer.js';
+import type { AnalyzerSettings } from '../../text/analyzer.js';
 import type { Database, Query } from './database.js';
 import { unpackInts, vectorLiteral } from './codec.js';
 import {

@@ -25,45 +25,12 @@ export function generationSchema(id: string): string {
   return `semsearch_g_${id}`;
 }
 
-export async function createSharedSchema(query: Query): Promise<void> {
-  await query('CREATE EXTENSION IF NOT EXISTS vector');
-  await query(`CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`);
-  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.layout (version int NOT NULL)`);
-  await query(`INSERT INTO ${SHARED_SCHEMA}.layout (version) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM ${SHARED_SCHEMA}.layout)`, [
-    SCHEMA_VERSION,
-  ]);
-  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.generations (
-    id text PRIMARY KEY,
-    collection text NOT NULL,
-    state text NOT NULL CHECK (state IN ('loading', 'ready')),
-    created_at timestamptz NOT NULL DEFAULT now())`);
-  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.collections (
-    name text PRIMARY KEY,
-    generation text NOT NULL REFERENCES ${SHARED_SCHEMA}.generations (id),
-    previous text,
-    manifest jsonb NOT NULL,
-    published_at timestamptz NOT NULL DEFAULT now())`);
-}
-
 /** The layout version the database was written with, or undefined when it holds no index yet. */
 export async function layoutVersion(query: Query): Promise<number | undefined> {
   const exists = await query<{ t: string | null }>(`SELECT to_regclass('${SHARED_SCHEMA}.layout')::text AS t`);
   if (!exists.rows[0]?.t) return undefined;
   const row = await query<{ version: number }>(`SELECT version FROM ${SHARED_SCHEMA}.layout`);
   return row.rows[0]?.version;
-}
-
-/** Tables of one generation, created empty; the vector index comes after the rows (much faster to build). */
-export async function createGenerationTables(query: Query, schema: string, dimension: number): Promise<void> {
-  await query(`CREATE SCHEMA ${schema}`);
-  await query(`CREATE TABLE ${schema}.documents (pos int PRIMARY KEY, id text NOT NULL UNIQUE, record jsonb NOT NULL)`);
-  await query(
-    `CREATE TABLE ${schema}.chunks (pos int PRIMARY KEY, doc int NOT NULL, hash text NOT NULL, record jsonb NOT NULL, embedding vector(${dimension | 0}) NOT NULL)`,
-  );
-  await query(`CREATE TABLE ${schema}.postings (term text PRIMARY KEY, df int NOT NULL, body bytea NOT NULL, context bytea NOT NULL)`);
-  await query(
-    `CREATE TABLE ${schema}.lexical (analyzer jsonb NOT NULL, count int NOT NULL, body_lengths bytea NOT NULL, context_lengths bytea NOT NULL)`,
-  );
 }
 
 /**
@@ -73,15 +40,6 @@ export async function createGenerationTables(query: Query, schema: string, dimen
  */
 export function halfvecExpression(dimension: number): string {
   return `(embedding::halfvec(${dimension | 0}))`;
-}
-
-export async function createVectorIndex(query: Query, schema: string, dimension: number, m: number, efConstruction: number): Promise<void> {
-  // Unit-length vectors: inner product ranks as cosine does, and is the cheapest operator.
-  await query(
-    `CREATE INDEX chunks_embedding_hnsw ON ${schema}.chunks USING hnsw (${halfvecExpression(dimension)} halfvec_ip_ops) WITH (m = ${m | 0}, ef_construction = ${efConstruction | 0})`,
-  );
-  await query(`CREATE INDEX ON ${schema}.chunks (hash)`);
-  await query(`ANALYZE ${schema}.chunks`);
 }
 
 /**

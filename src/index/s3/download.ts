@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { sha256 } from '../commit.js';
+import { sha256 } from '../manifest.js';
 import { MANIFEST_FILE, ManifestSchema, type FileRef, type Manifest } from '../manifest.js';
 import { IndexLoadError } from '../read-index.js';
 import { keyOf, uriOf, type S3Location } from './location.js';

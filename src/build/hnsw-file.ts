@@ -1,13 +1,16 @@
 /**
- * hnswlib's saved index, read without hnswlib: its header (size_t fields, little-endian) and the
- * vectors it holds. A build checks the file hnswlib wrote before taking its links (graph.ts); a
- * rebuild of a format-2 index, which kept its only copy of the vectors here, reuses them.
+ * hnswlib's saved index, read without hnswlib: its header (size_t fields, little-endian), the
+ * vectors it holds and its links. A build checks the file hnswlib wrote (hnswlib trusts the
+ * dimension and counts it is given, so a header is checked before anything is read) and converts
+ * its links to the stored graph (index/graph.ts); a rebuild of a format-2 index, which kept its
+ * only copy of the vectors here, reuses them.
  *
  * Layout (hnswlib 0.8, hnswalg.h saveIndex): 96 bytes of header, then `count` elements of
  * `bytesPerElement`: the level-0 links, the vector at `dataOffset`, the label (u64) at
  * `labelOffset`; the upper levels' links follow.
  */
-import { VectorStore } from './vectors.js';
+import { VectorStore } from '../vector/vector-store.js';
+import { writeGraph } from '../index/graph.js';
 
 export const HNSW_HEADER_BYTES = 96;
 
@@ -77,4 +80,44 @@ export function vectorsInGraph(graph: Buffer, header: HnswHeader, dimension: num
     data?.set(vector, label * dimension);
   }
   return data ? new VectorStore(data, dimension) : undefined;
+}
+
+/** hnswlib trusts the dimension and counts it is given: a graph file's header is checked against what the build expects first. */
+export function hnswHeaderProblem(graph: Buffer, chunks: number, dimension: number, m: number): string | undefined {
+  const header = readHnswHeader(graph);
+  if (!header) return 'the HNSW graph is shorter than its header';
+  const { count, maxElements } = header;
+  if (count !== chunks || maxElements < count) return `the HNSW graph holds ${count} vectors, not ${chunks}`;
+  const layout = hnswLayoutProblem(graph, header, dimension);
+  if (layout) return layout;
+  if (header.m !== m) return `the HNSW graph was built with M=${header.m}, not ${m}`;
+  return undefined;
+}
+
+/**
+ * Converts hnswlib's saved index (already checked by vectorsInGraph: labels in range, each once)
+ * to the stored graph, with hnswlib's internal ids replaced by labels (chunk positions).
+ */
+export function encodeGraph(graph: Buffer, header: HnswHeader): Buffer {
+  const { count, bytesPerElement, labelOffset, maxM } = header;
+  const labelOf = new Uint32Array(count);
+  for (let e = 0; e < count; e++) labelOf[e] = Number(graph.readBigUInt64LE(HNSW_HEADER_BYTES + e * bytesPerElement + labelOffset));
+  const listAt = (offset: number) => {
+    const n = graph.readUInt16LE(offset);
+    return Array.from({ length: n }, (_, j) => labelOf[graph.readUInt32LE(offset + 4 + 4 * j)]!);
+  };
+  const level0: number[][] = new Array(count);
+  const upper: number[][][] = new Array(count);
+  for (let e = 0; e < count; e++) level0[labelOf[e]!] = listAt(HNSW_HEADER_BYTES + e * bytesPerElement);
+  // Upper layers follow the elements: per element, a byte size, then one list block per level.
+  const block = maxM * 4 + 4;
+  let at = HNSW_HEADER_BYTES + count * bytesPerElement;
+  for (let e = 0; e < count; e++) {
+    const size = graph.readUInt32LE(at);
+    at += 4;
+    upper[labelOf[e]!] = Array.from({ length: size / block }, (_, l) => listAt(at + l * block));
+    at += size;
+  }
+  const meta = { count, m: header.m, entry: labelOf[header.entryPoint] ?? 0, max_level: Math.max(0, header.maxLevel) };
+  return writeGraph(meta, level0, upper);
 }

@@ -116,3 +116,10 @@ function cachedStem(word: string): string {
   }
   return stem;
 }
+
+/** How often each term occurs in a list, in first-occurrence order. */
+export function termFrequencies(terms: string[]): Map<string, number> {
+  const tf = new Map<string, number>();
+  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
+  return tf;
+}

@@ -4,7 +4,7 @@
  * graph.ts over the stored 8-bit vectors.
  */
 import hnswlib from 'hnswlib-node';
-import type { VectorStore } from './vectors.js';
+import type { VectorStore } from '../vector/vector-store.js';
 
 const { HierarchicalNSW } = hnswlib;
 

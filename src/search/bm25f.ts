@@ -3,93 +3,14 @@
  * section headings). Postings are built once at index time; field weights, k1 and b are query-time
  * parameters, so they can be tuned without rebuilding.
  */
-import { analyze, analyzeQuestion, type AnalyzerSettings } from './analyzer.js';
-import { contextLine } from '../corpus/chunker.js';
+import { analyze, analyzeQuestion, termFrequencies } from '../text/analyzer.js';
+import type { LexicalStats, QueryPostings, TermPostings } from '../index/lexical.js';
 
 export interface Bm25Params {
   k1: number;
   b: number;
   /** Weight of a context (title/heading) occurrence relative to a body occurrence. */
   contextWeight: number;
-}
-
-/** One term's postings: in how many chunks it occurs, and where, as flat [chunk, tf, chunk, tf, ...] lists sorted by chunk. */
-export interface TermPostings {
-  df: number;
-  body?: ArrayLike<number>;
-  context?: ArrayLike<number>;
-}
-
-/** What a build computes; postings-table.ts stores it. */
-export interface LexicalIndexData {
-  analyzer: AnalyzerSettings;
-  count: number;
-  bodyLengths: number[];
-  contextLengths: number[];
-  terms: Map<string, TermPostings>;
-}
-
-/**
- * The postings of one question's terms, fetched before it is ranked: from the index file's table
- * or from a database. Terms the index does not hold are absent.
- */
-export type QueryPostings = ReadonlyMap<string, TermPostings>;
-
-/** Everything BM25 needs besides the postings: the analyzer and each chunk's field lengths. */
-export interface LexicalStats {
-  analyzer: AnalyzerSettings;
-  count: number;
-  bodyLengths: ArrayLike<number>;
-  contextLengths: ArrayLike<number>;
-}
-
-export interface LexicalInput {
-  body: string;
-  context: string;
-}
-
-/** A chunk as BM25F reads it: its text, and its document's title with its section headings as context. */
-export function lexicalInput(title: string, section: string[], text: string): LexicalInput {
-  return { body: text, context: contextLine(title, section, 'title+section') };
-}
-
-function termFrequencies(terms: string[]): Map<string, number> {
-  const tf = new Map<string, number>();
-  for (const t of terms) tf.set(t, (tf.get(t) ?? 0) + 1);
-  return tf;
-}
-
-export function buildLexicalIndex(inputs: LexicalInput[], analyzer: AnalyzerSettings): LexicalIndexData {
-  const terms = new Map<string, { df: number; body?: number[]; context?: number[] }>();
-  const bodyLengths: number[] = [];
-  const contextLengths: number[] = [];
-  inputs.forEach((input, i) => {
-    const body = analyze(input.body, analyzer);
-    const context = analyze(input.context, analyzer);
-    bodyLengths.push(body.length);
-    contextLengths.push(context.length);
-    const seen = new Set<string>();
-    for (const [field, list] of [
-      ['body', body],
-      ['context', context],
-    ] as const) {
-      for (const [term, tf] of termFrequencies(list)) {
-        let entry = terms.get(term);
-        if (!entry) {
-          entry = { df: 0 };
-          terms.set(term, entry);
-        }
-        const postings = entry[field] ?? [];
-        entry[field] = postings;
-        postings.push(i, tf);
-        if (!seen.has(term)) {
-          seen.add(term);
-          entry.df++;
-        }
-      }
-    }
-  });
-  return { analyzer, count: inputs.length, bodyLengths, contextLengths, terms };
 }
 
 /** Whether a flat [chunk, tf, chunk, tf, ...] postings list, sorted by chunk, holds `chunk`. */
@@ -113,11 +34,6 @@ export interface CoverageOptions {
   /** Other terms that stand for a question term (its synonyms), credited at `alternativeCredit` of its weight. */
   alternatives?: ReadonlyMap<string, readonly string[]>;
   alternativeCredit?: number;
-}
-
-export interface SparseScores {
-  ids: number[];
-  scores: number[];
 }
 
 /** Every chunk that matched a question, with its score: typed arrays the caller owns. */

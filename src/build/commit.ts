@@ -4,17 +4,12 @@
  * is manifest.json replaced by an atomic rename. A build killed at any point leaves the previous
  * manifest pointing at the previous, untouched files. Files no manifest names are removed after.
  */
-import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { readRegularFileSync } from './regular-file.js';
-import { INDEX_FILE_NAME, MANIFEST_FILE, type FileRef, type IndexFileRole, type Manifest } from './manifest.js';
+import { readRegularFileSync } from '../index/regular-file.js';
+import { INDEX_FILE_NAME, MANIFEST_FILE, sha256, type FileRef, type IndexFileRole, type Manifest } from '../index/manifest.js';
 
 export const STAGING_PREFIX = '.staging-';
-
-export function sha256(data: Buffer | string): string {
-  return createHash('sha256').update(data).digest('hex');
-}
 
 /** Writes all of it or throws: write(2) may write less than asked (a full disk, a signal). */
 function writeSynced(file: string, data: Buffer | string): void {

@@ -1,0 +1,48 @@
+/**
+ * Creates the PostgreSQL layout index/postgres/schema.ts describes: the shared schema once, then
+ * each generation's tables, filled by the publisher before its vector index is built.
+ */
+import type { Query } from '../index/postgres/database.js';
+import { halfvecExpression, SCHEMA_VERSION, SHARED_SCHEMA } from '../index/postgres/schema.js';
+
+export async function createSharedSchema(query: Query): Promise<void> {
+  await query('CREATE EXTENSION IF NOT EXISTS vector');
+  await query(`CREATE SCHEMA IF NOT EXISTS ${SHARED_SCHEMA}`);
+  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.layout (version int NOT NULL)`);
+  await query(`INSERT INTO ${SHARED_SCHEMA}.layout (version) SELECT $1 WHERE NOT EXISTS (SELECT 1 FROM ${SHARED_SCHEMA}.layout)`, [
+    SCHEMA_VERSION,
+  ]);
+  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.generations (
+    id text PRIMARY KEY,
+    collection text NOT NULL,
+    state text NOT NULL CHECK (state IN ('loading', 'ready')),
+    created_at timestamptz NOT NULL DEFAULT now())`);
+  await query(`CREATE TABLE IF NOT EXISTS ${SHARED_SCHEMA}.collections (
+    name text PRIMARY KEY,
+    generation text NOT NULL REFERENCES ${SHARED_SCHEMA}.generations (id),
+    previous text,
+    manifest jsonb NOT NULL,
+    published_at timestamptz NOT NULL DEFAULT now())`);
+}
+
+/** Tables of one generation, created empty; the vector index comes after the rows (much faster to build). */
+export async function createGenerationTables(query: Query, schema: string, dimension: number): Promise<void> {
+  await query(`CREATE SCHEMA ${schema}`);
+  await query(`CREATE TABLE ${schema}.documents (pos int PRIMARY KEY, id text NOT NULL UNIQUE, record jsonb NOT NULL)`);
+  await query(
+    `CREATE TABLE ${schema}.chunks (pos int PRIMARY KEY, doc int NOT NULL, hash text NOT NULL, record jsonb NOT NULL, embedding vector(${dimension | 0}) NOT NULL)`,
+  );
+  await query(`CREATE TABLE ${schema}.postings (term text PRIMARY KEY, df int NOT NULL, body bytea NOT NULL, context bytea NOT NULL)`);
+  await query(
+    `CREATE TABLE ${schema}.lexical (analyzer jsonb NOT NULL, count int NOT NULL, body_lengths bytea NOT NULL, context_lengths bytea NOT NULL)`,
+  );
+}
+
+export async function createVectorIndex(query: Query, schema: string, dimension: number, m: number, efConstruction: number): Promise<void> {
+  // Unit-length vectors: inner product ranks as cosine does, and is the cheapest operator.
+  await query(
+    `CREATE INDEX chunks_embedding_hnsw ON ${schema}.chunks USING hnsw (${halfvecExpression(dimension)} halfvec_ip_ops) WITH (m = ${m | 0}, ef_construction = ${efConstruction | 0})`,
+  );
+  await query(`CREATE INDEX ON ${schema}.chunks (hash)`);
+  await query(`ANALYZE ${schema}.chunks`);
+}
