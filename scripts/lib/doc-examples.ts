@@ -28,6 +28,19 @@ export const EXAMPLES: readonly Example[] = [
     render: (r) => ({ lang: 'json', text: firstResultJson(r) }),
   },
   {
+    // What the README's `jq` filter keeps of each result.
+    name: 'ask-summary',
+    request: { query: 'Which country was the first to recognize the Taliban government?', top_k: 2 },
+    render: (r) => ({
+      lang: 'json',
+      text: JSON.stringify(
+        r.results.map(({ rank, relevance, snippet, source }) => ({ rank, relevance, snippet, source: source.path })),
+        null,
+        2,
+      ),
+    }),
+  },
+  {
     name: 'no-answer-json',
     request: { query: 'What is the population of Afghanistan?' },
     render: (r) => ({ lang: 'json', text: JSON.stringify(r) }),
