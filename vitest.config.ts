@@ -14,7 +14,7 @@ export default defineConfig({
     reporters: ['default', 'json'],
     outputFile: { json: 'test-results/vitest.json' },
     projects: [
-      // One part at a time, no index built from a corpus, no server: `npm run test:unit`.
+      // One part at a time, no corpus read, no server (indexes at most a few passages written in the test): `npm run test:unit`.
       { test: { ...shared, name: 'unit', include: ['tests/unit/**/*.test.ts'] } },
       // The product end to end: real indexes, the handler, servers on loopback, packages.
       { test: { ...shared, name: 'system', include: ['tests/*.test.ts'] } },
