@@ -1,6 +1,5 @@
 /** Service configuration from environment variables (Lambda, serverless-offline, npm start). */
 import { DEFAULT_CORPUS_DIR, DEFAULT_INDEX_DIR, DEFAULT_MODELS_DIR, resolveFromRoot } from './paths.js';
-import { parseKeyring, type ApiKey } from './api/keys.js';
 
 /** A database that has not answered in this long is reported unavailable (503), well inside API Gateway's 29 s. */
 export const DEFAULT_DATABASE_TIMEOUT_MS = 5000;
@@ -22,8 +21,8 @@ export interface ServiceConfig {
   collectionsDir?: string;
   /** One key that opens every collection and route (API_KEY, API_KEY_SSM_PARAMETER). */
   apiKey?: ApiKeySource;
-  /** Keys scoped to collections and routes (API_KEYS, API_KEYS_SSM_PARAMETER). */
-  apiKeys?: () => Promise<ApiKey[]>;
+  /** Keys scoped to collections and routes, as JSON lists (API_KEYS, API_KEYS_SSM_PARAMETER); api/keys.ts reads them. */
+  apiKeys?: KeyListSource[];
   corsOrigins: string[];
   /** MCP tool name prefix and index description (MCP_TOOL_PREFIX, MCP_DESCRIPTION). */
   mcp?: { toolPrefix?: string; description?: string };
@@ -31,6 +30,14 @@ export interface ServiceConfig {
 
 /** Where the API key comes from: the environment, or a secret store read on demand. */
 export type ApiKeySource = () => Promise<string>;
+
+/** A list of scoped keys as text, and where it comes from (for messages). */
+export interface KeyListSource {
+  source: string;
+  read: () => Promise<string>;
+  /** The text itself when the environment gives it: checked before the service starts. */
+  text?: string;
+}
 
 /** Where Transformers.js models are kept (MODELS_DIR, relative to the project). */
 export function modelsDirFromEnv(env: NodeJS.ProcessEnv = process.env): string {
@@ -117,16 +124,6 @@ export function refreshingSecret(read: () => Promise<string>, refreshMs: number,
   };
 }
 
-/** A key list read as text, parsed once per text it reads (a refresh usually brings the same). */
-function keyringOf(read: () => Promise<string>, source: string): () => Promise<ApiKey[]> {
-  let parsed: { text: string; keys: ApiKey[] } | undefined;
-  return async () => {
-    const text = await read();
-    if (parsed?.text !== text) parsed = { text, keys: parseKeyring(text, source) };
-    return parsed.keys;
-  };
-}
-
 function positiveMs(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a whole number of milliseconds, 1 or more (got "${value}")`);
@@ -145,21 +142,17 @@ function toolPrefix(value: string): string {
   return value;
 }
 
-/** API_KEYS (checked now: a malformed list stops the start) and API_KEYS_SSM_PARAMETER (read on demand), together. */
-function apiKeysFromEnv(env: NodeJS.ProcessEnv): (() => Promise<ApiKey[]>) | undefined {
+/** API_KEYS (given now) and API_KEYS_SSM_PARAMETER (read on demand, again every refresh period). */
+function apiKeysFromEnv(env: NodeJS.ProcessEnv): KeyListSource[] | undefined {
   const refreshMs =
     1000 *
     (env.API_KEYS_REFRESH_SECONDS ? checkSeconds('API_KEYS_REFRESH_SECONDS', env.API_KEYS_REFRESH_SECONDS) : DEFAULT_KEYS_REFRESH_SECONDS);
-  const listed = env.API_KEYS ? parseKeyring(env.API_KEYS, 'API_KEYS') : undefined;
+  const lists: KeyListSource[] = [];
+  const listed = env.API_KEYS;
+  if (listed) lists.push({ source: 'API_KEYS', text: listed, read: async () => listed });
   const parameter = env.API_KEYS_SSM_PARAMETER;
-  const stored = parameter
-    ? keyringOf(
-        refreshingSecret(() => readSsmParameter(parameter), refreshMs),
-        `SSM parameter ${parameter}`,
-      )
-    : undefined;
-  if (!listed && !stored) return undefined;
-  return async () => [...(listed ?? []), ...(stored ? await stored() : [])];
+  if (parameter) lists.push({ source: `SSM parameter ${parameter}`, read: refreshingSecret(() => readSsmParameter(parameter), refreshMs) });
+  return lists.length ? lists : undefined;
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): ServiceConfig {

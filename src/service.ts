@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createApp } from './api/app.js';
 import { createSearchApi, type SearchApi } from './api/search-api.js';
 import { Auth, type KeyringSource } from './api/auth.js';
-import { unscopedKey } from './api/keys.js';
+import { keyringFromLists, unscopedKey } from './api/keys.js';
 import { createLogger, type Logger } from './api/logger.js';
 import { configFromEnv, DEFAULT_DATABASE_TIMEOUT_MS, type ServiceConfig } from './config.js';
 import { loadEmbedder } from './embed/load-embedder.js';
@@ -52,7 +52,7 @@ function authFrom(config: ServiceConfig): Auth | undefined {
   const sources: KeyringSource[] = [];
   const single = config.apiKey;
   if (single) sources.push(async () => [unscopedKey(await single())]);
-  if (config.apiKeys) sources.push(config.apiKeys);
+  if (config.apiKeys) sources.push(keyringFromLists(config.apiKeys));
   return sources.length ? new Auth(sources) : undefined;
 }
 

@@ -17,7 +17,7 @@ import { createService, type Service } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';
 import { configFromEnv, refreshingSecret } from '../src/config.js';
-import { matchKey, parseKeyring } from '../src/api/keys.js';
+import { keyringFromLists, matchKey, parseKeyring } from '../src/api/keys.js';
 
 const TIDES_OLD = 'sk-tides-old-5f3a9c1e7b20d4a8';
 const TIDES_NEW = 'sk-tides-new-81c0e6f2a94b37d5';
@@ -207,7 +207,7 @@ describe('the key list', () => {
       const text = typeof list === 'string' ? list : JSON.stringify(list);
       let message = '';
       try {
-        configFromEnv({ API_KEYS: text });
+        keyringFromLists(configFromEnv({ API_KEYS: text }).apiKeys!);
       } catch (err) {
         message = (err as Error).message;
       }

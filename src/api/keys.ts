@@ -13,6 +13,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { z } from 'zod';
 import { COLLECTION_NAME } from '../index/names.js';
+import type { KeyListSource } from '../config.js';
 
 /** The routes a key can be limited to (listing collections and /health need no route of their own). */
 export const KEY_ROUTES = ['search', 'documents', 'mcp'] as const;
@@ -90,6 +91,26 @@ export function parseKeyring(text: string, source: string): ApiKey[] {
       ...(entry.expires_at ? { expiresAt: Date.parse(entry.expires_at) } : {}),
     };
   });
+}
+
+/** A key list read as text, parsed once per text it reads (a refresh usually brings the same). */
+function keyringOf(list: KeyListSource): () => Promise<ApiKey[]> {
+  let parsed: { text: string; keys: ApiKey[] } | undefined;
+  return async () => {
+    const text = await list.read();
+    if (parsed?.text !== text) parsed = { text, keys: parseKeyring(text, list.source) };
+    return parsed.keys;
+  };
+}
+
+/**
+ * The keys of every list, read when asked for; a list given as text is checked now, so a malformed
+ * one stops the start instead of refusing every request.
+ */
+export function keyringFromLists(lists: readonly KeyListSource[]): () => Promise<ApiKey[]> {
+  for (const list of lists) if (list.text !== undefined) parseKeyring(list.text, list.source);
+  const readers = lists.map(keyringOf);
+  return async () => (await Promise.all(readers.map((read) => read()))).flat();
 }
 
 /** The listed key that `presented` is, if any: every entry is compared, whichever matches. */
