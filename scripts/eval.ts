@@ -25,7 +25,7 @@ import { beirSet, docsSet, type LabelledSet } from '../src/eval/labelled-set.js'
 import { askDocsSet, prepareDocsSet } from '../src/eval/docs-run.js';
 import { DEFAULT_MIN_RELEVANCE, uncalibratedModel } from '../src/search/relevance.js';
 import { resolveFromCwd } from '../src/paths.js';
-import type { SearchMode } from '../src/search/searcher.js';
+import type { SearchMode } from '../src/search/query.js';
 import { positiveInt } from './lib/cli.js';
 import { printCurve, THRESHOLDS } from './lib/curve.js';
 import { scriptSettingsFromEnv } from '../src/config.js';

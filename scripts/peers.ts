@@ -22,7 +22,7 @@ import { prepareSet } from '../src/eval/prepared.js';
 import { collapseToDocuments, evaluate, METRIC_NAMES, type Metrics, type Run } from '../src/eval/metrics.js';
 import { readWholeIndex } from '../src/index/read-index.js';
 import { lexicalInput } from '../src/build/lexical-index.js';
-import type { SearchMode } from '../src/search/searcher.js';
+import type { SearchMode } from '../src/search/query.js';
 import { positiveInt } from './lib/cli.js';
 import { resolveFromCwd } from '../src/paths.js';
 import { scriptSettingsFromEnv } from '../src/config.js';

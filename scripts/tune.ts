@@ -10,7 +10,7 @@ import { loadEmbedder, DEFAULT_EMBEDDER } from '../src/embed/load-embedder.js';
 import { evaluate } from '../src/eval/metrics.js';
 import { prepareSet, type PreparedSet } from '../src/eval/prepared.js';
 import { rankQueries } from '../src/eval/run-eval.js';
-import type { SearchMode } from '../src/search/searcher.js';
+import type { SearchMode } from '../src/search/query.js';
 import { DEFAULT_RANKING, type RankingSettings } from '../src/search/defaults.js';
 import { resolveFromCwd } from '../src/paths.js';
 import type { BuildSettings } from '../src/build/settings.js';

@@ -19,7 +19,7 @@ import { parsePostgresUri } from '../src/index/postgres/location.js';
 import { publishToPostgres, storedVectors } from '../src/build/publish-postgres.js';
 import { currentGeneration, generationSchema } from '../src/index/postgres/schema.js';
 import { PostgresBackend } from '../src/index/postgres/backend.js';
-import type { SearchHit, SearchQuery } from '../src/search/searcher.js';
+import type { SearchHit, SearchQuery } from '../src/search/query.js';
 import { createService } from '../src/service.js';
 import { createLambdaHandler } from '../src/adapters/lambda.js';
 import { createLogger } from '../src/api/logger.js';

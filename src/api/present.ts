@@ -1,5 +1,5 @@
 /** Engine results to the wire format (snake_case, documented in the OpenAPI document). */
-import type { SearchOutcome } from '../search/searcher.js';
+import type { SearchOutcome } from '../search/query.js';
 import type { SearchResponse } from './schemas.js';
 
 export const NO_ANSWER_MESSAGE = 'Nothing in these documents answers this question.';

@@ -7,52 +7,22 @@ import type { Embedder } from '../embed/embedder.js';
 import type { IndexBackend } from '../index/backend.js';
 import type { Manifest } from '../index/manifest.js';
 import type { DocumentRecord } from '../index/store.js';
-import type { Metadata } from '../corpus/document.js';
 import { LexicalIndex, type CoverageOptions, type LexicalScores } from './bm25f.js';
 import type { QueryPostings, SparseScores } from '../index/lexical.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
-import { compileFilter, filterableFields, filterWarnings, type ChunkMask, type Filter } from './filter.js';
+import { filterableFields, filterWarnings } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
-import { bestSentence, type Snippet } from './snippet.js';
+import { bestSentence } from './snippet.js';
 import { relevanceOfList, uncalibratedModel, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
-import { expandQuestion } from './expansion.js';
-import { prefixForms } from './prefix-forms.js';
 import { passageWindows, type PassageWindow } from './passage-windows.js';
 import { orderWithinDocuments } from './passage-order.js';
 import { joinChunks } from './joined-text.js';
-
-export type SearchMode = 'hybrid' | 'dense' | 'lexical';
-
-export interface SearchQuery {
-  query: string;
-  topK: number;
-  mode: SearchMode;
-  /** Results scoring below this are dropped (scores are on the mode's own scale). */
-  minScore?: number;
-  /** Results whose calibrated relevance is below this are dropped (0 keeps every result). */
-  minRelevance?: number;
-  filter?: Filter;
-}
-
-export interface SearchHit {
-  rank: number;
-  id: string;
-  docId: string;
-  title: string;
-  text: string;
-  section: string[];
-  score: number;
-  /** Calibrated chance that the passage answers the question, comparable across questions. */
-  relevance: number;
-  /** The evidence behind the score: cosine similarity and BM25, where computed. */
-  scores: { dense?: number; lexical?: number };
-  snippet: Snippet;
-  source: { path: string; url?: string; page?: number; charStart: number; charEnd: number };
-  metadata: Metadata;
-}
+import { hitsOf } from './hits.js';
+import { prepareQuestion, type Prepared } from './prepare.js';
+import type { NoAnswer, SearchHit, SearchMode, SearchOutcome, SearchQuery } from './query.js';
 
 export interface ScoredChunk {
   /** Position of the chunk in the chunk store. */
@@ -75,24 +45,6 @@ export interface RankOptions {
   skipDocument?: (doc: number) => boolean;
 }
 
-/** Why a search returned nothing although the index has passages. */
-export interface NoAnswer {
-  /** The best candidate's relevance, under the threshold. */
-  bestRelevance: number;
-  minRelevance: number;
-}
-
-export interface SearchOutcome {
-  query: string;
-  mode: SearchMode;
-  model: string;
-  results: SearchHit[];
-  noAnswer?: NoAnswer;
-  /** Why a filter matched nothing, when it can be told (a field no document has). */
-  warnings?: string[];
-  timings: { embedMs: number; searchMs: number; totalMs: number };
-}
-
 /** What searchers of one index share, whatever their ranking settings. */
 interface Shared {
   backend: IndexBackend;
@@ -101,23 +53,6 @@ interface Shared {
   /** Scratch arrays by chunk position, filled and cleared within one synchronous step. */
   lexicalLookup: Float64Array;
   matchedLookup: Uint8Array;
-}
-
-/** A question made ready for ranking: its terms, their postings and the filter's mask. */
-export interface Prepared {
-  terms: string[];
-  /** Terms added by expansion, with their weight (the question's own weigh 1). */
-  expansion?: ReadonlyMap<string, number>;
-  /** The synonyms added for each of the question's own terms (coverage credits them in part). */
-  alternatives?: ReadonlyMap<string, string[]>;
-  postings: QueryPostings;
-  mask?: ChunkMask;
-  /**
-   * The question's nearest passages as last searched, best first: a later need for fewer of them
-   * (the relevance neighbourhood after the hybrid pool) takes the first ones instead of searching
-   * the graph again.
-   */
-  nearest?: SparseScores;
 }
 
 /** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
@@ -224,31 +159,8 @@ export class Searcher {
   }
 
   /** The question's terms, their postings from the index, and which chunks its filter allows. */
-  async prepare(q: Pick<SearchQuery, 'query' | 'filter'>): Promise<Prepared> {
-    const terms = this.lexical.analyzeQuestion(q.query);
-    const mask = compileFilter(q.filter, this.index.documents, this.index.docOf.length);
-    const settings = this.ranking.expansion;
-    const expansion = settings ? expandQuestion(q.query, terms, settings, (t) => this.lexical.analyze(t)) : undefined;
-    if (mask?.count === 0) return { terms, postings: new Map(), mask };
-    const postings = new Map(await this.index.postings([...new Set([...terms, ...(expansion?.weights.keys() ?? [])])]));
-    if (expansion) {
-      // An unknown word's shorter form the index holds stands for it, as a synonym does.
-      const unknown = new Map([...new Set(terms)].filter((t) => !postings.has(t)).map((t) => [t, prefixForms(t)] as const));
-      const forms = unknown.size ? await this.index.postings([...new Set([...unknown.values()].flat())]) : new Map();
-      for (const [term, candidates] of unknown) {
-        const form = candidates.find((f) => forms.has(f));
-        if (!form) continue;
-        postings.set(form, forms.get(form)!);
-        if (!terms.includes(form)) expansion.weights.set(form, settings!.weight);
-        expansion.alternatives.set(term, [...(expansion.alternatives.get(term) ?? []), form]);
-      }
-    }
-    return {
-      terms,
-      postings,
-      ...(mask ? { mask } : {}),
-      ...(expansion?.weights.size ? { expansion: expansion.weights, alternatives: expansion.alternatives } : {}),
-    };
+  prepare(q: Pick<SearchQuery, 'query' | 'filter'>): Promise<Prepared> {
+    return prepareQuestion(q, this.lexical, this.index, this.ranking.expansion);
   }
 
   /** Ranking with a precomputed question vector: passages, cut by relevance, with snippets and sources. */
@@ -269,7 +181,7 @@ export class Searcher {
     const minRelevance = q.minRelevance ?? 0;
     // Relevance falls with the rank (relevanceOfList), so the threshold keeps a prefix.
     const kept = assessed.filter((a) => a.relevance >= minRelevance);
-    const results = this.hits(kept, prepared);
+    const results = hitsOf(this.index, this.lexical, kept, prepared);
     if (kept.length > 0 || assessed.length === 0) return { results };
     return { results, noAnswer: { bestRelevance: assessed[0]!.relevance, minRelevance } };
   }
@@ -472,37 +384,6 @@ export class Searcher {
       matched[id] = 0;
     }
     return candidates;
-  }
-
-  private hits(kept: Assessed[], prepared: Prepared): SearchHit[] {
-    const queryTerms = new Set(prepared.terms);
-    const idf = (t: string) => this.lexical.idf(prepared.postings, t);
-    return kept.map((s, r) => {
-      const anchor = s.window.chunks[s.id - s.window.first]!;
-      const passage = joinChunks(s.window.chunks);
-      const doc = this.index.documents.get(anchor.doc);
-      const page = s.window.chunks[0]!.page;
-      return {
-        rank: r + 1,
-        id: anchor.id,
-        docId: doc.id,
-        title: doc.title,
-        text: passage.text,
-        section: anchor.section,
-        score: s.score,
-        relevance: s.relevance,
-        scores: { ...(s.dense !== undefined ? { dense: s.dense } : {}), ...(s.lexical !== undefined ? { lexical: s.lexical } : {}) },
-        snippet: bestSentence(passage.text, queryTerms, idf, this.lexical.data.analyzer, passage.sentences),
-        source: {
-          path: doc.path,
-          ...(doc.url ? { url: doc.url } : {}),
-          ...(page !== undefined ? { page } : {}),
-          charStart: passage.start,
-          charEnd: passage.end,
-        },
-        metadata: doc.metadata,
-      };
-    });
   }
 
   /** The share of the question's distinctive terms a passage holds (a synonym of one counts in part). */

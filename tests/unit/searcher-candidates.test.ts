@@ -8,7 +8,8 @@ import { sharedEmbedder, tempDir } from '../helpers/article-index.js';
 import { writePassagesIndex } from '../helpers/passages-index.js';
 import { openSearcher } from '../../src/search/open-searcher.js';
 import { DEFAULT_RANKING } from '../../src/search/defaults.js';
-import type { Searcher, SearchQuery } from '../../src/search/searcher.js';
+import type { Searcher } from '../../src/search/searcher.js';
+import type { SearchQuery } from '../../src/search/query.js';
 
 const POOL = 3;
 let searcher: Searcher;
