@@ -30,7 +30,7 @@ export class FileBackend implements IndexBackend {
   ) {
     this.documents = table.documents;
     this.docOf = table.docOf;
-    this.walk = new HnswWalk(graph);
+    this.walk = new HnswWalk(graph.layers);
   }
 
   /** `manifest`: the folder's manifest when the caller has read it already (it is parsed and checked once). */

@@ -4,6 +4,7 @@
  * byte-vectors.ts) into adjacency arrays by chunk position. vector/hnsw-walk.ts searches it.
  */
 import { Sections, writeSections } from './sections.js';
+import type { LayeredGraph } from '../vector/hnsw-walk.js';
 
 const MAGIC = 'SSGRAPH1';
 
@@ -46,17 +47,9 @@ export function writeGraph(meta: GraphMeta, level0: number[][], upper: number[][
 }
 
 export class NeighbourGraph {
-  readonly count: number;
   readonly m: number;
-  readonly entry: number;
-  readonly maxLevel: number;
-  readonly level0Starts: Uint32Array;
-  readonly level0: Uint32Array;
-  readonly levels: Uint8Array;
-  /** Where each node's first upper-layer list is in `upperStarts` (a prefix sum of `levels`). */
-  readonly upperIndex: Uint32Array;
-  readonly upperStarts: Uint32Array;
-  readonly upper: Uint32Array;
+  /** The links as the walk (vector/hnsw-walk.ts) reads them. */
+  readonly layers: LayeredGraph;
 
   /** Reads the graph's structure (throws when it is broken); `problem()` checks its links. */
   constructor(file: Buffer) {
@@ -65,26 +58,34 @@ export class NeighbourGraph {
     if (!meta || !Number.isSafeInteger(meta.count) || !Number.isSafeInteger(meta.entry) || !Number.isSafeInteger(meta.max_level))
       throw new Error('its header is incomplete');
     const n = meta.count;
-    this.count = n;
     this.m = meta.m;
-    this.entry = meta.entry;
-    this.maxLevel = meta.max_level;
-    this.level0Starts = s.get('level0_starts', 'u32', n + 1);
-    this.level0 = s.get('level0', 'u32');
-    this.levels = s.get('levels', 'u8', n);
-    this.upperIndex = new Uint32Array(n + 1);
-    for (let i = 0; i < n; i++) this.upperIndex[i + 1] = this.upperIndex[i]! + this.levels[i]!;
-    this.upperStarts = s.get('upper_starts', 'u32', this.upperIndex[n]! + 1);
-    this.upper = s.get('upper', 'u32');
+    const levels = s.get('levels', 'u8', n);
+    const upperIndex = new Uint32Array(n + 1);
+    for (let i = 0; i < n; i++) upperIndex[i + 1] = upperIndex[i]! + levels[i]!;
+    this.layers = {
+      count: n,
+      entry: meta.entry,
+      maxLevel: meta.max_level,
+      level0Starts: s.get('level0_starts', 'u32', n + 1),
+      level0: s.get('level0', 'u32'),
+      levels,
+      upperIndex,
+      upperStarts: s.get('upper_starts', 'u32', upperIndex[n]! + 1),
+      upper: s.get('upper', 'u32'),
+    };
+  }
+
+  get count(): number {
+    return this.layers.count;
   }
 
   /** Why the graph cannot be walked (a link to no node, lists outside the arrays, a bad entry point), or undefined. */
   problem(): string | undefined {
-    const n = this.count;
+    const { count: n, level0Starts, level0, upperStarts, upper, entry, levels, maxLevel } = this.layers;
     return (
-      listsProblem(this.level0Starts, this.level0, n) ??
-      listsProblem(this.upperStarts, this.upper, n) ??
-      (n > 0 && (this.entry >= n || this.levels[this.entry]! < this.maxLevel) ? 'its entry point is not on its top layer' : undefined)
+      listsProblem(level0Starts, level0, n) ??
+      listsProblem(upperStarts, upper, n) ??
+      (n > 0 && (entry >= n || levels[entry]! < maxLevel) ? 'its entry point is not on its top layer' : undefined)
     );
   }
 }

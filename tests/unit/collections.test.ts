@@ -29,13 +29,18 @@ beforeAll(async () => {
 
 type Event = { collection: string; change: string; detail: string };
 
-function watched(dir: string, events: Event[]) {
-  return new Collections({
+/** A folder holding an index of `documents`, served as a watched collection checked at every request. */
+async function servedFolder(documents: PassagesDocument[]) {
+  const dir = tempDir('collections');
+  await writePassagesIndex(dir, embedder, documents);
+  const events: Event[] = [];
+  const collections = new Collections({
     dirs: new Map(),
     remote: new Map([['default', { source: watchedIndex(dir), checkEveryMs: 0 }]]),
     loadEmbedder: async () => embedder,
     onRemoteEvent: (e) => events.push(e),
   });
+  return { dir, events, collections };
 }
 
 async function until(done: () => boolean): Promise<void> {
@@ -51,18 +56,13 @@ const firstDocument = async (collections: Collections, query: string) => {
 };
 
 it('loads once for concurrent first requests', async () => {
-  const dir = tempDir('collections');
-  await writePassagesIndex(dir, embedder, GARDEN);
-  const collections = watched(dir, []);
+  const { collections } = await servedFolder(GARDEN);
   const [a, b] = [collections.get(), collections.get()];
   expect(await a).toBe(await b);
 });
 
 it('takes up a newly published index in the background; the requests before it keep the one they had', async () => {
-  const dir = tempDir('collections');
-  await writePassagesIndex(dir, embedder, GARDEN);
-  const events: Event[] = [];
-  const collections = watched(dir, events);
+  const { dir, events, collections } = await servedFolder(GARDEN);
   const before = await collections.get();
   expect(await firstDocument(collections, 'When should drip emitters be checked?')).toBe('garden.txt');
 
@@ -78,10 +78,7 @@ it('takes up a newly published index in the background; the requests before it k
 });
 
 it('keeps serving the current index when a check finds a broken one, and says why', async () => {
-  const dir = tempDir('collections');
-  await writePassagesIndex(dir, embedder, TIDES);
-  const events: Event[] = [];
-  const collections = watched(dir, events);
+  const { dir, events, collections } = await servedFolder(TIDES);
   const current = await collections.get();
 
   const broken = path.join(dir, 'broken.json');

@@ -181,7 +181,7 @@ describe('graph walk', () => {
     HnswIndex.build(vectors.toFloat32(), DEFAULT_HNSW).write(file);
     const saved = fs.readFileSync(file);
     const graph = new NeighbourGraph(encodeGraph(saved, readHnswHeader(saved)!));
-    return { vectors, graph, walk: new HnswWalk(graph), random };
+    return { vectors, graph, walk: new HnswWalk(graph.layers), random };
   }
 
   function exactTop(vectors: ByteVectors, q: Float64Array, k: number, allow: (i: number) => boolean = () => true): number[] {
