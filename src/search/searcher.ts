@@ -8,21 +8,19 @@ import type { IndexBackend } from '../index/backend.js';
 import type { Manifest } from '../index/manifest.js';
 import type { DocumentRecord } from '../index/store.js';
 import { LexicalIndex, type CoverageOptions, type LexicalScores } from './bm25f.js';
-import type { QueryPostings, SparseScores } from '../index/lexical.js';
+import type { SparseScores } from '../index/lexical.js';
 import { DEFAULT_RANKING, type RankingSettings } from './defaults.js';
 import { filterableFields, filterWarnings } from './filter.js';
 import { leadingWordsWithin } from '../corpus/segment.js';
 import { DocumentLookup } from './documents.js';
 import { fuse, fusionFor, type Candidate, type FusionSettings } from './fusion.js';
-import { bestSentence } from './snippet.js';
 import { relevanceOfList, uncalibratedModel, type RelevanceFeatures, type RelevanceModel } from './relevance.js';
 import { topN } from './top-n.js';
 import { passageWindows, type PassageWindow } from './passage-windows.js';
 import { orderWithinDocuments } from './passage-order.js';
-import { joinChunks } from './joined-text.js';
 import { hitsOf } from './hits.js';
 import { prepareQuestion, type Prepared } from './prepare.js';
-import type { NoAnswer, SearchHit, SearchMode, SearchOutcome, SearchQuery } from './query.js';
+import type { NoAnswer, SearchHit, SearchOutcome, SearchQuery } from './query.js';
 
 export interface ScoredChunk {
   /** Position of the chunk in the chunk store. */
