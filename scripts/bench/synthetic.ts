@@ -1,9 +1,12 @@
 /**
  * A corpus at scale for the search path, grown from a real index: every chunk of the base index
  * (real text, real embeddings) is kept, and further copies are added with a share of their words
- * dropped and their vector perturbed (cosine about 0.93 to the original) until the target count is
- * reached. The embeddings keep the structure of real ones (uniform random vectors in 512-d have no
- * neighbourhood structure and make any ANN benchmark meaningless), and BM25 sees realistic
+ * dropped until the target count is reached. A copy's vector lies between its original and one of
+ * the original's neighbours in the base graph, slightly perturbed: the new points fill in the
+ * neighbourhoods of real embeddings (uniform random vectors in 512-d have no neighbourhood
+ * structure and make any ANN benchmark meaningless), and they are not all centred on their
+ * original (copies made by adding noise to it sit around it like spokes, each closer to it than to
+ * each other, which leaves HNSW's neighbour heuristic one link per copy). BM25 sees realistic
  * posting lengths. Written with the product's own index writer.
  */
 import type { Manifest } from '../../src/index/manifest.js';
@@ -27,9 +30,25 @@ function perturb(base: number[], noise: number, random: () => number): number[] 
   return v.map((x) => x / n);
 }
 
+/** A point between `a` and `b` (a share `t` of the way), perturbed a little. */
+function between(a: number[], b: number[], t: number, random: () => number): number[] {
+  return perturb(
+    a.map((x, i) => (1 - t) * x + t * b[i]!),
+    0.2,
+    random,
+  );
+}
+
 export async function writeScaledIndex(out: string, baseDir: string, target: number, seed = 7): Promise<Manifest> {
   const random = mulberry32(seed);
   const base = await readWholeIndex(baseDir);
+  const { level0, level0Starts } = base.graph.layers;
+  /** One of chunk i's neighbours in the base graph, at random (itself when it has none). */
+  const neighbourOf = (i: number) => {
+    const from = level0Starts[i]!;
+    const count = level0Starts[i + 1]! - from;
+    return count ? level0[from + Math.floor(random() * count)]! : i;
+  };
   const store: ChunkStore = { documents: [], chunks: [] };
   const rows: number[][] = [];
   const lexicalInputs: { body: string; context: string }[] = [];
@@ -57,7 +76,11 @@ export async function writeScaledIndex(out: string, baseDir: string, target: num
           hash: `${copy}-${chunk.hash}`,
         });
         lexicalInputs.push(lexicalInput(doc.title, chunk.section, text));
-        rows.push(copy === 0 ? base.floatVectors.row(i) : perturb(base.floatVectors.row(i), 0.4, random));
+        rows.push(
+          copy === 0
+            ? base.floatVectors.row(i)
+            : between(base.floatVectors.row(i), base.floatVectors.row(neighbourOf(i)), 0.1 + 0.4 * random(), random),
+        );
       }
       store.documents.push({ ...doc, id, first, count: store.chunks.length - first });
     }
