@@ -93,9 +93,13 @@ export function parseKeyring(text: string, source: string): ApiKey[] {
   });
 }
 
-/** A key list read as text, parsed once per text it reads (a refresh usually brings the same). */
+/**
+ * A key list read as text, parsed once per text it reads (a refresh usually brings the same). A
+ * list given as text is parsed now, so a malformed one stops the start instead of refusing every
+ * request.
+ */
 function keyringOf(list: KeyListSource): () => Promise<ApiKey[]> {
-  let parsed: { text: string; keys: ApiKey[] } | undefined;
+  let parsed = list.text === undefined ? undefined : { text: list.text, keys: parseKeyring(list.text, list.source) };
   return async () => {
     const text = await list.read();
     if (parsed?.text !== text) parsed = { text, keys: parseKeyring(text, list.source) };
@@ -103,12 +107,8 @@ function keyringOf(list: KeyListSource): () => Promise<ApiKey[]> {
   };
 }
 
-/**
- * The keys of every list, read when asked for; a list given as text is checked now, so a malformed
- * one stops the start instead of refusing every request.
- */
+/** The keys of every list, each read when asked for. */
 export function keyringFromLists(lists: readonly KeyListSource[]): () => Promise<ApiKey[]> {
-  for (const list of lists) if (list.text !== undefined) parseKeyring(list.text, list.source);
   const readers = lists.map(keyringOf);
   return async () => (await Promise.all(readers.map((read) => read()))).flat();
 }

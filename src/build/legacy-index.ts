@@ -7,7 +7,6 @@
  */
 import path from 'node:path';
 import { z } from 'zod';
-
 import { hnswHeaderProblem, readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { EmbedderInfoSchema, FileRef, MANIFEST_FILE, MAX_MANIFEST_BYTES, type Manifest } from '../index/manifest.js';
 import { readVerified } from '../index/read-index.js';

@@ -13,7 +13,6 @@ import { hnswSettings } from './settings.js';
 import { removeStaleStaging, Staging } from './commit.js';
 import { buildIdOf } from '../index/consistency.js';
 import { encodeChunkTable } from '../index/chunk-table.js';
-
 import { ByteVectors } from '../index/byte-vectors.js';
 import { encodeGraph, hnswHeaderProblem, readHnswHeader, vectorsInGraph } from './hnsw-file.js';
 import { encodePostings } from '../index/postings-table.js';
@@ -32,10 +31,10 @@ export interface IndexParts {
   sourceHashes: readonly string[];
 }
 
-/** Runs `work` holding the directory's build lock, after clearing what killed builds left behind. */
 /** hnswlib's file is read back into one Buffer: no more than a Buffer holds (4 GB, some 1.9 million passages of 512-d). */
 const MAX_HNSW_FILE_BYTES = bufferLimits.MAX_LENGTH;
 
+/** Runs `work` holding the directory's build lock, after clearing what killed builds left behind. */
 export async function withBuildLock<T>(out: string, work: () => Promise<T>): Promise<T> {
   fs.mkdirSync(out, { recursive: true });
   const release = acquireBuildLock(out);
