@@ -5,7 +5,7 @@
  */
 import { loadEmbedder } from '../../src/embed/load-embedder.js';
 import { readIndexFiles } from '../../src/index/read-index.js';
-import { topN } from '../../src/search/top-n.js';
+import { exactNearest } from '../../src/vector/exact-scan.js';
 import { embedInBatches } from '../../src/embed/batches.js';
 import { elapsedMs, summarize } from './stats.js';
 import { openSearcher } from '../../src/search/open-searcher.js';
@@ -51,9 +51,8 @@ for (const [i, q] of queries.entries()) {
 }
 let recall = 0;
 const { vectors } = await readIndexFiles(indexDir!);
-const ids = Array.from({ length: vectors.count }, (_, j) => j);
 for (const [i, q] of queries.entries()) {
-  const exact = new Set(topN({ ids, scores: ids.map((j) => vectors.dot(j, q.vector)) }, 10).ids);
+  const exact = new Set(exactNearest(vectors, Float64Array.from(q.vector), 10));
   recall += denseIds[i]!.filter((id) => exact.has(id)).length / 10;
 }
 

@@ -24,6 +24,8 @@ export interface ScaleBench {
   lexicalMs: Summary;
   hybridWithSnippetsMs: Summary;
   recallAt10: number;
+  /** The walk's width the build chose for this index. */
+  efSearch: number;
 }
 
 /** `baseDir`: a real index to grow from; `questions`: real questions; `bundle`: the bundled handler. */
@@ -61,6 +63,7 @@ export async function measureScale(baseDir: string, chunks: number, questions: s
       lexicalMs: r.lexical_ms as Summary,
       hybridWithSnippetsMs: r.hybrid_with_snippets_ms as Summary,
       recallAt10: r.recall_at_10 as number,
+      efSearch: r.ef_search as number,
     };
   } finally {
     fs.rmSync(out, { recursive: true, force: true });
