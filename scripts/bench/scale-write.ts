@@ -6,5 +6,5 @@ import { writeScaledIndex } from './synthetic.js';
 
 const [out, baseDir, chunks] = process.argv.slice(2);
 const started = performance.now();
-await writeScaledIndex(out!, baseDir!, Number(chunks), (line) => console.error(line));
+await writeScaledIndex(out!, baseDir!, Number(chunks));
 console.log(JSON.stringify({ seconds: (performance.now() - started) / 1000 }));

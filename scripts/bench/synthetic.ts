@@ -16,9 +16,6 @@ import { lexicalInput } from '../../src/build/lexical-index.js';
 import { VectorStore } from '../../src/vector/vector-store.js';
 import { withBuildLock, writeIndex } from '../../src/build/write-index.js';
 import { mulberry32 } from '../../src/search/random.js';
-import { loadEmbedder } from '../../src/embed/load-embedder.js';
-import { measureStagedIndex } from '../../src/build/measure-index.js';
-import { DEFAULT_HNSW } from '../../src/build/hnsw.js';
 
 function gaussian(random: () => number): number {
   return Math.sqrt(-2 * Math.log(random() || 1e-12)) * Math.cos(2 * Math.PI * random());
@@ -42,13 +39,7 @@ function between(a: number[], b: number[], t: number, random: () => number): num
   );
 }
 
-export async function writeScaledIndex(
-  out: string,
-  baseDir: string,
-  target: number,
-  log: (line: string) => void = () => {},
-  seed = 7,
-): Promise<Manifest> {
+export async function writeScaledIndex(out: string, baseDir: string, target: number, seed = 7): Promise<Manifest> {
   const random = mulberry32(seed);
   const base = await readWholeIndex(baseDir);
   const { level0, level0Starts } = base.graph.layers;
@@ -95,27 +86,20 @@ export async function writeScaledIndex(
     }
   }
   const m = base.manifest;
-  // Measured as a build measures its index (the walk's width from the default up, relevance).
-  const embedder = await loadEmbedder(m.embedder.id);
   return withBuildLock(
     out,
     async () =>
-      await writeIndex(
-        out,
-        {
-          store,
-          vectors: VectorStore.unitRows(rows, m.embedder.dimension),
-          lexicalInputs,
-          embedder: m.embedder,
-          settings: { chunking: m.chunking, lexical: m.lexical, hnsw: { ...m.hnsw, ef_search: DEFAULT_HNSW.efSearch } },
-          corpus: {
-            settings_hash: m.corpus.settings_hash,
-            fingerprint: `scaled-${target}`,
-          },
-          sourceHashes: store.documents.map((d) => d.id),
+      await writeIndex(out, {
+        store,
+        vectors: VectorStore.unitRows(rows, m.embedder.dimension),
+        lexicalInputs,
+        embedder: m.embedder,
+        settings: { chunking: m.chunking, lexical: m.lexical, hnsw: m.hnsw },
+        corpus: {
+          settings_hash: m.corpus.settings_hash,
+          fingerprint: `scaled-${target}`,
         },
-        log,
-        measureStagedIndex(embedder, log),
-      ),
-  ).finally(() => embedder.dispose());
+        sourceHashes: store.documents.map((d) => d.id),
+      }),
+  );
 }

@@ -23,8 +23,10 @@ import { checkBuildSettings, chunkingSettings, DEFAULT_BUILD_SETTINGS, manifestS
 import type { ChunkStore, DocumentRecord } from '../index/store.js';
 import { embedInBatches, type EmbedProgress } from '../embed/batches.js';
 import { defaultWorkerCount, embedInWorkers } from '../embed/embed-pool.js';
-import { CALIBRATION_VERSION } from '../search/index-calibration.js';
-import { measureStagedIndex } from './measure-index.js';
+import { FileBackend } from '../index/file-backend.js';
+import { Searcher } from '../search/searcher.js';
+import { calibrateIndex, CALIBRATION_VERSION, questionBatches } from '../search/index-calibration.js';
+import { cachedQueryVectors } from '../embed/query-vector-cache.js';
 
 export interface BuildOptions {
   corpus: string;
@@ -241,7 +243,6 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
     });
     const vectors = VectorStore.unitRows(rows as number[][], embedder.info.dimension);
 
-    const measure = measureStagedIndex(embedder, log);
     const manifest = await writeIndex(
       options.out,
       {
@@ -260,7 +261,15 @@ export async function buildIndex(options: BuildOptions): Promise<BuildReport> {
       log,
       async (staged, draft) => {
         stageDone('indexing and writing');
-        return await measure(staged, draft);
+        const backend = await FileBackend.open(staged, draft);
+        try {
+          const searcher = Searcher.over(backend, embedder);
+          // The pool's vectors are the same for every build with this embedder: kept between builds.
+          const embedPool = (texts: readonly string[]) => cachedQueryVectors(embedder, texts, questionBatches(embedder));
+          return await calibrateIndex(searcher, draft.corpus.fingerprint, log, embedPool);
+        } finally {
+          await backend.close();
+        }
       },
     );
     stageDone('calibrating');

@@ -50,15 +50,14 @@ export async function withBuildLock<T>(out: string, work: () => Promise<T>): Pro
  * Builds the lexical index and the HNSW graph and publishes everything. The vectors are rounded
  * to 8 bits per component first and the graph is built over the rounded values: a rebuild that reuses
  * the stored vectors then reproduces the same files. Call it holding the build lock.
- * `measure`: run over the staged files before the manifest commits them, returning the manifest to
- * commit (the draft with what was measured on them: the walk's width, what relevance means), so
- * that a reader never sees the index without it.
+ * `calibrate`: run over the staged files before the manifest commits them, so that a reader never
+ * sees the index without what it says relevance means on it.
  */
 export async function writeIndex(
   out: string,
   parts: IndexParts,
   log: (line: string) => void = () => {},
-  measure?: (staged: string, draft: Manifest) => Promise<Manifest>,
+  calibrate?: (staged: string, manifest: Manifest) => Promise<Manifest['calibration']>,
 ): Promise<Manifest> {
   log('build: indexing');
   const lexical = buildLexicalIndex(parts.lexicalInputs, parts.settings.lexical);
@@ -99,10 +98,10 @@ export async function writeIndex(
       corpus: parts.corpus,
       files,
     };
-    const measured = measure ? await measure(staging.path, manifest) : manifest;
-    staging.commit(measured);
+    const calibration = calibrate ? await calibrate(staging.path, manifest) : undefined;
+    staging.commit(calibration ? { ...manifest, calibration } : manifest);
     log(`build: committed ${parts.store.chunks.length} chunks from ${parts.store.documents.length} documents`);
-    return measured;
+    return calibration ? { ...manifest, calibration } : manifest;
   } catch (err) {
     staging.discard();
     throw err;

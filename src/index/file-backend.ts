@@ -8,7 +8,6 @@ import type { QueryPostings, SparseScores } from './lexical.js';
 import type { ChunkTable } from './chunk-table.js';
 import type { NeighbourGraph } from './graph.js';
 import { HnswWalk } from '../vector/hnsw-walk.js';
-import { exactNearest } from '../vector/exact-scan.js';
 import type { ByteVectors } from './byte-vectors.js';
 import type { Manifest } from './manifest.js';
 import type { PostingsTable } from './postings-table.js';
@@ -48,24 +47,6 @@ export class FileBackend implements IndexBackend {
     const query = Float64Array.from(vector);
     const ef = this.manifest.hnsw.ef_search;
     return this.walk.search(this.vectors, query, Math.min(k, this.graph.count), ef, allow ? (i) => allow[i] === 1 : undefined);
-  }
-
-  /**
-   * The k nearest by the walk `ef` wide, whatever the manifest says, and by comparing the question
-   * with every vector: what a build measures the walk's recall with when it chooses its width.
-   */
-  walkNearest(vector: readonly number[], k: number, ef: number): number[] {
-    return this.walk.search(this.vectors, Float64Array.from(vector), Math.min(k, this.graph.count), ef).ids;
-  }
-
-  exactNearest(vector: readonly number[], k: number): number[] {
-    return exactNearest(this.vectors, Float64Array.from(vector), k);
-  }
-
-  /** The same files searched `ef` wide (the width a build chose after staging them). */
-  withSearchWidth(ef: number): FileBackend {
-    const manifest = { ...this.manifest, hnsw: { ...this.manifest.hnsw, ef_search: ef } };
-    return new FileBackend(this.location, manifest, this.table, this.lexical, this.graph, this.vectors);
   }
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {

@@ -18,13 +18,13 @@ import type { Embedder } from '../embed/embedder.js';
 import type { EmbedTexts } from '../embed/query-vector-cache.js';
 import type { Manifest } from '../index/manifest.js';
 import { OFF_TOPIC_POOL } from './off-topic-pool.js';
-import { pseudoQuestion, sampleChunks, type PseudoQuestion } from './pseudo-questions.js';
+import { pseudoQuestion, sampleChunks } from './pseudo-questions.js';
 import { mulberry32 } from './random.js';
 import { PRIOR_MODEL, withoutCosine, type CosineScale } from './relevance.js';
 import type { Assessed, Searcher } from './searcher.js';
 
-/** Part of the corpus fingerprint: an index calibrated by another version is rebuilt (reusing its vectors). 5: the build chooses the walk's width too. */
-export const CALIBRATION_VERSION = 5;
+/** Part of the corpus fingerprint: an index calibrated by another version is rebuilt (reusing its vectors). */
+export const CALIBRATION_VERSION = 4;
 
 export type IndexCalibration = NonNullable<Manifest['calibration']>;
 
@@ -84,41 +84,21 @@ async function askAll(
   return asked;
 }
 
-/** Pseudo-questions made from an index's own passages, embedded: what calibration asks it. */
-export interface OwnQuestions {
-  questions: PseudoQuestion[];
-  vectors: number[][];
-}
-
-/** The index's own questions for `seed` (its corpus fingerprint): the same ones every time. */
-export async function ownQuestions(index: Searcher['index'], seed: string, embed: EmbedTexts): Promise<OwnQuestions> {
+/** `embedPool`: how the off-topic pool is embedded (the same questions for every index: a cache may answer). */
+export async function gatherEvidence(searcher: Searcher, seed: string, embedPool?: EmbedTexts): Promise<CalibrationEvidence> {
   const random = mulberry32(seedOf(seed));
+  const { index } = searcher;
+  const offTopic = await askAll(searcher, OFF_TOPIC_POOL, () => false, embedPool);
   const chunkIds = sampleChunks(index.docOf.length, PSEUDO_QUESTIONS, random);
   const records = await index.chunks(chunkIds);
-  const questions = chunkIds.flatMap((chunk, i) => {
+  const made = chunkIds.flatMap((chunk, i) => {
     const text = pseudoQuestion(records[i]!.text, random);
     return text ? [{ text, chunk }] : [];
   });
-  return { questions, vectors: await embed(questions.map((q) => q.text)) };
-}
-
-/**
- * `embedPool`: how the off-topic pool is embedded (the same questions for every index: a cache may
- * answer); `own`: the index's own questions when the caller has them embedded already.
- */
-export async function gatherEvidence(
-  searcher: Searcher,
-  seed: string,
-  embedPool?: EmbedTexts,
-  own?: OwnQuestions,
-): Promise<CalibrationEvidence> {
-  const offTopic = await askAll(searcher, OFF_TOPIC_POOL, () => false, embedPool);
-  const { questions, vectors } = own ?? (await ownQuestions(searcher.index, seed, questionBatches(searcher.embedder)));
   const answered = await askAll(
     searcher,
-    questions.map((q) => q.text),
-    (i, p) => p.window.first <= questions[i]!.chunk && questions[i]!.chunk <= p.window.last,
-    async () => vectors,
+    made.map((q) => q.text),
+    (i, p) => p.window.first <= made[i]!.chunk && made[i]!.chunk <= p.window.last,
   );
   const off = topCosines(offTopic);
   const zero = mean(off) ?? PRIOR_MODEL.cosineScale.center;
@@ -137,10 +117,9 @@ export async function calibrateIndex(
   seed: string,
   log: (line: string) => void = () => {},
   embedPool?: EmbedTexts,
-  own?: OwnQuestions,
 ): Promise<IndexCalibration> {
   const started = performance.now();
-  const evidence = await gatherEvidence(searcher, seed, embedPool, own);
+  const evidence = await gatherEvidence(searcher, seed, embedPool);
   const seconds = (performance.now() - started) / 1000;
   const questions = { pseudo: evidence.answered.length, off_topic: evidence.offTopic.length };
   const { center, scale } = evidence.cosineScale;

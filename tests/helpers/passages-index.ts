@@ -3,7 +3,7 @@
  * (lexical index, 8-bit vectors, HNSW graph, manifest last) over vectors from the real embedder.
  * For unit tests of what reads an index, without chunking or calibrating one.
  */
-import type { Embedder, EmbedderInfo } from '../../src/embed/embedder.js';
+import type { Embedder } from '../../src/embed/embedder.js';
 import { withBuildLock, writeIndex } from '../../src/build/write-index.js';
 import { lexicalInput } from '../../src/build/lexical-index.js';
 import { DEFAULT_BUILD_SETTINGS, manifestSettings } from '../../src/build/settings.js';
@@ -18,17 +18,6 @@ export interface PassagesDocument {
 }
 
 export async function writePassagesIndex(out: string, embedder: Embedder, documents: PassagesDocument[]): Promise<Manifest> {
-  const texts = documents.flatMap((d) => d.passages);
-  return writeVectorsIndex(out, embedder.info, documents, await embedder.embedPassages(texts));
-}
-
-/** The same with the passages' vectors given (one row per passage, in order), for an embedder described by `info`. */
-export async function writeVectorsIndex(
-  out: string,
-  info: EmbedderInfo,
-  documents: PassagesDocument[],
-  rows: number[][],
-): Promise<Manifest> {
   const store: ChunkStore = { documents: [], chunks: [] };
   for (const [doc, d] of documents.entries()) {
     store.documents.push({
@@ -46,15 +35,16 @@ export async function writeVectorsIndex(
       start += text.length + 2;
     }
   }
-  const vectors = VectorStore.unitRows(rows, info.dimension);
+  const texts = store.chunks.map((c) => c.text);
+  const vectors = VectorStore.unitRows(await embedder.embedPassages(texts), embedder.info.dimension);
   const sourceHashes = documents.map((d) => sha256(d.passages.join('\n\n')));
   return withBuildLock(out, () =>
     writeIndex(out, {
       store,
       vectors,
       lexicalInputs: store.chunks.map((c) => lexicalInput(store.documents[c.doc]!.title, c.section, c.text)),
-      embedder: embedderRecord(info),
-      settings: manifestSettings(DEFAULT_BUILD_SETTINGS, info.maxTokens),
+      embedder: embedderRecord(embedder.info),
+      settings: manifestSettings(DEFAULT_BUILD_SETTINGS, embedder.info.maxTokens),
       corpus: { settings_hash: 'test', fingerprint: sha256(sourceHashes.join('')) },
       sourceHashes,
     }),
