@@ -117,21 +117,40 @@ export class LexicalIndex {
    * about something the documents never mention. Postings are sorted by chunk: binary search.
    */
   coverage(postings: QueryPostings, queryTerms: string[], chunks: readonly number[], options: CoverageOptions = {}): number {
-    let total = 0;
-    let found = 0;
-    const holds = (term: string) => {
-      const entry = postings.get(term);
-      return (
-        entry !== undefined && chunks.some((chunk) => hasChunk(entry.body, chunk) || (!options.bodyOnly && hasChunk(entry.context, chunk)))
-      );
+    return this.coverageOf(postings, queryTerms, options)(chunks);
+  }
+
+  /**
+   * `coverage` for one question, its terms' weights and postings looked up once: the function a
+   * hybrid question calls for each of its candidates.
+   */
+  coverageOf(postings: QueryPostings, queryTerms: string[], options: CoverageOptions = {}): (chunks: readonly number[]) => number {
+    const terms = [...new Set(queryTerms)].map((term) => ({
+      idf: this.weight(postings, term),
+      lists: this.fieldLists(postings.get(term), options),
+      alternatives: (options.alternatives?.get(term) ?? []).map((t) => this.fieldLists(postings.get(t), options)),
+    }));
+    const credit = options.alternativeCredit ?? 1;
+    const holds = (lists: ArrayLike<number>[], chunks: readonly number[]) =>
+      chunks.some((chunk) => lists.some((list) => hasChunk(list, chunk)));
+    return (chunks) => {
+      let total = 0;
+      let found = 0;
+      for (const { idf, lists, alternatives } of terms) {
+        total += idf;
+        if (holds(lists, chunks)) found += idf;
+        else if (alternatives.some((alt) => holds(alt, chunks))) found += idf * credit;
+      }
+      return total > 0 ? found / total : 0;
     };
-    for (const term of new Set(queryTerms)) {
-      const idf = this.weight(postings, term);
-      total += idf;
-      if (holds(term)) found += idf;
-      else if (options.alternatives?.get(term)?.some(holds)) found += idf * (options.alternativeCredit ?? 1);
-    }
-    return total > 0 ? found / total : 0;
+  }
+
+  /** The postings lists of a term that coverage looks in: its body's, and its context's unless `bodyOnly`. */
+  private fieldLists(entry: TermPostings | undefined, options: CoverageOptions): ArrayLike<number>[] {
+    if (!entry) return [];
+    return [entry.body, options.bodyOnly ? undefined : entry.context].filter(
+      (list): list is NonNullable<typeof list> => list !== undefined,
+    );
   }
 
   /**

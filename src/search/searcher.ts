@@ -239,6 +239,7 @@ export class Searcher {
     const cosines = ranked.map((s) => s.dense ?? computedOf.get(s.id)!);
     // A word held only through its synonym or shorter form still says the index speaks of it.
     const known = this.lexical.known(prepared.postings, prepared.terms, { ...this.coverageOptions(prepared), alternativeCredit: 1 });
+    const coverage = this.coverageOf(prepared);
     const features = ranked.map((s, i) => {
       const cosine = cosines[i]!;
       let rival = -Infinity;
@@ -248,7 +249,7 @@ export class Searcher {
       const chunks = Array.from({ length: s.window.last - s.window.first + 1 }, (_, j) => s.window.first + j);
       return {
         cosine,
-        coverage: this.coverage(prepared, chunks),
+        coverage: coverage(chunks),
         gap: rival === -Infinity ? 0 : cosine - rival,
         known,
       };
@@ -334,16 +335,21 @@ export class Searcher {
     const fused = fuse(candidates, this.fusion);
     const order = this.ranking.passageOrder;
     const { docOf } = this.index;
-    const scores = order
-      ? orderWithinDocuments(
-          candidates.map((c, i) => ({
-            id: c.id,
-            doc: docOf[c.id]!,
-            score: fused[i]!,
-            key: order.coverageWeight * this.coverage(prepared, [c.id], order.bodyOnly) + c.dense,
-          })),
-        )
-      : fused;
+    let scores = fused;
+    if (order) {
+      // A passage's own evidence only orders it among its document's other candidates: a
+      // document with one candidate needs none.
+      const perDocument = new Map<number, number>();
+      for (const c of candidates) perDocument.set(docOf[c.id]!, (perDocument.get(docOf[c.id]!) ?? 0) + 1);
+      const coverage = this.coverageOf(prepared, order.bodyOnly);
+      scores = orderWithinDocuments(
+        candidates.map((c, i) => {
+          const doc = docOf[c.id]!;
+          const key = perDocument.get(doc)! > 1 ? order.coverageWeight * coverage([c.id]) + c.dense : 0;
+          return { id: c.id, doc, score: fused[i]!, key };
+        }),
+      );
+    }
     return candidates
       .map((c, i) => ({ id: c.id, score: scores[i]!, dense: c.dense, lexical: c.lexical }))
       .sort((a, b) => b.score - a.score || a.id - b.id);
@@ -385,8 +391,8 @@ export class Searcher {
   }
 
   /** The share of the question's distinctive terms a passage holds (a synonym of one counts in part). */
-  private coverage(prepared: Prepared, chunks: readonly number[], bodyOnly = false): number {
-    return this.lexical.coverage(prepared.postings, prepared.terms, chunks, { bodyOnly, ...this.coverageOptions(prepared) });
+  private coverageOf(prepared: Prepared, bodyOnly = false): (chunks: readonly number[]) => number {
+    return this.lexical.coverageOf(prepared.postings, prepared.terms, { bodyOnly, ...this.coverageOptions(prepared) });
   }
 
   private coverageOptions(prepared: Prepared): CoverageOptions {
