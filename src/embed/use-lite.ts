@@ -45,8 +45,14 @@ class UseLiteEmbedder implements Embedder {
     private readonly tf: TfCore,
   ) {}
 
-  private encode(text: string): number[] {
-    return encodeUseTokens(this.model.tokenizer.trie, this.vocabulary, text);
+  /** The server counts a question's tokens, then embeds it: the second encoding is the first's. */
+  private lastEncoded?: { text: string; ids: readonly number[] };
+
+  private encode(text: string): readonly number[] {
+    if (this.lastEncoded?.text === text) return this.lastEncoded.ids;
+    const ids = encodeUseTokens(this.model.tokenizer.trie, this.vocabulary, text);
+    this.lastEncoded = { text, ids };
+    return ids;
   }
 
   countPassageTokens(text: string): number {
