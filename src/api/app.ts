@@ -13,8 +13,6 @@ import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
 import { CORS, GUARDED, methodsFor, middlewarePath, routeList } from './routes.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { createMcpServer, describeIndex, documentOrNothing } from './mcp-tools.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
@@ -179,6 +177,12 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
       if (!(err instanceof ApiError)) throw err;
       return c.json(jsonRpcError(err), err.status);
     }
+    // The MCP SDK (and the JSON Schema validator it brings) is loaded at the first MCP request:
+    // evaluating it at start would lengthen every cold start for a route most never call.
+    const [{ createMcpServer, describeIndex, documentOrNothing }, { WebStandardStreamableHTTPServerTransport }] = await Promise.all([
+      import('./mcp-tools.js'),
+      import('@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js'),
+    ]);
     const access = c.get('access');
     const home = access.home(collections.names());
     const api = scoped(c);

@@ -10,7 +10,9 @@ export interface Span {
   end: number;
 }
 
-const sentenceSegmenter = new Intl.Segmenter('en', { granularity: 'sentence' });
+// Made at the first use: loading ICU's sentence rules costs some 10 ms of a cold start, and
+// answering a question needs none (an index keeps its passages' sentence boundaries).
+let sentenceSegmenter: Intl.Segmenter | undefined;
 
 /** Trims whitespace off a span; returns undefined when nothing but whitespace is left. */
 export function trimSpan(text: string, start: number, end: number): Span | undefined {
@@ -22,6 +24,7 @@ export function trimSpan(text: string, start: number, end: number): Span | undef
 /** Sentences of text[start, end), trimmed, as absolute offsets. */
 export function sentenceSpans(text: string, start = 0, end = text.length): Span[] {
   const spans: Span[] = [];
+  sentenceSegmenter ??= new Intl.Segmenter('en', { granularity: 'sentence' });
   for (const segment of sentenceSegmenter.segment(text.slice(start, end))) {
     const span = trimSpan(text, start + segment.index, start + segment.index + segment.segment.length);
     if (span) spans.push(span);
