@@ -63,11 +63,7 @@ export class LexicalIndex {
   private readonly avgContext: number;
   // Scratch arrays by chunk or document position, used within one synchronous call and left zeroed.
   private readonly accumulator: Float64Array;
-  private readonly termScratch: Float64Array;
-  private readonly hitScratch: Int32Array;
   private readonly touchedScratch: Int32Array;
-  private readonly docScratch: Float64Array;
-  private readonly docHitScratch: Int32Array;
   private readonly docSeen: Uint8Array;
   private normCache?: { b: number; body: Float64Array; context: Float64Array; document: Float64Array };
   private readonly docBody: Float64Array;
@@ -81,13 +77,9 @@ export class LexicalIndex {
     this.avgBody = mean(data.bodyLengths) || 1;
     this.avgContext = mean(data.contextLengths) || 1;
     this.accumulator = new Float64Array(data.count);
-    this.termScratch = new Float64Array(data.count);
-    this.hitScratch = new Int32Array(data.count);
     this.touchedScratch = new Int32Array(data.count);
     const documents = docs.firstChunk.length;
     this.docBody = new Float64Array(documents);
-    this.docScratch = new Float64Array(documents);
-    this.docHitScratch = new Int32Array(documents);
     this.docSeen = new Uint8Array(documents);
     for (let i = 0; i < data.count; i++) {
       const d = docs.docOf[i]!;
@@ -261,9 +253,12 @@ export class LexicalIndex {
   }
 
   /**
-   * One pass over each term's postings in typed arrays (this loop is most of the cost of a lexical
-   * or hybrid question): each field's normalised frequency summed per chunk and, with `documents`,
-   * per document, then saturated once per term (BM25F).
+   * One pass over each term's postings (this loop is most of the cost of a lexical or hybrid
+   * question): the body and context lists, both sorted by chunk, are walked together, so each
+   * chunk's BM25F frequency is complete when it is reached and saturated at once. A document's
+   * chunks are consecutive, so its frequency (its body occurrences, then its context line's) is
+   * summed while the walk is inside it. Every sum adds the same terms in the same order as
+   * summing field by field did: the scores are the same to the last bit.
    */
   private scoreBoth(
     postings: QueryPostings,
@@ -274,68 +269,83 @@ export class LexicalIndex {
     documents: boolean,
   ): { chunks: LexicalScores; documents?: Float64Array } {
     const acc = this.accumulator;
-    const tf = this.termScratch;
-    const hit = this.hitScratch;
     const touched = this.touchedScratch;
-    const docTf = this.docScratch;
-    const docHit = this.docHitScratch;
     const { docOf, firstChunk } = this.docs;
     const docScores = documents ? new Float64Array(firstChunk.length) : undefined;
     let touchedCount = 0;
     const { k1, b, contextWeight } = params;
     const { body: bodyNorm, context: contextNorm, document: documentNorm } = this.norms(b);
+    const NONE = 0x7fffffff;
     for (const [term, qtf] of termFrequencies(queryTerms)) {
       const entry = postings.get(term);
       if (!entry) continue;
       const w = weight?.(term) ?? 1;
       // Multiplied in this order in both scorings: the last bit of a score depends on it.
       const idf = this.idf(postings, term) * qtf * w;
-      let hits = 0;
-      let docHits = 0;
+      let documentIdf = Number.NaN; // computed at the first document that needs it
       const body = entry.body;
-      if (body) {
-        for (let j = 0; j < body.length; j += 2) {
-          const i = body[j]!;
-          const f = body[j + 1]!;
-          if (tf[i] === 0) hit[hits++] = i;
-          tf[i] = tf[i]! + f / bodyNorm[i]!;
-          if (!docScores || (allowed && allowed[i] !== 1)) continue;
-          const d = docOf[i]!;
-          if (docTf[d] === 0) docHit[docHits++] = d;
-          docTf[d] = docTf[d]! + f / documentNorm[d]!;
+      const context = contextWeight > 0 ? entry.context : undefined;
+      const bodyEnd = body ? body.length : 0;
+      const contextEnd = context ? context.length : 0;
+      let bj = 0;
+      let cj = 0;
+      // The document being walked: its body frequency so far, its context line's, whether it has either.
+      let doc = -1;
+      let docBody = 0;
+      let docContext = 0;
+      let docHit = false;
+      let docContextHit = false;
+      while (bj < bodyEnd || cj < contextEnd) {
+        const bi = bj < bodyEnd ? body![bj]! : NONE;
+        const ci = cj < contextEnd ? context![cj]! : NONE;
+        const i = Math.min(bi, ci);
+        const ok = !allowed || allowed[i] === 1;
+        let f = 0;
+        let bodyF = 0;
+        let contextF = 0;
+        if (bi === i) {
+          bodyF = body![bj + 1]!;
+          f = f + bodyF / bodyNorm[i]!;
+          bj += 2;
+        }
+        if (ci === i) {
+          contextF = (contextWeight * context![cj + 1]!) / contextNorm[i]!;
+          f = f + contextF;
+          cj += 2;
+        }
+        if (ok) {
+          if (acc[i] === 0) touched[touchedCount++] = i;
+          acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
+        }
+        if (!docScores) continue;
+        const d = docOf[i]!;
+        if (d !== doc) {
+          if (docHit || docContextHit) {
+            if (Number.isNaN(documentIdf)) documentIdf = this.documentIdf(term, entry) * qtf * w;
+            const g = docContextHit ? docBody + docContext : docBody;
+            docScores[doc] = docScores[doc]! + (documentIdf * g * (k1 + 1)) / (k1 + g);
+          }
+          doc = d;
+          docBody = 0;
+          docContext = 0;
+          docHit = false;
+          docContextHit = false;
+        }
+        if (!ok) continue;
+        if (bi === i) {
+          docBody = docBody + bodyF / documentNorm[d]!;
+          docHit = true;
+        }
+        // A document's context line counts once: its first chunk's.
+        if (ci === i && firstChunk[d] === i) {
+          docContext = contextF;
+          docContextHit = true;
         }
       }
-      const context = entry.context;
-      if (context && contextWeight > 0) {
-        for (let j = 0; j < context.length; j += 2) {
-          const i = context[j]!;
-          const f = (contextWeight * context[j + 1]!) / contextNorm[i]!;
-          if (tf[i] === 0) hit[hits++] = i;
-          tf[i] = tf[i]! + f;
-          if (!docScores) continue;
-          // A document's context line counts once: its first chunk's.
-          const d = docOf[i]!;
-          if (firstChunk[d] !== i || (allowed && allowed[i] !== 1)) continue;
-          if (docTf[d] === 0) docHit[docHits++] = d;
-          docTf[d] = docTf[d]! + f;
-        }
-      }
-      for (let h = 0; h < hits; h++) {
-        const i = hit[h]!;
-        const f = tf[i]!;
-        tf[i] = 0;
-        if (allowed && allowed[i] !== 1) continue;
-        if (acc[i] === 0) touched[touchedCount++] = i;
-        acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
-      }
-      if (docScores && docHits > 0) {
-        const documentIdf = this.documentIdf(term, entry) * qtf * w;
-        for (let h = 0; h < docHits; h++) {
-          const d = docHit[h]!;
-          const f = docTf[d]!;
-          docTf[d] = 0;
-          docScores[d] = docScores[d]! + (documentIdf * f * (k1 + 1)) / (k1 + f);
-        }
+      if (docScores && (docHit || docContextHit)) {
+        if (Number.isNaN(documentIdf)) documentIdf = this.documentIdf(term, entry) * qtf * w;
+        const g = docContextHit ? docBody + docContext : docBody;
+        docScores[doc] = docScores[doc]! + (documentIdf * g * (k1 + 1)) / (k1 + g);
       }
     }
     const ids = touched.slice(0, touchedCount);
