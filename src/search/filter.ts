@@ -27,10 +27,13 @@ function fieldValue(doc: DocumentRecord, field: string): unknown {
   return Object.hasOwn(doc.metadata, field) ? doc.metadata[field] : undefined;
 }
 
-function matches(value: unknown, condition: FilterCondition): boolean {
-  const wanted = typeof condition === 'object' ? condition.in : [condition];
-  const have = Array.isArray(value) ? value : [value];
-  return have.some((v) => wanted.some((w) => w === v));
+/**
+ * A condition as a test of a field's value. The wanted values go in a Set (the same as `===` for
+ * JSON's values), so that a long `in` list costs no more per document than a short one.
+ */
+function compileCondition(condition: FilterCondition): (value: unknown) => boolean {
+  const wanted = new Set<unknown>(typeof condition === 'object' ? condition.in : [condition]);
+  return (value) => (Array.isArray(value) ? value.some((v) => wanted.has(v)) : wanted.has(value));
 }
 
 export interface ChunkMask {
@@ -41,11 +44,11 @@ export interface ChunkMask {
 /** Which chunks pass the filter; undefined when there is nothing to filter. */
 export function compileFilter(filter: Filter | undefined, documents: DocumentList, chunkCount: number): ChunkMask | undefined {
   if (!filter || filter.size === 0) return undefined;
-  const conditions = [...filter];
+  const conditions = [...filter].map(([field, condition]) => ({ field, holds: compileCondition(condition) }));
   const allowed = new Uint8Array(chunkCount);
   let count = 0;
   for (const doc of documents) {
-    if (!conditions.every(([field, condition]) => matches(fieldValue(doc, field), condition))) continue;
+    if (!conditions.every(({ field, holds }) => holds(fieldValue(doc, field)))) continue;
     allowed.fill(1, doc.first, doc.first + doc.count);
     count += doc.count;
   }
@@ -77,9 +80,10 @@ export function filterWarnings(
   if (!filter || !mask || mask.count > 0) return [];
   const warnings: string[] = [];
   for (const [field, condition] of filter) {
+    const holds = compileCondition(condition);
     if (!fields.has(field)) {
       warnings.push(`no document has a field "${field.slice(0, 100)}"; the fields here are ${[...fields].slice(0, 30).join(', ')}`);
-    } else if ((field === 'doc_id' || field === 'path') && !someDocument(documents, (d) => matches(fieldValue(d, field), condition))) {
+    } else if ((field === 'doc_id' || field === 'path') && !someDocument(documents, (d) => holds(fieldValue(d, field)))) {
       const d = documents.get(0);
       warnings.push(
         `no document has that ${field}: doc_id is the path inside the corpus folder ("${d.id}"), path includes the folder's name ("${d.path}")`,
