@@ -197,6 +197,34 @@ describe('filters', () => {
     expect(allowed(new Map([['year', '2024']]))).toEqual([]); // types are not coerced
     expect(compileFilter(new Map(), documents, 6)).toBeUndefined();
   });
+
+  it('a document passes when, for every condition, one of its values is strictly equal to one wanted', () => {
+    const scalar = fc.oneof(fc.constantFrom('1', 'a', 'true', ''), fc.constantFrom(1, 0, -0, 2.5), fc.boolean());
+    const value = fc.oneof(scalar, fc.array(scalar, { maxLength: 3 }));
+    const condition = fc.oneof(scalar, fc.record({ in: fc.array(scalar, { minLength: 1, maxLength: 6 }) }));
+    fc.assert(
+      fc.property(
+        fc.array(fc.dictionary(fc.constantFrom('k', 'm'), value), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(fc.constantFrom('k', 'm'), condition), { minLength: 1, maxLength: 2 }),
+        (metadata, conditions) => {
+          const docs = DocumentList.of(metadata.map((m, i) => doc(`${i}.txt`, 2 * i, m)));
+          const filter: Filter = new Map(conditions);
+          const expected = metadata.flatMap((m, i) => {
+            const holds = [...filter].every(([field, c]) => {
+              const wanted = typeof c === 'object' ? c.in : [c];
+              const have = Object.hasOwn(m, field) ? (Array.isArray(m[field]) ? m[field] : [m[field]]) : [undefined];
+              return have.some((v) => wanted.some((w) => w === v));
+            });
+            return holds ? [2 * i, 2 * i + 1] : [];
+          });
+          const mask = compileFilter(filter, docs, 2 * metadata.length)!;
+          expect([...mask.allowed].flatMap((v, i) => (v ? [i] : []))).toEqual(expected);
+          expect(mask.count).toBe(expected.length);
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
 });
 
 describe('analyzer and snippets', () => {
