@@ -174,7 +174,7 @@ const program = new Command('bench')
       srow('hybrid search p50 / p95, ms', (s) => `${f(s.hybridMs.p50, 2)} / ${f(s.hybridMs.p95, 2)}`);
       srow('lexical search p50 / p95, ms', (s) => `${f(s.lexicalMs.p50, 2)} / ${f(s.lexicalMs.p95, 2)}`);
       srow('hybrid with snippets p50, ms', (s) => f(s.hybridWithSnippetsMs.p50, 2));
-      srow('HNSW recall@10 vs exact (ef_search the build chose)', (s) => `${f(s.recallAt10, 3)} (${s.efSearch})`);
+      srow('HNSW recall@10 vs exact (ef_search)', (s) => `${f(s.recallAt10, 3)} (${s.efSearch})`);
       // Served from S3 on Lambda, the index is downloaded to /tmp at a cold start (s3/download.ts).
       srow(
         `from S3 on Lambda: download at ${S3_MB_PER_S} MB/s, s; /tmp (ephemeralStorage) and memorySize at least, MB`,

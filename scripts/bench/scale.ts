@@ -24,7 +24,7 @@ export interface ScaleBench {
   lexicalMs: Summary;
   hybridWithSnippetsMs: Summary;
   recallAt10: number;
-  /** The walk's width the build chose for this index. */
+  /** The width of the graph walk (the index's ef_search). */
   efSearch: number;
 }
 
