@@ -10,7 +10,6 @@
  */
 import { Sections, writeSections } from './sections.js';
 import { VectorStore } from '../vector/vector-store.js';
-import { quickDot } from '../vector/hnsw-walk.js';
 
 const MAGIC = 'SSVECS81';
 const LEVELS = 127;
@@ -79,11 +78,6 @@ export class ByteVectors {
     let sum = 0;
     for (let j = 0; j < d; j++) sum += Math.fround(this.values[off + j]! * s) * q[j]!;
     return sum;
-  }
-
-  /** See vector/hnsw-walk.ts quickDot. */
-  quickDot(i: number, q: Float64Array): number {
-    return quickDot(this.values, this.scales, this.dimension, i, q);
   }
 
   /** The values the rows stand for, as float32 (what reuse, publishing and benchmarks need). */
