@@ -58,6 +58,11 @@ export interface ChunkDocuments {
   firstChunk: Int32Array;
 }
 
+/** A term's BM25 contribution at frequency `f` (already normalised by length), weighted by `weight` (its idf). */
+function saturated(weight: number, f: number, k1: number): number {
+  return (weight * f * (k1 + 1)) / (k1 + f);
+}
+
 export class LexicalIndex {
   private readonly avgBody: number;
   private readonly avgContext: number;
@@ -102,19 +107,14 @@ export class LexicalIndex {
   }
 
   /**
-   * The idf-weighted share of the question's distinct terms that occur in a passage (the text or
-   * the context line of any of its chunks; the text alone with `bodyOnly`, which tells apart the
-   * passages of one document, whose context lines share its title): 1 when the passage holds every word of the question, near 0 when it holds only
-   * common ones. A term absent from the whole index weighs the most, which is what marks a question
-   * about something the documents never mention. Postings are sorted by chunk: binary search.
-   */
-  coverage(postings: QueryPostings, queryTerms: string[], chunks: readonly number[], options: CoverageOptions = {}): number {
-    return this.coverageOf(postings, queryTerms, options)(chunks);
-  }
-
-  /**
-   * `coverage` for one question, its terms' weights and postings looked up once: the function a
-   * hybrid question calls for each of its candidates.
+   * For one question, a function of a passage (its chunks): the idf-weighted share of the
+   * question's distinct terms that occur in it (the text or the context line of any of its chunks;
+   * the text alone with `bodyOnly`, which tells apart the passages of one document, whose context
+   * lines share its title): 1 when the passage holds every word of the question, near 0 when it
+   * holds only common ones. A term absent from the whole index weighs the most, which is what
+   * marks a question about something the documents never mention. The terms' weights and
+   * postings are looked up once, for all the passages a question asks about; postings are sorted
+   * by chunk: binary search.
    */
   coverageOf(postings: QueryPostings, queryTerms: string[], options: CoverageOptions = {}): (chunks: readonly number[]) => number {
     const terms = [...new Set(queryTerms)].map((term) => ({
@@ -122,14 +122,14 @@ export class LexicalIndex {
       lists: this.fieldLists(postings.get(term), options),
       alternatives: (options.alternatives?.get(term) ?? []).map((t) => this.fieldLists(postings.get(t), options)),
     }));
+    let total = 0;
+    for (const { idf } of terms) total += idf;
     const credit = options.alternativeCredit ?? 1;
     const holds = (lists: ArrayLike<number>[], chunks: readonly number[]) =>
       chunks.some((chunk) => lists.some((list) => hasChunk(list, chunk)));
     return (chunks) => {
-      let total = 0;
       let found = 0;
       for (const { idf, lists, alternatives } of terms) {
-        total += idf;
         if (holds(lists, chunks)) found += idf;
         else if (alternatives.some((alt) => holds(alt, chunks))) found += idf * credit;
       }
@@ -282,19 +282,19 @@ export class LexicalIndex {
       const w = weight?.(term) ?? 1;
       // Multiplied in this order in both scorings: the last bit of a score depends on it.
       const idf = this.idf(postings, term) * qtf * w;
-      let documentIdf = Number.NaN; // computed at the first document that needs it
+      const documentIdf = docScores ? this.documentIdf(term, entry) * qtf * w : 0;
       const body = entry.body;
       const context = contextWeight > 0 ? entry.context : undefined;
       const bodyEnd = body ? body.length : 0;
       const contextEnd = context ? context.length : 0;
       let bj = 0;
       let cj = 0;
-      // The document being walked: its body frequency so far, its context line's, whether it has either.
+      // The document being walked: its body frequency so far, its context line's (0 until it
+      // counts: adding 0 changes no bit), whether it has either.
       let doc = -1;
       let docBody = 0;
       let docContext = 0;
       let docHit = false;
-      let docContextHit = false;
       while (bj < bodyEnd || cj < contextEnd) {
         const bi = bj < bodyEnd ? body![bj]! : NONE;
         const ci = cj < contextEnd ? context![cj]! : NONE;
@@ -315,21 +315,16 @@ export class LexicalIndex {
         }
         if (ok) {
           if (acc[i] === 0) touched[touchedCount++] = i;
-          acc[i] = acc[i]! + (idf * f * (k1 + 1)) / (k1 + f);
+          acc[i] = acc[i]! + saturated(idf, f, k1);
         }
         if (!docScores) continue;
         const d = docOf[i]!;
         if (d !== doc) {
-          if (docHit || docContextHit) {
-            if (Number.isNaN(documentIdf)) documentIdf = this.documentIdf(term, entry) * qtf * w;
-            const g = docContextHit ? docBody + docContext : docBody;
-            docScores[doc] = docScores[doc]! + (documentIdf * g * (k1 + 1)) / (k1 + g);
-          }
+          if (docHit) docScores[doc] = docScores[doc]! + saturated(documentIdf, docBody + docContext, k1);
           doc = d;
           docBody = 0;
           docContext = 0;
           docHit = false;
-          docContextHit = false;
         }
         if (!ok) continue;
         if (bi === i) {
@@ -339,14 +334,10 @@ export class LexicalIndex {
         // A document's context line counts once: its first chunk's.
         if (ci === i && firstChunk[d] === i) {
           docContext = contextF;
-          docContextHit = true;
+          docHit = true;
         }
       }
-      if (docScores && (docHit || docContextHit)) {
-        if (Number.isNaN(documentIdf)) documentIdf = this.documentIdf(term, entry) * qtf * w;
-        const g = docContextHit ? docBody + docContext : docBody;
-        docScores[doc] = docScores[doc]! + (documentIdf * g * (k1 + 1)) / (k1 + g);
-      }
+      if (docScores && docHit) docScores[doc] = docScores[doc]! + saturated(documentIdf, docBody + docContext, k1);
     }
     const ids = touched.slice(0, touchedCount);
     const scores = new Float64Array(touchedCount);

@@ -340,7 +340,10 @@ export class Searcher {
       // A passage's own evidence only orders it among its document's other candidates: a
       // document with one candidate needs none.
       const perDocument = new Map<number, number>();
-      for (const c of candidates) perDocument.set(docOf[c.id]!, (perDocument.get(docOf[c.id]!) ?? 0) + 1);
+      for (const c of candidates) {
+        const doc = docOf[c.id]!;
+        perDocument.set(doc, (perDocument.get(doc) ?? 0) + 1);
+      }
       const coverage = this.coverageOf(prepared, order.bodyOnly);
       scores = orderWithinDocuments(
         candidates.map((c, i) => {

@@ -32,7 +32,7 @@ describe('BM25F', () => {
       return { ids: [...ids], scores: [...scores] };
     },
     idf: (term: string) => lexical.idf(table.postings([term]), term),
-    coverage: (terms: string[], chunk: number) => lexical.coverage(table.postings(terms), terms, [chunk]),
+    coverage: (terms: string[], chunk: number) => lexical.coverageOf(table.postings(terms), terms)([chunk]),
   };
   const params = { k1: 1.2, b: 0.75, contextWeight: 2 };
 
