@@ -50,8 +50,8 @@ export class FileBackend implements IndexBackend {
   }
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
-    const query = Float64Array.from(vector);
-    return ids.map((id) => this.vectors.dot(id, query));
+    this.vectors.prepare(Float64Array.from(vector));
+    return ids.map((id) => this.vectors.exact(id));
   }
 
   async chunks(ids: readonly number[]): Promise<ChunkRecord[]> {

@@ -12,7 +12,8 @@ import { ByteVectors } from './byte-vectors.js';
 import { PostingsTable } from './postings-table.js';
 import type { ChunkStore } from './store.js';
 import type { VectorStore } from '../vector/vector-store.js';
-import { NotRegularFileError, readRegularFile, readRegularFileSync } from './regular-file.js';
+import { NotRegularFileError, readRegularFile, readRegularFileSync, type ReadTarget } from './regular-file.js';
+import { DotKernel } from '../vector/dot-kernel.js';
 import {
   FORMAT_VERSION,
   INDEX_FORMAT,
@@ -102,12 +103,12 @@ export function readManifest(dir: string): Manifest {
  * while the next is read. (node's createHash measured faster here than WebCrypto's asynchronous
  * digest, which copies the data first.)
  */
-export async function readVerified(dir: string, ref: FileRef): Promise<Buffer> {
+export async function readVerified(dir: string, ref: FileRef, into?: ReadTarget): Promise<Buffer> {
   let read: { data: Buffer; size: number };
   const hash = createHash('sha256');
   try {
     // Never more than the manifest allows: a file that grew is refused without reading it all.
-    read = await readRegularFile(path.join(dir, ref.name), ref.bytes, (piece) => hash.update(piece));
+    read = await readRegularFile(path.join(dir, ref.name), ref.bytes, (piece) => hash.update(piece), into);
   } catch (err) {
     if (err instanceof NotRegularFileError)
       throw corrupt(dir, `${ref.name} is not a regular file (a device, a FIFO, a directory or a link to one)`);
@@ -159,7 +160,14 @@ export async function readIndexFiles(dir: string, manifest = readManifest(dir)):
   const { files, embedder, counts } = manifest;
   const bindingProblem = manifestProblem(manifest);
   if (bindingProblem) throw corrupt(dir, `${MANIFEST_FILE}: ${bindingProblem}`);
-  const reads = [files.chunks, files.lexical, files.graph, files.vectors].map((ref) => readVerified(dir, ref));
+  // The vectors file is read straight into the memory the walk sums rows in (sized by the file, not the manifest).
+  let kernel: DotKernel | undefined;
+  const intoKernel = (size: number) => {
+    kernel = new DotKernel(embedder.dimension, size);
+    return kernel.data;
+  };
+  const reads = [files.chunks, files.lexical, files.graph].map((ref) => readVerified(dir, ref));
+  reads.push(readVerified(dir, files.vectors, DotKernel.fits(embedder.dimension, files.vectors.bytes) ? intoKernel : undefined));
   Promise.all(reads).catch(() => {}); // each failure is reported through the await that meets it first
   const [chunkBytes, lexicalBytes, graphBytes, vectorBytes] = reads as [Promise<Buffer>, Promise<Buffer>, Promise<Buffer>, Promise<Buffer>];
   const fail = (ref: FileRef, problem: string | undefined) => {
@@ -176,7 +184,7 @@ export async function readIndexFiles(dir: string, manifest = readManifest(dir)):
       ? `the graph holds ${graph.count} nodes built with M=${graph.m}, the manifest says ${counts.chunks} and M=${manifest.hnsw.m}`
       : graph.problem(),
   );
-  const vectors = decode(dir, files.vectors, await vectorBytes, (b) => ByteVectors.read(b, counts.chunks, embedder.dimension));
+  const vectors = decode(dir, files.vectors, await vectorBytes, (b) => ByteVectors.read(b, counts.chunks, embedder.dimension, kernel));
   fail(files.vectors, vectors.problem());
   return { dir, manifest, chunks, lexical, graph, vectors };
 }

@@ -25,20 +25,25 @@ async function openRegular(file: string): Promise<{ handle: fs.promises.FileHand
 /** Pieces a large file is read in: each is handed to `onPiece` while the next one is being read. */
 const PIECE_BYTES = 8 * 1024 * 1024;
 
+/** Where a file of `size` bytes is read into. Not zero-filled: every byte handed out is read from the file (a shorter read is cut off). */
+export type ReadTarget = (size: number) => Buffer;
+const freshBuffer: ReadTarget = (size) => Buffer.allocUnsafeSlow(size);
+
 /**
  * The file's bytes, if it is a regular file of at most `maxBytes`; `size` is what it held when
  * opened. `onPiece` sees the bytes in order as they arrive (to hash them while the disk reads on).
+ * `into` gives the bytes their place (a buffer of the size asked for).
  */
 export async function readRegularFile(
   file: string,
   maxBytes: number,
   onPiece: (piece: Buffer) => void = () => {},
+  into: ReadTarget = freshBuffer,
 ): Promise<{ data: Buffer; size: number }> {
   const { handle, size } = await openRegular(file);
   try {
     if (size > maxBytes) return { data: Buffer.alloc(0), size };
-    // Not zero-filled: every byte handed out is read from the file (a shorter read is cut off).
-    const data = Buffer.allocUnsafeSlow(size);
+    const data = into(size);
     let done = 0;
     let reading = size > 0 ? handle.read(data, 0, Math.min(PIECE_BYTES, size), 0) : undefined;
     while (reading) {

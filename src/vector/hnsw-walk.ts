@@ -24,30 +24,15 @@ export interface LayeredGraph {
 
 /** Rows of integers with one scale each; `dot` is the exact similarity the results are given. */
 export interface QuantisedVectors {
-  readonly values: Int8Array;
-  readonly scales: Float32Array;
   readonly dimension: number;
+  readonly count: number;
+  /** Makes `quick` compare rows with `question` until the next call. */
+  prepare(question: Float64Array): void;
+  /** Nearly `dot` with the prepared question, much faster: what the walk compares nodes with. */
+  quick(i: number): number;
+  /** `dot` with the prepared question. */
+  exact(i: number): number;
   dot(i: number, q: ArrayLike<number>): number;
-}
-
-/**
- * Nearly `dot`, much faster: integer × component summed in four interleaved parts, times the scale
- * once; different from `dot` in the last bits. For walking the graph; results are rescored with
- * `dot`. Needs a dimension divisible by 4.
- */
-export function quickDot(values: Int8Array, scales: Float32Array, d: number, i: number, q: Float64Array): number {
-  const off = i * d;
-  let a = 0;
-  let b = 0;
-  let c = 0;
-  let e = 0;
-  for (let j = 0; j < d; j += 4) {
-    a += values[off + j]! * q[j]!;
-    b += values[off + j + 1]! * q[j + 1]!;
-    c += values[off + j + 2]! * q[j + 2]!;
-    e += values[off + j + 3]! * q[j + 3]!;
-  }
-  return (a + b + c + e) * scales[i]!;
 }
 
 /** Walks one graph; its scratch state is reused by every search (a search runs to its end synchronously). */
@@ -76,18 +61,16 @@ export class HnswWalk {
     const g = this.graph;
     if (g.count === 0 || k <= 0) return { ids: [], scores: [] };
     // The walk compares thousands of nodes with the faster sum; the k found are scored exactly.
-    const quick = vectors.dimension % 4 === 0;
-    const similarity = (i: number) =>
-      quick ? quickDot(vectors.values, vectors.scales, vectors.dimension, i, query) : vectors.dot(i, query);
+    vectors.prepare(query);
     let current = g.entry;
-    let best = similarity(current);
+    let best = vectors.quick(current);
     for (let level = g.maxLevel; level > 0; level--) {
       for (let changed = true; changed; ) {
         changed = false;
         if (level > g.levels[current]!) break;
         const k0 = g.upperIndex[current]! + level - 1;
         for (let j = g.upperStarts[k0]!; j < g.upperStarts[k0 + 1]!; j++) {
-          const s = similarity(g.upper[j]!);
+          const s = vectors.quick(g.upper[j]!);
           if (s > best) {
             best = s;
             current = g.upper[j]!;
@@ -96,28 +79,19 @@ export class HnswWalk {
         }
       }
     }
-    const found = this.searchLayer0(vectors, query, quick, current, best, Math.max(ef, k), allow);
+    const found = this.searchLayer0(vectors, current, best, Math.max(ef, k), allow);
     while (found.size > k) found.pop();
     const ids = found.idList();
-    const scores = ids.map((id) => vectors.dot(id, query));
+    const scores = ids.map((id) => vectors.exact(id));
     const order = ids.map((_, i) => i).sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!);
     return { ids: order.map((i) => ids[i]!), scores: order.map((i) => scores[i]!) };
   }
 
   /**
    * Best-first search of layer 0 keeping the `ef` most similar allowed nodes (hnswlib's
-   * searchBaseLayerST). The similarity is a plain function of typed arrays, not a closure or a
-   * method: this loop is where a dense search spends its time.
+   * searchBaseLayerST), comparing with the question `vectors` were prepared with.
    */
-  private searchLayer0(
-    vectors: QuantisedVectors,
-    query: Float64Array,
-    quick: boolean,
-    start: number,
-    startScore: number,
-    ef: number,
-    allow?: (id: number) => boolean,
-  ): Heap {
+  private searchLayer0(vectors: QuantisedVectors, start: number, startScore: number, ef: number, allow?: (id: number) => boolean): Heap {
     this.epoch = this.epoch === 0xffffffff ? 1 : this.epoch + 1;
     if (this.epoch === 1) this.visited.fill(0);
     const visited = this.visited;
@@ -125,7 +99,6 @@ export class HnswWalk {
     const { results, candidates } = this;
     results.clear();
     candidates.clear();
-    const { values, scales, dimension: d } = vectors;
     let bound = Number.NEGATIVE_INFINITY;
     if (!allow || allow(start)) {
       results.push(start, startScore);
@@ -146,7 +119,7 @@ export class HnswWalk {
         const next = links[j]!;
         if (visited[next] === epoch) continue;
         visited[next] = epoch;
-        const s = quick ? quickDot(values, scales, d, next, query) : vectors.dot(next, query);
+        const s = vectors.quick(next);
         if (results.size < ef || s > bound) {
           candidates.push(next, s);
           if (!allow || allow(next)) results.push(next, s);
