@@ -48,9 +48,8 @@ interface Shared {
   backend: IndexBackend;
   lexical: LexicalIndex;
   documents: DocumentLookup;
-  /** Scratch arrays by chunk position, filled and cleared within one synchronous step. */
-  lexicalLookup: Float64Array;
-  matchedLookup: Uint8Array;
+  /** Scratch by chunk position (a candidate's place in its list, plus one), filled and cleared within one synchronous step. */
+  candidateSlot: Int32Array;
 }
 
 /** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
@@ -107,7 +106,7 @@ export class Searcher {
     const n = backend.docOf.length;
     const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
     return new Searcher(
-      { backend, lexical, documents: new DocumentLookup(backend), lexicalLookup: new Float64Array(n), matchedLookup: new Uint8Array(n) },
+      { backend, lexical, documents: new DocumentLookup(backend), candidateSlot: new Int32Array(n) },
       embedder,
       ranking,
     );
@@ -373,23 +372,20 @@ export class Searcher {
     lexicalOnly.forEach((id, j) => {
       dense.set(id, similarities[j]!);
     });
-    // Every matching chunk's blended score, by position; candidates the dense side brings in
-    // without a match of their own still get their document's share. No await from here on:
-    // the scratch arrays are shared with other questions.
-    const { lexicalLookup: lexScore, matchedLookup: matched } = this.shared;
-    for (let j = 0; j < lexAll.ids.length; j++) {
-      const id = lexAll.ids[j]!;
-      lexScore[id] = lexAll.scores[j]!;
-      matched[id] = 1;
-    }
+    // Each candidate's lexical score: its blended score if it matched, else its document's share
+    // (candidates the dense side brings in without a match of their own). One pass over the
+    // matches, reading the slot of each; no await from here on: the slots are shared.
+    const slot = this.shared.candidateSlot;
     const candidates: Candidate[] = [];
-    for (const [id, similarity] of dense)
-      candidates.push({ id, dense: similarity, lexical: matched[id] ? lexScore[id]! : lexAll.of(id, 0) });
-    for (let j = 0; j < lexAll.ids.length; j++) {
-      const id = lexAll.ids[j]!;
-      lexScore[id] = 0;
-      matched[id] = 0;
+    for (const [id, similarity] of dense) {
+      candidates.push({ id, dense: similarity, lexical: lexAll.of(id, 0) });
+      slot[id] = candidates.length;
     }
+    for (let j = 0; j < lexAll.ids.length; j++) {
+      const k = slot[lexAll.ids[j]!]!;
+      if (k !== 0) candidates[k - 1]!.lexical = lexAll.scores[j]!;
+    }
+    for (const c of candidates) slot[c.id] = 0;
     return candidates;
   }
 
