@@ -23,7 +23,11 @@ export interface HnswSettings {
   seed: number;
 }
 
-export const DEFAULT_HNSW: HnswSettings = { m: 16, efConstruction: 200, efSearch: 100, seed: 42 };
+/**
+ * ef_search 150: at 100,000 passages the walk finds 98.8 % of the exact ten nearest (100: 98.1 %),
+ * in less time than 100 took before the vectors were compared in WebAssembly (docs/performance.md).
+ */
+export const DEFAULT_HNSW: HnswSettings = { m: 16, efConstruction: 200, efSearch: 150, seed: 42 };
 
 export class HnswIndex {
   private constructor(private readonly graph: Graph) {}
