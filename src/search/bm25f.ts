@@ -44,6 +44,9 @@ export interface LexicalScores {
 
 /** Unseen terms' document frequencies are computed once; a bound keeps a long-running server's cache from growing without end. */
 const DOCUMENT_DF_CACHE = 50_000;
+/** Short texts' terms kept (a question's words and their synonyms, analysed for every question that has them), and how many. */
+const ANALYSED_CHARS = 64;
+const ANALYSED_CACHE = 50_000;
 
 function mean(values: ArrayLike<number>): number {
   let sum = 0;
@@ -74,6 +77,7 @@ export class LexicalIndex {
   private readonly docBody: Float64Array;
   private readonly avgDocBody: number;
   private readonly docDf = new Map<string, number>();
+  private readonly analysed = new Map<string, readonly string[]>();
 
   constructor(
     readonly data: LexicalStats,
@@ -97,8 +101,16 @@ export class LexicalIndex {
     return this.data.count;
   }
 
-  analyze(text: string): string[] {
-    return analyze(text, this.data.analyzer);
+  /** A text's terms; a short one's are kept (the same words and synonyms come back with question after question). */
+  analyze(text: string): readonly string[] {
+    const kept = this.analysed.get(text);
+    if (kept) return kept;
+    const terms = analyze(text, this.data.analyzer);
+    if (text.length <= ANALYSED_CHARS) {
+      if (this.analysed.size >= ANALYSED_CACHE) this.analysed.clear();
+      this.analysed.set(text, terms);
+    }
+    return terms;
   }
 
   /** A question's terms (the words that only frame it left out). */

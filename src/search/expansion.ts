@@ -17,7 +17,7 @@ export function expandQuestion(
   question: string,
   own: string[],
   settings: { weight: number; senses: number },
-  analyze: (text: string) => string[],
+  analyze: (text: string) => readonly string[],
 ): Expansion {
   const have = new Set(own);
   const weights = new Map<string, number>();

@@ -105,11 +105,7 @@ export class Searcher {
     const firstChunk = backend.documents.firstChunk;
     const n = backend.docOf.length;
     const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
-    return new Searcher(
-      { backend, lexical, documents: new DocumentLookup(backend), candidateSlot: new Int32Array(n) },
-      embedder,
-      ranking,
-    );
+    return new Searcher({ backend, lexical, documents: new DocumentLookup(backend), candidateSlot: new Int32Array(n) }, embedder, ranking);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */

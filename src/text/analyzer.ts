@@ -91,30 +91,34 @@ export function analyzeQuestion(text: string, settings: AnalyzerSettings): strin
 }
 
 const WORD = /[\p{L}\p{N}\p{M}]+(?:['’][\p{L}]+)*/gu;
-const stems = new Map<string, string>();
+/** Words longer than this are analysed each time, not kept. */
+const KEPT_WORD_CHARS = 64;
+const KEPT_WORDS = 100_000;
+/** Each word's term (null: a stop word), one table per combination of settings. */
+const quickTerms: Map<string, string | null>[] = [new Map(), new Map(), new Map(), new Map()];
 
 /**
  * A faster approximation of `analyze` for scoring snippet sentences at request time: a regular
- * expression instead of the word segmenter, and stems cached. Tokenisation differs only in edge
- * cases (scripts without spaces), where a snippet falls back to the first sentence.
+ * expression instead of the word segmenter, and each word's term kept (passages repeat their
+ * words). Tokenisation differs only in edge cases (scripts without spaces), where a snippet falls
+ * back to the first sentence.
  */
 export function analyzeQuick(text: string, settings: AnalyzerSettings): string[] {
+  const kept = quickTerms[(settings.stem ? 2 : 0) + (settings.stopwords ? 1 : 0)]!;
   const out: string[] = [];
   for (const match of text.matchAll(WORD)) {
-    const term = toTerm(match[0], settings, cachedStem);
-    if (term !== undefined) out.push(term);
+    const word = match[0];
+    let term = kept.get(word);
+    if (term === undefined) {
+      term = toTerm(word, settings, stemmer) ?? null;
+      if (word.length <= KEPT_WORD_CHARS) {
+        if (kept.size >= KEPT_WORDS) kept.clear();
+        kept.set(word, term);
+      }
+    }
+    if (term !== null) out.push(term);
   }
   return out;
-}
-
-function cachedStem(word: string): string {
-  let stem = stems.get(word);
-  if (stem === undefined) {
-    if (stems.size > 100_000) stems.clear();
-    stem = stemmer(word);
-    stems.set(word, stem);
-  }
-  return stem;
 }
 
 /** How often each term occurs in a list, in first-occurrence order. */
