@@ -9,7 +9,6 @@ export interface Snippet {
   end: number;
 }
 
-/** Sentence boundaries as the chunk store keeps them: flat [start, end, start, end, ...]. */
 /** `spans`: the passage's sentences, as computed at build time when the index has them. */
 export function bestSentence(
   passage: string,
