@@ -137,13 +137,20 @@ export class LexicalIndex {
     let total = 0;
     for (const { idf } of terms) total += idf;
     const credit = options.alternativeCredit ?? 1;
-    const holds = (lists: ArrayLike<number>[], chunks: readonly number[]) =>
-      chunks.some((chunk) => lists.some((list) => hasChunk(list, chunk)));
+    // Plain loops: this runs for every candidate of every question.
+    const holds = (lists: ArrayLike<number>[], chunks: readonly number[]) => {
+      for (const chunk of chunks) for (const list of lists) if (hasChunk(list, chunk)) return true;
+      return false;
+    };
+    const holdsAny = (alternatives: ArrayLike<number>[][], chunks: readonly number[]) => {
+      for (const lists of alternatives) if (holds(lists, chunks)) return true;
+      return false;
+    };
     return (chunks) => {
       let found = 0;
       for (const { idf, lists, alternatives } of terms) {
         if (holds(lists, chunks)) found += idf;
-        else if (alternatives.some((alt) => holds(alt, chunks))) found += idf * credit;
+        else if (holdsAny(alternatives, chunks)) found += idf * credit;
       }
       return total > 0 ? found / total : 0;
     };

@@ -30,6 +30,8 @@ export function topN(input: ScoredIds, n: number): SparseScores {
       i = m;
     }
   };
+  // The root's score once the heap is full: most of a long list is turned away by comparing with it alone.
+  let floor = Number.NEGATIVE_INFINITY;
   for (let j = 0; j < ids.length; j++) {
     if (heap.length < n) {
       heap.push(j);
@@ -40,10 +42,11 @@ export function topN(input: ScoredIds, n: number): SparseScores {
         [heap[i], heap[p]] = [heap[p]!, heap[i]!];
         i = p;
       }
-    } else if (scores[j]! >= scores[heap[0]!]! && worse(heap[0]!, j)) {
-      // The first comparison turns away most of a long list without the tie-break's second look.
+      if (heap.length === n) floor = scores[heap[0]!]!;
+    } else if (scores[j]! >= floor && worse(heap[0]!, j)) {
       heap[0] = j;
       siftDown(0);
+      floor = scores[heap[0]!]!;
     }
   }
   return best(heap);
