@@ -25,8 +25,9 @@ async function openRegular(file: string): Promise<{ handle: fs.promises.FileHand
 /** Pieces a large file is read in: each is handed to `onPiece` while the next one is being read. */
 const PIECE_BYTES = 8 * 1024 * 1024;
 
-/** Where a file of `size` bytes is read into. Not zero-filled: every byte handed out is read from the file (a shorter read is cut off). */
+/** Where a file of `size` bytes is read into. */
 export type ReadTarget = (size: number) => Buffer;
+// Not zero-filled: every byte handed out is read from the file (a shorter read is cut off).
 const freshBuffer: ReadTarget = (size) => Buffer.allocUnsafeSlow(size);
 
 /**
