@@ -37,8 +37,7 @@ export class ByteVectors {
 
   static fromVectors(vectors: VectorStore): ByteVectors {
     const { dimension: d, count } = vectors;
-    const kernel = DotKernel.fits(d, count * d) ? new DotKernel(d, count * d) : undefined;
-    const values = kernel ? new Int8Array(kernel.data.buffer, kernel.data.byteOffset, count * d) : new Int8Array(count * d);
+    const values = new Int8Array(count * d);
     const scales = new Float32Array(count);
     for (let r = 0; r < count; r++) {
       const row = vectors.data.subarray(r * d, (r + 1) * d);
@@ -53,7 +52,8 @@ export class ByteVectors {
       }
       scales[r] = 1 / Math.sqrt(sum);
     }
-    return new ByteVectors(values, scales, d, kernel);
+    // No kernel yet: a build only encodes these; one that asks a question gets a copy then.
+    return new ByteVectors(values, scales, d);
   }
 
   encode(): Buffer {
@@ -122,7 +122,7 @@ export class ByteVectors {
     return kernel ? kernel.exact(this.rows.byteOffset + i * this.dimension, this.scales[i]!) : this.dot(i, this.question);
   }
 
-  /** A kernel holding a copy of the rows (read from a file not read into one), or null if none fits. */
+  /** A kernel holding a copy of the rows (made here, or read from a file not read into one), or null if none fits. */
   private ownKernel(): DotKernel | null {
     const { dimension: d, rows } = this;
     if (!DotKernel.fits(d, rows.length)) return null;

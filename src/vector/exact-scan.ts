@@ -1,7 +1,7 @@
 /**
  * The k nearest rows to a question by comparing it with every row: the ground truth a walk's
  * recall is measured against. Scanned with the quick sum, keeping a margin of near-ties, and the
- * kept ranked by the exact `dot` (ties to the lower row), as a search's results are.
+ * kept ranked by the exact similarity (ties to the lower row), as a search's results are.
  */
 import type { QuantisedVectors } from './hnsw-walk.js';
 

@@ -22,17 +22,16 @@ export interface LayeredGraph {
   readonly upper: Uint32Array;
 }
 
-/** Rows of integers with one scale each; `dot` is the exact similarity the results are given. */
+/** Rows of integers with one scale each, compared with one question at a time. */
 export interface QuantisedVectors {
   readonly dimension: number;
   readonly count: number;
-  /** Makes `quick` compare rows with `question` until the next call. */
+  /** Makes `quick` and `exact` compare rows with `question` until the next call. */
   prepare(question: Float64Array): void;
-  /** Nearly `dot` with the prepared question, much faster: what the walk compares nodes with. */
+  /** Nearly `exact`, much faster: what the walk compares nodes with. */
   quick(i: number): number;
-  /** `dot` with the prepared question. */
+  /** The similarity results are given. */
   exact(i: number): number;
-  dot(i: number, q: ArrayLike<number>): number;
 }
 
 /** Walks one graph; its scratch state is reused by every search (a search runs to its end synchronously). */
