@@ -99,9 +99,10 @@ export async function writeIndex(
       files,
     };
     const calibration = calibrate ? await calibrate(staging.path, manifest) : undefined;
-    staging.commit(calibration ? { ...manifest, calibration } : manifest);
+    const committed = calibration ? { ...manifest, calibration } : manifest;
+    staging.commit(committed);
     log(`build: committed ${parts.store.chunks.length} chunks from ${parts.store.documents.length} documents`);
-    return calibration ? { ...manifest, calibration } : manifest;
+    return committed;
   } catch (err) {
     staging.discard();
     throw err;
