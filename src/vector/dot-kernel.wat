@@ -50,16 +50,16 @@
     (block $empty
       (br_if $empty (i32.ge_u (local.get $row) (local.get $end)))
       (loop $next
+        ;; 16 components, four at a time: each integer × scale as float32 (rounded once), times its
+        ;; question component in float64, added to the sum in order.
         (local.set $v (v128.load (local.get $row)))
         (local.set $h (i16x8.extend_low_i8x16_s (local.get $v)))
-        ;; four values as float32: integer × scale, rounded once
         (local.set $x (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))) (local.get $s)))
         (local.set $p (f64x2.mul (f64x2.promote_low_f32x4 (local.get $x)) (v128.load (local.get $q))))
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
         (local.set $p (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (v128.load offset=16 (local.get $q))))
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
         (local.set $q (i32.add (local.get $q) (i32.const 32)))
-        ;; four values as float32: integer × scale, rounded once
         (local.set $x (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))) (local.get $s)))
         (local.set $p (f64x2.mul (f64x2.promote_low_f32x4 (local.get $x)) (v128.load (local.get $q))))
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
@@ -67,14 +67,12 @@
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
         (local.set $q (i32.add (local.get $q) (i32.const 32)))
         (local.set $h (i16x8.extend_high_i8x16_s (local.get $v)))
-        ;; four values as float32: integer × scale, rounded once
         (local.set $x (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_low_i16x8_s (local.get $h))) (local.get $s)))
         (local.set $p (f64x2.mul (f64x2.promote_low_f32x4 (local.get $x)) (v128.load (local.get $q))))
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
         (local.set $p (f64x2.mul (f64x2.promote_low_f32x4 (i8x16.shuffle 8 9 10 11 12 13 14 15 8 9 10 11 12 13 14 15 (local.get $x) (local.get $x))) (v128.load offset=16 (local.get $q))))
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
         (local.set $q (i32.add (local.get $q) (i32.const 32)))
-        ;; four values as float32: integer × scale, rounded once
         (local.set $x (f32x4.mul (f32x4.convert_i32x4_s (i32x4.extend_high_i16x8_s (local.get $h))) (local.get $s)))
         (local.set $p (f64x2.mul (f64x2.promote_low_f32x4 (local.get $x)) (v128.load (local.get $q))))
         (local.set $sum (f64.add (f64.add (local.get $sum) (f64x2.extract_lane 0 (local.get $p))) (f64x2.extract_lane 1 (local.get $p))))
