@@ -302,10 +302,10 @@ export class Searcher {
       return { ...this.lexical.score(postings, terms, this.ranking.bm25, mask?.allowed, weight), of: (_id, chunkScore) => chunkScore };
     const { chunks, documents: docs } = this.lexical.scoreWithDocuments(postings, terms, this.ranking.bm25, mask?.allowed, weight);
     const { docOf } = this.index;
-    const of = (id: number, chunkScore: number) => (1 - share) * chunkScore + share * docs[docOf[id]!]!;
+    const chunkShare = 1 - share;
+    const of = (id: number, chunkScore: number) => chunkShare * chunkScore + share * docs[docOf[id]!]!;
     // Blended in place (the chunk scores are this call's own array), `of` written out: a call per match costs.
     const { ids, scores } = chunks;
-    const chunkShare = 1 - share;
     for (let j = 0; j < ids.length; j++) scores[j] = chunkShare * scores[j]! + share * docs[docOf[ids[j]!]!]!;
     return { ids, scores, of };
   }
