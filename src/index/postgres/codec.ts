@@ -1,4 +1,7 @@
-/** How index values travel to and from PostgreSQL: vectors as pgvector text, int lists as packed bytea. */
+/**
+ * How index values travel to and from PostgreSQL: vectors as pgvector text going in and as
+ * pgvector's binary form coming out, int lists as packed bytea.
+ */
 
 /** pgvector's text form; a float32 prints exactly as the number it is, so nothing is lost. */
 export function vectorLiteral(values: ArrayLike<number>): string {
@@ -20,4 +23,17 @@ export function unpackInts(buffer: Buffer): number[] {
   const out = new Array<number>(buffer.length >> 2);
   for (let i = 0; i < out.length; i++) out[i] = buffer.readInt32LE(i * 4);
   return out;
+}
+
+/**
+ * The similarity of a vector in pgvector's binary form (`vector_send`: int16 dimension, int16
+ * unused, then big-endian float32 values) with the question: float64 products summed in dimension
+ * order, as the files compute it. Undefined when the dimension is not the question's.
+ */
+export function sentSimilarity(sent: Buffer, question: readonly number[]): number | undefined {
+  const dimension = question.length;
+  if (sent.length !== 4 + 4 * dimension || sent.readInt16BE(0) !== dimension) return undefined;
+  let sum = 0;
+  for (let i = 0; i < dimension; i++) sum += sent.readFloatBE(4 + 4 * i) * question[i]!;
+  return sum;
 }
