@@ -71,7 +71,9 @@ function expectSameHits(got: SearchHit[], want: SearchHit[]): void {
   expect(got.map((h) => h.id)).toEqual(want.map((h) => h.id));
   // The database holds the float32 values the files' 8-bit vectors stand for, and both sides
   // multiply and sum them the same way: the same numbers to the last bit, not merely close.
-  got.forEach((h, i) => expect(h).toStrictEqual(want[i]));
+  got.forEach((h, i) => {
+    expect(h).toStrictEqual(want[i]);
+  });
 }
 
 beforeAll(async () => {
