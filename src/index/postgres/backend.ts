@@ -244,7 +244,12 @@ export class PostgresBackend implements IndexBackend {
    * aggregate, it was the larger part of a question's time on the server).
    */
   private nearestSql(order: string, where: string, limit: string): string {
-    return `SELECT pos, vector_send(embedding) AS v FROM ${this.schema}.chunks ${where} ORDER BY ${order} LIMIT ${limit}`;
+    return this.sentRowsSql(`${where} ORDER BY ${order} LIMIT ${limit}`);
+  }
+
+  /** Chunks' positions and stored vectors in pgvector's binary form (SentRow), chosen by `rest`. */
+  private sentRowsSql(rest: string): string {
+    return `SELECT pos, vector_send(embedding) AS v FROM ${this.schema}.chunks ${rest}`;
   }
 
   /** A row's stored vector and the question, multiplied as the files do (codec.ts). */
@@ -261,10 +266,7 @@ export class PostgresBackend implements IndexBackend {
 
   async similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]> {
     if (ids.length === 0) return [];
-    const rows = await this.query<SentRow>(
-      `SELECT pos, vector_send(embedding) AS v FROM ${this.schema}.chunks WHERE pos = ANY($1::int[])`,
-      [ids],
-    );
+    const rows = await this.query<SentRow>(this.sentRowsSql('WHERE pos = ANY($1::int[])'), [ids]);
     const byPos = new Map(rows.rows.map((r) => [r.pos, this.similarity(r, vector)]));
     return ids.map((id) => byPos.get(id) ?? -Infinity);
   }
