@@ -26,6 +26,7 @@ import { createLogger } from '../src/api/logger.js';
 import type { SearchResponse } from '../src/api/schemas.js';
 import { DEFAULT_CORPUS_DIR } from '../src/paths.js';
 import { openSearcher } from '../src/search/open-searcher.js';
+import { DEFAULT_RANKING } from '../src/search/defaults.js';
 
 let pg: RunningPostgres;
 let articleDir: string;
@@ -336,6 +337,63 @@ describe('what the database does for a question and a build', () => {
     } finally {
       await admin.query('RESET enable_seqscan');
       await close();
+      await admin.close();
+    }
+  });
+
+  it('a hybrid question reads its nearest chunks and its lexical candidates in one statement, and their vectors from the rows themselves (no TOAST)', async () => {
+    const admin = new Database(parsePostgresUri(pg.uri), { timeoutMs: 0 });
+    const schema = generationSchema((await currentGeneration(admin.query, 'default'))!.generation);
+    const toastBlocks = async () => {
+      await admin.query('SELECT pg_stat_force_next_flush()');
+      const rows = await admin.query<{ n: string }>(
+        "SELECT coalesce(toast_blks_read, 0) + coalesce(toast_blks_hit, 0) AS n FROM pg_statio_user_tables WHERE schemaname = $1 AND relname = 'chunks'",
+        [schema],
+      );
+      return Number(rows.rows[0]!.n);
+    };
+    const embedder = await sharedEmbedder();
+    // Few candidates a side, so that some lexical ones are not among the nearest: their vectors are
+    // the ones that used to take a statement of their own.
+    const ranking = { ...DEFAULT_RANKING, candidates: 3 };
+    try {
+      for (const exactBelow of [4096, 0]) {
+        const db = new Database(parsePostgresUri(`${pg.uri}?collection=default`), { timeoutMs: 10_000 });
+        const opened = await openSearcher(() => PostgresBackend.open(db, 'default', { exactBelow }), { embedder });
+        const searcher = opened.withRanking(ranking);
+        const sent: string[] = [];
+        const [query, script] = [db.query, db.script.bind(db)];
+        db.query = ((text: string, values?: unknown[]) => {
+          sent.push(text);
+          return query(text, values);
+        }) as typeof db.query;
+        db.script = ((statements: readonly string[]) => {
+          sent.push(statements.join(';\n'));
+          return script(statements);
+        }) as typeof db.script;
+        let lexicalOnly = 0;
+        try {
+          for (const { q: question } of ARTICLE_QUESTIONS) {
+            const vector = await searcher.embedQuestion(question);
+            const top = async (mode: 'dense' | 'lexical') =>
+              (await searcher.scoreChunks({ query: question, topK: 3, mode }, vector)).map((c) => c.id);
+            const nearest = new Set(await top('dense'));
+            lexicalOnly += (await top('lexical')).filter((id) => !nearest.has(id)).length;
+            sent.length = 0;
+            const before = await toastBlocks();
+            expect((await searcher.scoreChunks({ query: question, topK: 3, mode: 'hybrid' }, vector)).length).toBeGreaterThan(0);
+            expect(
+              sent.filter((text) => text.includes('vector_send')),
+              `${question}, exactBelow ${exactBelow}`,
+            ).toHaveLength(1);
+            expect(await toastBlocks(), `${question}, exactBelow ${exactBelow}`).toBe(before);
+          }
+        } finally {
+          await db.close();
+        }
+        expect(lexicalOnly).toBeGreaterThan(0);
+      }
+    } finally {
       await admin.close();
     }
   });

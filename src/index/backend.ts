@@ -11,6 +11,12 @@ import type { Manifest } from './manifest.js';
 import type { ChunkRecord } from './store.js';
 import type { DocumentList } from './document-list.js';
 
+/** What `nearestWith` returns: the nearest chunks, and the similarity of each id asked for, in its order. */
+export interface NearestWith {
+  nearest: SparseScores;
+  similarities: number[];
+}
+
 export interface IndexBackend {
   /** Where the index is, for messages: a folder or a database URI without its password. */
   readonly location: string;
@@ -34,6 +40,12 @@ export interface IndexBackend {
    * computes it the same way, so their scores agree to the last few bits.
    */
   similarities(ids: readonly number[], vector: readonly number[]): Promise<number[]>;
+  /**
+   * `nearest`, and `similarities` of `ids` (an entry for every one, whether among the nearest or
+   * not), asked at once: for a backend where one request costs less than two (a database: one
+   * round trip). Without it, the Searcher asks for the two one after the other.
+   */
+  nearestWith?(vector: readonly number[], k: number, ids: readonly number[], allow?: Uint8Array): Promise<NearestWith>;
   /** Chunk records by position, in the order asked. */
   chunks(ids: readonly number[]): Promise<ChunkRecord[]>;
   /** What /health says about where the index is kept, beyond the manifest. */

@@ -4,7 +4,7 @@
  * backend (index/backend.ts): files in memory or a database; no HTTP or AWS in here.
  */
 import type { Embedder } from '../embed/embedder.js';
-import type { IndexBackend } from '../index/backend.js';
+import type { IndexBackend, NearestWith } from '../index/backend.js';
 import type { Manifest } from '../index/manifest.js';
 import type { DocumentRecord } from '../index/store.js';
 import { LexicalIndex, type CoverageOptions, type LexicalScores } from './bm25f.js';
@@ -326,6 +326,30 @@ export class Searcher {
     return found;
   }
 
+  /**
+   * `denseSearch`, and the similarity of each of `ids`: asked of the backend at once where it can
+   * answer both in one request and the nearest are not known already, else one after the other.
+   */
+  private async denseSearchWith(vector: number[], k: number, prepared: Prepared, ids: readonly number[]): Promise<NearestWith> {
+    const { mask } = prepared;
+    // Known from an earlier search, or found by this Searcher's own scan of a small filter's
+    // chunks: nothing for the backend to combine.
+    const answeredHere = (prepared.nearest?.ids.length ?? 0) >= k || (mask !== undefined && mask.count <= this.ranking.exactScanLimit);
+    if (this.index.nearestWith && !answeredHere && ids.length > 0) {
+      const found = await this.index.nearestWith(vector, k, ids, mask?.allowed);
+      prepared.nearest = found.nearest;
+      return found;
+    }
+    const nearest = await this.denseSearch(vector, k, prepared);
+    const inNearest = new Map(nearest.ids.map((id, j) => [id, nearest.scores[j]!]));
+    const rest = ids.filter((id) => !inNearest.has(id));
+    const computed = await this.index.similarities(rest, vector);
+    rest.forEach((id, j) => {
+      inNearest.set(id, computed[j]!);
+    });
+    return { nearest, similarities: ids.map((id) => inNearest.get(id)!) };
+  }
+
   private async hybrid(prepared: Prepared, vector: number[]): Promise<ScoredChunk[]> {
     const candidates = await this.candidates(prepared, vector);
     const fused = fuse(candidates, this.fusion);
@@ -359,15 +383,14 @@ export class Searcher {
     const n = this.ranking.candidates;
     const lexAll = this.lexicalScores(prepared);
     // Dense candidates come with their similarity from the nearest-neighbour search; lexical ones get it exactly.
-    const denseHits = await this.denseSearch(vector, n, prepared);
+    const lexicalTop = topN(lexAll, n).ids;
+    const { nearest: denseHits, similarities } = await this.denseSearchWith(vector, n, prepared, lexicalTop);
     const dense = new Map<number, number>();
     denseHits.ids.forEach((id, j) => {
       dense.set(id, denseHits.scores[j]!);
     });
-    const lexicalOnly = topN(lexAll, n).ids.filter((id) => !dense.has(id));
-    const similarities = await this.index.similarities(lexicalOnly, vector);
-    lexicalOnly.forEach((id, j) => {
-      dense.set(id, similarities[j]!);
+    lexicalTop.forEach((id, j) => {
+      if (!dense.has(id)) dense.set(id, similarities[j]!);
     });
     // Each candidate's lexical score: its blended score if it matched, else its document's share
     // (candidates the dense side brings in without a match of their own). One pass over the

@@ -1,12 +1,13 @@
 /**
  * The PostgreSQL backend: an index published by `build-index --out postgres://...`, served where
  * it is. Documents and field lengths are read once at open; per question, the terms' postings
- * (one primary-key lookup each), the nearest chunks (pgvector HNSW, or an exact scan where that is
- * cheap), exact similarities of the other candidates and the records of the results.
+ * (one primary-key lookup each), then in one statement the nearest chunks (pgvector HNSW, or an
+ * exact scan where that is cheap) with the vectors of the other candidates, and the records of the
+ * results.
  */
 import type { QueryResultRow } from 'pg';
 import { z } from 'zod';
-import type { IndexBackend } from '../backend.js';
+import type { IndexBackend, NearestWith } from '../backend.js';
 import type { LexicalStats, QueryPostings, SparseScores, TermPostings } from '../lexical.js';
 import { ManifestSchema, type Manifest } from '../manifest.js';
 import { IndexLoadError, StaleIndexError } from '../read-index.js';
@@ -205,46 +206,52 @@ export class PostgresBackend implements IndexBackend {
   }
 
   async nearest(vector: readonly number[], k: number, allow?: Uint8Array): Promise<SparseScores> {
-    const n = Math.min(k, this.manifest.counts.chunks);
-    if (n <= 0) return { ids: [], scores: [] };
-    const docs = allow ? this.allowedDocuments(allow) : undefined;
-    let rows: SentRow[];
-    if (this.manifest.counts.chunks <= this.options.exactBelow) {
-      // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
-      const where = docs ? 'WHERE doc = ANY($3::int[])' : '';
-      const values = [vectorLiteral(vector), n, ...(docs ? [docs] : [])];
-      rows = (await this.query<SentRow>(this.nearestSql('(embedding <#> $1) + 0, pos', where, '$2'), values)).rows;
-    } else {
-      // ef_search bounds how many rows an HNSW scan returns (at most 1,000); past that, and with a
-      // filter that rejects rows, the iterative scan keeps looking. Both per transaction (no session
-      // state is left behind), sent with the query in one round trip: the values are numbers this
-      // code writes out itself.
-      const ef = Math.min(MAX_EF_SEARCH, Math.max(n, this.manifest.hnsw.ef_search));
-      const where = docs ? `WHERE doc = ANY('{${docs.join(',')}}'::int[])` : '';
-      const literal = `'${vectorLiteral(vector)}'`;
-      const order = this.halfvec ? `${halfvecExpression(vector.length)} <#> ${literal}::halfvec` : `embedding <#> ${literal}::vector`;
-      rows = (
-        await this.db
-          .script<SentRow>([
-            `SET LOCAL hnsw.ef_search = ${ef | 0}`,
-            ...(docs || n > ef ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : []),
-            this.nearestSql(order, where, String(n | 0)),
-          ])
-          .catch((err: unknown) => this.failed(err))
-      ).rows;
-    }
-    const scored = rows.map((r) => ({ pos: r.pos, s: this.similarity(r, vector) }));
-    scored.sort((a, b) => b.s - a.s || a.pos - b.pos);
-    return { ids: scored.map((r) => r.pos), scores: scored.map((r) => r.s) };
+    return (await this.nearestWith(vector, k, [], allow)).nearest;
   }
 
   /**
-   * The nearest rows by `order` (pgvector's distance), with their stored vectors: scored exactly
-   * here, where a float64 sum of 512 products is microseconds (in SQL, unnest and an ordered
-   * aggregate, it was the larger part of a question's time on the server).
+   * The nearest rows and the other asked-for rows, with their stored vectors, in one statement
+   * (one round trip): the nearest in a materialized CTE, then the asked-for rows not among them.
+   * Every row is scored exactly here, where a float64 sum of 512 products is microseconds (in SQL,
+   * unnest and an ordered aggregate, it was the larger part of a question's time on the server).
    */
-  private nearestSql(order: string, where: string, limit: string): string {
-    return this.sentRowsSql(`${where} ORDER BY ${order} LIMIT ${limit}`);
+  async nearestWith(vector: readonly number[], k: number, ids: readonly number[], allow?: Uint8Array): Promise<NearestWith> {
+    const n = Math.min(k, this.manifest.counts.chunks);
+    if (n <= 0) return { nearest: { ids: [], scores: [] }, similarities: await this.similarities(ids, vector) };
+    const docs = allow ? this.allowedDocuments(allow) : undefined;
+    // Sent as one simple-protocol script (the SET LOCALs tune the query after them), which takes
+    // no parameters: every value below is a number this code writes out itself.
+    const where = docs ? `WHERE doc = ANY('{${docs.join(',')}}'::int[])` : '';
+    const literal = `'${vectorLiteral(vector)}'`;
+    const settings: string[] = [];
+    let order: string;
+    if (this.manifest.counts.chunks <= this.options.exactBelow) {
+      // "+ 0" keeps the planner off the HNSW index: an exact scan, as the files' small indexes are.
+      order = `(embedding <#> ${literal}::vector) + 0, pos`;
+    } else {
+      // ef_search bounds how many rows an HNSW scan returns (at most 1,000); past that, and with a
+      // filter that rejects rows, the iterative scan keeps looking. Both per transaction: no
+      // session state is left behind.
+      const ef = Math.min(MAX_EF_SEARCH, Math.max(n, this.manifest.hnsw.ef_search));
+      settings.push(`SET LOCAL hnsw.ef_search = ${ef | 0}`, ...(docs || n > ef ? ['SET LOCAL hnsw.iterative_scan = relaxed_order'] : []));
+      order = this.halfvec ? `${halfvecExpression(vector.length)} <#> ${literal}::halfvec` : `embedding <#> ${literal}::vector`;
+    }
+    const nearest = this.sentRowsSql(`${where} ORDER BY ${order} LIMIT ${n | 0}`);
+    const asked = `'{${ids.map((id) => id | 0).join(',')}}'::int[]`;
+    const statement =
+      ids.length === 0
+        ? nearest
+        : `WITH near AS MATERIALIZED (${nearest}) SELECT pos, v, true AS near FROM near UNION ALL ` +
+          `SELECT pos, vector_send(embedding), false FROM ${this.schema}.chunks WHERE pos = ANY(${asked}) AND pos NOT IN (SELECT pos FROM near)`;
+    const rows = (await this.db.script<SentRow & { near?: boolean }>([...settings, statement]).catch((err: unknown) => this.failed(err)))
+      .rows;
+    const scored = rows.map((r) => ({ pos: r.pos, s: this.similarity(r, vector), near: r.near !== false }));
+    const near = scored.filter((r) => r.near).sort((a, b) => b.s - a.s || a.pos - b.pos);
+    const byPos = new Map(scored.map((r) => [r.pos, r.s]));
+    return {
+      nearest: { ids: near.map((r) => r.pos), scores: near.map((r) => r.s) },
+      similarities: ids.map((id) => byPos.get(id) ?? -Infinity),
+    };
   }
 
   /** Chunks' positions and stored vectors in pgvector's binary form (SentRow), chosen by `rest`. */
