@@ -226,10 +226,7 @@ export class Searcher {
     if (ranked.length === 0) return [];
     // Hybrid and dense candidates carry their similarity already; only lexical ones need it computed.
     const unknown = ranked.filter((s) => s.dense === undefined).map((s) => s.id);
-    const [near, computed] = await Promise.all([
-      this.denseSearch(vector, NEIGHBOURHOOD, prepared),
-      unknown.length ? this.index.similarities(unknown, vector) : Promise.resolve([]),
-    ]);
+    const { nearest: near, similarities: computed } = await this.denseSearch(vector, NEIGHBOURHOOD, prepared, unknown);
     const computedOf = new Map(unknown.map((id, j) => [id, computed[j]!]));
     const cosines = ranked.map((s) => s.dense ?? computedOf.get(s.id)!);
     // A word held only through its synonym or shorter form still says the index speaks of it.
@@ -269,7 +266,7 @@ export class Searcher {
       const lex = topN(this.lexicalScores(p), q.topK);
       scored = lex.ids.map((id, j) => ({ id, score: lex.scores[j]!, lexical: lex.scores[j]! }));
     } else if (q.mode === 'dense') {
-      const dense = await this.denseSearch(vector!, q.topK, p);
+      const { nearest: dense } = await this.denseSearch(vector!, q.topK, p);
       scored = dense.ids.map((id, j) => ({ id, score: dense.scores[j]!, dense: dense.scores[j]! }));
     } else {
       scored = await this.hybrid(p, vector!);
@@ -310,44 +307,38 @@ export class Searcher {
     return { ids, scores, of };
   }
 
-  private async denseSearch(vector: number[], k: number, prepared: Prepared): Promise<SparseScores> {
-    const known = prepared.nearest;
-    if (known && known.ids.length >= k) return { ids: known.ids.slice(0, k), scores: known.scores.slice(0, k) };
-    const { mask } = prepared;
-    let found: SparseScores;
-    if (mask && mask.count <= this.ranking.exactScanLimit) {
-      const ids: number[] = [];
-      mask.allowed.forEach((ok, i) => {
-        if (ok) ids.push(i);
-      });
-      found = topN({ ids, scores: await this.index.similarities(ids, vector) }, k);
-    } else found = await this.index.nearest(vector, k, mask?.allowed);
-    prepared.nearest = found;
-    return found;
-  }
-
   /**
-   * `denseSearch`, and the similarity of each of `ids`: asked of the backend at once where it can
-   * answer both in one request and the nearest are not known already, else one after the other.
+   * The k nearest chunks (known from an earlier search, found by this Searcher's own scan of a
+   * small filter's chunks, or searched by the backend), and the similarity of each of `alongside`:
+   * asked of the backend with its search where it can answer both in one request, else after it.
    */
-  private async denseSearchWith(vector: number[], k: number, prepared: Prepared, ids: readonly number[]): Promise<NearestWith> {
+  private async denseSearch(vector: number[], k: number, prepared: Prepared, alongside: readonly number[] = []): Promise<NearestWith> {
+    const known = prepared.nearest;
     const { mask } = prepared;
-    // Known from an earlier search, or found by this Searcher's own scan of a small filter's
-    // chunks: nothing for the backend to combine.
-    const answeredHere = (prepared.nearest?.ids.length ?? 0) >= k || (mask !== undefined && mask.count <= this.ranking.exactScanLimit);
-    if (this.index.nearestWith && !answeredHere && ids.length > 0) {
-      const found = await this.index.nearestWith(vector, k, ids, mask?.allowed);
-      prepared.nearest = found.nearest;
-      return found;
+    let nearest: SparseScores;
+    if (known && known.ids.length >= k) nearest = { ids: known.ids.slice(0, k), scores: known.scores.slice(0, k) };
+    else {
+      if (mask && mask.count <= this.ranking.exactScanLimit) {
+        const ids: number[] = [];
+        mask.allowed.forEach((ok, i) => {
+          if (ok) ids.push(i);
+        });
+        nearest = topN({ ids, scores: await this.index.similarities(ids, vector) }, k);
+      } else if (alongside.length > 0 && this.index.nearestWith) {
+        const found = await this.index.nearestWith(vector, k, alongside, mask?.allowed);
+        prepared.nearest = found.nearest;
+        return found;
+      } else nearest = await this.index.nearest(vector, k, mask?.allowed);
+      prepared.nearest = nearest;
     }
-    const nearest = await this.denseSearch(vector, k, prepared);
-    const inNearest = new Map(nearest.ids.map((id, j) => [id, nearest.scores[j]!]));
-    const rest = ids.filter((id) => !inNearest.has(id));
-    const computed = await this.index.similarities(rest, vector);
+    if (alongside.length === 0) return { nearest, similarities: [] };
+    const similarity = new Map(nearest.ids.map((id, j) => [id, nearest.scores[j]!]));
+    const rest = alongside.filter((id) => !similarity.has(id));
+    const computed = rest.length > 0 ? await this.index.similarities(rest, vector) : [];
     rest.forEach((id, j) => {
-      inNearest.set(id, computed[j]!);
+      similarity.set(id, computed[j]!);
     });
-    return { nearest, similarities: ids.map((id) => inNearest.get(id)!) };
+    return { nearest, similarities: alongside.map((id) => similarity.get(id)!) };
   }
 
   private async hybrid(prepared: Prepared, vector: number[]): Promise<ScoredChunk[]> {
@@ -384,7 +375,7 @@ export class Searcher {
     const lexAll = this.lexicalScores(prepared);
     // Dense candidates come with their similarity from the nearest-neighbour search; lexical ones get it exactly.
     const lexicalTop = topN(lexAll, n).ids;
-    const { nearest: denseHits, similarities } = await this.denseSearchWith(vector, n, prepared, lexicalTop);
+    const { nearest: denseHits, similarities } = await this.denseSearch(vector, n, prepared, lexicalTop);
     const dense = new Map<number, number>();
     denseHits.ids.forEach((id, j) => {
       dense.set(id, denseHits.scores[j]!);
