@@ -242,7 +242,7 @@ export class PostgresBackend implements IndexBackend {
       ids.length === 0
         ? nearest
         : `WITH near AS MATERIALIZED (${nearest}) SELECT pos, v, true AS near FROM near UNION ALL ` +
-          `SELECT pos, vector_send(embedding), false FROM ${this.schema}.chunks WHERE pos = ANY(${asked}) AND pos NOT IN (SELECT pos FROM near)`;
+          `SELECT pos, v, false FROM (${this.sentRowsSql(`WHERE pos = ANY(${asked}) AND pos NOT IN (SELECT pos FROM near)`)}) AS asked`;
     const rows = (await this.db.script<SentRow & { near?: boolean }>([...settings, statement]).catch((err: unknown) => this.failed(err)))
       .rows;
     const scored = rows.map((r) => ({ pos: r.pos, s: this.similarity(r, vector), near: r.near !== false }));
