@@ -107,9 +107,9 @@ export class ByteVectors {
 
   /**
    * Nearly `dot(i, question)` for the prepared question, much faster: the integers times the
-   * question's components in four interleaved float64 sums, times the scale once; different from
-   * `dot` in the last bits. For walking a graph; results are rescored with `dot`. Rows that fit
-   * no kernel (a dimension not a multiple of 16) are given `dot`.
+   * question held to 30 bits (DotKernel.sum), times the scale once; within about 1e-9 of `dot`
+   * for unit vectors. For walking a graph; results are rescored with `dot`. Rows that fit no
+   * kernel (a dimension not a multiple of 16) are given `dot`.
    */
   quick(i: number): number {
     const kernel = this.kernel;

@@ -1,11 +1,12 @@
 /**
- * Rows of 8-bit integers compared with a float64 question in WebAssembly SIMD (dot-kernel.wat),
- * bit for bit as the JavaScript loops they replaced did, several times faster
- * (docs/performance.md): the walk's quick sum, where a dense search spends its time, and the
- * exact similarity results are given.
+ * Rows of 8-bit integers compared with a question in WebAssembly SIMD (dot-kernel.wat), several
+ * times faster than JavaScript loops (docs/performance.md): the walk's quick sum, where a dense
+ * search spends its time, in integers against the question held to 30 bits; and the exact
+ * similarity results are given, bit for bit as ByteVectors.dot computes it.
  *
- * One kernel per set of rows. Its memory holds the question, then `data`: bytes the owner fills,
- * such as an index's vectors file read straight into it, so the rows are never copied again.
+ * One kernel per set of rows. Its memory holds the question (float64, then its two 16-bit
+ * parts), then `data`: bytes the owner fills, such as an index's vectors file read straight into
+ * it, so the rows are never copied again.
  */
 import { DOT_KERNEL_WASM } from './dot-kernel-wasm.js';
 
@@ -20,7 +21,7 @@ const kernelModule = () => {
 };
 
 interface KernelExports {
-  sum(row: number, question: number, dimension: number): number;
+  sum(row: number, parts: number, dimension: number, base: number): number;
   exact(row: number, question: number, dimension: number, scale: number): number;
 }
 
@@ -29,6 +30,14 @@ export class DotKernel {
   readonly data: Buffer;
   private readonly memory: WebAssembly.Memory;
   private readonly question: Float64Array;
+  /** The question as high × base + low, in units of `unit`: high parts, then low parts. */
+  private readonly parts: Int16Array;
+  /**
+   * What a high part counts for in low units: as large as 16 bits allow, and small enough that
+   * Σ int8 × high over a row cannot leave 32 bits (127 × base × dimension < 2^31).
+   */
+  private readonly base: number;
+  private unit = 0;
   private readonly exports: KernelExports;
 
   /** Whether rows of `dimension` (whole blocks of 16 components), `bytes` in all, fit a kernel. */
@@ -46,6 +55,8 @@ export class DotKernel {
     const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.question = new Float64Array(this.memory.buffer, 0, dimension);
+    this.parts = new Int16Array(this.memory.buffer, dimension * 8, dimension * 2);
+    this.base = Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * dimension)));
     this.data = Buffer.from(this.memory.buffer, base, bytes);
   }
 
@@ -57,14 +68,26 @@ export class DotKernel {
   /** The question the rows are compared with until the next call. */
   ask(question: ArrayLike<number>): void {
     this.question.set(question);
+    const { dimension: d, base, parts } = this;
+    let max = 0;
+    for (let j = 0; j < d; j++) max = Math.max(max, Math.abs(question[j]!));
+    // Each component to within half a unit, a unit being max / base²: |high| <= base, |low| <= base / 2.
+    this.unit = max / (base * base);
+    for (let j = 0; j < d; j++) {
+      const whole = Math.round(question[j]! / this.unit);
+      const high = Math.round(whole / base);
+      parts[j] = high;
+      parts[d + j] = whole - high * base;
+    }
   }
 
   /**
    * Σ row[j] × question[j] of the `dimension` integers at `row` (a byte offset in memory: the
-   * byteOffset of a view `holds`), in four interleaved float64 sums.
+   * byteOffset of a view `holds`), each question component taken to within max|question| / (2 ×
+   * base²), about 5e-10 of the largest for 512 components: summed exactly in integers, scaled once.
    */
   sum(row: number): number {
-    return this.exports.sum(row, 0, this.dimension);
+    return this.exports.sum(row, this.parts.byteOffset, this.dimension, this.base) * this.unit;
   }
 
   /** Σ float32(row[j] × scale) × question[j], summed in dimension order: ByteVectors.dot. */
@@ -73,7 +96,7 @@ export class DotKernel {
   }
 }
 
-/** The question's place at the start of memory, rounded to whole 16-byte blocks. */
+/** The question's place at the start of memory (float64, then two 16-bit parts), rounded to whole 16-byte blocks. */
 function questionBytes(dimension: number): number {
-  return Math.ceil((dimension * 8) / 16) * 16;
+  return Math.ceil((dimension * 12) / 16) * 16;
 }
