@@ -15,6 +15,7 @@ import { ByteVectors } from '../../src/index/byte-vectors.js';
 import { DEFAULT_HNSW, HnswIndex } from '../../src/build/hnsw.js';
 import { encodeGraph, readHnswHeader } from '../../src/build/hnsw-file.js';
 import { encodePostings, PostingsTable } from '../../src/index/postings-table.js';
+import { StringColumn } from '../../src/index/sections.js';
 import type { ChunkStore } from '../../src/index/store.js';
 import { VectorStore } from '../../src/vector/vector-store.js';
 import { tempDir } from '../helpers/article-index.js';
@@ -99,6 +100,23 @@ describe('chunk table', () => {
 });
 
 describe('postings table', () => {
+  it('orders its strings as Buffer.compare does, prefixes and any characters included', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ unit: 'grapheme', maxLength: 6 }), { minLength: 1, maxLength: 10 }), (values) => {
+        const blob = StringColumn.encode(values);
+        const column = new StringColumn(blob.offsets, Buffer.from(blob.bytes));
+        const sign = (n: number) => Math.sign(n) + 0;
+        values.forEach((a, i) => {
+          values.forEach((b, j) => {
+            const expected = sign(Buffer.compare(Buffer.from(a), Buffer.from(b)));
+            expect(sign(column.compareWith(i, j))).toBe(expected);
+            expect(sign(column.compare(i, Buffer.from(b)))).toBe(expected);
+          });
+        });
+      }),
+    );
+  });
+
   it('finds every term, and only those, whatever its characters', () => {
     fc.assert(
       fc.property(fc.array(fc.array(text, { maxLength: 8 }), { minLength: 1, maxLength: 12 }), text, (docs, probe) => {
