@@ -28,6 +28,38 @@ function hasChunk(postings: ArrayLike<number> | undefined, chunk: number): boole
   return false;
 }
 
+/**
+ * Marks held[k] where chunk sorted[k] (ascending) is in `postings` (flat [chunk, tf, ...] pairs
+ * sorted by chunk): one forward pass, each next chunk found by doubling steps from the last place
+ * and then halving, so a short list costs its length and a long one a few steps a chunk.
+ */
+function markHeld(postings: ArrayLike<number>, sorted: Int32Array, held: Uint8Array): void {
+  const pairs = postings.length / 2;
+  let at = 0; // the first pair not below the previous chunk
+  for (let k = 0; k < sorted.length && at < pairs; k++) {
+    const chunk = sorted[k]!;
+    if (postings[2 * at]! < chunk) {
+      // Gallop: the first pair >= chunk lies in (lo, hi].
+      let lo = at;
+      let step = 1;
+      let hi = at + 1;
+      while (hi < pairs && postings[2 * hi]! < chunk) {
+        lo = hi;
+        step *= 2;
+        hi = lo + step;
+      }
+      if (hi > pairs) hi = pairs;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (postings[2 * mid]! < chunk) lo = mid;
+        else hi = mid;
+      }
+      at = hi;
+    }
+    if (at < pairs && postings[2 * at] === chunk) held[k] = 1;
+  }
+}
+
 export interface CoverageOptions {
   /** Only the chunks' own text, not their context lines (which a document's chunks share). */
   bodyOnly?: boolean;
@@ -129,13 +161,7 @@ export class LexicalIndex {
    * by chunk: binary search.
    */
   coverageOf(postings: QueryPostings, queryTerms: string[], options: CoverageOptions = {}): (chunks: readonly number[]) => number {
-    const terms = [...new Set(queryTerms)].map((term) => ({
-      idf: this.weight(postings, term),
-      lists: this.fieldLists(postings.get(term), options),
-      alternatives: (options.alternatives?.get(term) ?? []).map((t) => this.fieldLists(postings.get(t), options)),
-    }));
-    let total = 0;
-    for (const { idf } of terms) total += idf;
+    const { terms, total } = this.coverageTerms(postings, queryTerms, options);
     const credit = options.alternativeCredit ?? 1;
     // Plain loops: this runs for every candidate of every question.
     const holds = (lists: ArrayLike<number>[], chunks: readonly number[]) => {
@@ -154,6 +180,47 @@ export class LexicalIndex {
       }
       return total > 0 ? found / total : 0;
     };
+  }
+
+  /**
+   * coverageOf of each chunk alone, for many chunks at once: the chunks are put in order and
+   * each postings list is walked forward through them once (galloping), where asking chunk by
+   * chunk searched every list from its start. Sums in the same order, so the same numbers.
+   */
+  coverageOfEach(postings: QueryPostings, queryTerms: string[], chunks: readonly number[], options: CoverageOptions = {}): Float64Array {
+    const { terms, total } = this.coverageTerms(postings, queryTerms, options);
+    const credit = options.alternativeCredit ?? 1;
+    const n = chunks.length;
+    const order = Int32Array.from({ length: n }, (_, k) => k).sort((a, b) => chunks[a]! - chunks[b]!);
+    const sorted = Int32Array.from(order, (k) => chunks[k]!);
+    const found = new Float64Array(n);
+    const held = new Uint8Array(n);
+    const heldAlternative = new Uint8Array(n);
+    for (const { idf, lists, alternatives } of terms) {
+      held.fill(0);
+      heldAlternative.fill(0);
+      for (const list of lists) markHeld(list, sorted, held);
+      for (const alternative of alternatives) for (const list of alternative) markHeld(list, sorted, heldAlternative);
+      for (let k = 0; k < n; k++) {
+        const j = order[k]!;
+        if (held[k] === 1) found[j] = found[j]! + idf;
+        else if (heldAlternative[k] === 1) found[j] = found[j]! + idf * credit;
+      }
+    }
+    for (let k = 0; k < n; k++) found[k] = total > 0 ? found[k]! / total : 0;
+    return found;
+  }
+
+  /** The question's distinct terms with their weights and the lists coverage looks in, and the weights' sum. */
+  private coverageTerms(postings: QueryPostings, queryTerms: string[], options: CoverageOptions) {
+    const terms = [...new Set(queryTerms)].map((term) => ({
+      idf: this.weight(postings, term),
+      lists: this.fieldLists(postings.get(term), options),
+      alternatives: (options.alternatives?.get(term) ?? []).map((t) => this.fieldLists(postings.get(t), options)),
+    }));
+    let total = 0;
+    for (const { idf } of terms) total += idf;
+    return { terms, total };
   }
 
   /** The postings lists of a term that coverage looks in: its body's, and its context's unless `bodyOnly`. */

@@ -355,13 +355,16 @@ export class Searcher {
         const doc = docOf[c.id]!;
         perDocument.set(doc, (perDocument.get(doc) ?? 0) + 1);
       }
-      const coverage = this.coverageOf(prepared, order.bodyOnly);
+      const shared = candidates.filter((c) => perDocument.get(docOf[c.id]!)! > 1);
+      const covered = this.lexical.coverageOfEach(
+        prepared.postings,
+        prepared.terms,
+        shared.map((c) => c.id),
+        { bodyOnly: order.bodyOnly, ...this.coverageOptions(prepared) },
+      );
+      const keys = new Map(shared.map((c, j) => [c.id, order.coverageWeight * covered[j]! + c.dense]));
       scores = orderWithinDocuments(
-        candidates.map((c, i) => {
-          const doc = docOf[c.id]!;
-          const key = perDocument.get(doc)! > 1 ? order.coverageWeight * coverage([c.id]) + c.dense : 0;
-          return { id: c.id, doc, score: fused[i]!, key };
-        }),
+        candidates.map((c, i) => ({ id: c.id, doc: docOf[c.id]!, score: fused[i]!, key: keys.get(c.id) ?? 0 })),
       );
     }
     return candidates

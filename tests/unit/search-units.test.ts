@@ -12,6 +12,7 @@ import { compileFilter, type Filter } from '../../src/search/filter.js';
 import { DocumentList } from '../../src/index/document-list.js';
 import { analyze, analyzeQuick, fold } from '../../src/text/analyzer.js';
 import { bestSentence } from '../../src/search/snippet.js';
+import { mulberry32 } from '../../src/search/random.js';
 
 const PLAIN = { stem: false, stopwords: false };
 
@@ -142,6 +143,60 @@ describe('BM25F against a direct reading of the formula', () => {
         });
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it("property: coverage of many chunks at once is each chunk's own coverage, to the last bit", () => {
+    fc.assert(
+      fc.property(
+        corpus,
+        fc.array(fc.nat(), { maxLength: 12 }),
+        fc.boolean(),
+        fc.array(fc.constantFrom(...words, 'storm'), { maxLength: 3 }),
+        ({ docs, query }, picks, bodyOnly, synonyms) => {
+          const chunks = docs.flatMap((d, doc) => d.map((c) => ({ ...c, doc })));
+          const docOf = Int32Array.from(chunks, (c) => c.doc);
+          const firstChunk = Int32Array.from(docs, (_, d) => docOf.indexOf(d));
+          const table = new PostingsTable(encodePostings(buildLexicalIndex(chunks, PLAIN)));
+          const lexical = new LexicalIndex(table, { docOf, firstChunk });
+          const postings = table.postings([...query, ...synonyms]);
+          // The first query term stands in part for the synonyms; repeated and unsorted chunks included.
+          const options = { bodyOnly, alternatives: new Map([[query[0]!, synonyms]]), alternativeCredit: 0.5 };
+          const asked = picks.map((p) => p % chunks.length);
+          const one = lexical.coverageOf(postings, query, options);
+          const each = lexical.coverageOfEach(postings, query, asked, options);
+          expect(each.length).toBe(asked.length);
+          asked.forEach((chunk, k) => {
+            expect(Object.is(each[k], one([chunk]))).toBe(true);
+          });
+        },
+      ),
+    );
+  });
+
+  it('property: the same over long postings lists, far apart chunks and near ones', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 2 ** 31 - 1 }), fc.array(fc.nat(), { minLength: 1, maxLength: 60 }), (seed, picks) => {
+        const random = mulberry32(seed);
+        // 400 chunks; word k is in about one chunk in 2^k, so lists run from a few pairs to hundreds.
+        const chunks = Array.from({ length: 400 }, (_, i) => ({
+          body: words.filter((_, k) => random() < 2 ** -k).join(' '),
+          context: random() < 0.1 ? 'harbour' : '',
+          doc: i,
+        }));
+        const ids = Int32Array.from(chunks, (_, i) => i);
+        const table = new PostingsTable(encodePostings(buildLexicalIndex(chunks, PLAIN)));
+        const lexical = new LexicalIndex(table, { docOf: ids, firstChunk: ids });
+        const query = ['tide', 'sun', 'harbour'];
+        const postings = table.postings([...query, 'moon', 'wall']);
+        const options = { alternatives: new Map([['sun', ['moon', 'wall']]]), alternativeCredit: 0.5 };
+        const asked = picks.map((p) => p % chunks.length);
+        const one = lexical.coverageOf(postings, query, options);
+        const each = lexical.coverageOfEach(postings, query, asked, options);
+        asked.forEach((chunk, k) => {
+          expect(Object.is(each[k], one([chunk]))).toBe(true);
+        });
+      }),
     );
   });
 });
