@@ -107,9 +107,10 @@ export class ByteVectors {
 
   /**
    * Nearly `dot(i, question)` for the prepared question, much faster: the integers times the
-   * question held to 30 bits (DotKernel.sum), times the scale once; within about 1e-9 of `dot`
-   * for unit vectors. For walking a graph; results are rescored with `dot`. Rows that fit no
-   * kernel (a dimension not a multiple of 16) are given `dot`.
+   * question held to 30 bits (DotKernel.sum), times the scale once; it differs from `dot`, which
+   * rounds each component to float32, in the seventh decimal place or beyond. For walking a graph;
+   * results are rescored with `dot`. Rows that fit no kernel (a dimension not a multiple of 16)
+   * are given `dot`.
    */
   quick(i: number): number {
     const kernel = this.kernel;
