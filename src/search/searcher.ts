@@ -404,8 +404,8 @@ export class Searcher {
   }
 
   /** The share of the question's distinctive terms a passage holds (a synonym of one counts in part). */
-  private coverageOf(prepared: Prepared, bodyOnly = false): (chunks: readonly number[]) => number {
-    return this.lexical.coverageOf(prepared.postings, prepared.terms, { bodyOnly, ...this.coverageOptions(prepared) });
+  private coverageOf(prepared: Prepared): (chunks: readonly number[]) => number {
+    return this.lexical.coverageOf(prepared.postings, prepared.terms, this.coverageOptions(prepared));
   }
 
   private coverageOptions(prepared: Prepared): CoverageOptions {
