@@ -9,7 +9,7 @@
  * reuses stored vectors writes the same files.
  */
 import { Sections, writeSections } from './sections.js';
-import { DotKernel } from '../vector/dot-kernel.js';
+import { DotKernel, SUM_BATCH } from '../vector/dot-kernel.js';
 import { VectorStore } from '../vector/vector-store.js';
 
 const MAGIC = 'SSVECS81';
@@ -115,6 +115,24 @@ export class ByteVectors {
   quick(i: number): number {
     const kernel = this.kernel;
     return kernel ? kernel.sum(this.rows.byteOffset + i * this.dimension) * this.scales[i]! : this.dot(i, this.question);
+  }
+
+  /** `quick` of each of the first `count` of `ids`, into `out`: the same numbers, the rows read from memory together. */
+  quickEach(ids: ArrayLike<number>, count: number, out: Float64Array): void {
+    const kernel = this.kernel;
+    if (!kernel) {
+      for (let k = 0; k < count; k++) out[k] = this.dot(ids[k]!, this.question);
+      return;
+    }
+    const { dimension: d, scales } = this;
+    const first = this.rows.byteOffset;
+    const offsets = kernel.rowOffsets;
+    for (let start = 0; start < count; start += SUM_BATCH) {
+      const n = Math.min(SUM_BATCH, count - start);
+      for (let k = 0; k < n; k++) offsets[k] = first + ids[start + k]! * d;
+      const sums = kernel.sumRows(n);
+      for (let k = 0; k < n; k++) out[start + k] = sums[k]! * scales[ids[start + k]!]!;
+    }
   }
 
   /** `dot(i, question)` for the prepared question, computed in the kernel when the rows fit one. */

@@ -5,7 +5,7 @@
  * similarity results are given, bit for bit as ByteVectors.dot computes it.
  *
  * One kernel per set of rows. Its memory holds the question (float64, then its two 16-bit
- * parts), then `data`: bytes the owner fills, such as an index's vectors file read straight into
+ * parts), then room for a batch of row offsets and their sums, then `data`: bytes the owner fills, such as an index's vectors file read straight into
  * it, so the rows are never copied again.
  */
 import { DOT_KERNEL_WASM } from './dot-kernel-wasm.js';
@@ -22,6 +22,7 @@ const kernelModule = () => {
 
 interface KernelExports {
   sum(row: number, parts: number, dimension: number, base: number): number;
+  sums(rows: number, count: number, parts: number, dimension: number, base: number, out: number): number;
   exact(row: number, question: number, dimension: number, scale: number): number;
 }
 
@@ -39,10 +40,13 @@ export class DotKernel {
   private readonly base: number;
   private unit = 0;
   private readonly exports: KernelExports;
+  /** Where `sumRows` reads its rows' byte offsets (SUM_BATCH of them) and writes their sums. */
+  readonly rowOffsets: Int32Array;
+  private readonly rowSums: Float64Array;
 
   /** Whether rows of `dimension` (whole blocks of 16 components), `bytes` in all, fit a kernel. */
   static fits(dimension: number, bytes: number): boolean {
-    return dimension > 0 && dimension % 16 === 0 && questionBytes(dimension) + bytes <= MAX_BYTES;
+    return dimension > 0 && dimension % 16 === 0 && questionBytes(dimension) + SCRATCH_BYTES + bytes <= MAX_BYTES;
   }
 
   constructor(
@@ -50,13 +54,16 @@ export class DotKernel {
     bytes: number,
   ) {
     if (!DotKernel.fits(dimension, bytes)) throw new RangeError(`no kernel for ${bytes} bytes of rows of dimension ${dimension}`);
-    const base = questionBytes(dimension);
+    const base = questionBytes(dimension) + SCRATCH_BYTES;
     this.memory = new WebAssembly.Memory({ initial: Math.max(1, Math.ceil((base + bytes) / PAGE_BYTES)) });
     const instance = new WebAssembly.Instance(kernelModule(), { env: { memory: this.memory } });
     this.exports = instance.exports as unknown as KernelExports;
     this.question = new Float64Array(this.memory.buffer, 0, dimension);
     this.parts = new Int16Array(this.memory.buffer, dimension * 8, dimension * 2);
     this.base = Math.min(32767, Math.floor((2 ** 31 - 1) / (127 * dimension)));
+    const scratch = questionBytes(dimension);
+    this.rowOffsets = new Int32Array(this.memory.buffer, scratch, SUM_BATCH);
+    this.rowSums = new Float64Array(this.memory.buffer, scratch + SUM_BATCH * 4, SUM_BATCH);
     this.data = Buffer.from(this.memory.buffer, base, bytes);
   }
 
@@ -90,11 +97,29 @@ export class DotKernel {
     return this.exports.sum(row, this.parts.byteOffset, this.dimension, this.base) * this.unit;
   }
 
+  /**
+   * `sum` of each of the first `count` (at most SUM_BATCH) rows whose byte offsets are in
+   * `rowOffsets`, the same numbers bit for bit. Faster than one call a row where rows are not in
+   * cache: the kernel first reads a byte of each 64 of every row, so that their loads from memory
+   * overlap, then sums them. The sums are valid until the next call.
+   */
+  sumRows(count: number): Float64Array {
+    const { exports, rowOffsets, rowSums, unit } = this;
+    exports.sums(rowOffsets.byteOffset, count, this.parts.byteOffset, this.dimension, this.base, rowSums.byteOffset);
+    for (let k = 0; k < count; k++) rowSums[k] = rowSums[k]! * unit;
+    return rowSums;
+  }
+
   /** Σ float32(row[j] × scale) × question[j], summed in dimension order: ByteVectors.dot. */
   exact(row: number, scale: number): number {
     return this.exports.exact(row, 0, this.dimension, scale);
   }
 }
+
+/** Rows `sumRows` takes at a time: more than a graph node's neighbours. */
+export const SUM_BATCH = 128;
+/** Row offsets, then their sums and one byte the kernel keeps of what it read, in whole 16-byte blocks. */
+const SCRATCH_BYTES = Math.ceil((SUM_BATCH * 4 + SUM_BATCH * 8 + 1) / 16) * 16;
 
 /** The question's place at the start of memory (float64, then two 16-bit parts), rounded to whole 16-byte blocks. */
 function questionBytes(dimension: number): number {

@@ -8,7 +8,7 @@
 ;; float64. Integer products instead of float64 ones: a quarter of the operations per component.
 (module
   (import "env" "memory" (memory 0))
-  (func (export "sum") (param $row i32) (param $q i32) (param $d i32) (param $base f64) (result f64)
+  (func $sum (export "sum") (param $row i32) (param $q i32) (param $d i32) (param $base f64) (result f64)
     (local $end i32) (local $low i32) (local $hi v128) (local $lo v128) (local $a v128) (local $b v128)
     (local.set $end (i32.add (local.get $row) (local.get $d)))
     (local.set $low (i32.shl (local.get $d) (i32.const 1)))
@@ -38,6 +38,36 @@
         (i32.add
           (i32.add (i32x4.extract_lane 0 (local.get $lo)) (i32x4.extract_lane 1 (local.get $lo)))
           (i32.add (i32x4.extract_lane 2 (local.get $lo)) (i32x4.extract_lane 3 (local.get $lo)))))))
+
+;; sums(rows, n, q, d, base, out): sum (above) of each of n rows, their byte offsets the i32s
+  ;; at rows, into the f64s at out. First one load per 64 bytes of every row, none waiting on
+  ;; another, so that rows not in cache arrive together rather than one after another; then the
+  ;; sums, row by row, from cache.
+  (func (export "sums") (param $rows i32) (param $n i32) (param $q i32) (param $d i32) (param $base f64) (param $out i32)
+    (local $k i32) (local $row i32) (local $at i32) (local $end i32) (local $touched i32)
+    (block $none
+      (br_if $none (i32.eqz (local.get $n)))
+      (loop $row_
+        (local.set $row (i32.load (i32.add (local.get $rows) (i32.shl (local.get $k) (i32.const 2)))))
+        (local.set $end (i32.add (local.get $row) (local.get $d)))
+        (local.set $at (local.get $row))
+        (loop $line
+          (local.set $touched (i32.xor (local.get $touched) (i32.load8_u (local.get $at))))
+          (local.set $at (i32.add (local.get $at) (i32.const 64)))
+          (br_if $line (i32.lt_u (local.get $at) (local.get $end))))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $row_ (i32.lt_u (local.get $k) (local.get $n))))
+      ;; What was read is kept (one byte past the sums), so no engine may drop the reads.
+      (i32.store8 (i32.add (local.get $out) (i32.shl (local.get $n) (i32.const 3))) (local.get $touched))
+      (local.set $k (i32.const 0))
+      (loop $sum_
+        (f64.store
+          (i32.add (local.get $out) (i32.shl (local.get $k) (i32.const 3)))
+          (call $sum
+            (i32.load (i32.add (local.get $rows) (i32.shl (local.get $k) (i32.const 2))))
+            (local.get $q) (local.get $d) (local.get $base)))
+        (local.set $k (i32.add (local.get $k) (i32.const 1)))
+        (br_if $sum_ (i32.lt_u (local.get $k) (local.get $n))))))
 
   ;; exact(row, q, d, scale): over j < d (a multiple of 16), float32(int8 at row + j × scale) times
   ;; the float64 at q + 8j, summed in float64 one after another in dimension order: ByteVectors.dot,

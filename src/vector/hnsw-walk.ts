@@ -30,6 +30,8 @@ export interface QuantisedVectors {
   prepare(question: Float64Array): void;
   /** Nearly `exact`, much faster: what the walk compares nodes with. */
   quick(i: number): number;
+  /** `quick` of each of the first `count` of `ids`, into `out`. */
+  quickEach(ids: ArrayLike<number>, count: number, out: Float64Array): void;
   /** The similarity results are given. */
   exact(i: number): number;
 }
@@ -41,9 +43,16 @@ export class HnswWalk {
   private epoch = 0;
   private readonly results = new Heap(false); // worst kept result on top
   private readonly candidates = new Heap(true); // most promising candidate on top
+  /** A node's neighbours not yet visited, and their sums: compared all at once (quickEach). */
+  private readonly fresh: Uint32Array;
+  private readonly freshScores: Float64Array;
 
   constructor(readonly graph: LayeredGraph) {
     this.visited = new Uint32Array(graph.count);
+    let degree = 0;
+    for (let k = 0; k < graph.count; k++) degree = Math.max(degree, graph.level0Starts[k + 1]! - graph.level0Starts[k]!);
+    this.fresh = new Uint32Array(degree);
+    this.freshScores = new Float64Array(degree);
   }
 
   /**
@@ -107,6 +116,7 @@ export class HnswWalk {
     visited[start] = epoch;
     const links = this.graph.level0;
     const starts = this.graph.level0Starts;
+    const { fresh, freshScores: scores } = this;
     while (candidates.size > 0) {
       const score = candidates.topScore;
       // Without a filter the search stops once nothing left can enter the results; with one it
@@ -114,11 +124,19 @@ export class HnswWalk {
       if (score < bound && (results.size === ef || !allow)) break;
       const node = candidates.topId;
       candidates.pop();
+      // The sums do not depend on the order they are taken in: all of the node's new neighbours
+      // are summed first, then weighed in list order as one at a time would.
+      let count = 0;
       for (let j = starts[node]!, to = starts[node + 1]!; j < to; j++) {
         const next = links[j]!;
         if (visited[next] === epoch) continue;
         visited[next] = epoch;
-        const s = vectors.quick(next);
+        fresh[count++] = next;
+      }
+      vectors.quickEach(fresh, count, scores);
+      for (let f = 0; f < count; f++) {
+        const next = fresh[f]!;
+        const s = scores[f]!;
         if (results.size < ef || s > bound) {
           candidates.push(next, s);
           if (!allow || allow(next)) results.push(next, s);

@@ -69,6 +69,29 @@ it('sums every row to within its tolerance of float64, and exactly as ByteVector
   );
 });
 
+it('sums a batch of rows to the same bits as one at a time, rows repeated and batches longer than the kernel takes', () => {
+  fc.assert(
+    fc.property(
+      fc.constantFrom(16, 48, 100, 512),
+      fc.integer({ min: 1, max: 40 }),
+      fc.array(fc.nat(), { maxLength: 300 }),
+      fc.integer({ min: 0, max: 2 ** 31 - 1 }),
+      (d, count, picks, seed) => {
+        const random = mulberry32(seed);
+        const rows = Array.from({ length: count }, () => Array.from({ length: d }, () => random() * 2 - 1));
+        const vectors = ByteVectors.read(ByteVectors.fromVectors(VectorStore.unitRows(rows, d)).encode(), count, d);
+        vectors.prepare(Float64Array.from({ length: d }, () => random() * 2 - 1));
+        const ids = Uint32Array.from(picks, (p) => p % count);
+        const out = new Float64Array(ids.length + 1).fill(7);
+        vectors.quickEach(ids, ids.length, out);
+        for (const [k, id] of ids.entries()) expect(Object.is(out[k], vectors.quick(id))).toBe(true);
+        expect(out[ids.length]).toBe(7); // nothing written past the count
+      },
+    ),
+    { numRuns: 100 },
+  );
+});
+
 it('cannot overflow 32 bits: rows and question at their extremes, up to 4,096 components', () => {
   for (const d of [16, 512, 528, 768, 1024, 1536, 4096]) {
     const kernel = new DotKernel(d, 2 * d);
