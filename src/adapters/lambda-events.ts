@@ -13,12 +13,11 @@ const Method = z
   .refine((m) => !['CONNECT', 'TRACE', 'TRACK'].includes(m.toUpperCase()), { message: 'method not supported' });
 const Base64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
-const body = z
-  .object({ body: z.string().nullish(), isBase64Encoded: z.boolean().optional() })
-  .refine((e) => !e.isBase64Encoded || !e.body || (e.body.length % 4 === 0 && Base64.test(e.body)), {
-    message: 'body is marked base64 but is not valid base64',
-    path: ['body'],
-  });
+/** The body fields both shapes share; checked in the same object (an intersection parses the event twice and merges). */
+const body = { body: z.string().nullish(), isBase64Encoded: z.boolean().optional() };
+const validBase64 = (e: { body?: string | null | undefined; isBase64Encoded?: boolean | undefined }) =>
+  !e.isBase64Encoded || !e.body || (e.body.length % 4 === 0 && Base64.test(e.body));
+const notBase64 = { message: 'body is marked base64 but is not valid base64', path: ['body'] };
 
 /** API Gateway HTTP API (payload 2.0) and Function URL events. */
 export const HttpApiV2Event = z
@@ -28,9 +27,10 @@ export const HttpApiV2Event = z
     headers: StringMap,
     cookies: z.array(z.string()).optional(),
     requestContext: z.object({ http: z.object({ method: Method, path: z.string().optional() }).passthrough() }).passthrough(),
+    ...body,
   })
   .passthrough()
-  .and(body);
+  .refine(validBase64, notBase64);
 
 /** API Gateway REST API (payload 1.0) and ALB events. */
 export const RestApiV1Event = z
@@ -41,9 +41,10 @@ export const RestApiV1Event = z
     multiValueHeaders: z.record(z.string(), z.array(z.string()).nullish()).nullish(),
     queryStringParameters: StringMap,
     multiValueQueryStringParameters: z.record(z.string(), z.array(z.string()).nullish()).nullish(),
+    ...body,
   })
   .passthrough()
-  .and(body);
+  .refine(validBase64, notBase64);
 
 export function isHttpEvent(event: Record<string, unknown>): boolean {
   return (
