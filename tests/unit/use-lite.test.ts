@@ -43,6 +43,37 @@ describe('bundled encoder', () => {
     });
   });
 
+  it('runs the graph in one pass to the same bits as op by op: any text, batches, empty texts, texts past the window', async () => {
+    const long = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
+    // A batch of texts with no tokens at all is refused by the graph either way: never asked.
+    const batches = [
+      ['Who recognized the Taliban?'],
+      [long],
+      ['Who recognized the Taliban?', '', long, article.slice(0, 900), 'émigré café ½ 😀'],
+      article.split('\n').filter(Boolean),
+    ];
+    const same = async (texts: string[]) => {
+      const onePass = await embedder.embedPassages(texts);
+      const opByOp = await embedder.reference.opByOp(texts);
+      expect(onePass).toHaveLength(texts.length);
+      onePass.forEach((v, i) => {
+        v.forEach((x, j) => {
+          if (!Object.is(x, opByOp[i]![j])) expect.fail(`text ${i} component ${j}: ${x} against ${opByOp[i]![j]}`);
+        });
+      });
+    };
+    for (const texts of batches) await same(texts);
+    await fc.assert(
+      fc.asyncProperty(
+        fc
+          .array(fc.oneof(fc.string(), fc.string({ unit: 'grapheme' }), fc.lorem({ maxCount: 60 })), { minLength: 1, maxLength: 4 })
+          .filter((texts) => texts.some((t) => embedder.countPassageTokens(t) > 0)),
+        same,
+      ),
+      { numRuns: 40 },
+    );
+  });
+
   it('reads only its first 128 tokens, which is why chunks are cut to fit', async () => {
     const words = Array.from({ length: 200 }, (_, i) => `w${i}`).join(' ');
     expect(embedder.countPassageTokens(words)).toBeGreaterThan(200);
