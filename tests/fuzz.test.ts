@@ -13,11 +13,12 @@ import { createLogger } from '../src/api/logger.js';
 import { ErrorSchema, HealthSchema, SearchResponseSchema } from '../src/api/schemas.js';
 
 let handler: ReturnType<typeof createLambdaHandler>;
+let service: ReturnType<typeof createService>;
 
 beforeAll(async () => {
   const report = await buildArticleIndex();
   const embedder = await sharedEmbedder();
-  const service = createService({
+  service = createService({
     config: { indexDir: report.out, corsOrigins: ['*'] },
     logger: createLogger({ level: 'silent' }),
     loadEmbedder: async () => embedder,
@@ -159,6 +160,39 @@ describe('fuzzing the handler', () => {
         checkHttp('POST', '/search', res);
       }),
       { numRuns: 1000 },
+    );
+  });
+
+  it('a body is read from the Lambda event as the server reads the same bytes from its request: same answer, 300 runs', async () => {
+    const body = fc.oneof(
+      fc.uint8Array({ maxLength: 64 }),
+      searchLike.map((b) => new TextEncoder().encode(JSON.stringify(b))),
+      validSearch.map((b) => new TextEncoder().encode(JSON.stringify(b))),
+      fc.string({ minLength: 16_000, maxLength: 17_000 }).map((s) => new TextEncoder().encode(JSON.stringify({ query: s }))),
+    );
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('/search', '/mcp'), body, fc.boolean(), async (path, bytes, base64) => {
+        const headers = { 'content-type': 'application/json' };
+        const text = new TextDecoder().decode(bytes);
+        const again = new TextEncoder().encode(text);
+        // Bytes that are not UTF-8 go as base64, as API Gateway sends binary bodies.
+        const asBase64 = base64 || again.length !== bytes.length || again.some((b, i) => b !== bytes[i]);
+        const event = apiGatewayV2Event({
+          method: 'POST',
+          path,
+          headers,
+          body: asBase64 ? Buffer.from(bytes).toString('base64') : text,
+          base64: asBase64,
+        });
+        const viaLambda = (await handler(event, lambdaContext as never)) as HttpResult;
+        const viaServer = await service.app.fetch(new Request(`https://host${path}`, { method: 'POST', headers, body: bytes }));
+        expect(viaLambda.statusCode).toBe(viaServer.status);
+        const [lambdaBody, serverBody] = [JSON.parse(viaLambda.body), await viaServer.json()];
+        expect(lambdaBody.error?.code ?? lambdaBody.error?.message).toEqual(serverBody.error?.code ?? serverBody.error?.message);
+        if (viaServer.status === 200 && path === '/search')
+          expect(lambdaBody.results.map((r: { id: string }) => r.id)).toEqual(serverBody.results.map((r: { id: string }) => r.id));
+      }),
+      { numRuns: 300 },
     );
   });
 

@@ -11,7 +11,7 @@ import { LIMITS } from './limits.js';
 import { logRequest, type Logger } from './logger.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
-import { bodyOnGetMessage, hasBody, readJsonBody } from './read-body.js';
+import { bodyOnGetMessage, hasBody, lambdaBody, readJsonBody } from './read-body.js';
 import { CORS, GUARDED, methodsFor, middlewarePath, routeList } from './routes.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
 import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
@@ -48,7 +48,8 @@ interface RequestInfo {
 }
 
 /** What the runtime adapter passes along with each request (Hono's aws-lambda adapter: the Lambda context). */
-type Bindings = { lambdaContext?: { awsRequestId?: string } };
+/** What Hono's Lambda adapter passes: the invocation's context, and the event itself. */
+type Bindings = { lambdaContext?: { awsRequestId?: string }; event?: { body?: unknown; isBase64Encoded?: unknown } };
 
 type Env = { Bindings: Bindings; Variables: { info: RequestInfo; access: Access } };
 
@@ -134,7 +135,9 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     return c.json(response);
   };
 
-  app.post('/search', async (c) => search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes))));
+  app.post('/search', async (c) =>
+    search(c, parseSearchBody(await readJsonBody(c.req.raw, LIMITS.maxBodyBytes, lambdaBody(c.env?.event)))),
+  );
   app.get('/search', async (c) => {
     if (hasBody(c.req.raw)) throw new ApiError(400, 'invalid_request', bodyOnGetMessage(c.req.method));
     return search(c, parseSearchParams(new URL(c.req.url).searchParams));
@@ -172,7 +175,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   app.post('/mcp', async (c) => {
     let message: unknown;
     try {
-      message = await readMcpMessage(c.req.raw);
+      message = await readMcpMessage(c.req.raw, lambdaBody(c.env?.event));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return c.json(jsonRpcError(err), err.status);

@@ -7,8 +7,9 @@ import { ApiError } from './errors.js';
 import { LIMITS } from './limits.js';
 import { readJsonBody } from './read-body.js';
 
-export async function readMcpMessage(req: Request): Promise<unknown> {
-  const body = await readJsonBody(req, LIMITS.maxBodyBytes);
+/** `known`: the body's bytes when they are at hand already (lambdaBody). */
+export async function readMcpMessage(req: Request, known?: Uint8Array): Promise<unknown> {
+  const body = await readJsonBody(req, LIMITS.maxBodyBytes, known);
   if (Array.isArray(body))
     throw new ApiError(400, 'invalid_request', 'send one JSON-RPC message per request: batches are not accepted, empty or not');
   return body;

@@ -17,7 +17,19 @@ export function hasBody(req: Request): boolean {
   return (length !== null && length.trim() !== '0') || req.headers.has('transfer-encoding');
 }
 
-export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+/**
+ * The body of the Lambda HTTP event a request was made from, as the bytes Hono's adapter put in
+ * the Request (base64 decoded when marked so, else the text in UTF-8; an empty body is none), or
+ * undefined for a request from anywhere else. Read here, a body skips a round through the
+ * Request's stream: some 0.05 ms a request on a cold cache, which is how a search finds it.
+ */
+export function lambdaBody(event: { body?: unknown; isBase64Encoded?: unknown } | undefined): Uint8Array | undefined {
+  if (typeof event?.body !== 'string') return undefined;
+  return event.isBase64Encoded === true ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/** `known`: the body's bytes when they are at hand already (lambdaBody); else they are read from `req`. */
+export async function readJsonBody(req: Request, maxBytes: number, known?: Uint8Array): Promise<unknown> {
   const type = req.headers.get('content-type');
   if (type === null || !JSON_TYPE.test(type)) {
     const got = type === null ? 'no Content-Type' : `"${type.slice(0, 100)}"`;
@@ -33,7 +45,8 @@ export async function readJsonBody(req: Request, maxBytes: number): Promise<unkn
   // and cut off at the limit.
   let bytes: Uint8Array;
   try {
-    bytes = Number.isInteger(declared) && declared >= 0 ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req, maxBytes);
+    if (known) bytes = known;
+    else bytes = Number.isInteger(declared) && declared >= 0 ? new Uint8Array(await req.arrayBuffer()) : await readCapped(req, maxBytes);
   } catch (err) {
     if (err instanceof ApiError) throw err;
     // The client's doing (it hung up, or sent broken chunked encoding), not a fault of the server.
