@@ -325,7 +325,9 @@ export class LexicalIndex {
   /**
    * Chunks, and whole documents by BM25F (all their chunks' text, and their context line once:
    * evidence a single chunk of a long document does not hold on its own; indexed by document
-   * position), scored in the same pass over each term's postings.
+   * position), scored in the same pass over each term's postings. With a `share`, each chunk's
+   * score comes blended with its document's, `(1 - share) × chunk + share × document`, as the
+   * scores are gathered: no pass of its own.
    */
   scoreWithDocuments(
     postings: QueryPostings,
@@ -333,8 +335,9 @@ export class LexicalIndex {
     params: Bm25Params,
     allowed?: Uint8Array,
     weight?: (term: string) => number,
+    share = 0,
   ): { chunks: LexicalScores; documents: Float64Array } {
-    const both = this.scoreBoth(postings, queryTerms, params, allowed, weight, true);
+    const both = this.scoreBoth(postings, queryTerms, params, allowed, weight, true, share);
     return { chunks: both.chunks, documents: both.documents! };
   }
 
@@ -353,6 +356,7 @@ export class LexicalIndex {
     allowed: Uint8Array | undefined,
     weight: ((term: string) => number) | undefined,
     documents: boolean,
+    share = 0,
   ): { chunks: LexicalScores; documents?: Float64Array } {
     const acc = this.accumulator;
     const touched = this.touchedScratch;
@@ -427,11 +431,19 @@ export class LexicalIndex {
     }
     const ids = touched.slice(0, touchedCount);
     const scores = new Float64Array(touchedCount);
-    for (let j = 0; j < touchedCount; j++) {
-      const i = ids[j]!;
-      scores[j] = acc[i]!;
-      acc[i] = 0;
-    }
+    if (docScores && share !== 0) {
+      const chunkShare = 1 - share;
+      for (let j = 0; j < touchedCount; j++) {
+        const i = ids[j]!;
+        scores[j] = chunkShare * acc[i]! + share * docScores[docOf[i]!]!;
+        acc[i] = 0;
+      }
+    } else
+      for (let j = 0; j < touchedCount; j++) {
+        const i = ids[j]!;
+        scores[j] = acc[i]!;
+        acc[i] = 0;
+      }
     return { chunks: { ids, scores }, ...(docScores ? { documents: docScores } : {}) };
   }
 }

@@ -297,14 +297,12 @@ export class Searcher {
     const share = this.ranking.documentLexicalWeight;
     if (share === 0)
       return { ...this.lexical.score(postings, terms, this.ranking.bm25, mask?.allowed, weight), of: (_id, chunkScore) => chunkScore };
-    const { chunks, documents: docs } = this.lexical.scoreWithDocuments(postings, terms, this.ranking.bm25, mask?.allowed, weight);
+    const { chunks, documents: docs } = this.lexical.scoreWithDocuments(postings, terms, this.ranking.bm25, mask?.allowed, weight, share);
     const { docOf } = this.index;
     const chunkShare = 1 - share;
+    // The matches come blended; `of` blends any other chunk the same way.
     const of = (id: number, chunkScore: number) => chunkShare * chunkScore + share * docs[docOf[id]!]!;
-    // Blended in place (the chunk scores are this call's own array), `of` written out: a call per match costs.
-    const { ids, scores } = chunks;
-    for (let j = 0; j < ids.length; j++) scores[j] = chunkShare * scores[j]! + share * docs[docOf[ids[j]!]!]!;
-    return { ids, scores, of };
+    return { ...chunks, of };
   }
 
   /**

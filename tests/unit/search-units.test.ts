@@ -99,6 +99,13 @@ describe('BM25F against a direct reading of the formula', () => {
         const both = lexical.scoreWithDocuments(postings, query, params, allowed);
         expect(both.chunks).toEqual(got);
         const gotDocs = both.documents;
+        // Blended as they are gathered: the same bits as blending them afterwards.
+        const blended = lexical.scoreWithDocuments(postings, query, params, allowed, undefined, 0.75);
+        expect(blended.documents).toEqual(gotDocs);
+        expect(blended.chunks.ids).toEqual(got.ids);
+        got.ids.forEach((id, j) => {
+          expect(Object.is(blended.chunks.scores[j], 0.25 * got.scores[j]! + 0.75 * gotDocs[docOf[id]!]!)).toBe(true);
+        });
 
         const distinct = [...new Set(query)];
         const qtf = (t: string) => count(query, t);
