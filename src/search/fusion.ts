@@ -56,8 +56,14 @@ function ranks(candidates: Candidate[], key: 'dense' | 'lexical'): Map<number, n
  */
 export function spreadWeight(candidates: Candidate[], halfAt: number, depth: number): number {
   if (candidates.length === 0) return 0;
-  const cosines = candidates.map((c) => c.dense).sort((a, b) => b - a);
-  const spread = Math.max(0, cosines[0]! - cosines[Math.min(depth, cosines.length) - 1]!);
+  // In rising order (a typed array sorts numbers without a comparator call): the best is last.
+  const n = candidates.length;
+  const cosines = new Float64Array(n);
+  candidates.forEach((c, i) => {
+    cosines[i] = c.dense;
+  });
+  cosines.sort();
+  const spread = Math.max(0, cosines[n - 1]! - cosines[n - Math.min(depth, n)]!);
   return spread + halfAt > 0 ? spread / (spread + halfAt) : 0;
 }
 

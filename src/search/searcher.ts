@@ -341,29 +341,37 @@ export class Searcher {
 
   private async hybrid(prepared: Prepared, vector: number[]): Promise<ScoredChunk[]> {
     const candidates = await this.candidates(prepared, vector);
-    const fused = fuse(candidates, this.fusion);
+    // Fused scores, then (passageOrder) handed among each document's candidates in their own order.
+    const scores = fuse(candidates, this.fusion);
     const order = this.ranking.passageOrder;
     const { docOf } = this.index;
-    let scores = fused;
     if (order) {
       // A passage's own evidence only orders it among its document's other candidates: a
-      // document with one candidate needs none.
+      // document with one candidate needs none, and keeps its score.
       const perDocument = new Map<number, number>();
       for (const c of candidates) {
         const doc = docOf[c.id]!;
         perDocument.set(doc, (perDocument.get(doc) ?? 0) + 1);
       }
-      const shared = candidates.filter((c) => perDocument.get(docOf[c.id]!)! > 1);
+      const shared: number[] = [];
+      candidates.forEach((c, i) => {
+        if (perDocument.get(docOf[c.id]!)! > 1) shared.push(i);
+      });
       const covered = this.lexical.coverageOfEach(
         prepared.postings,
         prepared.terms,
-        shared.map((c) => c.id),
+        shared.map((i) => candidates[i]!.id),
         { bodyOnly: order.bodyOnly, ...this.coverageOptions(prepared) },
       );
-      const keys = new Map(shared.map((c, j) => [c.id, order.coverageWeight * covered[j]! + c.dense]));
-      scores = orderWithinDocuments(
-        candidates.map((c, i) => ({ id: c.id, doc: docOf[c.id]!, score: fused[i]!, key: keys.get(c.id) ?? 0 })),
+      const reordered = orderWithinDocuments(
+        shared.map((i, j) => {
+          const c = candidates[i]!;
+          return { id: c.id, doc: docOf[c.id]!, score: scores[i]!, key: order.coverageWeight * covered[j]! + c.dense };
+        }),
       );
+      shared.forEach((i, j) => {
+        scores[i] = reordered[j]!;
+      });
     }
     return candidates
       .map((c, i) => ({ id: c.id, score: scores[i]!, dense: c.dense, lexical: c.lexical }))
