@@ -47,8 +47,7 @@ interface RequestInfo {
   key?: string;
 }
 
-/** What the runtime adapter passes along with each request (Hono's aws-lambda adapter: the Lambda context). */
-/** What Hono's Lambda adapter passes: the invocation's context, and the event itself. */
+/** What the runtime adapter passes along with each request (Hono's aws-lambda adapter: the Lambda context and the event). */
 type Bindings = { lambdaContext?: { awsRequestId?: string }; event?: { body?: unknown; isBase64Encoded?: unknown } };
 
 type Env = { Bindings: Bindings; Variables: { info: RequestInfo; access: Access } };

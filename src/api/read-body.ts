@@ -19,8 +19,8 @@ export function hasBody(req: Request): boolean {
 
 /**
  * The body of the Lambda HTTP event a request was made from, as the bytes Hono's adapter put in
- * the Request (base64 decoded when marked so, else the text in UTF-8; an empty body is none), or
- * undefined for a request from anywhere else. Read here, a body skips a round through the
+ * the Request (base64 decoded when marked so, else the text in UTF-8), or undefined for a request
+ * from anywhere else. Read here, a body skips a round through the
  * Request's stream: some 0.05 ms a request on a cold cache, which is how a search finds it.
  */
 export function lambdaBody(event: { body?: unknown; isBase64Encoded?: unknown } | undefined): Uint8Array | undefined {

@@ -5,8 +5,8 @@
  * similarity results are given, bit for bit as ByteVectors.dot computes it.
  *
  * One kernel per set of rows. Its memory holds the question (float64, then its two 16-bit
- * parts), then room for a batch of row offsets and their sums, then `data`: bytes the owner fills, such as an index's vectors file read straight into
- * it, so the rows are never copied again.
+ * parts), then room for a batch of row offsets and their sums, then `data`: bytes the owner
+ * fills, such as an index's vectors file read straight into it, so the rows are never copied again.
  */
 import { DOT_KERNEL_WASM } from './dot-kernel-wasm.js';
 
@@ -22,7 +22,7 @@ const kernelModule = () => {
 
 interface KernelExports {
   sum(row: number, parts: number, dimension: number, base: number): number;
-  sums(rows: number, count: number, parts: number, dimension: number, base: number, out: number): number;
+  sums(rows: number, count: number, parts: number, dimension: number, base: number, out: number): void;
   exact(row: number, question: number, dimension: number, scale: number): number;
 }
 
