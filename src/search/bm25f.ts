@@ -431,19 +431,13 @@ export class LexicalIndex {
     }
     const ids = touched.slice(0, touchedCount);
     const scores = new Float64Array(touchedCount);
-    if (docScores && share !== 0) {
-      const chunkShare = 1 - share;
-      for (let j = 0; j < touchedCount; j++) {
-        const i = ids[j]!;
-        scores[j] = chunkShare * acc[i]! + share * docScores[docOf[i]!]!;
-        acc[i] = 0;
-      }
-    } else
-      for (let j = 0; j < touchedCount; j++) {
-        const i = ids[j]!;
-        scores[j] = acc[i]!;
-        acc[i] = 0;
-      }
+    const blend = docScores !== undefined && share !== 0;
+    const chunkShare = 1 - share;
+    for (let j = 0; j < touchedCount; j++) {
+      const i = ids[j]!;
+      scores[j] = blend ? chunkShare * acc[i]! + share * docScores[docOf[i]!]! : acc[i]!;
+      acc[i] = 0;
+    }
     return { chunks: { ids, scores }, ...(docScores ? { documents: docScores } : {}) };
   }
 }

@@ -39,7 +39,7 @@
           (i32.add (i32x4.extract_lane 0 (local.get $lo)) (i32x4.extract_lane 1 (local.get $lo)))
           (i32.add (i32x4.extract_lane 2 (local.get $lo)) (i32x4.extract_lane 3 (local.get $lo)))))))
 
-;; sums(rows, n, q, d, base, out): sum (above) of each of n rows, their byte offsets the i32s
+  ;; sums(rows, n, q, d, base, out): sum (above) of each of n rows, their byte offsets the i32s
   ;; at rows, into the f64s at out. First one load per 64 bytes of every row, none waiting on
   ;; another, so that rows not in cache arrive together rather than one after another; then the
   ;; sums, row by row, from cache.

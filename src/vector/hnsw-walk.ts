@@ -43,16 +43,12 @@ export class HnswWalk {
   private epoch = 0;
   private readonly results = new Heap(false); // worst kept result on top
   private readonly candidates = new Heap(true); // most promising candidate on top
-  /** A node's neighbours not yet visited, and their sums: compared all at once (quickEach). */
-  private readonly fresh: Uint32Array;
-  private readonly freshScores: Float64Array;
+  /** A node's neighbours not yet visited, and their sums: compared all at once (quickEach). Grown to the longest list met. */
+  private fresh = new Uint32Array(64);
+  private freshScores = new Float64Array(64);
 
   constructor(readonly graph: LayeredGraph) {
     this.visited = new Uint32Array(graph.count);
-    let degree = 0;
-    for (let k = 0; k < graph.count; k++) degree = Math.max(degree, graph.level0Starts[k + 1]! - graph.level0Starts[k]!);
-    this.fresh = new Uint32Array(degree);
-    this.freshScores = new Float64Array(degree);
   }
 
   /**
@@ -116,7 +112,6 @@ export class HnswWalk {
     visited[start] = epoch;
     const links = this.graph.level0;
     const starts = this.graph.level0Starts;
-    const { fresh, freshScores: scores } = this;
     while (candidates.size > 0) {
       const score = candidates.topScore;
       // Without a filter the search stops once nothing left can enter the results; with one it
@@ -126,8 +121,15 @@ export class HnswWalk {
       candidates.pop();
       // The sums do not depend on the order they are taken in: all of the node's new neighbours
       // are summed first, then weighed in list order as one at a time would.
+      const from = starts[node]!;
+      const to = starts[node + 1]!;
+      if (to - from > this.fresh.length) {
+        this.fresh = new Uint32Array(to - from);
+        this.freshScores = new Float64Array(to - from);
+      }
+      const { fresh, freshScores: scores } = this;
       let count = 0;
-      for (let j = starts[node]!, to = starts[node + 1]!; j < to; j++) {
+      for (let j = from; j < to; j++) {
         const next = links[j]!;
         if (visited[next] === epoch) continue;
         visited[next] = epoch;
