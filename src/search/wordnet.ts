@@ -45,31 +45,58 @@ function dataLine(fd: number, at: number): string {
   return '';
 }
 
+/** Where the first whole line at or after byte `at` starts, or -1 when none does. */
+function lineStart(bytes: Buffer, at: number): number {
+  // Search from the byte before: a line that starts exactly at `at` follows a newline there.
+  if (at === 0) return 0;
+  const newline = bytes.indexOf(NEWLINE, at - 1);
+  return newline < 0 ? -1 : newline + 1;
+}
+
 /** The first whole line starting at or after byte `at`, and where it starts. */
 function lineFrom(file: SortedFile, at: number): { start: number; line: string } | undefined {
   const { bytes } = file;
-  // Search from the byte before: a line that starts exactly at `at` follows a newline there.
-  const start = at === 0 ? 0 : bytes.indexOf(NEWLINE, at - 1) + 1;
-  if (at > 0 && start === 0) return undefined;
-  const end = bytes.indexOf(NEWLINE, start);
+  const start = lineStart(bytes, at);
+  const end = start < 0 ? -1 : bytes.indexOf(NEWLINE, start);
   if (end < 0) return undefined;
   return { start, line: bytes.toString('latin1', start, end) };
 }
 
+const SPACE = 32;
+
+/**
+ * The order of the key of the line at [start, end) (what comes before its first space: nothing
+ * for a licence line, which starts with one) against `lemma`'s bytes, as comparing the two as
+ * strings orders them. Read in place: a search makes no string of the lines it passes.
+ */
+function compareKey(bytes: Buffer, start: number, end: number, lemma: Buffer): number {
+  let keyEnd = bytes.indexOf(SPACE, start);
+  if (keyEnd < 0 || keyEnd >= end) keyEnd = end - 1; // no space: all but the last byte, as slice(0, -1) is
+  const n = keyEnd - start;
+  for (let i = 0; i < n && i < lemma.length; i++) {
+    const d = bytes[start + i]! - lemma[i]!;
+    if (d !== 0) return d;
+  }
+  return n - lemma.length;
+}
+
 /** The index line of `lemma` (licence lines start with a space and sort first). */
 function indexLine(file: SortedFile, lemma: string): string | undefined {
+  const { bytes } = file;
+  const key = Buffer.from(lemma, 'latin1');
   let lo = 0;
-  let hi = file.bytes.length;
+  let hi = bytes.length;
   while (lo < hi) {
     const mid = Math.floor((lo + hi) / 2);
-    const found = lineFrom(file, mid);
-    if (!found) {
+    const start = lineStart(bytes, mid);
+    const end = start < 0 ? -1 : bytes.indexOf(NEWLINE, start);
+    if (end < 0) {
       hi = mid;
       continue;
     }
-    const key = found.line.startsWith(' ') ? '' : found.line.slice(0, found.line.indexOf(' '));
-    if (key === lemma) return found.line;
-    if (key < lemma) lo = found.start + found.line.length + 1;
+    const order = compareKey(bytes, start, end, key);
+    if (order === 0) return bytes.toString('latin1', start, end);
+    if (order < 0) lo = end + 1;
     else hi = mid;
   }
   const first = lineFrom(file, lo);
@@ -86,8 +113,10 @@ function senseOffsets(file: SortedFile, lemma: string): number[] {
 }
 
 function synsetWords(fd: number, offset: number): string[] {
-  const f = dataLine(fd, offset).split(' ');
-  const count = Number.parseInt(f[3]!, 16);
+  const line = dataLine(fd, offset);
+  // Only the fields before the gloss: the count of words, then each word and its lexical id.
+  const count = Number.parseInt(line.split(' ', 4)[3]!, 16);
+  const f = line.split(' ', 4 + 2 * count);
   return Array.from({ length: count }, (_, i) =>
     f[4 + 2 * i]!.replace(/\(.*\)$/, '')
       .replace(/_/g, ' ')
