@@ -1,6 +1,6 @@
 /** The sentence of a passage that best matches the question, by idf-weighted term overlap. */
 import { sentenceSpans, type Span } from '../corpus/segment.js';
-import { analyzeQuick, type AnalyzerSettings } from '../text/analyzer.js';
+import { quickTermsAmong, type AnalyzerSettings } from '../text/analyzer.js';
 
 export interface Snippet {
   text: string;
@@ -20,13 +20,10 @@ export function bestSentence(
   let best = spans[0] ?? { start: 0, end: passage.length };
   let bestScore = 0;
   if (queryTerms.size > 0 && spans.length > 1) {
+    const termsIn = quickTermsAmong(analyzer, queryTerms);
     for (const s of spans) {
-      const matched = new Set<string>();
-      for (const term of analyzeQuick(passage.slice(s.start, s.end), analyzer)) {
-        if (queryTerms.has(term)) matched.add(term);
-      }
       let score = 0;
-      for (const term of matched) score += idf(term);
+      for (const term of termsIn(passage.slice(s.start, s.end))) score += idf(term);
       if (score > bestScore) {
         bestScore = score;
         best = s;

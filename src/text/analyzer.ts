@@ -107,18 +107,50 @@ export function analyzeQuick(text: string, settings: AnalyzerSettings): string[]
   const kept = quickTerms[(settings.stem ? 2 : 0) + (settings.stopwords ? 1 : 0)]!;
   const out: string[] = [];
   for (const match of text.matchAll(WORD)) {
-    const word = match[0];
-    let term = kept.get(word);
-    if (term === undefined) {
-      term = toTerm(word, settings, stemmer) ?? null;
-      if (word.length <= KEPT_WORD_CHARS) {
-        if (kept.size >= KEPT_WORDS) kept.clear();
-        kept.set(word, term);
-      }
-    }
+    const term = termOf(match[0], settings, kept);
     if (term !== null) out.push(term);
   }
   return out;
+}
+
+/** A word's term from `kept` (null: a stop word), analysed and kept there when it is not yet. */
+function termOf(word: string, settings: AnalyzerSettings, kept: Map<string, string | null>): string | null {
+  let term = kept.get(word);
+  if (term === undefined) {
+    term = toTerm(word, settings, stemmer) ?? null;
+    if (word.length <= KEPT_WORD_CHARS) {
+      if (kept.size >= KEPT_WORDS) kept.clear();
+      kept.set(word, term);
+    }
+  }
+  return term;
+}
+
+/**
+ * What finds the terms of a text that are among `wanted`, as analyzeQuick gives them, each once,
+ * in order of first occurrence. A word that starts with an ASCII letter or digit has a term that
+ * starts with the same character in lower case (folding leaves it, the stop list drops whole
+ * words, and Porter stemming rewrites endings only), so a word whose initial no wanted term has is
+ * passed over without its term being looked up: most of a passage's words, for a snippet.
+ */
+export function quickTermsAmong(settings: AnalyzerSettings, wanted: ReadonlySet<string>): (text: string) => string[] {
+  const initials = new Uint8Array(128);
+  for (const term of wanted) {
+    const c = term.charCodeAt(0);
+    if (c < 128) initials[c] = 1;
+  }
+  const kept = quickTerms[(settings.stem ? 2 : 0) + (settings.stopwords ? 1 : 0)]!;
+  return (text) => {
+    const found: string[] = [];
+    for (const match of text.matchAll(WORD)) {
+      const word = match[0];
+      const c = word.charCodeAt(0);
+      if (c < 128 && initials[c >= 65 && c <= 90 ? c + 32 : c] === 0) continue;
+      const term = termOf(word, settings, kept);
+      if (term !== null && wanted.has(term) && !found.includes(term)) found.push(term);
+    }
+    return found;
+  };
 }
 
 /** How often each term occurs in a list, in first-occurrence order. */
