@@ -50,6 +50,8 @@ interface Shared {
   documents: DocumentLookup;
   /** Scratch by chunk position (a candidate's place in its list, plus one), filled and cleared within one synchronous step. */
   candidateSlot: Int32Array;
+  /** The same candidates as one bit per chunk, so small that testing thousands of matches against it stays in cache. */
+  candidateBits: Uint32Array;
 }
 
 /** How many nearest passages make a question's neighbourhood, where a passage's rivals are found. */
@@ -105,7 +107,8 @@ export class Searcher {
     const firstChunk = backend.documents.firstChunk;
     const n = backend.docOf.length;
     const lexical = new LexicalIndex(backend.lexical, { docOf: backend.docOf, firstChunk });
-    return new Searcher({ backend, lexical, documents: new DocumentLookup(backend), candidateSlot: new Int32Array(n) }, embedder, ranking);
+    const scratch = { candidateSlot: new Int32Array(n), candidateBits: new Uint32Array(Math.ceil(n / 32)) };
+    return new Searcher({ backend, lexical, documents: new DocumentLookup(backend), ...scratch }, embedder, ranking);
   }
 
   /** The same loaded index and model, ranked with other settings (for tuning and evaluation). */
@@ -394,18 +397,24 @@ export class Searcher {
     });
     // Each candidate's lexical score: its blended score if it matched, else its document's share
     // (candidates the dense side brings in without a match of their own). One pass over the
-    // matches, reading the slot of each; no await from here on: the slots are shared.
-    const slot = this.shared.candidateSlot;
+    // matches, each tested against the candidates' bits and only a candidate's slot read; no
+    // await from here on: the slots and bits are shared.
+    const { candidateSlot: slot, candidateBits: bits } = this.shared;
     const candidates: Candidate[] = [];
     for (const [id, similarity] of dense) {
       candidates.push({ id, dense: similarity, lexical: lexAll.of(id, 0) });
       slot[id] = candidates.length;
+      bits[id >>> 5] = bits[id >>> 5]! | (1 << (id & 31));
     }
-    for (let j = 0; j < lexAll.ids.length; j++) {
-      const k = slot[lexAll.ids[j]!]!;
-      if (k !== 0) candidates[k - 1]!.lexical = lexAll.scores[j]!;
+    const { ids: matched, scores } = lexAll;
+    for (let j = 0; j < matched.length; j++) {
+      const id = matched[j]!;
+      if ((bits[id >>> 5]! & (1 << (id & 31))) !== 0) candidates[slot[id]! - 1]!.lexical = scores[j]!;
     }
-    for (const c of candidates) slot[c.id] = 0;
+    for (const c of candidates) {
+      slot[c.id] = 0;
+      bits[c.id >>> 5] = 0;
+    }
     return candidates;
   }
 
