@@ -65,6 +65,8 @@ describe('WordNet synonyms', () => {
     expect(synonyms('qwzx', 1)).toEqual([]);
     expect(synonyms('constructor', 1)).not.toContain('__proto__');
     expect(synonyms('Nation', 1)).toEqual([]); // callers lower-case first
+    // Outside Latin-1, so in no line; its low bytes alone would read "dog".
+    expect(lemmaSynonyms('\u0164og', 1)).toEqual([]);
   });
 
   it('expands a question with its synonyms at the given weight, never re-weighting its own terms, and says which word each stands for', () => {
