@@ -83,7 +83,7 @@ function compareKey(bytes: Buffer, start: number, end: number, lemma: Buffer): n
 /** The index line of `lemma` (licence lines start with a space and sort first). */
 function indexLine(file: SortedFile, lemma: string): string | undefined {
   // The files are Latin-1: a character past it is in no line (and has no Latin-1 bytes to compare).
-  if (/[^\u0000-\u00ff]/.test(lemma)) return undefined;
+  if (/[\u0100-\uffff]/.test(lemma)) return undefined;
   const { bytes } = file;
   const key = Buffer.from(lemma, 'latin1');
   let lo = 0;
