@@ -97,14 +97,19 @@ const KEPT_WORDS = 100_000;
 /** Each word's term (null: a stop word), one table per combination of settings. */
 const quickTerms: Map<string, string | null>[] = [new Map(), new Map(), new Map(), new Map()];
 
+/** The kept words' terms for these settings. */
+function keptTerms(settings: AnalyzerSettings): Map<string, string | null> {
+  return quickTerms[(settings.stem ? 2 : 0) + (settings.stopwords ? 1 : 0)]!;
+}
+
 /**
- * A faster approximation of `analyze` for scoring snippet sentences at request time: a regular
- * expression instead of the word segmenter, and each word's term kept (passages repeat their
- * words). Tokenisation differs only in edge cases (scripts without spaces), where a snippet falls
- * back to the first sentence.
+ * A faster approximation of `analyze`, for request time: a regular expression instead of the word
+ * segmenter, and each word's term kept (passages repeat their words). Tokenisation differs only in
+ * edge cases (scripts without spaces), where a snippet falls back to the first sentence. Snippets
+ * read it through quickTermsAmong, which finds the same terms.
  */
 export function analyzeQuick(text: string, settings: AnalyzerSettings): string[] {
-  const kept = quickTerms[(settings.stem ? 2 : 0) + (settings.stopwords ? 1 : 0)]!;
+  const kept = keptTerms(settings);
   const out: string[] = [];
   for (const match of text.matchAll(WORD)) {
     const term = termOf(match[0], settings, kept);
@@ -139,7 +144,7 @@ export function quickTermsAmong(settings: AnalyzerSettings, wanted: ReadonlySet<
     const c = term.charCodeAt(0);
     if (c < 128) initials[c] = 1;
   }
-  const kept = quickTerms[(settings.stem ? 2 : 0) + (settings.stopwords ? 1 : 0)]!;
+  const kept = keptTerms(settings);
   return (text) => {
     const found: string[] = [];
     for (const match of text.matchAll(WORD)) {
