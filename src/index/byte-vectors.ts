@@ -121,7 +121,7 @@ export class ByteVectors {
   quickEach(ids: ArrayLike<number>, count: number, out: Float64Array): void {
     const kernel = this.kernel;
     if (!kernel) {
-      for (let k = 0; k < count; k++) out[k] = this.dot(ids[k]!, this.question);
+      for (let k = 0; k < count; k++) out[k] = this.quick(ids[k]!);
       return;
     }
     const { dimension: d, scales } = this;
