@@ -2,7 +2,6 @@
  * The transport-neutral front door: a Hono app speaking web-standard Request/Response. The
  * Lambda handler, the local server and tests all call `app.fetch(request)`.
  */
-import { randomUUID } from 'node:crypto';
 import { OpenAPIHono } from '@hono/zod-openapi';
 import { cors } from 'hono/cors';
 import type { Context } from 'hono';
@@ -12,9 +11,10 @@ import { logRequest, type Logger } from './logger.js';
 import { functionToolDefinition } from './tool.js';
 import { PAGE_CSP, SEARCH_PAGE } from './page.js';
 import { bodyOnGetMessage, hasBody, lambdaBody, readJsonBody } from './read-body.js';
-import { CORS, GUARDED, methodsFor, middlewarePath, routeList } from './routes.js';
+import { GUARDED, methodsFor, middlewarePath, routeList } from './routes.js';
+import { answerError, corsPolicy, requestIdOf } from './http-policy.js';
 import { parseCollectionParam, parseSearchBody, parseSearchParams, type ParsedSearch } from './validate.js';
-import { createSearchApi, toApiError, type SearchApi } from './search-api.js';
+import { createSearchApi, type SearchApi } from './search-api.js';
 import { registerOpenApi } from './openapi.js';
 import type { Collections } from '../search/collections.js';
 import { DEFAULT_COLLECTION_NAME } from '../index/names.js';
@@ -76,9 +76,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
 
   app.use('*', async (c, next) => {
     const started = performance.now();
-    const lambdaId = c.env?.lambdaContext?.awsRequestId;
-    const headerId = c.req.header('x-request-id');
-    const info: RequestInfo = { id: lambdaId ?? (headerId && /^[\w-]{1,64}$/.test(headerId) ? headerId : randomUUID()) };
+    const info: RequestInfo = { id: requestIdOf(c.env?.lambdaContext?.awsRequestId, c.req.header('x-request-id')) };
     c.set('info', info);
     c.set('access', Access.ALL);
     await next();
@@ -97,17 +95,7 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
     });
   });
 
-  const origins = options.corsOrigins ?? ['*'];
-  app.use(
-    '*',
-    cors({
-      origin: origins.includes('*') ? '*' : origins,
-      allowMethods: [...CORS.methods],
-      allowHeaders: [...CORS.headers],
-      exposeHeaders: [...CORS.exposed],
-      maxAge: CORS.maxAge,
-    }),
-  );
+  app.use('*', cors(corsPolicy(options.corsOrigins ?? ['*']).options));
 
   const auth = options.auth;
   if (auth) {
@@ -276,13 +264,8 @@ export function createApp(options: AppOptions): OpenAPIHono<Env> {
   });
 
   app.onError((err, c) => {
-    const info = c.get('info');
-    const error = toApiError(err);
-    if (error.status >= 500) {
-      const cause = err.cause instanceof Error ? { cause: err.cause.message } : {};
-      logger.error({ msg: 'request failed', id: info?.id, err: { name: err.name, message: err.message, stack: err.stack, ...cause } });
-    }
-    if (error.status === 401) c.header('WWW-Authenticate', 'Bearer');
+    const { error, headers } = answerError(err, logger, c.get('info')?.id);
+    for (const [name, value] of headers) c.header(name, value);
     return c.json(error.toJSON(), error.status);
   });
 

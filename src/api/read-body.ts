@@ -28,9 +28,8 @@ export function lambdaBody(event: { body?: unknown; isBase64Encoded?: unknown } 
   return event.isBase64Encoded === true ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
 }
 
-/** `known`: the body's bytes when they are at hand already (lambdaBody); else they are read from `req`. */
-export async function readJsonBody(req: Request, maxBytes: number, known?: Uint8Array): Promise<unknown> {
-  const type = req.headers.get('content-type');
+/** A body's declared type held to JSON in UTF-8: a 415 otherwise. */
+export function checkJsonType(type: string | null): void {
   if (type === null || !JSON_TYPE.test(type)) {
     const got = type === null ? 'no Content-Type' : `"${type.slice(0, 100)}"`;
     throw new ApiError(415, 'unsupported_media_type', `send the body as JSON with "Content-Type: application/json" (got ${got})`);
@@ -39,6 +38,11 @@ export async function readJsonBody(req: Request, maxBytes: number, known?: Uint8
   if (charset && !/^utf-?8$/i.test(charset)) {
     throw new ApiError(415, 'unsupported_media_type', `the body must be UTF-8 (got charset "${charset}")`);
   }
+}
+
+/** `known`: the body's bytes when they are at hand already (lambdaBody); else they are read from `req`. */
+export async function readJsonBody(req: Request, maxBytes: number, known?: Uint8Array): Promise<unknown> {
+  checkJsonType(req.headers.get('content-type'));
   const declared = Number(req.headers.get('content-length') ?? 'NaN');
   if (declared > maxBytes) throw tooLarge(maxBytes);
   // With a declared length the body is read whole (and checked again); otherwise it is streamed
@@ -56,6 +60,11 @@ export async function readJsonBody(req: Request, maxBytes: number, known?: Uint8
       'the request body could not be read: the connection closed early or its chunked encoding is malformed',
     );
   }
+  return parseJsonBytes(bytes, maxBytes);
+}
+
+/** A JSON body's bytes, held to the size limit and parsed: a 413, or a 400 for one that is empty, not UTF-8 or not JSON. */
+export function parseJsonBytes(bytes: Uint8Array, maxBytes: number): unknown {
   if (bytes.length > maxBytes) throw tooLarge(maxBytes);
   if (bytes.length === 0) throw new ApiError(400, 'invalid_json', 'the request body is empty; send a JSON object such as {"query": "..."}');
   let text: string;
