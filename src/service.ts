@@ -2,6 +2,7 @@
 import path from 'node:path';
 import { createApp } from './api/app.js';
 import { createSearchApi, type SearchApi } from './api/search-api.js';
+import { createDirectSearch, type DirectSearch } from './api/direct-search.js';
 import { Auth, type KeyringSource } from './api/auth.js';
 import { keyringFromLists, unscopedKey } from './api/keys.js';
 import { createLogger, type Logger } from './api/logger.js';
@@ -20,6 +21,8 @@ export interface Service {
   app: ReturnType<typeof createApp>;
   /** The API's operations without HTTP, for the doors that are not HTTP (direct invoke, Bedrock, MCP over stdio). */
   api: SearchApi;
+  /** POST /search answered as the app answers it, without the app (the Lambda handler's; see direct-search.ts). */
+  directSearch: DirectSearch;
   /** The API keys, when any are configured (a direct invoke that presents one is held to its scope). */
   auth?: Auth;
   collections: Collections;
@@ -86,6 +89,13 @@ export function createService(options: ServiceOptions = {}): Service {
     corsOrigins: config.corsOrigins,
     ...(config.mcp ? { mcp: config.mcp } : {}),
   });
+  const directSearch = createDirectSearch({
+    api,
+    ...(auth ? { auth } : {}),
+    names: () => collections.names(),
+    logger,
+    ...(config.corsOrigins ? { corsOrigins: config.corsOrigins } : {}),
+  });
   const ready = collections.warm().then((results) => {
     results.forEach((r, i) => {
       const collection = collections.names()[i];
@@ -111,5 +121,5 @@ export function createService(options: ServiceOptions = {}): Service {
       }
     });
   });
-  return { app, api, ...(auth ? { auth } : {}), collections, logger, ready };
+  return { app, api, directSearch, ...(auth ? { auth } : {}), collections, logger, ready };
 }

@@ -72,13 +72,17 @@ const adapterSafe = (value: string) => (/[\u0080-\uFFFF]/.test(value) ? encodeUR
  * Builds what the adapter will build (URL, headers, cookies, method) and reports the first part
  * the WHATWG Request refuses: CR, LF or NUL in a header value, a header name that is not a token,
  * a lone surrogate, a host that makes no URL. The adapter would answer those with a plain-text
- * 400 and log a stack trace.
+ * 400 and log a stack trace. Else the headers: an HTTP API event's as the adapter's Request holds
+ * them (its cookies, then each header, a later one of the same name in another case replacing an
+ * earlier).
  */
-function requestProblem(event: Record<string, unknown>, shape: Shape): string | undefined {
+function requestProblem(event: Record<string, unknown>, shape: Shape): string | Headers {
   const headers = new Headers();
   const add = (where: string, name: string, value: string) => {
     try {
-      headers.append(name, where === 'cookie' ? value : adapterSafe(value)); // cookies go in as they are
+      const safe = where === 'cookie' ? value : adapterSafe(value); // cookies go in as they are
+      if (shape === 'http-api') headers.set(name, safe);
+      else headers.append(name, safe);
       return undefined;
     } catch {
       return `${where} "${name}" is not a valid HTTP header (a name that is not a token, or CR, LF or NUL in its value)`;
@@ -86,6 +90,10 @@ function requestProblem(event: Record<string, unknown>, shape: Shape): string | 
   };
   const single = (event.headers ?? {}) as Record<string, string | null | undefined>;
   const multi = (event.multiValueHeaders ?? {}) as Record<string, (string | null)[] | null | undefined>;
+  if (Array.isArray(event.cookies)) {
+    const problem = add('cookie', 'cookie', (event.cookies as string[]).join('; '));
+    if (problem) return problem;
+  }
   for (const [name, value] of Object.entries(single)) {
     const problem = value ? add('header', name, value) : undefined;
     if (problem) return problem;
@@ -95,10 +103,6 @@ function requestProblem(event: Record<string, unknown>, shape: Shape): string | 
       const problem = value ? add('header', name, value) : undefined;
       if (problem) return problem;
     }
-  }
-  if (Array.isArray(event.cookies)) {
-    const problem = add('cookie', 'cookie', (event.cookies as string[]).join('; '));
-    if (problem) return problem;
   }
   if (shape === 'rest-api') {
     // The adapter rebuilds the query string with encodeURIComponent, which throws on a lone surrogate.
@@ -121,25 +125,36 @@ function requestProblem(event: Record<string, unknown>, shape: Shape): string | 
   } catch {
     return problem;
   }
-  return undefined;
+  return headers;
 }
 
-/** The problem with an HTTP event, or undefined when it is well formed. */
-export function httpEventProblem(event: Record<string, unknown>): string | undefined {
+/** A well-formed HTTP event: its shape, method (upper case) and headers. */
+export interface CheckedEvent {
+  shape: 'http-api' | 'rest-api';
+  method: string;
+  headers: Headers;
+}
+
+/** What is wrong with an HTTP event, or what the checks read of a well-formed one. */
+export function checkHttpEvent(event: Record<string, unknown>): { problem: string } | CheckedEvent {
   const shape = shapeOf(event);
   if (shape === 'lattice')
-    return 'VPC Lattice events are not supported: put an API Gateway HTTP API, a Function URL or an ALB in front of the function';
+    return {
+      problem: 'VPC Lattice events are not supported: put an API Gateway HTTP API, a Function URL or an ALB in front of the function',
+    };
   const parsed = (shape === 'rest-api' ? RestApiV1Event : HttpApiV2Event).safeParse(event);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return `malformed ${shape === 'rest-api' ? 'REST API' : 'HTTP API'} event: ${issue.path.join('.') || '(event)'}: ${issue.message}`;
+    return {
+      problem: `malformed ${shape === 'rest-api' ? 'REST API' : 'HTTP API'} event: ${issue.path.join('.') || '(event)'}: ${issue.message}`,
+    };
   }
   const method = String(
     shape === 'rest-api' ? event.httpMethod : (event.requestContext as { http: { method: string } }).http.method,
   ).toUpperCase();
   if ((method === 'GET' || method === 'HEAD') && typeof event.body === 'string' && event.body.length > 0) {
-    return bodyOnGetMessage(method);
+    return { problem: bodyOnGetMessage(method) };
   }
-  const problem = requestProblem(event, shape);
-  return problem ? `malformed HTTP event: ${problem}` : undefined;
+  const built = requestProblem(event, shape);
+  return typeof built === 'string' ? { problem: `malformed HTTP event: ${built}` } : { shape, method, headers: built };
 }

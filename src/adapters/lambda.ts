@@ -9,7 +9,8 @@ import { handle } from 'hono/aws-lambda';
 import type { Service } from '../service.js';
 import { ApiError, internalError } from '../api/errors.js';
 import { toApiError } from '../api/search-api.js';
-import { httpEventProblem, isHttpEvent } from './lambda-events.js';
+import { type CheckedEvent, checkHttpEvent, isHttpEvent } from './lambda-events.js';
+import { lambdaBody } from '../api/read-body.js';
 import { answerBedrockAgent, isBedrockAgentEvent } from './bedrock-agent.js';
 import { Access, scopedApi } from '../api/access.js';
 import { logRequest } from '../api/logger.js';
@@ -40,6 +41,19 @@ async function invokeAccess(service: Service, presented: unknown): Promise<Acces
   return access;
 }
 
+/**
+ * A POST /search from an HTTP API or Function URL event, answered by the service's direct search
+ * (the app's answer without the app; see direct-search.ts), or undefined for the app to answer.
+ */
+async function directSearch(service: Service, event: Event, checked: CheckedEvent, context: LambdaContext | undefined) {
+  if (checked.shape !== 'http-api' || checked.method !== 'POST' || event.rawPath !== '/search') return undefined;
+  const body = lambdaBody(event);
+  if (!body) return undefined;
+  const answer = await service.directSearch({ headers: checked.headers, body, lambdaId: context?.awsRequestId });
+  // As Hono's adapter returns the app's answer to such an event.
+  return answer && { body: answer.body, statusCode: answer.status, isBase64Encoded: false, headers: answer.headers };
+}
+
 export function createLambdaHandler(service: Service) {
   const http = handle(service.app);
   return async (event: unknown, context: LambdaContext): Promise<unknown> => {
@@ -54,13 +68,15 @@ export function createLambdaHandler(service: Service) {
       return answerBedrockAgent(e, service.api.search);
     }
     if (isHttpEvent(e)) {
-      const problem = httpEventProblem(e);
-      if (problem) {
+      const checked = checkHttpEvent(e);
+      if ('problem' in checked) {
         // The caller's fault, logged as such: not an error of this function.
-        service.logger.warn({ msg: 'malformed HTTP event', id: context?.awsRequestId, status: 400, problem });
-        return httpResult(new ApiError(400, 'invalid_request', problem));
+        service.logger.warn({ msg: 'malformed HTTP event', id: context?.awsRequestId, status: 400, problem: checked.problem });
+        return httpResult(new ApiError(400, 'invalid_request', checked.problem));
       }
       try {
+        const direct = await directSearch(service, e, checked, context);
+        if (direct) return direct;
         return await http(e as never, context as never);
       } catch (err) {
         service.logger.error({ msg: 'HTTP event failed', error: (err as Error).message });
