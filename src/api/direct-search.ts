@@ -1,7 +1,7 @@
 /**
  * POST /search answered without the app's routing, middleware, Request and Response, for the
  * Lambda handler: after a question's embedding has pushed them out of the CPU's caches, those
- * cost some 0.25-0.3 ms of a SciFact search's 1.6 ms beyond the embedding (docs/performance.md).
+ * cost some 0.15-0.3 ms of the 1.6 ms a SciFact search takes beyond its embedding (docs/performance.md).
  *
  * Only a request that gets as far as its search is answered here: a body of JSON that is a valid
  * search, and a key that may search (when keys are configured). Anything else returns undefined
