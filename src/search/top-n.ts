@@ -7,18 +7,23 @@ export interface ScoredIds {
   scores: ArrayLike<number>;
 }
 
-/** Positions 0..count-1 of `ids`/`scores`, best first. */
-function ranked(ids: ArrayLike<number>, scores: ArrayLike<number>, count: number): number[] {
-  return Array.from({ length: count }, (_, j) => j).sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!);
+/** Whether a pair ranks below another: a lower score, or the same score and a higher id. */
+function below(score: number, id: number, otherScore: number, otherId: number): boolean {
+  return score < otherScore || (score === otherScore && id > otherId);
+}
+
+/** The best `keep` of the first `count` pairs of `ids`/`scores`, best first. */
+function best(ids: ArrayLike<number>, scores: ArrayLike<number>, count: number, keep: number): SparseScores {
+  const order = Array.from({ length: count }, (_, j) => j)
+    .sort((a, b) => scores[b]! - scores[a]! || ids[a]! - ids[b]!)
+    .slice(0, keep);
+  return { ids: order.map((j) => ids[j]!), scores: order.map((j) => scores[j]!) };
 }
 
 export function topN(input: ScoredIds, n: number): SparseScores {
   const { ids, scores } = input;
   if (n <= 0) return { ids: [], scores: [] };
-  if (ids.length <= n * 4) {
-    const keep = ranked(ids, scores, ids.length).slice(0, n);
-    return { ids: keep.map((j) => ids[j]!), scores: keep.map((j) => scores[j]!) };
-  }
+  if (ids.length <= n * 4) return best(ids, scores, ids.length, n);
   // A min-heap of the n best pairs seen so far, the worst at the root, held in its own small
   // arrays: comparisons read them, not the long input, so they stay in the nearest cache.
   const heapIds = new Float64Array(n);
@@ -33,7 +38,7 @@ export function topN(input: ScoredIds, n: number): SparseScores {
       while (i > 0) {
         const p = (i - 1) >> 1;
         const ps = heapScores[p]!;
-        if (!(score < ps || (score === ps && id > heapIds[p]!))) break;
+        if (!below(score, id, ps, heapIds[p]!)) break;
         heapIds[i] = heapIds[p]!;
         heapScores[i] = ps;
         i = p;
@@ -43,8 +48,7 @@ export function topN(input: ScoredIds, n: number): SparseScores {
       continue;
     }
     // Most of a long list is turned away by the root alone.
-    const rootScore = heapScores[0]!;
-    if (score < rootScore || (score === rootScore && id > heapIds[0]!)) continue;
+    if (below(score, id, heapScores[0]!, heapIds[0]!)) continue;
     // The pair replaces the root and goes down past every child worse than it.
     let i = 0;
     for (;;) {
@@ -52,13 +56,9 @@ export function topN(input: ScoredIds, n: number): SparseScores {
       if (l >= n) break;
       let c = l;
       const r = l + 1;
-      if (r < n) {
-        const ls = heapScores[l]!;
-        const rs = heapScores[r]!;
-        if (rs < ls || (rs === ls && heapIds[r]! > heapIds[l]!)) c = r;
-      }
+      if (r < n && below(heapScores[r]!, heapIds[r]!, heapScores[l]!, heapIds[l]!)) c = r;
       const cs = heapScores[c]!;
-      if (!(cs < score || (cs === score && heapIds[c]! > id))) break;
+      if (!below(cs, heapIds[c]!, score, id)) break;
       heapIds[i] = heapIds[c]!;
       heapScores[i] = cs;
       i = c;
@@ -66,6 +66,5 @@ export function topN(input: ScoredIds, n: number): SparseScores {
     heapIds[i] = id;
     heapScores[i] = score;
   }
-  const keep = ranked(heapIds, heapScores, size);
-  return { ids: keep.map((k) => heapIds[k]!), scores: keep.map((k) => heapScores[k]!) };
+  return best(heapIds, heapScores, size, size);
 }
